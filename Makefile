@@ -1,0 +1,127 @@
+# ifs — survey ingestion and indicator analysis for samordningsförbund.
+# Plain make.  New lib/*.c, ingest/*.c, analyse/*.c, tests/unit/test_*.c and
+# tests/e2e/*.sh files are picked up without editing this file.
+
+PREFIX   ?= /usr/local
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share/ifs
+MANDIR    = $(PREFIX)/share/man
+DESTDIR  ?=
+
+CC       ?= cc
+PKGS      = libcurl libcjson zlib libcrypto
+TEST_PKGS = cmocka
+PKG_CONFIG ?= pkg-config
+
+WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla -Wno-unused-parameter
+CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT      ?= -O2 -g
+
+# SAN=1 builds everything with AddressSanitizer and UndefinedBehaviorSanitizer
+# into separate directories, so the two builds never mix objects.
+ifeq ($(SAN),1)
+  BUILD   ?= build-san
+  SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+  OPT      = -O1 -g
+else
+  BUILD   ?= build
+  SANFLAGS =
+endif
+BIN       = $(BUILD)/bin
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS   := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+
+ALL_CFLAGS = $(CSTD) $(WARNINGS) $(OPT) $(SANFLAGS) -Iinclude $(PKG_CFLAGS) \
+             -DIFS_DATADIR='"$(DATADIR)"' $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC   = $(sort $(wildcard lib/*.c))
+LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIBIFS    = $(BUILD)/libifs.a
+TOOL_SRC  = $(sort $(wildcard ingest/*.c analyse/*.c))
+TOOLS     = $(notdir $(basename $(TOOL_SRC)))
+TOOL_BINS = $(TOOLS:%=$(BIN)/%)
+UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+E2E_TESTS = $(sort $(wildcard tests/e2e/*.sh))
+FUZZ_SRC  = $(sort $(wildcard fuzz/fuzz_*.c))
+SCRIPTS   = $(sort $(wildcard pipelines/ifs-*))
+
+.PHONY: all tools check check-once unit e2e demo deps install uninstall clean fuzz bench tags
+.DELETE_ON_ERROR:
+
+all: tools
+tools: $(TOOL_BINS)
+	@mkdir -p bin && for t in $(TOOLS); do ln -sf ../$(BIN)/$$t bin/$$t; done
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h) | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBIFS): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/%: $(BUILD)/ingest/%.o $(LIBIFS)
+	@mkdir -p $(BIN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+$(BIN)/%: $(BUILD)/analyse/%.o $(LIBIFS)
+	@mkdir -p $(BIN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/tests/%.o: tests/unit/%.c $(wildcard include/*.h tests/unit/*.h) | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests/unit -c -o $@ $<
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBIFS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(PKG_LIBS) -lm
+
+$(BUILD):
+	@mkdir -p $(BUILD)
+
+# The unit tests run from the repository root so they find fixtures/.
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+e2e: tools
+	@IFS_BIN=$(CURDIR)/$(BIN) IFS_SAN=$(SAN) sh tests/run-e2e.sh $(E2E_TESTS)
+
+check-once: unit e2e
+
+# make check: everything once normally, then again under ASan+UBSan.
+check:
+	@sh scripts/ensure-deps --check-only || { sh scripts/ensure-deps && true; }
+	$(MAKE) check-once
+	$(MAKE) SAN=1 check-once
+	@echo "make check: all suites passed (plain and ASan+UBSan)"
+
+demo:
+	@sh scripts/ensure-deps
+	@$(MAKE) --no-print-directory tools
+	@sh pipelines/demo
+
+deps:
+	@sh scripts/ensure-deps
+
+fuzz:
+	@sh fuzz/build.sh
+
+bench: tools
+	@sh bench/run-all.sh
+
+install: tools
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 0755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 data/*.json $(DESTDIR)$(DATADIR)/
+	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san bin tests/out
