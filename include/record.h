@@ -1,0 +1,100 @@
+/*
+ * record.h — the decoded records that travel between the stages.
+ *
+ * Promise: these structs are what every reader of a record stream sees, whatever
+ * file, encoding or tool the answers came from.  String fields (insats, forbund,
+ * question) are ids into a string_pool owned by whoever decoded the stream.
+ * An answer keeps its level, not a yes/no, so positivity is chosen at analysis
+ * time.  Nothing here can hold a raw personnummer or participant code: people are
+ * 64-bit pseudonyms.  The byte layout on disk is in docs/record-stream.md.
+ */
+#ifndef IFS_RECORD_H
+#define IFS_RECORD_H
+
+#include <stdint.h>
+
+enum respondent_group {
+	GROUP_UNKNOWN = 0,
+	GROUP_PAGAENDE = 1,
+	GROUP_AVSLUT = 2,
+	GROUP_PERSONAL = 3,
+	GROUP_CHEF = 4,
+	GROUP_STYRELSE = 5,
+	GROUP_REMITTENT = 6,
+	GROUP_COUNT
+};
+
+enum gender {
+	GENDER_UNSTATED = 0,
+	GENDER_WOMAN = 1,
+	GENDER_MAN = 2,
+	GENDER_OTHER = 3
+};
+
+/* Answer levels: 1..scale_max are the scale, 0 is "Vet ej / Ej aktuellt"
+ * (answered, left out of the denominator), LEVEL_MISSING is no answer. */
+#define LEVEL_DONT_KNOW 0
+#define LEVEL_MISSING 255
+#define LEVEL_MAX 32 /* largest scale a codebook may define */
+
+/* One answer to one question in one questionnaire. */
+struct answer_record {
+	uint64_t respondent; /* pseudonym, or data-row ordinal when the export has no id */
+	uint32_t date;       /* answer date as YYYYMMDD */
+	uint32_t insats;     /* string id */
+	uint32_t forbund;    /* string id; "" when unknown */
+	uint32_t question;   /* string id: the codebook's question id, e.g. "nytta" */
+	uint16_t matar;      /* measurement year: 1 Nov Y-1 .. 31 Oct Y -> Y */
+	uint8_t group;       /* enum respondent_group */
+	uint8_t gender;      /* enum gender */
+	uint8_t level;       /* 0, 1..scale_max, or LEVEL_MISSING */
+	uint8_t scale_max;   /* highest level of this question's scale (6 by default) */
+	uint8_t age;         /* years, 0 when unknown */
+};
+
+enum health_kind {
+	HEALTH_PAIR = 1,        /* intake and exit of one participant in one intervention */
+	HEALTH_INTAKE_ONLY = 2, /* bortfall: intake with no exit */
+	HEALTH_EXIT_ONLY = 3    /* bortfall: exit with no intake */
+};
+
+#define HEALTH_MISSING 255 /* an item the questionnaire left blank */
+
+enum lq_change { LQ_BETTER = 1, LQ_SAME = 2, LQ_WORSE = 3 };
+/* lq_due: 1 väldigt mycket, 2 ganska mycket, 3 lite, 4 inte alls */
+
+/* One pair (or one unpaired questionnaire) of the health questionnaire. */
+struct health_record {
+	uint64_t participant; /* keyed pseudonym */
+	uint32_t intake_date; /* YYYYMMDD, 0 when there is no intake */
+	uint32_t exit_date;   /* YYYYMMDD, 0 when there is no exit */
+	uint32_t insats;      /* string id */
+	uint32_t forbund;     /* string id */
+	uint8_t kind;         /* enum health_kind */
+	uint8_t gender;
+	uint8_t age;
+	uint8_t lq;           /* enum lq_change, at exit; HEALTH_MISSING */
+	uint8_t lq_due;       /* 1..4; HEALTH_MISSING */
+	uint8_t vas_intake, vas_exit;         /* 0..100 */
+	uint8_t mental_intake, mental_exit;   /* ordinal, higher is better */
+	uint8_t pain_intake, pain_exit;       /* ordinal, lower is better */
+	uint8_t worry_intake, worry_exit;     /* ordinal, lower is better */
+	uint8_t workcap_intake, workcap_exit; /* ordinal, higher is better */
+	uint8_t vas_min_delta; /* the minimum VAS difference ifs-health was told */
+};
+
+enum record_type { RECORD_ANSWER = 1, RECORD_HEALTH = 2 };
+
+struct record {
+	enum record_type type;
+	union {
+		struct answer_record answer;
+		struct health_record health;
+	} u;
+};
+
+const char *group_code(enum respondent_group group); /* "avslut", "" for unknown */
+int group_from_code(const char *code);                /* -1 when not a code */
+const char *gender_code(enum gender gender);           /* "K", "M", "annat", "" */
+
+#endif

@@ -1,0 +1,78 @@
+#include "diag.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *program_name = "ifs";
+static unsigned warning_count;
+
+void diag_set_program(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+	program_name = slash ? slash + 1 : (argv0 ? argv0 : "ifs");
+}
+
+const char *diag_program(void) { return program_name; }
+
+__attribute__((format(printf, 2, 0)))
+static void diag_vprint(const char *kind, const char *format, va_list args)
+{
+	/* One fprintf per message so concurrent stderr writers don't interleave mid-line. */
+	char buffer[2048];
+	vsnprintf(buffer, sizeof buffer, format, args);
+	fprintf(stderr, "%s: %s%s\n", program_name, kind, buffer);
+}
+
+void diag_error(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	diag_vprint("", format, args);
+	va_end(args);
+}
+
+void diag_warn(const char *format, ...)
+{
+	va_list args;
+	warning_count++;
+	va_start(args, format);
+	diag_vprint("warning: ", format, args);
+	va_end(args);
+}
+
+unsigned diag_warnings(void) { return warning_count; }
+
+void diag_private_files(int group_readable)
+{
+	mode_t current = umask(0);
+	umask(current | (group_readable ? 027 : 077));
+}
+
+FILE *diag_create(const char *path)
+{
+	if (!path || strcmp(path, "-") == 0)
+		return stdout;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return NULL;
+	FILE *file = fdopen(fd, "w");
+	if (!file) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return file;
+}
+
+int diag_refuse_terminal_stdout(void)
+{
+	if (isatty(STDOUT_FILENO)) {
+		diag_error("refusing to write a binary record stream to a terminal; "
+		           "redirect stdout to a file or a pipe (e.g. | ifs-dump)");
+		return -1;
+	}
+	return 0;
+}

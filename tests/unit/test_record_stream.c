@@ -1,0 +1,305 @@
+/* Record stream: round trips, concatenation, and every way an input can be broken. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+#include "record_stream.h"
+
+struct buffer {
+	char *bytes;
+	size_t length;
+};
+
+static struct answer_record sample_answer(struct record_writer *writer, int i)
+{
+	struct answer_record a = {0};
+	a.respondent = 0x1122334455667788ull + (uint64_t)i;
+	a.date = 20220315;
+	a.matar = 2022;
+	a.insats = record_writer_string(writer, i % 2 ? "FIA" : "Enter");
+	a.forbund = record_writer_string(writer, "Finnveden");
+	a.question = record_writer_string(writer, "nytta");
+	a.group = GROUP_AVSLUT;
+	a.gender = (uint8_t)(i % 4);
+	a.level = (uint8_t)(i % 7);
+	a.scale_max = 6;
+	a.age = 30;
+	return a;
+}
+
+/* Writes a stream of n answers and one health pair (when with_health) to memory. */
+static struct buffer write_stream(int n, int with_health, const char *insats_override)
+{
+	struct buffer buffer = {0};
+	FILE *out = open_memstream(&buffer.bytes, &buffer.length);
+	struct record_writer *writer = record_writer_open(out, "test 1");
+	assert_non_null(writer);
+	for (int i = 0; i < n; i++) {
+		struct answer_record a = sample_answer(writer, i);
+		if (insats_override)
+			a.insats = record_writer_string(writer, insats_override);
+		assert_int_equal(record_writer_answer(writer, &a), 0);
+	}
+	if (with_health) {
+		struct health_record h = {0};
+		h.participant = 42;
+		h.intake_date = 20220110;
+		h.exit_date = 20221201;
+		h.insats = record_writer_string(writer, "Enter");
+		h.kind = HEALTH_PAIR;
+		h.gender = GENDER_WOMAN;
+		h.lq = LQ_BETTER;
+		h.vas_intake = 40;
+		h.vas_exit = 50;
+		h.mental_intake = HEALTH_MISSING;
+		h.vas_min_delta = 10;
+		assert_int_equal(record_writer_health(writer, &h), 0);
+	}
+	assert_int_equal(record_writer_close(writer), 0);
+	fclose(out);
+	return buffer;
+}
+
+/* Reads everything; returns records read, or -1 on error with the message in error. */
+static long read_all(const char *bytes, size_t length, struct string_pool *pool,
+                     struct record *records, size_t max, char *error, size_t error_size)
+{
+	FILE *in = fmemopen((void *)bytes, length, "r");
+	if (length == 0) /* fmemopen refuses size 0 on some libcs */
+		in = fopen("/dev/null", "r");
+	assert_non_null(in);
+	struct record_reader *reader = record_reader_open(in, "test.rec", pool);
+	long count = 0;
+	int status;
+	struct record record;
+	while ((status = record_reader_next(reader, &record)) == 1) {
+		if ((size_t)count < max)
+			records[count] = record;
+		count++;
+	}
+	if (status < 0) {
+		snprintf(error, error_size, "%s", record_reader_error(reader));
+		count = -1;
+	}
+	record_reader_close(reader);
+	fclose(in);
+	return count;
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	struct buffer stream = write_stream(10000, 1, NULL); /* spans several chunks */
+	struct string_pool *pool = string_pool_new();
+	struct record *records = calloc(10001, sizeof *records);
+	char error[512] = "";
+	assert_int_equal(read_all(stream.bytes, stream.length, pool, records, 10001, error, sizeof error), 10001);
+	int answers = 0;
+	for (int i = 0; i < 10001; i++) {
+		if (records[i].type != RECORD_ANSWER)
+			continue;
+		const struct answer_record *a = &records[i].u.answer;
+		assert_int_equal(a->respondent, 0x1122334455667788ull + (uint64_t)answers);
+		assert_string_equal(string_pool_get(pool, a->insats), answers % 2 ? "FIA" : "Enter");
+		assert_string_equal(string_pool_get(pool, a->question), "nytta");
+		assert_string_equal(string_pool_get(pool, a->forbund), "Finnveden");
+		assert_int_equal(a->level, answers % 7);
+		assert_int_equal(a->gender, answers % 4);
+		assert_int_equal(a->matar, 2022);
+		assert_int_equal(a->date, 20220315);
+		assert_int_equal(a->scale_max, 6);
+		assert_int_equal(a->age, 30);
+		answers++;
+	}
+	assert_int_equal(answers, 10000);
+	const struct health_record *h = &records[10000].u.health;
+	assert_int_equal(records[10000].type, RECORD_HEALTH);
+	assert_int_equal(h->participant, 42);
+	assert_int_equal(h->exit_date, 20221201);
+	assert_int_equal(h->lq, LQ_BETTER);
+	assert_int_equal(h->vas_exit, 50);
+	assert_int_equal(h->mental_intake, HEALTH_MISSING);
+	assert_int_equal(h->vas_min_delta, 10);
+	assert_string_equal(string_pool_get(pool, h->insats), "Enter");
+	free(records);
+	string_pool_free(pool);
+	free(stream.bytes);
+}
+
+static void test_concatenated_streams_read_as_one(void **state)
+{
+	(void)state;
+	/* The second stream interns its strings in another order, so its local ids
+	 * differ: the reader must map both onto one pool. */
+	struct buffer first = write_stream(3, 0, "NOVA");
+	struct buffer second = write_stream(2, 0, NULL);
+	char *both = malloc(first.length + second.length);
+	memcpy(both, first.bytes, first.length);
+	memcpy(both + first.length, second.bytes, second.length);
+	struct string_pool *pool = string_pool_new();
+	struct record records[5];
+	char error[512] = "";
+	assert_int_equal(read_all(both, first.length + second.length, pool, records, 5, error, sizeof error), 5);
+	assert_string_equal(string_pool_get(pool, records[0].u.answer.insats), "NOVA");
+	assert_string_equal(string_pool_get(pool, records[2].u.answer.insats), "NOVA");
+	assert_string_equal(string_pool_get(pool, records[3].u.answer.insats), "Enter");
+	assert_string_equal(string_pool_get(pool, records[4].u.answer.insats), "FIA");
+	assert_string_equal(string_pool_get(pool, records[4].u.answer.question), "nytta");
+	string_pool_free(pool);
+	free(both);
+	free(first.bytes);
+	free(second.bytes);
+}
+
+static void test_empty_stream_has_no_records(void **state)
+{
+	(void)state;
+	struct buffer stream = write_stream(0, 0, NULL);
+	struct string_pool *pool = string_pool_new();
+	char error[512] = "";
+	assert_int_equal(read_all(stream.bytes, stream.length, pool, NULL, 0, error, sizeof error), 0);
+	string_pool_free(pool);
+	free(stream.bytes);
+}
+
+static void test_empty_input_is_an_error(void **state)
+{
+	(void)state;
+	struct string_pool *pool = string_pool_new();
+	char error[512] = "";
+	assert_int_equal(read_all("", 0, pool, NULL, 0, error, sizeof error), -1);
+	assert_string_equal(error, "test.rec: byte 0: empty input: not a record stream");
+	string_pool_free(pool);
+}
+
+/* Every proper prefix of a stream must fail, never read as a shorter result. */
+static void test_every_truncation_is_an_error(void **state)
+{
+	(void)state;
+	struct buffer stream = write_stream(5000, 1, NULL);
+	struct string_pool *pool = string_pool_new();
+	char error[512];
+	size_t step = stream.length / 997 + 1;
+	for (size_t cut = 1; cut < stream.length; cut += (cut < 200 ? 1 : step)) {
+		error[0] = '\0';
+		long got = read_all(stream.bytes, cut, pool, NULL, 0, error, sizeof error);
+		if (got != -1)
+			fail_msg("prefix of %zu bytes read as %ld records", cut, got);
+		assert_non_null(strstr(error, "truncated record stream"));
+		assert_non_null(strstr(error, "test.rec: byte "));
+	}
+	/* The exact message for a cut inside a chunk payload names both offsets. */
+	/* start chunk 24+6 bytes, string chunk 24+38, so the first answer chunk is at 92. */
+	read_all(stream.bytes, 130, pool, NULL, 0, error, sizeof error);
+	assert_string_equal(error, "test.rec: byte 130: truncated record stream: chunk at byte 92 "
+	                           "declares 131072 payload bytes, only 14 present");
+	read_all(stream.bytes, 100, pool, NULL, 0, error, sizeof error);
+	assert_string_equal(error, "test.rec: byte 100: truncated record stream: chunk header at byte 92 "
+	                           "cut short after 8 of 24 bytes");
+	string_pool_free(pool);
+	free(stream.bytes);
+}
+
+/* A stream cut exactly after a whole chunk lacks its end chunk. */
+static void test_truncation_at_chunk_boundary(void **state)
+{
+	(void)state;
+	struct buffer stream = write_stream(1, 0, NULL);
+	/* start(24+6) strings(24+...) answers(24+32) end(24+16): drop the end chunk. */
+	struct string_pool *pool = string_pool_new();
+	char error[512] = "";
+	assert_int_equal(read_all(stream.bytes, stream.length - 40, pool, NULL, 0, error, sizeof error), -1);
+	assert_string_equal(error, "test.rec: byte 141: truncated record stream: the stream that began at byte 0 has no end chunk");
+	string_pool_free(pool);
+	free(stream.bytes);
+}
+
+static void test_every_flipped_byte_is_an_error(void **state)
+{
+	(void)state;
+	struct buffer stream = write_stream(50, 1, NULL);
+	struct string_pool *pool = string_pool_new();
+	char error[512];
+	for (size_t i = 0; i < stream.length; i++) {
+		stream.bytes[i] ^= 0x20;
+		long got = read_all(stream.bytes, stream.length, pool, NULL, 0, error, sizeof error);
+		if (got != -1)
+			fail_msg("byte %zu flipped still read as %ld records", i, got);
+		stream.bytes[i] ^= 0x20;
+	}
+	/* A flipped payload byte is a CRC error at the chunk's offset. */
+	stream.bytes[200] ^= 1;
+	read_all(stream.bytes, stream.length, pool, NULL, 0, error, sizeof error);
+	assert_non_null(strstr(error, "CRC mismatch"));
+	string_pool_free(pool);
+	free(stream.bytes);
+}
+
+static void test_wrong_magic(void **state)
+{
+	(void)state;
+	const char text[] = "respondent,datum\n1,2022-01-01\n";
+	struct string_pool *pool = string_pool_new();
+	char error[512] = "";
+	assert_int_equal(read_all(text, sizeof text - 1, pool, NULL, 0, error, sizeof error), -1);
+	assert_string_equal(error, "test.rec: byte 0: not a record stream (bad magic number)");
+	string_pool_free(pool);
+}
+
+static void test_newer_version_is_named(void **state)
+{
+	(void)state;
+	struct buffer stream = write_stream(1, 0, NULL);
+	/* Rewrite the first header as version 2 with a valid header CRC. */
+	unsigned char *h = (unsigned char *)stream.bytes;
+	h[4] = 2;
+	uint32_t c = (uint32_t)crc32(crc32(0L, Z_NULL, 0), h, 20);
+	h[20] = (unsigned char)c; h[21] = (unsigned char)(c >> 8);
+	h[22] = (unsigned char)(c >> 16); h[23] = (unsigned char)(c >> 24);
+	struct string_pool *pool = string_pool_new();
+	char error[512] = "";
+	assert_int_equal(read_all(stream.bytes, stream.length, pool, NULL, 0, error, sizeof error), -1);
+	assert_string_equal(error, "test.rec: byte 0: record stream version 2 is newer than this program "
+	                           "understands (version 1); upgrade the ifs tools");
+	string_pool_free(pool);
+	free(stream.bytes);
+}
+
+static void test_trailing_garbage_is_an_error(void **state)
+{
+	(void)state;
+	struct buffer stream = write_stream(3, 0, NULL);
+	char *bytes = malloc(stream.length + 5);
+	memcpy(bytes, stream.bytes, stream.length);
+	memcpy(bytes + stream.length, "junk\n", 5);
+	struct string_pool *pool = string_pool_new();
+	char error[512] = "";
+	assert_int_equal(read_all(bytes, stream.length + 5, pool, NULL, 0, error, sizeof error), -1);
+	assert_non_null(strstr(error, "corrupt record stream: no chunk magic number here"));
+	string_pool_free(pool);
+	free(bytes);
+	free(stream.bytes);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_concatenated_streams_read_as_one),
+		cmocka_unit_test(test_empty_stream_has_no_records),
+		cmocka_unit_test(test_empty_input_is_an_error),
+		cmocka_unit_test(test_every_truncation_is_an_error),
+		cmocka_unit_test(test_truncation_at_chunk_boundary),
+		cmocka_unit_test(test_every_flipped_byte_is_an_error),
+		cmocka_unit_test(test_wrong_magic),
+		cmocka_unit_test(test_newer_version_is_named),
+		cmocka_unit_test(test_trailing_garbage_is_an_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
