@@ -1,0 +1,55 @@
+/*
+ * row_source.h — rows of an export file, whatever its shape on disk.
+ *
+ * Promise: opens a file (or stdin for "-"), detects gzip from its magic bytes,
+ * the text encoding from content (UTF-8, UTF-8 with BOM, UTF-16LE with BOM,
+ * Windows-1252), and the format (CSV with ',' ';' or TAB separators, quoted
+ * fields holding separators, quotes and newlines, LF or CRLF line ends; or JSON:
+ * an array of objects).  Every row is handed over as UTF-8 fields aligned to the
+ * header, with the physical line where the row starts and the row's raw text
+ * (UTF-8) for reject files.  CSV is streamed: memory is bounded by the longest
+ * row, not by the file.  JSON is parsed whole with cJSON.
+ *
+ * A problem confined to one row (invalid text, wrong number of fields) does not
+ * stop the source: that row comes back with row.problem set, so the caller can
+ * reject it and go on.  A problem with the whole input (unreadable, truncated
+ * gzip, not text, not a table, empty, no header) makes row_source_next() return -1.
+ */
+#ifndef IFS_ROW_SOURCE_H
+#define IFS_ROW_SOURCE_H
+
+#include <stddef.h>
+
+struct row_source_options {
+	const char *encoding; /* NULL: detect; else "utf-8", "windows-1252", "utf-16le" (any case) */
+	char separator;       /* 0: detect from the header line; else ',', ';' or '\t' */
+};
+
+struct row {
+	size_t count;               /* == row_source_columns() unless problem is set */
+	const char *const *fields;  /* NUL-terminated UTF-8; valid until the next call */
+	const size_t *lengths;
+	unsigned long line;         /* 1-based physical line where the row starts */
+	const char *raw;            /* the row as it stood in the file, in UTF-8, no line end */
+	size_t raw_length;
+	const char *problem;        /* NULL, or why this row cannot be used */
+};
+
+struct row_source;
+
+/* NULL on failure, with a one-line reason (naming the file) in error. */
+struct row_source *row_source_open(const char *path, const struct row_source_options *options,
+                                   char *error, size_t error_size);
+size_t row_source_columns(const struct row_source *source);
+const char *row_source_header(const struct row_source *source, size_t column);
+/* What was detected, for --verbose and tests: "utf-8", "utf-8-bom", "utf-16le", "windows-1252". */
+const char *row_source_encoding(const struct row_source *source);
+const char *row_source_format(const struct row_source *source); /* "csv", "json" */
+int row_source_gzipped(const struct row_source *source);
+/* 1: a row in *row; 0: end of input; -1: fatal, see row_source_error(). */
+int row_source_next(struct row_source *source, struct row *row);
+const char *row_source_error(const struct row_source *source); /* "FILE:LINE: reason" */
+const char *row_source_name(const struct row_source *source);  /* the path, or "stdin" */
+void row_source_close(struct row_source *source);
+
+#endif

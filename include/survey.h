@@ -1,0 +1,46 @@
+/*
+ * survey.h — IFS questionnaire rows to answer records.
+ *
+ * Promise: given a codebook and an export's header, decides once which column
+ * is what (refusing a file that lacks a required column); then turns each row
+ * into one answer record per question column, or rejects the row with a reason
+ * that names the column and never echoes a respondent identifier.  A row is
+ * either wholly written or wholly rejected.
+ */
+#ifndef IFS_SURVEY_H
+#define IFS_SURVEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codebook.h"
+#include "record_stream.h"
+#include "row_source.h"
+
+struct survey_options {
+	const char *insats;  /* for exports without an insats column (or blank cells) */
+	const char *forbund; /* likewise */
+	int group;           /* enum respondent_group, or -1 when not given */
+};
+
+struct survey_converter;
+
+struct survey_converter *survey_converter_new(const struct codebook *codebook,
+                                              struct record_writer *writer,
+                                              const struct survey_options *options);
+void survey_converter_free(struct survey_converter *converter);
+
+/* Maps the columns of a newly opened source.  -1 with a reason in error when the
+ * file cannot be used (no date column, no question column, a question twice,
+ * no insats or group column and no option to supply it). */
+int survey_converter_bind(struct survey_converter *converter, const struct row_source *source,
+                          char *error, size_t error_size);
+
+/* 0: the row became records; 1: rejected, reason in reason; -1: write error. */
+int survey_converter_row(struct survey_converter *converter, const struct row *row,
+                         char *reason, size_t reason_size);
+
+/* Answer records written so far. */
+uint64_t survey_converter_records(const struct survey_converter *converter);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * text_fold.h — compare header names and answer labels the way people mean them.
+ *
+ * Promise: folding lower-cases, turns å ä ö (and é, ü) into a a o (e, u), maps
+ * every run of white space, '-', '_' and '/' to one space, drops surrounding
+ * space and a trailing '?', ':' or '.', so "Respondent-ID", "respondent id" and
+ * " RESPONDENT_ID " fold alike, and "Har du fått stöd…?" matches "har du fatt stod…".
+ */
+#ifndef IFS_TEXT_FOLD_H
+#define IFS_TEXT_FOLD_H
+
+#include <stddef.h>
+
+/* Writes the folded form of text[0..length) into out (NUL-terminated, at most
+ * out_size bytes including NUL; longer input is cut).  Returns the folded length. */
+size_t text_fold(const char *text, size_t length, char *out, size_t out_size);
+/* 1 when a and b fold to the same text. */
+int text_fold_equal(const char *a, const char *b);
+
+#endif

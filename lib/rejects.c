@@ -1,0 +1,79 @@
+#include "rejects.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+struct reject_log {
+	FILE *file;
+	unsigned long count;
+	int write_failed;
+};
+
+struct reject_log *reject_log_open(const char *path, char *error, size_t error_size)
+{
+	struct reject_log *log = calloc(1, sizeof *log);
+	if (!log) {
+		snprintf(error, error_size, "out of memory");
+		return NULL;
+	}
+	if (path) {
+		log->file = diag_create(path);
+		if (!log->file) {
+			snprintf(error, error_size, "%s: cannot create reject file: %s", path, strerror(errno));
+			free(log);
+			return NULL;
+		}
+		fputs("file\tline\treason\trow\n", log->file);
+	}
+	return log;
+}
+
+static void write_escaped(FILE *file, const char *text, size_t length)
+{
+	for (size_t i = 0; i < length; i++) {
+		switch (text[i]) {
+		case '\\': fputs("\\\\", file); break;
+		case '\t': fputs("\\t", file); break;
+		case '\r': fputs("\\r", file); break;
+		case '\n': fputs("\\n", file); break;
+		default: putc(text[i], file);
+		}
+	}
+}
+
+void reject_log_row(struct reject_log *log, const char *file, unsigned long line,
+                    const char *reason, const char *raw, size_t raw_length)
+{
+	log->count++;
+	diag_error("%s:%lu: %s", file, line, reason);
+	if (!log->file)
+		return;
+	write_escaped(log->file, file, strlen(file));
+	fprintf(log->file, "\t%lu\t", line);
+	write_escaped(log->file, reason, strlen(reason));
+	putc('\t', log->file);
+	write_escaped(log->file, raw ? raw : "", raw ? raw_length : 0);
+	if (putc('\n', log->file) == EOF)
+		log->write_failed = 1;
+}
+
+unsigned long reject_log_count(const struct reject_log *log) { return log->count; }
+
+int reject_log_close(struct reject_log *log)
+{
+	int status = 0;
+	if (!log)
+		return 0;
+	if (log->file && log->file != stdout) {
+		if (ferror(log->file) || log->write_failed)
+			status = -1;
+		if (fclose(log->file) != 0)
+			status = -1;
+	}
+	free(log);
+	return status;
+}

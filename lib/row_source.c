@@ -1,0 +1,1004 @@
+/*
+ * row_source.c — export files as rows of UTF-8 fields.
+ *
+ * Layers, bottom up: bytes (zlib's gzread, which passes plain files through
+ * untouched and detects gzip from the magic bytes), text (UTF-16 is converted
+ * to UTF-8 with iconv as it streams; UTF-8 and Windows-1252 are left as bytes,
+ * because every byte CSV cares about is ASCII in both), rows (CSV split on the
+ * buffer; a Windows-1252 row is converted when it is handed over), and for JSON
+ * the whole text parsed with cJSON.
+ */
+#include "row_source.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define CHUNK_SIZE (256u * 1024u)
+/* A row longer than this is not a survey answer; refusing it bounds memory. */
+#define MAX_ROW_BYTES (64u * 1024u * 1024u)
+/* A JSON export is parsed whole; this bounds what one file may cost. */
+#define MAX_JSON_BYTES (1024u * 1024u * 1024u)
+
+enum text_encoding { TEXT_UNDECIDED, TEXT_UTF8, TEXT_UTF8_BOM, TEXT_WINDOWS_1252, TEXT_UTF16LE, TEXT_UTF16BE };
+
+struct growable {
+	char *data;
+	size_t length, capacity;
+};
+
+struct json_rows {
+	cJSON *root;
+	const cJSON *element;
+	unsigned long *lines; /* start line of each element */
+	size_t *starts, *ends; /* byte span of each element in text */
+	size_t index, count;
+	char *text;
+	size_t text_length;
+	char **values; /* one per column, owned */
+};
+
+struct row_source {
+	char *name;
+	gzFile gz;
+	int eof;
+	int gzipped;
+	enum text_encoding encoding;
+	int encoding_forced;
+	iconv_t utf16;          /* UTF-16 → UTF-8 while reading */
+	iconv_t windows_1252;   /* per row, when needed */
+	char *pending;          /* raw UTF-16 bytes not yet converted */
+	size_t pending_length;
+	uint64_t raw_offset;    /* bytes read from the (decompressed) input */
+
+	/* The text buffer: [start, length) holds text not yet consumed. */
+	char *buffer;
+	size_t start, length, capacity;
+	size_t scan;            /* how far the current row has been scanned for its end */
+	int scan_in_quotes;
+	unsigned long scan_newlines;
+	unsigned long line;     /* line where the next row starts */
+
+	char separator;
+	int is_json;
+	struct json_rows json;
+
+	char **headers;
+	size_t columns;
+
+	struct growable converted;  /* row text in UTF-8 when the file is not */
+	struct growable split;      /* unquoted field text, NUL-separated */
+	const char **fields;
+	size_t *lengths;
+	size_t field_capacity;
+
+	char error[512];
+	int failed;
+};
+
+static void set_error(struct row_source *source, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_error(struct row_source *source, const char *format, ...)
+{
+	if (source->failed)
+		return;
+	va_list args;
+	va_start(args, format);
+	vsnprintf(source->error, sizeof source->error, format, args);
+	va_end(args);
+	source->failed = 1;
+}
+
+static int growable_reserve(struct growable *g, size_t extra)
+{
+	if (g->length + extra <= g->capacity)
+		return 0;
+	size_t capacity = g->capacity ? g->capacity : 1024;
+	while (capacity < g->length + extra)
+		capacity *= 2;
+	char *data = realloc(g->data, capacity);
+	if (!data)
+		return -1;
+	g->data = data;
+	g->capacity = capacity;
+	return 0;
+}
+
+/* ---- bytes and text ---------------------------------------------------- */
+
+/* Reads raw bytes; -1 on a gzip or read error (set in source->error). */
+static ssize_t read_bytes(struct row_source *source, char *into, size_t size)
+{
+	if (source->eof)
+		return 0;
+	if (size > INT32_MAX)
+		size = INT32_MAX;
+	int got = gzread(source->gz, into, (unsigned)size);
+	if (got < 0) {
+		int code = 0;
+		const char *message = gzerror(source->gz, &code);
+		if (code == Z_ERRNO)
+			set_error(source, "%s: read error: %s", source->name, strerror(errno));
+		else
+			set_error(source, "%s: corrupt gzip data: %s", source->name, message);
+		return -1;
+	}
+	if (got == 0) {
+		/* gzread reports a gzip stream cut short only through gzerror. */
+		int code = 0;
+		const char *message = gzerror(source->gz, &code);
+		if (code != Z_OK && code != Z_BUF_ERROR) {
+			set_error(source, "%s: corrupt gzip data: %s", source->name, message);
+			return -1;
+		}
+		if (code == Z_BUF_ERROR) {
+			set_error(source, "%s: truncated gzip data (%s)", source->name, message);
+			return -1;
+		}
+		source->eof = 1;
+	}
+	source->raw_offset += (uint64_t)got;
+	return got;
+}
+
+static int buffer_make_room(struct row_source *source, size_t want)
+{
+	if (source->start > 0 && (source->start >= source->length / 2 || source->capacity - source->length < want)) {
+		memmove(source->buffer, source->buffer + source->start, source->length - source->start);
+		source->length -= source->start;
+		source->scan -= source->start;
+		source->start = 0;
+	}
+	if (source->capacity - source->length >= want)
+		return 0;
+	size_t capacity = source->capacity;
+	while (capacity - source->length < want)
+		capacity *= 2;
+	if (source->is_json ? capacity > MAX_JSON_BYTES + 2 * (size_t)CHUNK_SIZE
+	                    : capacity > MAX_ROW_BYTES + 2 * (size_t)CHUNK_SIZE) {
+		if (source->is_json)
+			set_error(source, "%s: JSON export larger than %u MiB", source->name, MAX_JSON_BYTES >> 20);
+		else
+			set_error(source, "%s:%lu: row longer than %u MiB (an unclosed quote?)", source->name, source->line,
+			          MAX_ROW_BYTES >> 20);
+		return -1;
+	}
+	char *buffer = realloc(source->buffer, capacity + 1);
+	if (!buffer) {
+		set_error(source, "%s: out of memory", source->name);
+		return -1;
+	}
+	source->buffer = buffer;
+	source->capacity = capacity;
+	return 0;
+}
+
+/* Appends more text to the buffer: 1 when some came, 0 at end of input, -1 on error. */
+static int fill(struct row_source *source)
+{
+	if (buffer_make_room(source, CHUNK_SIZE) < 0)
+		return -1;
+	char *into = source->buffer + source->length;
+	size_t room = source->capacity - source->length;
+	if (source->encoding != TEXT_UTF16LE && source->encoding != TEXT_UTF16BE) {
+		ssize_t got = read_bytes(source, into, room);
+		if (got < 0)
+			return -1;
+		source->length += (size_t)got;
+		return got > 0;
+	}
+	/* UTF-16: convert raw chunks; UTF-8 output takes at most 3/2 of the input bytes. */
+	char raw[CHUNK_SIZE / 2];
+	size_t raw_length = source->pending_length;
+	memcpy(raw, source->pending, raw_length);
+	ssize_t got = read_bytes(source, raw + raw_length, sizeof raw - raw_length);
+	if (got < 0)
+		return -1;
+	raw_length += (size_t)got;
+	if (raw_length == 0)
+		return 0;
+	char *in = raw, *out = into;
+	size_t in_left = raw_length, out_left = room;
+	if (iconv(source->utf16, &in, &in_left, &out, &out_left) == (size_t)-1 && errno != EINVAL) {
+		set_error(source, "%s: invalid UTF-16 text near byte %llu", source->name,
+		          (unsigned long long)(source->raw_offset - (uint64_t)in_left));
+		return -1;
+	}
+	if (got == 0 && in_left > 0) {
+		set_error(source, "%s: truncated UTF-16 text at the end of the input", source->name);
+		return -1;
+	}
+	memcpy(source->pending, in, in_left); /* an incomplete character waits for the next chunk */
+	source->pending_length = in_left;
+	source->length += (size_t)(out - into);
+	return 1;
+}
+
+/* Validates UTF-8 without copying; iconv would have to convert every row to check it. */
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t extra;
+		uint32_t code;
+		if (c >= 0xC2 && c <= 0xDF) {
+			extra = 1;
+			code = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			extra = 2;
+			code = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			extra = 3;
+			code = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (n - i <= extra)
+			return 0;
+		for (size_t k = 1; k <= extra; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			code = (code << 6) | (s[i + k] & 0x3F);
+		}
+		if ((extra == 2 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
+		    (extra == 3 && (code < 0x10000 || code > 0x10FFFF)))
+			return 0;
+		i += extra + 1;
+	}
+	return 1;
+}
+
+static int all_ascii(const unsigned char *s, size_t n)
+{
+	unsigned char any = 0;
+	for (size_t i = 0; i < n; i++)
+		any |= s[i];
+	return any < 0x80;
+}
+
+/*
+ * Gives the row text in UTF-8, or NULL with *problem set.  An undecided file
+ * (no BOM, only ASCII so far) is decided by its first non-ASCII row: valid
+ * UTF-8 means UTF-8, anything else is taken for Windows-1252, which has a
+ * character for nearly every byte.
+ */
+static const char *row_text_utf8(struct row_source *source, const char *text, size_t length, size_t *out_length,
+                                 const char **problem)
+{
+	*out_length = length;
+	if (source->encoding == TEXT_UNDECIDED) {
+		if (all_ascii((const unsigned char *)text, length))
+			return text;
+		source->encoding = valid_utf8((const unsigned char *)text, length) ? TEXT_UTF8 : TEXT_WINDOWS_1252;
+	}
+	if (source->encoding != TEXT_WINDOWS_1252) {
+		if (all_ascii((const unsigned char *)text, length) || valid_utf8((const unsigned char *)text, length))
+			return text;
+		*problem = "invalid UTF-8 text";
+		return NULL;
+	}
+	if (source->windows_1252 == (iconv_t)-1) {
+		source->windows_1252 = iconv_open("UTF-8", "WINDOWS-1252");
+		if (source->windows_1252 == (iconv_t)-1) {
+			*problem = "this system's iconv cannot convert Windows-1252";
+			return NULL;
+		}
+	}
+	source->converted.length = 0;
+	if (growable_reserve(&source->converted, length * 3 + 1) < 0) {
+		*problem = "out of memory";
+		return NULL;
+	}
+	char *in = (char *)text, *out = source->converted.data;
+	size_t in_left = length, out_left = source->converted.capacity;
+	iconv(source->windows_1252, NULL, NULL, NULL, NULL);
+	if (iconv(source->windows_1252, &in, &in_left, &out, &out_left) == (size_t)-1) {
+		*problem = "byte not defined in Windows-1252";
+		return NULL;
+	}
+	*out_length = (size_t)(out - source->converted.data);
+	*out = '\0';
+	return source->converted.data;
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+/*
+ * Finds the end of the row that starts at source->start: the offset of its LF
+ * (or of the end of input), resuming where the last call stopped so a long
+ * row is scanned once.  1: found; 0: need more input; -1: never (error set).
+ * A quote toggles quoting wherever it stands; "" inside quotes toggles twice.
+ */
+static int find_row_end(struct row_source *source, size_t *end)
+{
+	const char *b = source->buffer;
+	size_t i = source->scan;
+	int quoted = source->scan_in_quotes;
+	unsigned long newlines = source->scan_newlines;
+	while (i < source->length) {
+		if (!quoted) {
+			const char *lf = memchr(b + i, '\n', source->length - i);
+			const char *quote = memchr(b + i, '"', (lf ? (size_t)(lf - b) : source->length) - i);
+			if (!quote) {
+				if (lf) {
+					*end = (size_t)(lf - b);
+					source->scan_newlines = newlines;
+					return 1;
+				}
+				i = source->length;
+				break;
+			}
+			i = (size_t)(quote - b) + 1;
+			quoted = 1;
+		} else {
+			const char *quote = memchr(b + i, '"', source->length - i);
+			size_t stop = quote ? (size_t)(quote - b) : source->length;
+			for (const char *p = b + i; (p = memchr(p, '\n', (size_t)(b + stop - p))); p++)
+				newlines++;
+			if (!quote) {
+				i = source->length;
+				break;
+			}
+			i = stop + 1;
+			quoted = 0;
+		}
+	}
+	source->scan = i;
+	source->scan_in_quotes = quoted;
+	source->scan_newlines = newlines;
+	if (source->eof) {
+		if (quoted) {
+			set_error(source, "%s:%lu: quoted field opened on this row is never closed", source->name, source->line);
+			return -1;
+		}
+		*end = source->length;
+		return 1;
+	}
+	return 0;
+}
+
+static int reserve_fields(struct row_source *source, size_t count)
+{
+	if (count <= source->field_capacity)
+		return 0;
+	size_t capacity = source->field_capacity ? source->field_capacity * 2 : 64;
+	while (capacity < count)
+		capacity *= 2;
+	const char **fields = realloc(source->fields, capacity * sizeof *fields);
+	if (!fields)
+		return -1;
+	source->fields = fields;
+	size_t *lengths = realloc(source->lengths, capacity * sizeof *lengths);
+	if (!lengths)
+		return -1;
+	source->lengths = lengths;
+	source->field_capacity = capacity;
+	return 0;
+}
+
+/* Splits one row's UTF-8 text into NUL-terminated fields in source->split. */
+static int split_fields(struct row_source *source, const char *text, size_t length, size_t *count)
+{
+	source->split.length = 0;
+	if (growable_reserve(&source->split, length + 1) < 0)
+		return -1;
+	char *out = source->split.data;
+	size_t n = 0, field_start = 0, o = 0;
+	int quoted = 0;
+	size_t offsets_needed = 1;
+	for (size_t i = 0; i < length; i++)
+		offsets_needed += text[i] == source->separator;
+	if (reserve_fields(source, offsets_needed) < 0)
+		return -1;
+	for (size_t i = 0; i < length; i++) {
+		char c = text[i];
+		if (c == '"') {
+			if (quoted && i + 1 < length && text[i + 1] == '"') {
+				out[o++] = '"';
+				i++;
+			} else {
+				quoted = !quoted;
+			}
+		} else if (c == source->separator && !quoted) {
+			out[o] = '\0';
+			source->lengths[n] = o - field_start;
+			source->fields[n++] = (const char *)(uintptr_t)field_start;
+			field_start = ++o;
+		} else {
+			out[o++] = c;
+		}
+	}
+	out[o] = '\0';
+	source->lengths[n] = o - field_start;
+	source->fields[n++] = (const char *)(uintptr_t)field_start;
+	/* Offsets become pointers only now: the buffer no longer moves. */
+	for (size_t k = 0; k < n; k++)
+		source->fields[k] = out + (uintptr_t)source->fields[k];
+	*count = n;
+	return 0;
+}
+
+/* Takes the next non-blank CSV row; raw text in *raw (no line end). 1, 0 or -1. */
+static int next_csv_line(struct row_source *source, const char **raw, size_t *raw_length, unsigned long *line)
+{
+	for (;;) {
+		size_t end;
+		int found;
+		while ((found = find_row_end(source, &end)) == 0) {
+			int got = fill(source);
+			if (got < 0)
+				return -1;
+			if (got == 0)
+				source->eof = 1;
+		}
+		if (found < 0)
+			return -1;
+		if (source->start == source->length && source->eof)
+			return 0;
+		size_t length = end - source->start;
+		const char *text = source->buffer + source->start;
+		*line = source->line;
+		source->line += source->scan_newlines + 1;
+		source->start = end < source->length ? end + 1 : end;
+		source->scan = source->start;
+		source->scan_in_quotes = 0;
+		source->scan_newlines = 0;
+		if (length > 0 && text[length - 1] == '\r')
+			length--;
+		if (memchr(text, '\0', length)) {
+			set_error(source, "%s:%lu: not a text file (NUL byte)", source->name, *line);
+			return -1;
+		}
+		if (length == 0)
+			continue; /* blank lines are not rows */
+		*raw = text;
+		*raw_length = length;
+		return 1;
+	}
+}
+
+static char guess_separator(const char *header, size_t length)
+{
+	size_t semicolons = 0, commas = 0, tabs = 0;
+	int quoted = 0;
+	for (size_t i = 0; i < length; i++) {
+		if (header[i] == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			semicolons += header[i] == ';', commas += header[i] == ',', tabs += header[i] == '\t';
+	}
+	if (tabs >= semicolons && tabs >= commas && tabs > 0)
+		return '\t';
+	if (semicolons >= commas && semicolons > 0)
+		return ';';
+	return ',';
+}
+
+static int take_headers(struct row_source *source, const char *const *names, const size_t *lengths, size_t count)
+{
+	source->headers = calloc(count ? count : 1, sizeof *source->headers);
+	if (!source->headers)
+		return -1;
+	source->columns = count;
+	for (size_t c = 0; c < count; c++) {
+		source->headers[c] = strndup(names[c], lengths[c]);
+		if (!source->headers[c])
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/*
+ * Finds where each element of the top-level array starts and ends, so a row
+ * can be reported by its line and kept verbatim.  This only tracks strings and
+ * nesting; cJSON has already decided that the text is valid JSON.
+ */
+static int index_json_elements(struct json_rows *json, size_t expected)
+{
+	json->lines = calloc(expected ? expected : 1, sizeof *json->lines);
+	json->starts = calloc(expected ? expected : 1, sizeof *json->starts);
+	json->ends = calloc(expected ? expected : 1, sizeof *json->ends);
+	if (!json->lines || !json->starts || !json->ends)
+		return -1;
+	unsigned long line = 1;
+	int depth = 0, in_string = 0;
+	size_t found = 0, start = 0;
+	int in_element = 0;
+	for (size_t i = 0; i < json->text_length; i++) {
+		char c = json->text[i];
+		if (c == '\n')
+			line++;
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+			continue;
+		}
+		if (depth == 1 && !in_element && c != ',' && c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ']') {
+			in_element = 1;
+			start = i;
+			if (found < expected)
+				json->lines[found] = line;
+		}
+		if (c == '"')
+			in_string = 1;
+		else if (c == '[' || c == '{')
+			depth++;
+		else if (c == ']' || c == '}')
+			depth--;
+		if (!in_element)
+			continue;
+		size_t end;
+		if ((c == '}' || c == ']') && depth == 1)
+			end = i + 1;
+		else if ((c == ',' && depth == 1) || depth == 0)
+			end = i;
+		else
+			continue;
+		if (found < expected) {
+			json->starts[found] = start;
+			json->ends[found] = end;
+		}
+		found++;
+		in_element = 0;
+	}
+	return 0;
+}
+
+static int open_json(struct row_source *source)
+{
+	/* The buffer already holds the first chunk; read the rest. */
+	for (;;) {
+		int got = fill(source);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+	}
+	struct json_rows *json = &source->json;
+	json->text = source->buffer + source->start;
+	json->text_length = source->length - source->start;
+	size_t length;
+	const char *problem = NULL;
+	const char *text = row_text_utf8(source, json->text, json->text_length, &length, &problem);
+	if (!text) {
+		set_error(source, "%s: %s", source->name, problem);
+		return -1;
+	}
+	if (text != json->text) { /* converted from Windows-1252: keep our own copy */
+		char *copy = malloc(length + 1);
+		if (!copy)
+			return -1;
+		memcpy(copy, text, length);
+		copy[length] = '\0';
+		free(source->buffer);
+		source->buffer = copy;
+		source->start = 0;
+		source->length = source->capacity = length;
+		json->text = copy;
+		json->text_length = length;
+	}
+	const char *parse_end = NULL;
+	json->root = cJSON_ParseWithLengthOpts(json->text, json->text_length, &parse_end, 0);
+	if (!json->root) {
+		const char *where = cJSON_GetErrorPtr();
+		unsigned long line = 1;
+		if (where && where >= json->text && where <= json->text + json->text_length)
+			for (const char *p = json->text; p < where; p++)
+				line += *p == '\n';
+		set_error(source, "%s:%lu: not valid JSON", source->name, line);
+		return -1;
+	}
+	if (!cJSON_IsArray(json->root)) {
+		set_error(source, "%s: JSON export must be an array of objects, one per questionnaire", source->name);
+		return -1;
+	}
+	json->count = (size_t)cJSON_GetArraySize(json->root);
+	if (json->count == 0) {
+		set_error(source, "%s: empty input (a JSON array with no questionnaires)", source->name);
+		return -1;
+	}
+	if (index_json_elements(json, json->count) < 0)
+		return -1;
+	/* Columns: every key, in the order it first appears. */
+	size_t capacity = 16, count = 0;
+	char **names = malloc(capacity * sizeof *names);
+	if (!names)
+		return -1;
+	const cJSON *element;
+	cJSON_ArrayForEach(element, json->root)
+	{
+		const cJSON *item;
+		if (!cJSON_IsObject(element))
+			continue;
+		cJSON_ArrayForEach(item, element)
+		{
+			size_t c = 0;
+			while (c < count && strcmp(names[c], item->string) != 0)
+				c++;
+			if (c < count)
+				continue;
+			if (count == capacity) {
+				char **grown = realloc(names, 2 * capacity * sizeof *names);
+				if (!grown) {
+					free(names);
+					return -1;
+				}
+				names = grown;
+				capacity *= 2;
+			}
+			names[count++] = item->string;
+		}
+	}
+	size_t *lengths = calloc(count ? count : 1, sizeof *lengths);
+	json->values = calloc(count ? count : 1, sizeof *json->values);
+	if (!lengths || !json->values) {
+		free(names);
+		free(lengths);
+		return -1;
+	}
+	for (size_t c = 0; c < count; c++)
+		lengths[c] = strlen(names[c]);
+	int status = take_headers(source, (const char *const *)names, lengths, count);
+	free(names);
+	free(lengths);
+	if (status < 0)
+		return -1;
+	if (count == 0) {
+		set_error(source, "%s: JSON export holds no object with any field", source->name);
+		return -1;
+	}
+	json->element = json->root->child;
+	return reserve_fields(source, count);
+}
+
+static char *json_value_text(const cJSON *item, const char **problem)
+{
+	char number[64];
+	if (!item || cJSON_IsNull(item))
+		return strdup("");
+	if (cJSON_IsString(item))
+		return strdup(item->valuestring);
+	if (cJSON_IsBool(item))
+		return strdup(cJSON_IsTrue(item) ? "true" : "false");
+	if (cJSON_IsNumber(item)) {
+		double v = item->valuedouble;
+		if (v == (double)(long long)v && v > -1e15 && v < 1e15)
+			snprintf(number, sizeof number, "%lld", (long long)v);
+		else
+			snprintf(number, sizeof number, "%.15g", v);
+		return strdup(number);
+	}
+	*problem = "a field holds an object or array, not a value";
+	return strdup("");
+}
+
+static int next_json_row(struct row_source *source, struct row *row)
+{
+	struct json_rows *json = &source->json;
+	if (!json->element)
+		return 0;
+	const cJSON *element = json->element;
+	size_t index = json->index++;
+	json->element = element->next;
+	row->line = json->lines[index];
+	row->raw = json->text + json->starts[index];
+	row->raw_length = json->ends[index] - json->starts[index];
+	row->problem = NULL;
+	for (size_t c = 0; c < source->columns; c++) {
+		free(json->values[c]);
+		const char *problem = NULL;
+		json->values[c] = json_value_text(cJSON_IsObject(element)
+		                                      ? cJSON_GetObjectItemCaseSensitive(element, source->headers[c])
+		                                      : NULL,
+		                                  &problem);
+		if (!json->values[c]) {
+			set_error(source, "%s: out of memory", source->name);
+			return -1;
+		}
+		if (problem && !row->problem)
+			row->problem = problem;
+		source->fields[c] = json->values[c];
+		source->lengths[c] = strlen(json->values[c]);
+	}
+	if (!cJSON_IsObject(element))
+		row->problem = "array element is not an object";
+	row->count = source->columns;
+	row->fields = source->fields;
+	row->lengths = source->lengths;
+	return 1;
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+static int parse_encoding(const char *name, enum text_encoding *encoding)
+{
+	static const struct {
+		const char *name;
+		enum text_encoding encoding;
+	} known[] = {
+		{"utf-8", TEXT_UTF8},          {"utf8", TEXT_UTF8},           {"windows-1252", TEXT_WINDOWS_1252},
+		{"cp1252", TEXT_WINDOWS_1252}, {"latin1", TEXT_WINDOWS_1252}, {"iso-8859-1", TEXT_WINDOWS_1252},
+		{"utf-16le", TEXT_UTF16LE},    {"utf-16be", TEXT_UTF16BE},
+	};
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (strcasecmp(name, known[i].name) == 0) {
+			*encoding = known[i].encoding;
+			return 0;
+		}
+	return -1;
+}
+
+/* Looks at the start of the text: BOM, then whether it is text at all. */
+static int detect_encoding(struct row_source *source)
+{
+	/* Only the BOM's bytes: UTF-16 must not be read as bytes beyond it. */
+	while (source->length < 4 && !source->eof) {
+		ssize_t got = read_bytes(source, source->buffer + source->length, 4 - source->length);
+		if (got < 0)
+			return -1;
+		source->length += (size_t)got;
+	}
+	const unsigned char *b = (const unsigned char *)source->buffer;
+	size_t bom = 0;
+	enum text_encoding found = TEXT_UNDECIDED;
+	if (source->length >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+		bom = 3, found = TEXT_UTF8_BOM;
+	else if (source->length >= 2 && b[0] == 0xFF && b[1] == 0xFE)
+		bom = 2, found = TEXT_UTF16LE;
+	else if (source->length >= 2 && b[0] == 0xFE && b[1] == 0xFF)
+		bom = 2, found = TEXT_UTF16BE;
+	if (!source->encoding_forced)
+		source->encoding = found;
+	else if (found != TEXT_UNDECIDED && found != source->encoding &&
+	         !(found == TEXT_UTF8_BOM && source->encoding == TEXT_UTF8))
+		bom = 0; /* the user said otherwise: the bytes are text */
+	else if (found == TEXT_UTF8_BOM)
+		source->encoding = TEXT_UTF8_BOM;
+	source->start = source->scan = bom;
+	if (source->encoding == TEXT_UTF16LE || source->encoding == TEXT_UTF16BE) {
+		source->utf16 = iconv_open("UTF-8", source->encoding == TEXT_UTF16LE ? "UTF-16LE" : "UTF-16BE");
+		source->pending = malloc(CHUNK_SIZE / 2);
+		if (source->utf16 == (iconv_t)-1 || !source->pending) {
+			set_error(source, "%s: this system's iconv cannot convert UTF-16", source->name);
+			return -1;
+		}
+		/* What was read so far is raw UTF-16: move it to the pending bytes. */
+		memcpy(source->pending, source->buffer + source->start, source->length - source->start);
+		source->pending_length = source->length - source->start;
+		source->start = source->length = 0;
+	}
+	while (source->length - source->start < 4096) {
+		int got = fill(source);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+	}
+	if (source->length == source->start) {
+		set_error(source, "%s: empty input", source->name);
+		return -1;
+	}
+	/* Not text: NUL bytes or many control characters early on (binary, or another compressor). */
+	size_t sniff = source->length - source->start < 4096 ? source->length - source->start : 4096;
+	size_t controls = 0;
+	for (size_t i = 0; i < sniff; i++) {
+		unsigned char c = (unsigned char)source->buffer[source->start + i];
+		if (c == 0) {
+			set_error(source, "%s: not a text file (NUL byte at byte %zu); expected CSV or JSON, plain or gzip",
+			          source->name, i + bom);
+			return -1;
+		}
+		controls += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f';
+	}
+	if (controls * 20 > sniff) {
+		set_error(source, "%s: not a text file (control characters); expected CSV or JSON, plain or gzip",
+		          source->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_csv(struct row_source *source, const struct row_source_options *options)
+{
+	const char *raw;
+	size_t raw_length;
+	unsigned long line;
+	int got = next_csv_line(source, &raw, &raw_length, &line);
+	if (got < 0)
+		return -1;
+	if (got == 0) {
+		set_error(source, "%s: empty input", source->name);
+		return -1;
+	}
+	size_t length;
+	const char *problem = NULL;
+	const char *text = row_text_utf8(source, raw, raw_length, &length, &problem);
+	if (!text) {
+		set_error(source, "%s:%lu: header: %s", source->name, line, problem);
+		return -1;
+	}
+	source->separator = options && options->separator ? options->separator : guess_separator(text, length);
+	size_t count;
+	if (split_fields(source, text, length, &count) < 0 ||
+	    take_headers(source, source->fields, source->lengths, count) < 0) {
+		set_error(source, "%s: out of memory", source->name);
+		return -1;
+	}
+	return 0;
+}
+
+struct row_source *row_source_open(const char *path, const struct row_source_options *options, char *error,
+                                   size_t error_size)
+{
+	struct row_source *source = calloc(1, sizeof *source);
+	int is_stdin = !path || strcmp(path, "-") == 0;
+	if (!source) {
+		snprintf(error, error_size, "%s: out of memory", is_stdin ? "stdin" : path);
+		return NULL;
+	}
+	source->utf16 = source->windows_1252 = (iconv_t)-1;
+	source->line = 1;
+	source->name = strdup(is_stdin ? "stdin" : path);
+	source->capacity = CHUNK_SIZE;
+	source->buffer = malloc(source->capacity + 1);
+	if (!source->name || !source->buffer) {
+		snprintf(error, error_size, "%s: out of memory", is_stdin ? "stdin" : path);
+		row_source_close(source);
+		return NULL;
+	}
+	if (options && options->encoding) {
+		if (parse_encoding(options->encoding, &source->encoding) < 0) {
+			snprintf(error, error_size, "unknown encoding \"%s\" (expected utf-8, windows-1252 or utf-16le)",
+			         options->encoding);
+			row_source_close(source);
+			return NULL;
+		}
+		source->encoding_forced = 1;
+	}
+	int fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(error, error_size, "%s: cannot open: %s", source->name, strerror(errno));
+		row_source_close(source);
+		return NULL;
+	}
+	source->gz = gzdopen(fd, "rb");
+	if (!source->gz) {
+		close(fd);
+		snprintf(error, error_size, "%s: out of memory", source->name);
+		row_source_close(source);
+		return NULL;
+	}
+	gzbuffer(source->gz, CHUNK_SIZE);
+	int status = detect_encoding(source);
+	source->gzipped = !gzdirect(source->gz);
+	if (status == 0) {
+		size_t first = source->start;
+		while (first < source->length && strchr(" \t\r\n", source->buffer[first]))
+			first++;
+		source->is_json = first < source->length && source->buffer[first] == '[';
+		status = source->is_json ? open_json(source) : open_csv(source, options);
+	}
+	if (status < 0) {
+		if (!source->failed)
+			set_error(source, "%s: out of memory", source->name);
+		snprintf(error, error_size, "%s", source->error);
+		row_source_close(source);
+		return NULL;
+	}
+	return source;
+}
+
+int row_source_next(struct row_source *source, struct row *row)
+{
+	if (source->failed)
+		return -1;
+	memset(row, 0, sizeof *row);
+	if (source->is_json)
+		return next_json_row(source, row);
+	const char *raw;
+	size_t raw_length;
+	int got = next_csv_line(source, &raw, &raw_length, &row->line);
+	if (got <= 0)
+		return got;
+	size_t length;
+	const char *problem = NULL;
+	const char *text = row_text_utf8(source, raw, raw_length, &length, &problem);
+	row->raw = text ? text : raw;
+	row->raw_length = text ? length : raw_length;
+	if (!text) {
+		row->problem = problem;
+		row->count = 0;
+		row->fields = source->fields;
+		row->lengths = source->lengths;
+		return 1;
+	}
+	size_t count;
+	if (split_fields(source, text, length, &count) < 0) {
+		set_error(source, "%s: out of memory", source->name);
+		return -1;
+	}
+	row->count = count;
+	row->fields = source->fields;
+	row->lengths = source->lengths;
+	if (count != source->columns) {
+		snprintf(source->error, sizeof source->error, "expected %zu fields, found %zu", source->columns, count);
+		row->problem = source->error;
+	}
+	return 1;
+}
+
+size_t row_source_columns(const struct row_source *source) { return source->columns; }
+const char *row_source_header(const struct row_source *source, size_t column)
+{
+	return column < source->columns ? source->headers[column] : NULL;
+}
+
+const char *row_source_encoding(const struct row_source *source)
+{
+	switch (source->encoding) {
+	case TEXT_UTF8_BOM: return "utf-8-bom";
+	case TEXT_UTF16LE: return "utf-16le";
+	case TEXT_UTF16BE: return "utf-16be";
+	case TEXT_WINDOWS_1252: return "windows-1252";
+	case TEXT_UNDECIDED: /* only ASCII so far, which is UTF-8 as well */
+	case TEXT_UTF8: break;
+	}
+	return "utf-8";
+}
+
+const char *row_source_format(const struct row_source *source) { return source->is_json ? "json" : "csv"; }
+int row_source_gzipped(const struct row_source *source) { return source->gzipped; }
+const char *row_source_error(const struct row_source *source)
+{
+	return source->failed ? source->error : "no error";
+}
+const char *row_source_name(const struct row_source *source) { return source->name; }
+
+void row_source_close(struct row_source *source)
+{
+	if (!source)
+		return;
+	if (source->gz)
+		gzclose(source->gz);
+	if (source->utf16 != (iconv_t)-1)
+		iconv_close(source->utf16);
+	if (source->windows_1252 != (iconv_t)-1)
+		iconv_close(source->windows_1252);
+	for (size_t c = 0; c < source->columns; c++) {
+		free(source->headers[c]);
+		if (source->json.values)
+			free(source->json.values[c]);
+	}
+	free(source->headers);
+	cJSON_Delete(source->json.root);
+	free(source->json.values);
+	free(source->json.lines);
+	free(source->json.starts);
+	free(source->json.ends);
+	free(source->pending);
+	free(source->buffer);
+	free(source->converted.data);
+	free(source->split.data);
+	free(source->fields);
+	free(source->lengths);
+	free(source->name);
+	free(source);
+}

@@ -1,0 +1,298 @@
+#include "survey.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "record.h"
+
+struct question_column {
+	size_t column;
+	size_t question;
+	uint32_t question_string; /* writer id of the question id */
+	uint8_t scale_max;
+};
+
+struct survey_converter {
+	const struct codebook *codebook;
+	struct record_writer *writer;
+	struct survey_options options;
+	/* columns of the bound source; SIZE_MAX when absent */
+	size_t respondent, date, insats, group, gender, age, forbund;
+	struct question_column *questions;
+	size_t question_count;
+	uint64_t row_ordinal;
+	uint64_t records;
+	/* the last insats/forbund cell and its writer id, since they rarely change row to row */
+	char *last_insats, *last_forbund;
+	uint32_t last_insats_id, last_forbund_id;
+};
+
+struct survey_converter *survey_converter_new(const struct codebook *codebook,
+                                              struct record_writer *writer,
+                                              const struct survey_options *options)
+{
+	struct survey_converter *converter = calloc(1, sizeof *converter);
+	if (!converter)
+		return NULL;
+	converter->codebook = codebook;
+	converter->writer = writer;
+	converter->options = *options;
+	return converter;
+}
+
+void survey_converter_free(struct survey_converter *converter)
+{
+	if (!converter)
+		return;
+	free(converter->questions);
+	free(converter->last_insats);
+	free(converter->last_forbund);
+	free(converter);
+}
+
+uint64_t survey_converter_records(const struct survey_converter *converter) { return converter->records; }
+
+int survey_converter_bind(struct survey_converter *converter, const struct row_source *source,
+                          char *error, size_t error_size)
+{
+	size_t columns = row_source_columns(source);
+	const char *name = row_source_name(source);
+	size_t *roles[] = {
+		[ROLE_RESPONDENT] = &converter->respondent, [ROLE_DATE] = &converter->date,
+		[ROLE_INSATS] = &converter->insats, [ROLE_GROUP] = &converter->group,
+		[ROLE_GENDER] = &converter->gender, [ROLE_AGE] = &converter->age,
+		[ROLE_FORBUND] = &converter->forbund,
+	};
+	for (size_t r = 0; r < sizeof roles / sizeof *roles; r++)
+		if (roles[r])
+			*roles[r] = SIZE_MAX;
+	free(converter->questions);
+	converter->questions = calloc(columns ? columns : 1, sizeof *converter->questions);
+	converter->question_count = 0;
+	converter->row_ordinal = 0;
+	if (!converter->questions) {
+		snprintf(error, error_size, "%s: out of memory", name);
+		return -1;
+	}
+	for (size_t column = 0; column < columns; column++) {
+		const char *header = row_source_header(source, column);
+		size_t question = 0;
+		enum column_role role = codebook_column_role(converter->codebook, header, &question);
+		if (role == ROLE_QUESTION) {
+			for (size_t q = 0; q < converter->question_count; q++) {
+				if (converter->questions[q].question == question) {
+					snprintf(error, error_size, "%s:1: columns %zu and %zu are both question \"%s\"", name,
+					         converter->questions[q].column + 1, column + 1,
+					         codebook_question_id(converter->codebook, question));
+					return -1;
+				}
+			}
+			struct question_column *entry = &converter->questions[converter->question_count++];
+			entry->column = column;
+			entry->question = question;
+			entry->question_string = record_writer_string(converter->writer,
+			                                              codebook_question_id(converter->codebook, question));
+			entry->scale_max = (uint8_t)codebook_question_scale_max(converter->codebook, question);
+		} else if (role != ROLE_NONE && role < sizeof roles / sizeof *roles && roles[role]) {
+			/* The first column of a role wins; a second "ID" column is left alone. */
+			if (*roles[role] == SIZE_MAX)
+				*roles[role] = column;
+		}
+	}
+	if (converter->date == SIZE_MAX) {
+		snprintf(error, error_size, "%s:1: no answer-date column (expected Datum or Svarsdatum)", name);
+		return -1;
+	}
+	if (converter->question_count == 0) {
+		snprintf(error, error_size, "%s:1: no column matches a question of codebook %s", name,
+		         codebook_path(converter->codebook));
+		return -1;
+	}
+	if (converter->insats == SIZE_MAX && !converter->options.insats) {
+		snprintf(error, error_size, "%s:1: no insats column (Insats, Verksamhet); name the intervention with --insats", name);
+		return -1;
+	}
+	if (converter->group == SIZE_MAX && converter->options.group < 0) {
+		snprintf(error, error_size, "%s:1: no respondent-group column (Enkät, Respondentgrupp); give it with --group", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Respondent ids are hashed so that the record never holds them; without an id
+ * column the data-row ordinal stands in, which is the same whatever the encoding. */
+static uint64_t respondent_hash(const char *id, size_t length)
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int digest_length = 0;
+	static const char domain[] = "ifs-survey respondent\n";
+	EVP_MD_CTX *context = EVP_MD_CTX_new();
+	uint64_t value = 0;
+	if (context && EVP_DigestInit_ex(context, EVP_sha256(), NULL) &&
+	    EVP_DigestUpdate(context, domain, sizeof domain - 1) && EVP_DigestUpdate(context, id, length) &&
+	    EVP_DigestFinal_ex(context, digest, &digest_length))
+		for (int i = 0; i < 8; i++)
+			value |= (uint64_t)digest[i] << (8 * i);
+	EVP_MD_CTX_free(context);
+	return value;
+}
+
+static int is_blank(const char *text, size_t length)
+{
+	for (size_t i = 0; i < length; i++)
+		if (text[i] != ' ' && text[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static int parse_age(const char *text, size_t length, uint8_t *age)
+{
+	unsigned value = 0;
+	size_t digits = 0;
+	while (length && (*text == ' ')) text++, length--;
+	while (length && text[length - 1] == ' ') length--;
+	for (; digits < length; digits++) {
+		if (text[digits] < '0' || text[digits] > '9' || digits >= 3)
+			return -1;
+		value = value * 10 + (unsigned)(text[digits] - '0');
+	}
+	if (digits == 0 || value == 0 || value > 130)
+		return -1;
+	*age = (uint8_t)value;
+	return 0;
+}
+
+/* Writer id of a text cell, remembering the previous one. */
+static uint32_t cell_string(struct survey_converter *converter, char **last, uint32_t *last_id,
+                            const char *text)
+{
+	if (*last && strcmp(*last, text) == 0)
+		return *last_id;
+	char *copy = strdup(text);
+	if (!copy)
+		return UINT32_MAX;
+	free(*last);
+	*last = copy;
+	*last_id = record_writer_string(converter->writer, text);
+	return *last_id;
+}
+
+/* Trims surrounding white space into a bounded buffer for names (insats, förbund). */
+static void trimmed(const char *text, size_t length, char *out, size_t out_size)
+{
+	while (length && (*text == ' ' || *text == '\t')) text++, length--;
+	while (length && (text[length - 1] == ' ' || text[length - 1] == '\t')) length--;
+	if (length >= out_size)
+		length = out_size - 1;
+	memcpy(out, text, length);
+	out[length] = '\0';
+}
+
+int survey_converter_row(struct survey_converter *converter, const struct row *row, char *reason,
+                         size_t reason_size)
+{
+	const struct codebook *book = converter->codebook;
+	struct answer_record answer = {0};
+	converter->row_ordinal++;
+	if (row->problem) {
+		snprintf(reason, reason_size, "%s", row->problem);
+		return 1;
+	}
+	const char *const *fields = row->fields;
+	const size_t *lengths = row->lengths;
+
+	if (date_parse(fields[converter->date], lengths[converter->date], &answer.date) < 0) {
+		snprintf(reason, reason_size, is_blank(fields[converter->date], lengths[converter->date])
+		         ? "no answer date" : "bad answer date \"%.40s\" (expected YYYY-MM-DD)", fields[converter->date]);
+		return 1;
+	}
+	answer.matar = (uint16_t)date_matar(answer.date);
+
+	char name[256];
+	name[0] = '\0';
+	if (converter->insats != SIZE_MAX)
+		trimmed(fields[converter->insats], lengths[converter->insats], name, sizeof name);
+	if (!name[0] && converter->options.insats)
+		trimmed(converter->options.insats, strlen(converter->options.insats), name, sizeof name);
+	if (!name[0]) {
+		snprintf(reason, reason_size, "no insats (column \"Insats\" is empty; --insats supplies one)");
+		return 1;
+	}
+	answer.insats = cell_string(converter, &converter->last_insats, &converter->last_insats_id, name);
+
+	name[0] = '\0';
+	if (converter->forbund != SIZE_MAX)
+		trimmed(fields[converter->forbund], lengths[converter->forbund], name, sizeof name);
+	if (!name[0] && converter->options.forbund)
+		trimmed(converter->options.forbund, strlen(converter->options.forbund), name, sizeof name);
+	answer.forbund = cell_string(converter, &converter->last_forbund, &converter->last_forbund_id, name);
+	if (answer.insats == UINT32_MAX || answer.forbund == UINT32_MAX)
+		return -1;
+
+	int group = converter->options.group;
+	if (converter->group != SIZE_MAX && !is_blank(fields[converter->group], lengths[converter->group])) {
+		group = codebook_background_value(book, ROLE_GROUP, fields[converter->group], lengths[converter->group]);
+		if (group < 0) {
+			snprintf(reason, reason_size, "unknown respondent group \"%.40s\"", fields[converter->group]);
+			return 1;
+		}
+	}
+	if (group <= GROUP_UNKNOWN) {
+		snprintf(reason, reason_size, "no respondent group (the group column is empty; --group supplies one)");
+		return 1;
+	}
+	answer.group = (uint8_t)group;
+
+	if (converter->gender != SIZE_MAX) {
+		int gender = codebook_background_value(book, ROLE_GENDER, fields[converter->gender], lengths[converter->gender]);
+		if (gender < 0) {
+			snprintf(reason, reason_size, "unknown gender \"%.20s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
+			         fields[converter->gender]);
+			return 1;
+		}
+		answer.gender = (uint8_t)gender;
+	}
+	if (converter->age != SIZE_MAX && !is_blank(fields[converter->age], lengths[converter->age]) &&
+	    parse_age(fields[converter->age], lengths[converter->age], &answer.age) < 0) {
+		snprintf(reason, reason_size, "bad age \"%.10s\"", fields[converter->age]);
+		return 1;
+	}
+	if (converter->respondent != SIZE_MAX && !is_blank(fields[converter->respondent], lengths[converter->respondent]))
+		answer.respondent = respondent_hash(fields[converter->respondent], lengths[converter->respondent]);
+	else
+		answer.respondent = converter->row_ordinal;
+
+	/* Every answer is checked before any is written, so a row is never half-written. */
+	uint8_t levels[LEVEL_MAX * 8];
+	uint8_t *level = converter->question_count <= sizeof levels ? levels : malloc(converter->question_count);
+	if (!level)
+		return -1;
+	int status = 0;
+	for (size_t q = 0; q < converter->question_count; q++) {
+		const struct question_column *column = &converter->questions[q];
+		int value = codebook_answer(book, column->question, fields[column->column], lengths[column->column]);
+		if (value == ANSWER_UNKNOWN) {
+			snprintf(reason, reason_size, "unknown answer \"%.60s\" to question %s (column %zu)",
+			         fields[column->column], codebook_question_id(book, column->question), column->column + 1);
+			status = 1;
+			break;
+		}
+		level[q] = value == ANSWER_DONT_KNOW ? LEVEL_DONT_KNOW
+		         : value == ANSWER_MISSING ? LEVEL_MISSING : (uint8_t)value;
+	}
+	for (size_t q = 0; status == 0 && q < converter->question_count; q++) {
+		answer.question = converter->questions[q].question_string;
+		answer.scale_max = converter->questions[q].scale_max;
+		answer.level = level[q];
+		if (record_writer_answer(converter->writer, &answer) < 0)
+			status = -1;
+		else
+			converter->records++;
+	}
+	if (level != levels)
+		free(level);
+	return status;
+}

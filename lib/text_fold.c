@@ -1,0 +1,72 @@
+#include "text_fold.h"
+
+#include <string.h>
+
+static int is_separator(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '-' || c == '_' || c == '/' ||
+	       c == '\v' || c == '\f';
+}
+
+/* Swedish (and a few neighbouring) letters in UTF-8 fold to their plain
+ * letter so "Kön", "Kon" and "KÖN" meet; returns bytes consumed, 0 if none. */
+static size_t fold_letter(const unsigned char *p, size_t left, char *letter)
+{
+	if (left < 2 || p[0] != 0xC3)
+		return 0;
+	switch (p[1]) {
+	case 0x85: case 0x84: case 0xA5: case 0xA4: /* Å Ä å ä */
+	case 0x80: case 0x81: case 0xA0: case 0xA1: /* À Á à á */
+		*letter = 'a'; return 2;
+	case 0x96: case 0xB6: case 0x98: case 0xB8: /* Ö ö Ø ø */
+		*letter = 'o'; return 2;
+	case 0x89: case 0xA9: case 0x88: case 0xA8: /* É é È è */
+		*letter = 'e'; return 2;
+	case 0x9C: case 0xBC: /* Ü ü */
+		*letter = 'u'; return 2;
+	default:
+		return 0;
+	}
+}
+
+size_t text_fold(const char *text, size_t length, char *out, size_t out_size)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t used = 0;
+	int pending_space = 0;
+	if (out_size == 0)
+		return 0;
+	for (size_t i = 0; i < length && used + 2 < out_size;) {
+		char letter;
+		size_t consumed;
+		if (is_separator(p[i])) {
+			pending_space = used > 0;
+			i++;
+			continue;
+		}
+		if (pending_space) {
+			out[used++] = ' ';
+			pending_space = 0;
+		}
+		if ((consumed = fold_letter(p + i, length - i, &letter)) != 0) {
+			out[used++] = letter;
+			i += consumed;
+		} else {
+			out[used++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + ('a' - 'A') : p[i]);
+			i++;
+		}
+	}
+	while (used > 0 && (out[used - 1] == '?' || out[used - 1] == ':' || out[used - 1] == '.' ||
+	                    out[used - 1] == ' '))
+		used--;
+	out[used] = '\0';
+	return used;
+}
+
+int text_fold_equal(const char *a, const char *b)
+{
+	char folded_a[512], folded_b[512];
+	text_fold(a, strlen(a), folded_a, sizeof folded_a);
+	text_fold(b, strlen(b), folded_b, sizeof folded_b);
+	return strcmp(folded_a, folded_b) == 0;
+}

@@ -1,0 +1,36 @@
+# Bad rows are rejected with file:line: reason; every other row is kept; the summary adds up.
+. "$TESTLIB"
+cd "$FIXTURES/ifs"
+expect_status 65 sh -c "ifs-survey --rejects '$T/rejects.tsv' with-errors.csv >'$T/out.rec' 2>'$T/err'"
+cat >"$T/expected.err" <<'END'
+ifs-survey: with-errors.csv:5: unknown answer "Jättebra" to question tillvara (column 8)
+ifs-survey: with-errors.csv:6: bad answer date "2022-13-01" (expected YYYY-MM-DD)
+ifs-survey: with-errors.csv:7: no answer date
+ifs-survey: with-errors.csv:8: unknown gender "Okänd" (expected Kvinna, Man, Annat, Vill ej uppge or empty)
+ifs-survey: with-errors.csv:9: expected 11 fields, found 8
+ifs-survey: 9 rows read = 4 written (16 answer records) + 5 rejected
+END
+same_file "$T/expected.err" "$T/err"
+# The kept rows are the three good ones before the errors and R-5006 after them.
+ifs-dump "$T/out.rec" | awk -F'\t' 'NR>1 && $9=="nytta" {print $2, $10}' >"$T/kept.txt"
+printf '2021-11-01 6\n2021-12-14 6\n2022-01-20 5\n2022-03-04 6\n' | same_file - "$T/kept.txt"
+# The reject file keeps each row verbatim with its reason, and is private.
+[ "$(wc -l <"$T/rejects.tsv")" = 6 ] || fail "reject file should hold a header and 5 rows"
+contains "$T/rejects.tsv" "file	line	reason	row"
+contains "$T/rejects.tsv" "with-errors.csv	5	unknown answer \"Jättebra\" to question tillvara (column 8)	R-5001;2022-03-01;FIA;Avslutad;Kvinna;40;Till mycket stor del;Jättebra;Till stor del;Inte alls;"
+contains "$T/rejects.tsv" "with-errors.csv	9	expected 11 fields, found 8	R-5005;2022-03-03;FIA;Avslutad;Man;41;Inte alls;Inte alls"
+[ "$(stat -c %a "$T/rejects.tsv")" = 600 ] || fail "reject file mode $(stat -c %a "$T/rejects.tsv")"
+
+# Exports without insats or group columns: the command line supplies them.
+expect_status 65 sh -c "ifs-survey fia-pagaende-utan-insats.csv >/dev/null 2>'$T/noinsats.err'"
+same_file - "$T/noinsats.err" <<'END'
+ifs-survey: fia-pagaende-utan-insats.csv:1: no insats column (Insats, Verksamhet); name the intervention with --insats
+ifs-survey: output stream left unfinished because an input could not be read whole
+ifs-survey: 0 rows read = 0 written (0 answer records) + 0 rejected; some files unusable, see above
+END
+ifs-survey --insats FIA --group pagaende --forbund Finnveden fia-pagaende-utan-insats.csv 2>"$T/ok.err" | ifs-dump >"$T/supplied.tsv"
+contains "$T/ok.err" "8 rows read = 8 written (16 answer records) + 0 rejected"
+awk -F'\t' 'NR>1 {print $4, $5, $6}' "$T/supplied.tsv" | sort -u >"$T/supplied.txt"
+echo "Finnveden FIA pagaende" | same_file - "$T/supplied.txt"
+expect_status 64 sh -c "ifs-survey --group nobody fia-pagaende-utan-insats.csv >/dev/null 2>'$T/usage.err'"
+contains "$T/usage.err" 'ifs-survey: --group: unknown group "nobody"'
