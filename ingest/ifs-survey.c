@@ -1,0 +1,219 @@
+/* ifs-survey — IFS questionnaire exports to a record stream. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "codebook.h"
+#include "diag.h"
+#include "record.h"
+#include "record_stream.h"
+#include "rejects.h"
+#include "row_source.h"
+#include "survey.h"
+
+static const char usage_text[] =
+	"usage: ifs-survey [-c CODEBOOK] [--insats NAME] [--group CODE] [--forbund NAME]\n"
+	"                  [--rejects FILE] [--sep C] [--encoding ENC] [-v] [FILE...] > out.rec\n"
+	"Reads IFS survey exports (CSV or JSON, any of UTF-8, UTF-8 with BOM, UTF-16LE,\n"
+	"Windows-1252; gzip or not) and writes a binary record stream to stdout.\n"
+	"  -c, --codebook FILE   codebook (default: the shipped IFS codebook)\n"
+	"      --insats NAME     intervention for exports without an Insats column\n"
+	"      --group CODE      respondent group for exports without one\n"
+	"                        (pagaende, avslut, personal, chef, styrelse, remittent)\n"
+	"      --forbund NAME    association name to record\n"
+	"      --rejects FILE    also write rejected rows, verbatim, with reasons (TSV)\n"
+	"      --sep C           field separator: ',' ';' or 'tab' (default: detected)\n"
+	"      --encoding ENC    utf-8, windows-1252 or utf-16le (default: detected)\n"
+	"  -v, --verbose         say what was detected in each file\n"
+	"  -h, --help            this text;  --version  the version\n"
+	"Exit: 0 ok; 65 rows rejected (the stream holds the other rows) or a file unusable\n"
+	"(the stream is then left unfinished, so later stages fail rather than count short);\n"
+	"66 no input; 73/74 output errors.\n";
+
+struct totals {
+	unsigned long rows, written, rejected, files_failed;
+};
+
+static int parse_separator(const char *text, char *separator)
+{
+	if (strcmp(text, "tab") == 0 || strcmp(text, "\\t") == 0 || strcmp(text, "\t") == 0)
+		*separator = '\t';
+	else if (strcmp(text, ",") == 0 || strcmp(text, ";") == 0)
+		*separator = text[0];
+	else
+		return -1;
+	return 0;
+}
+
+/* Converts one input; returns 0, or an exit status for a problem with the whole file. */
+static int convert_file(const char *path, const struct row_source_options *source_options,
+                        struct survey_converter *converter, struct reject_log *rejects,
+                        struct totals *totals, int verbose)
+{
+	char error[1024], reason[512];
+	if (strcmp(path, "-") != 0 && access(path, R_OK) < 0) {
+		diag_error("%s: cannot open: %s", path, strerror(errno));
+		totals->files_failed++;
+		return EX_NOINPUT;
+	}
+	struct row_source *source = row_source_open(path, source_options, error, sizeof error);
+	if (!source) {
+		diag_error("%s", error);
+		totals->files_failed++;
+		return EX_DATAERR;
+	}
+	int status = 0;
+	if (survey_converter_bind(converter, source, error, sizeof error) < 0) {
+		diag_error("%s", error);
+		totals->files_failed++;
+		row_source_close(source);
+		return EX_DATAERR;
+	}
+	if (verbose)
+		diag_error("%s: %s, %s%s, %zu columns", row_source_name(source), row_source_format(source),
+		           row_source_encoding(source), row_source_gzipped(source) ? ", gzip" : "",
+		           row_source_columns(source));
+	unsigned long rows_before = totals->rows;
+	struct row row;
+	int got;
+	while ((got = row_source_next(source, &row)) == 1) {
+		totals->rows++;
+		int result = survey_converter_row(converter, &row, reason, sizeof reason);
+		if (result < 0) {
+			diag_error("write error on standard output: %s", strerror(errno));
+			status = EX_IOERR;
+			break;
+		}
+		if (result == 0) {
+			totals->written++;
+		} else {
+			totals->rejected++;
+			reject_log_row(rejects, row_source_name(source), row.line, reason, row.raw, row.raw_length);
+		}
+	}
+	if (got < 0) {
+		diag_error("%s", row_source_error(source));
+		totals->files_failed++;
+		status = EX_DATAERR;
+	} else if (status == 0 && totals->rows == rows_before) {
+		diag_error("%s: no data rows (header only)", row_source_name(source));
+		totals->files_failed++;
+		status = EX_DATAERR;
+	}
+	row_source_close(source);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{"codebook", required_argument, NULL, 'c'}, {"insats", required_argument, NULL, 'i'},
+		{"group", required_argument, NULL, 'g'}, {"forbund", required_argument, NULL, 'f'},
+		{"rejects", required_argument, NULL, 'r'}, {"sep", required_argument, NULL, 's'},
+		{"encoding", required_argument, NULL, 'e'}, {"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {0, 0, 0, 0},
+	};
+	const char *codebook_path = NULL, *rejects_path = NULL;
+	struct survey_options options = {.group = -1};
+	struct row_source_options source_options = {0};
+	int verbose = 0, option;
+	diag_set_program(argv[0]);
+	diag_private_files(0);
+	while ((option = getopt_long(argc, argv, "c:vh", long_options, NULL)) != -1) {
+		switch (option) {
+		case 'c': codebook_path = optarg; break;
+		case 'i': options.insats = optarg; break;
+		case 'f': options.forbund = optarg; break;
+		case 'r': rejects_path = optarg; break;
+		case 'v': verbose = 1; break;
+		case 'e': source_options.encoding = optarg; break;
+		case 'g':
+			if ((options.group = group_from_code(optarg)) < 0) {
+				diag_error("--group: unknown group \"%s\" (pagaende, avslut, personal, chef, styrelse, remittent)", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case 's':
+			if (parse_separator(optarg, &source_options.separator) < 0) {
+				diag_error("--sep: expected ',', ';' or 'tab', not \"%s\"", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': printf("ifs-survey %s\n", IFS_VERSION); return 0;
+		default: fputs(usage_text, stderr); return EX_USAGE;
+		}
+	}
+	if (source_options.encoding) {
+		static const char *const known[] = {"utf-8", "utf8", "windows-1252", "cp1252", "utf-16le", "utf16le"};
+		int ok = 0;
+		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+			ok |= strcasecmp(source_options.encoding, known[i]) == 0;
+		if (!ok) {
+			diag_error("--encoding: expected utf-8, windows-1252 or utf-16le, not \"%s\"", source_options.encoding);
+			return EX_USAGE;
+		}
+	}
+	if (diag_refuse_terminal_stdout() < 0)
+		return EX_USAGE;
+
+	char error[1024];
+	struct codebook *codebook = codebook_path ? codebook_load(codebook_path, error, sizeof error)
+	                                          : codebook_load_default("ifs", error, sizeof error);
+	if (!codebook) {
+		diag_error("%s", error);
+		return codebook_path && errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
+	}
+	struct reject_log *rejects = reject_log_open(rejects_path, error, sizeof error);
+	if (!rejects) {
+		diag_error("%s", error);
+		codebook_free(codebook);
+		return EX_CANTCREAT;
+	}
+	char producer[64];
+	snprintf(producer, sizeof producer, "ifs-survey %s", IFS_VERSION);
+	struct record_writer *writer = record_writer_open(stdout, producer);
+	struct survey_converter *converter = writer ? survey_converter_new(codebook, writer, &options) : NULL;
+	if (!converter) {
+		diag_error("out of memory");
+		return EX_OSERR;
+	}
+
+	struct totals totals = {0};
+	int status = 0;
+	const char *stdin_only[] = {"-"};
+	char **paths = optind < argc ? argv + optind : (char **)stdin_only;
+	int path_count = optind < argc ? argc - optind : 1;
+	for (int i = 0; i < path_count && status != EX_IOERR; i++) {
+		int file_status = convert_file(paths[i], &source_options, converter, rejects, &totals, verbose);
+		if (file_status && (status == 0 || file_status == EX_IOERR || file_status == EX_NOINPUT))
+			status = file_status;
+	}
+	if (status == 0 && totals.rejected)
+		status = EX_DATAERR;
+	uint64_t records = survey_converter_records(converter);
+	survey_converter_free(converter);
+	if (status == EX_IOERR || totals.files_failed) {
+		/* An unusable or truncated input must not pass downstream as a complete
+		 * stream: without its end chunk every reader fails instead of counting short. */
+		record_writer_abandon(writer);
+		if (totals.files_failed && status != EX_IOERR)
+			diag_error("output stream left unfinished because an input could not be read whole");
+	} else if (record_writer_close(writer) < 0) {
+		diag_error("write error on standard output: %s", strerror(errno));
+		status = EX_IOERR;
+	}
+	if (reject_log_close(rejects) < 0) {
+		diag_error("%s: write error", rejects_path);
+		status = status ? status : EX_IOERR;
+	}
+	codebook_free(codebook);
+	fprintf(stderr, "%s: %lu rows read = %lu written (%llu answer records) + %lu rejected%s\n",
+	        diag_program(), totals.rows, totals.written, (unsigned long long)records, totals.rejected,
+	        totals.files_failed ? "; some files unusable, see above" : "");
+	return status;
+}
