@@ -35,9 +35,11 @@ measure "wc -l" wc -l "$export_file"
 measure "ifs-survey (UTF-8, ';')" "$root/build/bin/ifs-survey" "$export_file"
 # Half the input: peak memory must not grow with the input.
 head -c $((bytes / 2)) "$export_file" | sed '$d' >"$work/half.csv"
-hbytes=$bytes; bytes=$(wc -c <"$work/half.csv")
+hbytes=$bytes hrecords=$records
+bytes=$(wc -c <"$work/half.csv")
+records=$("$root/build/bin/ifs-survey" "$work/half.csv" 2>&1 >/dev/null | sed -n 's/.*(\([0-9]*\) answer records).*/\1/p')
 measure "ifs-survey, half the input" "$root/build/bin/ifs-survey" "$work/half.csv"
-bytes=$hbytes
+bytes=$hbytes records=$hrecords
 gzip -1 -c "$export_file" >"$work/export.csv.gz"
 measure "ifs-survey (gzip, MB/s raw)" "$root/build/bin/ifs-survey" "$work/export.csv.gz"
 iconv -f UTF-8 -t WINDOWS-1252 "$export_file" >"$work/export-cp1252.csv"

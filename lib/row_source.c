@@ -228,6 +228,15 @@ static int valid_utf8(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
+		while (i + 8 <= n) {
+			uint64_t word;
+			memcpy(&word, s + i, 8);
+			if (word & UINT64_C(0x8080808080808080))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		unsigned char c = s[i];
 		if (c < 0x80) {
 			i++;
@@ -286,7 +295,7 @@ static const char *row_text_utf8(struct row_source *source, const char *text, si
 		source->encoding = valid_utf8((const unsigned char *)text, length) ? TEXT_UTF8 : TEXT_WINDOWS_1252;
 	}
 	if (source->encoding != TEXT_WINDOWS_1252) {
-		if (all_ascii((const unsigned char *)text, length) || valid_utf8((const unsigned char *)text, length))
+		if (valid_utf8((const unsigned char *)text, length))
 			return text;
 		*problem = "invalid UTF-8 text";
 		return NULL;
@@ -390,44 +399,57 @@ static int reserve_fields(struct row_source *source, size_t count)
 	return 0;
 }
 
-/* Splits one row's UTF-8 text into NUL-terminated fields in source->split. */
+/* Splits one row's UTF-8 text into NUL-terminated fields in source->split.
+ * Most fields hold no quote: they are found with memchr and cut in place;
+ * only a field with a quote goes through the byte-by-byte unquoting. */
 static int split_fields(struct row_source *source, const char *text, size_t length, size_t *count)
 {
 	source->split.length = 0;
 	if (growable_reserve(&source->split, length + 1) < 0)
 		return -1;
 	char *out = source->split.data;
-	size_t n = 0, field_start = 0, o = 0;
-	int quoted = 0;
-	size_t offsets_needed = 1;
-	for (size_t i = 0; i < length; i++)
-		offsets_needed += text[i] == source->separator;
-	if (reserve_fields(source, offsets_needed) < 0)
-		return -1;
-	for (size_t i = 0; i < length; i++) {
-		char c = text[i];
-		if (c == '"') {
-			if (quoted && i + 1 < length && text[i + 1] == '"') {
-				out[o++] = '"';
-				i++;
-			} else {
-				quoted = !quoted;
-			}
-		} else if (c == source->separator && !quoted) {
-			out[o] = '\0';
-			source->lengths[n] = o - field_start;
-			source->fields[n++] = (const char *)(uintptr_t)field_start;
-			field_start = ++o;
-		} else {
-			out[o++] = c;
+	memcpy(out, text, length);
+	out[length] = '\0';
+	const char separator = source->separator;
+	size_t n = 0, i = 0;
+	for (;;) {
+		if (n == source->field_capacity && reserve_fields(source, n + 1) < 0)
+			return -1;
+		size_t field_start = i;
+		const char *stop = memchr(out + i, separator, length - i);
+		size_t field_end = stop ? (size_t)(stop - out) : length;
+		if (!memchr(out + i, '"', field_end - i)) {
+			out[field_end] = '\0';
+			source->fields[n] = out + field_start;
+			source->lengths[n++] = field_end - field_start;
+			if (!stop)
+				break;
+			i = field_end + 1;
+			continue;
 		}
+		/* Unquote from text into out, which never runs ahead of the input. */
+		size_t o = field_start;
+		int quoted = 0;
+		for (; i < length; i++) {
+			char c = text[i];
+			if (c == '"') {
+				if (quoted && i + 1 < length && text[i + 1] == '"')
+					out[o++] = '"', i++;
+				else
+					quoted = !quoted;
+			} else if (c == separator && !quoted) {
+				break;
+			} else {
+				out[o++] = c;
+			}
+		}
+		out[o] = '\0';
+		source->fields[n] = out + field_start;
+		source->lengths[n++] = o - field_start;
+		if (i >= length)
+			break;
+		i++;
 	}
-	out[o] = '\0';
-	source->lengths[n] = o - field_start;
-	source->fields[n++] = (const char *)(uintptr_t)field_start;
-	/* Offsets become pointers only now: the buffer no longer moves. */
-	for (size_t k = 0; k < n; k++)
-		source->fields[k] = out + (uintptr_t)source->fields[k];
 	*count = n;
 	return 0;
 }
@@ -893,7 +915,7 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 		size_t first = source->start;
 		while (first < source->length && strchr(" \t\r\n", source->buffer[first]))
 			first++;
-		source->is_json = first < source->length && source->buffer[first] == '[';
+		source->is_json = first < source->length && (source->buffer[first] == '[' || source->buffer[first] == '{');
 		status = source->is_json ? open_json(source) : open_csv(source, options);
 	}
 	if (status < 0) {

@@ -8,11 +8,47 @@
 #include "dates.h"
 #include "record.h"
 
+/*
+ * The few distinct texts a column holds (six labels and "Vet ej", two genders)
+ * repeat on every row: remembering their values skips folding and hashing.
+ */
+#define RECENT_SLOTS 8
+#define RECENT_TEXT 32
+struct recent_values {
+	char text[RECENT_SLOTS][RECENT_TEXT];
+	uint8_t length[RECENT_SLOTS];
+	int value[RECENT_SLOTS];
+	unsigned used, next;
+};
+
+static int recent_find(const struct recent_values *recent, const char *text, size_t length, int *value)
+{
+	if (length >= RECENT_TEXT)
+		return 0;
+	for (unsigned i = 0; i < recent->used; i++)
+		if (recent->length[i] == length && memcmp(recent->text[i], text, length) == 0) {
+			*value = recent->value[i];
+			return 1;
+		}
+	return 0;
+}
+
+static void recent_remember(struct recent_values *recent, const char *text, size_t length, int value)
+{
+	if (length >= RECENT_TEXT)
+		return;
+	unsigned slot = recent->used < RECENT_SLOTS ? recent->used++ : recent->next++ % RECENT_SLOTS;
+	memcpy(recent->text[slot], text, length);
+	recent->length[slot] = (uint8_t)length;
+	recent->value[slot] = value;
+}
+
 struct question_column {
 	size_t column;
 	size_t question;
 	uint32_t question_string; /* writer id of the question id */
 	uint8_t scale_max;
+	struct recent_values recent;
 };
 
 struct survey_converter {
@@ -28,6 +64,7 @@ struct survey_converter {
 	/* the last insats/forbund cell and its writer id, since they rarely change row to row */
 	char *last_insats, *last_forbund;
 	uint32_t last_insats_id, last_forbund_id;
+	struct recent_values recent_group, recent_gender;
 };
 
 struct survey_converter *survey_converter_new(const struct codebook *codebook,
@@ -129,14 +166,19 @@ static uint64_t respondent_hash(const char *id, size_t length)
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int digest_length = 0;
 	static const char domain[] = "ifs-survey respondent\n";
-	EVP_MD_CTX *context = EVP_MD_CTX_new();
+	/* Fetched once: looking the digest up per row costs more than hashing. */
+	static EVP_MD *sha256;
+	static EVP_MD_CTX *context;
+	if (!sha256)
+		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (!context)
+		context = EVP_MD_CTX_new();
 	uint64_t value = 0;
-	if (context && EVP_DigestInit_ex(context, EVP_sha256(), NULL) &&
+	if (sha256 && context && EVP_DigestInit_ex2(context, sha256, NULL) &&
 	    EVP_DigestUpdate(context, domain, sizeof domain - 1) && EVP_DigestUpdate(context, id, length) &&
 	    EVP_DigestFinal_ex(context, digest, &digest_length))
 		for (int i = 0; i < 8; i++)
 			value |= (uint64_t)digest[i] << (8 * i);
-	EVP_MD_CTX_free(context);
 	return value;
 }
 
@@ -234,7 +276,11 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 
 	int group = converter->options.group;
 	if (converter->group != SIZE_MAX && !is_blank(fields[converter->group], lengths[converter->group])) {
-		group = codebook_background_value(book, ROLE_GROUP, fields[converter->group], lengths[converter->group]);
+		const char *text = fields[converter->group];
+		if (!recent_find(&converter->recent_group, text, lengths[converter->group], &group)) {
+			group = codebook_background_value(book, ROLE_GROUP, text, lengths[converter->group]);
+			recent_remember(&converter->recent_group, text, lengths[converter->group], group);
+		}
 		if (group < 0) {
 			snprintf(reason, reason_size, "unknown respondent group \"%.40s\"", fields[converter->group]);
 			return 1;
@@ -247,7 +293,12 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	answer.group = (uint8_t)group;
 
 	if (converter->gender != SIZE_MAX) {
-		int gender = codebook_background_value(book, ROLE_GENDER, fields[converter->gender], lengths[converter->gender]);
+		int gender;
+		const char *text = fields[converter->gender];
+		if (!recent_find(&converter->recent_gender, text, lengths[converter->gender], &gender)) {
+			gender = codebook_background_value(book, ROLE_GENDER, text, lengths[converter->gender]);
+			recent_remember(&converter->recent_gender, text, lengths[converter->gender], gender);
+		}
 		if (gender < 0) {
 			snprintf(reason, reason_size, "unknown gender \"%.20s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
 			         fields[converter->gender]);
@@ -272,8 +323,14 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		return -1;
 	int status = 0;
 	for (size_t q = 0; q < converter->question_count; q++) {
-		const struct question_column *column = &converter->questions[q];
-		int value = codebook_answer(book, column->question, fields[column->column], lengths[column->column]);
+		struct question_column *column = &converter->questions[q];
+		const char *text = fields[column->column];
+		size_t length = lengths[column->column];
+		int value;
+		if (!recent_find(&column->recent, text, length, &value)) {
+			value = codebook_answer(book, column->question, text, length);
+			recent_remember(&column->recent, text, length, value);
+		}
 		if (value == ANSWER_UNKNOWN) {
 			snprintf(reason, reason_size, "unknown answer \"%.60s\" to question %s (column %zu)",
 			         fields[column->column], codebook_question_id(book, column->question), column->column + 1);

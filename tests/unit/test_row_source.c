@@ -1,0 +1,319 @@
+/* Unit tests for row_source: shapes of export files -> rows of UTF-8 fields. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cmocka.h>
+
+#include "row_source.h"
+
+static char scratch[] = "/tmp/test_row_source_XXXXXX";
+static char path[512];
+
+static void write_file(const void *bytes, size_t length)
+{
+	snprintf(path, sizeof path, "%s/input", scratch);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, length, f), length);
+	fclose(f);
+}
+
+static void write_text(const char *text) { write_file(text, strlen(text)); }
+
+static struct row_source *open_ok(const struct row_source_options *options)
+{
+	char error[512] = "";
+	struct row_source *source = row_source_open(path, options, error, sizeof error);
+	if (!source)
+		fail_msg("open failed: %s", error);
+	return source;
+}
+
+static void expect_open_error(const char *expected_suffix)
+{
+	char error[512] = "";
+	struct row_source *source = row_source_open(path, NULL, error, sizeof error);
+	assert_null(source);
+	const char *suffix = error + strlen(error) - strlen(expected_suffix);
+	if (strlen(error) < strlen(expected_suffix) || strcmp(suffix, expected_suffix) != 0)
+		fail_msg("error \"%s\" does not end in \"%s\"", error, expected_suffix);
+}
+
+static void expect_fields(struct row *row, unsigned long line, size_t count, ...)
+{
+	assert_null(row->problem);
+	assert_int_equal(row->line, line);
+	assert_int_equal(row->count, count);
+	va_list args;
+	va_start(args, count);
+	for (size_t i = 0; i < count; i++) {
+		const char *want = va_arg(args, const char *);
+		assert_string_equal(row->fields[i], want);
+		assert_int_equal(row->lengths[i], strlen(want));
+	}
+	va_end(args);
+}
+
+static void test_quoted_fields_hold_separators_quotes_and_newlines(void **state)
+{
+	(void)state;
+	write_text("a;b;c\n1;\"x;y\";\"he said \"\"hi\"\"\"\n2;\"line one\nline two\";z\n3;;\n");
+	struct row_source *source = open_ok(NULL);
+	assert_int_equal(row_source_columns(source), 3);
+	assert_string_equal(row_source_header(source, 2), "c");
+	struct row row;
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 2, 3, "1", "x;y", "he said \"hi\"");
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 3, 3, "2", "line one\nline two", "z");
+	assert_int_equal(row.raw_length, strlen("2;\"line one\nline two\";z"));
+	assert_memory_equal(row.raw, "2;\"line one\nline two\";z", row.raw_length);
+	/* the row after a two-line row starts on line 5 */
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 5, 3, "3", "", "");
+	assert_int_equal(row_source_next(source, &row), 0);
+	row_source_close(source);
+}
+
+static void test_separator_detection_and_override(void **state)
+{
+	(void)state;
+	write_text("a,b\tc\n1,2\t3\n");
+	struct row_source *source = open_ok(NULL);
+	/* one comma, one tab: tab wins the tie, as Excel's "Unicode text" uses tabs */
+	assert_int_equal(row_source_columns(source), 2);
+	row_source_close(source);
+	struct row_source_options options = {.separator = ','};
+	source = open_ok(&options);
+	assert_int_equal(row_source_columns(source), 2);
+	assert_string_equal(row_source_header(source, 1), "b\tc");
+	row_source_close(source);
+	write_text("a,b,c\r\n1,2,3\r\n\r\n");
+	source = open_ok(NULL);
+	struct row row;
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 2, 3, "1", "2", "3");
+	assert_int_equal(row_source_next(source, &row), 0); /* the blank last line is no row */
+	row_source_close(source);
+}
+
+static void test_wrong_field_count_is_a_row_problem(void **state)
+{
+	(void)state;
+	write_text("a;b;c\n1;2\n4;5;6\n");
+	struct row_source *source = open_ok(NULL);
+	struct row row;
+	assert_int_equal(row_source_next(source, &row), 1);
+	assert_string_equal(row.problem, "expected 3 fields, found 2");
+	assert_int_equal(row.line, 2);
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 3, 3, "4", "5", "6");
+	row_source_close(source);
+}
+
+static void test_encodings(void **state)
+{
+	(void)state;
+	/* UTF-8 with BOM */
+	write_text("\xEF\xBB\xBFK\xC3\xB6n;x\nKvinna;\xC3\xA5\n");
+	struct row_source *source = open_ok(NULL);
+	assert_string_equal(row_source_encoding(source), "utf-8-bom");
+	assert_string_equal(row_source_header(source, 0), "K\xC3\xB6n");
+	row_source_close(source);
+	/* Windows-1252: ö = F6, å = E5 */
+	write_text("K\xF6n;x\nKvinna;\xE5\n");
+	source = open_ok(NULL);
+	struct row row;
+	assert_string_equal(row_source_header(source, 0), "K\xC3\xB6n");
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 2, 2, "Kvinna", "\xC3\xA5");
+	assert_string_equal(row_source_encoding(source), "windows-1252");
+	row_source_close(source);
+	/* UTF-16LE with BOM, CRLF */
+	const char utf16[] = "\xFF\xFEK\0\xF6\0n\0\t\0x\0\r\0\n\0a\0\t\0\xE5\0\r\0\n\0";
+	write_file(utf16, sizeof utf16 - 1);
+	source = open_ok(NULL);
+	assert_string_equal(row_source_encoding(source), "utf-16le");
+	assert_string_equal(row_source_header(source, 0), "K\xC3\xB6n");
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 2, 2, "a", "\xC3\xA5");
+	row_source_close(source);
+	/* UTF-16 cut in the middle of a character */
+	write_file(utf16, sizeof utf16 - 2);
+	char error[512];
+	expect_open_error("input: truncated UTF-16 text at the end of the input");
+	/* --encoding overrides detection */
+	write_text("a;b\n\xC3\xA5;1\n");
+	struct row_source_options options = {.encoding = "windows-1252"};
+	source = open_ok(&options);
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 2, 2, "\xC3\x83\xC2\xA5", "1"); /* the bytes C3 A5 read as Ã¥ */
+	row_source_close(source);
+	options.encoding = "ebcdic";
+	assert_null(row_source_open(path, &options, error, sizeof error));
+	assert_string_equal(error, "unknown encoding \"ebcdic\" (expected utf-8, windows-1252 or utf-16le)");
+}
+
+static void test_invalid_utf8_after_utf8_is_a_row_problem(void **state)
+{
+	(void)state;
+	write_text("a;b\n\xC3\xA5;1\n\xE5;2\nok;3\n");
+	struct row_source *source = open_ok(NULL);
+	struct row row;
+	assert_int_equal(row_source_next(source, &row), 1);
+	assert_null(row.problem);
+	assert_int_equal(row_source_next(source, &row), 1);
+	assert_string_equal(row.problem, "invalid UTF-8 text");
+	assert_int_equal(row.line, 3);
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 4, 2, "ok", "3");
+	row_source_close(source);
+}
+
+static void test_gzip_detected_from_content(void **state)
+{
+	(void)state;
+	snprintf(path, sizeof path, "%s/no-suffix", scratch);
+	gzFile gz = gzopen(path, "wb");
+	assert_non_null(gz);
+	gzputs(gz, "a;b\n1;2\n");
+	gzclose(gz);
+	struct row_source *source = open_ok(NULL);
+	assert_true(row_source_gzipped(source));
+	struct row row;
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 2, 2, "1", "2");
+	assert_int_equal(row_source_next(source, &row), 0);
+	row_source_close(source);
+	/* cut the gzip member short: an error, never a silently short table */
+	FILE *f = fopen(path, "rb");
+	unsigned char bytes[256];
+	size_t n = fread(bytes, 1, sizeof bytes, f);
+	fclose(f);
+	write_file(bytes, n - 6);
+	char error[512] = "";
+	source = row_source_open(path, NULL, error, sizeof error);
+	int got = -1;
+	if (source) {
+		while ((got = row_source_next(source, &row)) == 1)
+			;
+		snprintf(error, sizeof error, "%s", row_source_error(source));
+		row_source_close(source);
+	}
+	assert_int_equal(got, -1);
+	assert_non_null(strstr(error, "gzip"));
+}
+
+static void test_json_rows_with_lines(void **state)
+{
+	(void)state;
+	write_text("[\n  {\"ID\": \"a\", \"Fråga 1\": 5, \"x\": null},\n  {\"ID\": \"b\",\n   \"y\": true},\n"
+	           "  {\"ID\": {\"nested\": 1}}\n]\n");
+	struct row_source *source = open_ok(NULL);
+	assert_string_equal(row_source_format(source), "json");
+	assert_int_equal(row_source_columns(source), 4);
+	assert_string_equal(row_source_header(source, 3), "y");
+	struct row row;
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 2, 4, "a", "5", "", "");
+	assert_int_equal(row_source_next(source, &row), 1);
+	expect_fields(&row, 3, 4, "b", "", "", "true");
+	assert_memory_equal(row.raw, "{\"ID\": \"b\",\n   \"y\": true}", row.raw_length);
+	assert_int_equal(row_source_next(source, &row), 1);
+	assert_int_equal(row.line, 5);
+	assert_string_equal(row.problem, "a field holds an object or array, not a value");
+	assert_int_equal(row_source_next(source, &row), 0);
+	row_source_close(source);
+}
+
+static void test_whole_file_problems(void **state)
+{
+	(void)state;
+	write_text("");
+	expect_open_error("input: empty input");
+	write_text("\xEF\xBB\xBF\n\n");
+	expect_open_error("input: empty input");
+	write_file("a;b\n\0\0\0\1\2", 9);
+	expect_open_error("input: not a text file (NUL byte at byte 4); expected CSV or JSON, plain or gzip");
+	write_text("[{\"a\": 1},\n{\"a\": ]");
+	expect_open_error("input:2: not valid JSON");
+	write_text("{\"a\": 1}");
+	expect_open_error("input: JSON export must be an array of objects, one per questionnaire");
+	write_text("[]");
+	expect_open_error("input: empty input (a JSON array with no questionnaires)");
+	write_text("a;b\n1;\"never closed\n2;3\n");
+	struct row_source *source = open_ok(NULL);
+	struct row row;
+	assert_int_equal(row_source_next(source, &row), -1);
+	assert_string_equal(strrchr(row_source_error(source), '/') + 1,
+	                    "input:2: quoted field opened on this row is never closed");
+	row_source_close(source);
+	snprintf(path, sizeof path, "%s/does-not-exist", scratch);
+	expect_open_error("does-not-exist: cannot open: No such file or directory");
+}
+
+static void test_long_rows_across_buffer_refills(void **state)
+{
+	(void)state;
+	/* rows far longer than one read chunk, and many of them: bounded by the longest row */
+	size_t field = 600 * 1024;
+	char *text = malloc(3 * (field + 8) + 16);
+	size_t o = 0;
+	o += (size_t)sprintf(text + o, "a;b\n");
+	for (int r = 0; r < 3; r++) {
+		text[o++] = '"';
+		memset(text + o, 'x', field);
+		o += field;
+		o += (size_t)sprintf(text + o, "\";%d\n", r);
+	}
+	write_file(text, o);
+	free(text);
+	struct row_source *source = open_ok(NULL);
+	struct row row;
+	for (int r = 0; r < 3; r++) {
+		assert_int_equal(row_source_next(source, &row), 1);
+		assert_null(row.problem);
+		assert_int_equal(row.lengths[0], field);
+		assert_int_equal(row.line, (unsigned long)r + 2);
+		assert_int_equal(row.fields[1][0], '0' + r);
+	}
+	assert_int_equal(row_source_next(source, &row), 0);
+	row_source_close(source);
+}
+
+static int make_scratch(void **state)
+{
+	(void)state;
+	return mkdtemp(scratch) ? 0 : -1;
+}
+
+static int remove_scratch(void **state)
+{
+	(void)state;
+	char command[600];
+	snprintf(command, sizeof command, "rm -rf '%s'", scratch);
+	return system(command) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quoted_fields_hold_separators_quotes_and_newlines),
+		cmocka_unit_test(test_separator_detection_and_override),
+		cmocka_unit_test(test_wrong_field_count_is_a_row_problem),
+		cmocka_unit_test(test_encodings),
+		cmocka_unit_test(test_invalid_utf8_after_utf8_is_a_row_problem),
+		cmocka_unit_test(test_gzip_detected_from_content),
+		cmocka_unit_test(test_json_rows_with_lines),
+		cmocka_unit_test(test_whole_file_problems),
+		cmocka_unit_test(test_long_rows_across_buffer_refills),
+	};
+	return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
+}
