@@ -1,0 +1,643 @@
+#include "fetch.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+void fetch_options_default(struct fetch_options *options)
+{
+	*options = (struct fetch_options){
+		.connect_timeout = 30,
+		.max_time = 900,
+		.low_speed_time = 60,
+		.retries = 4,
+		.backoff = 2.0,
+		.max_retry_after = 300.0,
+		.max_size = 1024LL * 1024 * 1024,
+	};
+}
+
+void fetch_redact_url(const char *url, char *out, size_t out_size)
+{
+	const char *scheme_end = strstr(url, "://");
+	const char *host = scheme_end ? scheme_end + 3 : url;
+	size_t authority = strcspn(host, "/?#");
+	const char *at = memchr(host, '@', authority);
+	size_t scheme_length = (size_t)(host - url);
+	const char *rest = at ? at + 1 : host;
+	size_t rest_length = strcspn(rest, "?#");
+	snprintf(out, out_size, "%.*s%.*s", (int)scheme_length, url, (int)rest_length, rest);
+}
+
+/* ---- validators beside the target ---------------------------------------- */
+
+struct validators {
+	char etag[256];
+	char last_modified[128];
+	char sha256[65];
+};
+
+static void meta_path(const char *path, char *out, size_t size) { snprintf(out, size, "%s.meta", path); }
+
+static void validators_load(const char *path, struct validators *v)
+{
+	memset(v, 0, sizeof *v);
+	char meta[4096];
+	meta_path(path, meta, sizeof meta);
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return; /* no target: validators would make the server send nothing */
+	FILE *f = fopen(meta, "r");
+	if (!f)
+		return;
+	char text[4096];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	cJSON *root = cJSON_Parse(text);
+	const cJSON *item;
+	if ((item = cJSON_GetObjectItemCaseSensitive(root, "etag")) && cJSON_IsString(item))
+		snprintf(v->etag, sizeof v->etag, "%s", item->valuestring);
+	if ((item = cJSON_GetObjectItemCaseSensitive(root, "last_modified")) && cJSON_IsString(item))
+		snprintf(v->last_modified, sizeof v->last_modified, "%s", item->valuestring);
+	if ((item = cJSON_GetObjectItemCaseSensitive(root, "sha256")) && cJSON_IsString(item))
+		snprintf(v->sha256, sizeof v->sha256, "%s", item->valuestring);
+	cJSON_Delete(root);
+}
+
+static int fsync_folder(const char *path)
+{
+	char copy[4096];
+	snprintf(copy, sizeof copy, "%s", path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int status = fsync(fd);
+	close(fd);
+	return status;
+}
+
+/* Writes text to path through a temporary file, fsync and rename. */
+static int write_atomically(const char *path, const char *text)
+{
+	char temp[4200];
+	snprintf(temp, sizeof temp, "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(temp);
+	if (fd < 0)
+		return -1;
+	size_t length = strlen(text);
+	int ok = write(fd, text, length) == (ssize_t)length && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(temp, path) < 0) {
+		unlink(temp);
+		return -1;
+	}
+	return fsync_folder(path);
+}
+
+static int validators_save(const char *path, const struct validators *v, long long bytes)
+{
+	char meta[4096], when[32];
+	meta_path(path, meta, sizeof meta);
+	time_t now = time(NULL);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "etag", v->etag);
+	cJSON_AddStringToObject(root, "last_modified", v->last_modified);
+	cJSON_AddStringToObject(root, "sha256", v->sha256);
+	cJSON_AddNumberToObject(root, "bytes", (double)bytes);
+	cJSON_AddStringToObject(root, "fetched_at", when);
+	char *text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text)
+		return -1;
+	int status = write_atomically(meta, text);
+	free(text);
+	return status;
+}
+
+/* ---- one attempt ----------------------------------------------------------- */
+
+/*
+ * gzip transfer encoding is decoded here with zlib rather than by libcurl,
+ * because libcurl accepts a gzip body that ends early without a word; a
+ * stream that never reaches its end is an error here.
+ */
+struct transfer {
+	int fd;
+	long long bytes, max_size;
+	int too_large, write_failed;
+	int gzip, gzip_started, gzip_ended, gzip_failed, bad_encoding;
+	z_stream z;
+	EVP_MD_CTX *digest;
+	struct validators received;
+};
+
+static int keep_bytes(struct transfer *t, const char *data, size_t length)
+{
+	if (t->bytes + (long long)length > t->max_size) {
+		t->too_large = 1;
+		return -1;
+	}
+	for (size_t done = 0; done < length;) {
+		ssize_t wrote = write(t->fd, data + done, length - done);
+		if (wrote < 0) {
+			if (errno == EINTR)
+				continue;
+			t->write_failed = errno;
+			return -1;
+		}
+		done += (size_t)wrote;
+	}
+	EVP_DigestUpdate(t->digest, data, length);
+	t->bytes += (long long)length;
+	return 0;
+}
+
+static size_t on_body(char *data, size_t size, size_t count, void *user)
+{
+	struct transfer *t = user;
+	size_t length = size * count;
+	if (t->bad_encoding)
+		return 0;
+	if (!t->gzip)
+		return keep_bytes(t, data, length) < 0 ? 0 : length;
+	if (!t->gzip_started) {
+		if (inflateInit2(&t->z, 15 + 16) != Z_OK) {
+			t->gzip_failed = 1;
+			return 0;
+		}
+		t->gzip_started = 1;
+	}
+	t->z.next_in = (unsigned char *)data;
+	t->z.avail_in = (unsigned)length;
+	while (t->z.avail_in > 0) {
+		if (t->gzip_ended) { /* another gzip member follows */
+			if (inflateReset(&t->z) != Z_OK) {
+				t->gzip_failed = 1;
+				return 0;
+			}
+			t->gzip_ended = 0;
+		}
+		unsigned char out[65536];
+		t->z.next_out = out;
+		t->z.avail_out = sizeof out;
+		int status = inflate(&t->z, Z_NO_FLUSH);
+		if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
+			t->gzip_failed = 1;
+			return 0;
+		}
+		if (keep_bytes(t, (const char *)out, sizeof out - t->z.avail_out) < 0)
+			return 0;
+		if (status == Z_STREAM_END)
+			t->gzip_ended = 1;
+		else if (status == Z_BUF_ERROR && t->z.avail_out != 0)
+			break;
+	}
+	return length;
+}
+
+static void copy_header_value(const char *line, size_t length, size_t name_length, char *out, size_t out_size);
+static void copy_header_value(const char *line, size_t length, size_t name_length, char *out, size_t out_size)
+{
+	const char *value = line + name_length;
+	size_t n = length - name_length;
+	while (n && (*value == ' ' || *value == '\t'))
+		value++, n--;
+	while (n && (value[n - 1] == '\r' || value[n - 1] == '\n' || value[n - 1] == ' '))
+		n--;
+	if (n >= out_size)
+		n = out_size - 1;
+	memcpy(out, value, n);
+	out[n] = '\0';
+}
+
+static size_t on_header(char *line, size_t size, size_t count, void *user)
+{
+	struct transfer *t = user;
+	size_t length = size * count;
+	if (length >= 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response (after a redirect): start over */
+		t->received.etag[0] = t->received.last_modified[0] = '\0';
+		t->gzip = t->bad_encoding = 0;
+	} else if (length > 17 && strncasecmp(line, "content-encoding:", 17) == 0) {
+		char value[64];
+		copy_header_value(line, length, 17, value, sizeof value);
+		if (strcasecmp(value, "gzip") == 0 || strcasecmp(value, "x-gzip") == 0)
+			t->gzip = 1;
+		else if (strcasecmp(value, "identity") != 0)
+			t->bad_encoding = 1;
+	}
+	else if (length > 5 && strncasecmp(line, "etag:", 5) == 0)
+		copy_header_value(line, length, 5, t->received.etag, sizeof t->received.etag);
+	else if (length > 14 && strncasecmp(line, "last-modified:", 14) == 0)
+		copy_header_value(line, length, 14, t->received.last_modified, sizeof t->received.last_modified);
+	return length;
+}
+
+enum attempt_result { ATTEMPT_DONE, ATTEMPT_RETRY, ATTEMPT_FAIL };
+
+struct attempt {
+	int status;           /* sysexits when failed */
+	long retry_after;     /* seconds asked by the server, or -1 */
+	int not_modified;     /* the server answered 304 */
+	char reason[512];
+};
+
+static int is_http(const char *url) { return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0; }
+
+static enum attempt_result attempt_once(const char *url, const struct fetch_options *options,
+                                        const struct validators *previous, struct transfer *t,
+                                        struct attempt *result)
+{
+	CURL *curl = curl_easy_init();
+	if (!curl) {
+		result->status = EX_SOFTWARE;
+		snprintf(result->reason, sizeof result->reason, "cannot start libcurl");
+		return ATTEMPT_FAIL;
+	}
+	char curl_error[CURL_ERROR_SIZE] = "";
+	struct curl_slist *headers = NULL;
+	char header[600];
+	if (previous->etag[0]) {
+		snprintf(header, sizeof header, "If-None-Match: %s", previous->etag);
+		headers = curl_slist_append(headers, header);
+	}
+	if (previous->last_modified[0]) {
+		snprintf(header, sizeof header, "If-Modified-Since: %s", previous->last_modified);
+		headers = curl_slist_append(headers, header);
+	}
+	if (options->token) {
+		char *bearer = malloc(strlen(options->token) + 32);
+		if (bearer) {
+			sprintf(bearer, "Authorization: Bearer %s", options->token);
+			headers = curl_slist_append(headers, bearer);
+			OPENSSL_cleanse(bearer, strlen(bearer));
+			free(bearer);
+		}
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (options->ca_file)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, options->ca_file);
+	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip");
+	curl_easy_setopt(curl, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options->connect_timeout);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, options->max_time);
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, options->low_speed_time);
+	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)options->max_size);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "ifs-fetch/0.1");
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
+
+	CURLcode code = curl_easy_perform(curl);
+	long http = 0;
+	curl_off_t retry_after = -1;
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http);
+	curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after);
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(curl);
+	result->retry_after = retry_after > 0 ? (long)retry_after : -1;
+	enum attempt_result verdict = ATTEMPT_FAIL;
+	int gzip_cut = code == CURLE_OK && t->gzip && (!t->gzip_started || !t->gzip_ended) && http != 304 && http < 300;
+	if (t->gzip_started)
+		inflateEnd(&t->z);
+
+	if (t->bad_encoding) {
+		result->status = EX_UNAVAILABLE;
+		snprintf(result->reason, sizeof result->reason, "the server sent a content encoding other than gzip");
+	} else if (t->gzip_failed || gzip_cut) {
+		result->status = EX_TEMPFAIL;
+		snprintf(result->reason, sizeof result->reason, "gzip body %s", t->gzip_failed ? "corrupt" : "cut short");
+		verdict = ATTEMPT_RETRY;
+	} else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+		result->status = EX_DATAERR;
+		snprintf(result->reason, sizeof result->reason, "response larger than the limit of %lld bytes",
+		         options->max_size);
+	} else if (t->write_failed) {
+		result->status = EX_IOERR;
+		snprintf(result->reason, sizeof result->reason, "cannot write: %s", strerror(t->write_failed));
+	} else if (code == CURLE_OK && is_http(url) && http == 304) {
+		result->not_modified = 1;
+		verdict = ATTEMPT_DONE;
+	} else if (code == CURLE_OK && is_http(url) && (http < 200 || http > 299)) {
+		snprintf(result->reason, sizeof result->reason, "HTTP %ld", http);
+		if (http >= 500 || http == 429 || http == 408) {
+			result->status = EX_TEMPFAIL;
+			verdict = ATTEMPT_RETRY;
+		} else {
+			result->status = http == 401 || http == 403 ? EX_NOPERM
+			               : http == 404 || http == 410 ? EX_NOINPUT : EX_UNAVAILABLE;
+			if (http == 401)
+				snprintf(result->reason, sizeof result->reason, "HTTP 401: not authorised (check the token)");
+			else if (http == 404)
+				snprintf(result->reason, sizeof result->reason, "HTTP 404: not found");
+		}
+	} else if (code == CURLE_OK) {
+		verdict = ATTEMPT_DONE;
+	} else {
+		snprintf(result->reason, sizeof result->reason, "%s", curl_error[0] ? curl_error : curl_easy_strerror(code));
+		switch (code) {
+		case CURLE_OPERATION_TIMEDOUT:
+		case CURLE_RECV_ERROR:
+		case CURLE_SEND_ERROR:
+		case CURLE_PARTIAL_FILE:
+		case CURLE_GOT_NOTHING:
+		case CURLE_BAD_CONTENT_ENCODING: /* a compressed body cut short */
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_HTTP2:
+		case CURLE_HTTP2_STREAM:
+			result->status = EX_TEMPFAIL;
+			verdict = ATTEMPT_RETRY;
+			break;
+		case CURLE_UNSUPPORTED_PROTOCOL:
+			result->status = EX_UNAVAILABLE;
+			snprintf(result->reason, sizeof result->reason, "refused: %s (only http and https redirects are followed)",
+			         curl_error[0] ? curl_error : curl_easy_strerror(code));
+			break;
+		case CURLE_FILE_COULDNT_READ_FILE:
+			result->status = EX_NOINPUT;
+			break;
+		case CURLE_TOO_MANY_REDIRECTS:
+		case CURLE_COULDNT_RESOLVE_HOST:
+		case CURLE_PEER_FAILED_VERIFICATION:
+		case CURLE_SSL_CONNECT_ERROR:
+		default:
+			result->status = EX_UNAVAILABLE;
+			break;
+		}
+	}
+	return verdict;
+}
+
+static void sleep_seconds(double seconds)
+{
+	struct timespec delay = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+	while (nanosleep(&delay, &delay) < 0 && errno == EINTR)
+		;
+}
+
+static double jitter(void)
+{
+	unsigned char byte = 0;
+	if (RAND_bytes(&byte, 1) != 1)
+		byte = (unsigned char)(time(NULL) & 0xff);
+	return 1.0 + (double)byte / 510.0; /* 1.0 .. 1.5 */
+}
+
+int fetch_to_file(const char *url, const char *path, const char *label, const struct fetch_options *options,
+                  enum fetch_outcome *outcome, char *error, size_t error_size)
+{
+	static int curl_ready;
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			snprintf(error, error_size, "%s: cannot initialise libcurl", label);
+			return EX_SOFTWARE;
+		}
+		curl_ready = 1;
+	}
+	struct validators previous;
+	validators_load(path, &previous);
+	struct attempt result;
+	for (int attempt = 0;; attempt++) {
+		memset(&result, 0, sizeof result);
+		char temp[4200];
+		snprintf(temp, sizeof temp, "%s.tmp.XXXXXX", path);
+		int fd = mkstemp(temp);
+		if (fd < 0) {
+			snprintf(error, error_size, "%s: cannot create a temporary file beside %s: %s", label, path, strerror(errno));
+			return EX_CANTCREAT;
+		}
+		struct transfer t = {.fd = fd, .max_size = options->max_size, .digest = EVP_MD_CTX_new()};
+		if (!t.digest || !EVP_DigestInit_ex(t.digest, EVP_sha256(), NULL)) {
+			close(fd);
+			unlink(temp);
+			EVP_MD_CTX_free(t.digest);
+			snprintf(error, error_size, "%s: cannot start sha256", label);
+			return EX_SOFTWARE;
+		}
+		enum attempt_result verdict = attempt_once(url, options, &previous, &t, &result);
+		unsigned char digest[EVP_MAX_MD_SIZE];
+		unsigned digest_length = 0;
+		EVP_DigestFinal_ex(t.digest, digest, &digest_length);
+		EVP_MD_CTX_free(t.digest);
+		for (unsigned i = 0; i < 32 && i < digest_length; i++)
+			sprintf(t.received.sha256 + 2 * i, "%02x", digest[i]);
+
+		if (verdict == ATTEMPT_DONE) {
+			/* A 304 has no body; an identical body is no change either. */
+			int unchanged = result.not_modified || (previous.sha256[0] && access(path, F_OK) == 0 &&
+			                                        strcmp(t.received.sha256, previous.sha256) == 0);
+			if (unchanged) {
+				close(fd);
+				unlink(temp);
+				*outcome = FETCH_UNCHANGED;
+				return 0;
+			}
+			int ok = fsync(fd) == 0;
+			ok = close(fd) == 0 && ok;
+			if (!ok || rename(temp, path) < 0 || fsync_folder(path) < 0) {
+				int saved = errno;
+				unlink(temp);
+				snprintf(error, error_size, "%s: cannot write %s: %s", label, path, strerror(saved));
+				return EX_IOERR;
+			}
+			/* Should this fail, the export is still in place; the next fetch is merely unconditional. */
+			(void)validators_save(path, &t.received, t.bytes);
+			*outcome = FETCH_WRITTEN;
+			return 0;
+		}
+		close(fd);
+		unlink(temp);
+		if (verdict == ATTEMPT_FAIL || attempt >= options->retries) {
+			snprintf(error, error_size, "%s: %s", label, result.reason);
+			if (verdict == ATTEMPT_RETRY) {
+				size_t used = strlen(error);
+				snprintf(error + used, error_size - used, " (gave up after %d attempts)", attempt + 1);
+			}
+			return result.status ? result.status : EX_UNAVAILABLE;
+		}
+		double delay = options->backoff * (double)(1L << (attempt < 20 ? attempt : 20)) * jitter();
+		if (delay > 60.0)
+			delay = 60.0;
+		if (result.retry_after > 0)
+			delay = (double)result.retry_after > options->max_retry_after ? options->max_retry_after
+			                                                              : (double)result.retry_after;
+		fprintf(stderr, "ifs-fetch: %s: %s; retrying in %.1f s (attempt %d of %d)\n", label, result.reason, delay,
+		        attempt + 2, options->retries + 1);
+		sleep_seconds(delay);
+	}
+}
+
+char *fetch_read_token_file(const char *path, char *error, size_t error_size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(error, error_size, "%s: cannot read token file: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (st.st_mode & 077) {
+		snprintf(error, error_size, "%s is readable by group or others (mode %04o); run chmod 600 %s", path,
+		         (unsigned)(st.st_mode & 07777), path);
+		close(fd);
+		return NULL;
+	}
+	char *token = calloc(1, 8192);
+	ssize_t n = token ? read(fd, token, 8191) : -1;
+	close(fd);
+	if (n <= 0) {
+		snprintf(error, error_size, "%s: empty or unreadable token file", path);
+		free(token);
+		return NULL;
+	}
+	while (n > 0 && isspace((unsigned char)token[n - 1]))
+		token[--n] = '\0';
+	if (strpbrk(token, "\r\n")) {
+		snprintf(error, error_size, "%s: the token must be one line", path);
+		OPENSSL_cleanse(token, 8192);
+		free(token);
+		return NULL;
+	}
+	return token;
+}
+
+/* ---- config ------------------------------------------------------------------ */
+
+static char *string_field(const cJSON *object, const char *key)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+	return cJSON_IsString(item) && item->valuestring[0] ? strdup(item->valuestring) : NULL;
+}
+
+int fetch_config_load(const char *path, struct fetch_config *config, char *error, size_t error_size)
+{
+	memset(config, 0, sizeof *config);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(error, error_size, "%s: cannot open: %s", path, strerror(errno));
+		return EX_NOINPUT;
+	}
+	char *text = malloc(1 << 20);
+	size_t n = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
+	fclose(f);
+	if (!text)
+		return EX_OSERR;
+	text[n] = '\0';
+	cJSON *root = cJSON_Parse(text);
+	free(text);
+	if (!cJSON_IsObject(root)) {
+		snprintf(error, error_size, "%s: not a JSON object", path);
+		cJSON_Delete(root);
+		return EX_DATAERR;
+	}
+	static const char *const top_keys[] = {"dir", "sources"};
+	static const char *const source_keys[] = {"name", "url", "kind", "insats", "group", "forbund", "auth", "ca_file"};
+	const cJSON *item;
+	cJSON_ArrayForEach(item, root)
+	{
+		int known = 0;
+		for (size_t k = 0; k < 2; k++)
+			known |= strcmp(item->string, top_keys[k]) == 0;
+		if (!known) {
+			snprintf(error, error_size, "%s: unknown key \"%s\" (expected dir, sources)", path, item->string);
+			cJSON_Delete(root);
+			return EX_DATAERR;
+		}
+	}
+	config->dir = string_field(root, "dir");
+	const cJSON *sources = cJSON_GetObjectItemCaseSensitive(root, "sources");
+	int count = cJSON_IsArray(sources) ? cJSON_GetArraySize(sources) : 0;
+	if (count <= 0) {
+		snprintf(error, error_size, "%s: \"sources\" must be a non-empty array", path);
+		cJSON_Delete(root);
+		return EX_DATAERR;
+	}
+	config->sources = calloc((size_t)count, sizeof *config->sources);
+	int status = 0;
+	const cJSON *source;
+	cJSON_ArrayForEach(source, sources)
+	{
+		struct fetch_source *s = &config->sources[config->count++];
+		cJSON_ArrayForEach(item, source)
+		{
+			int known = 0;
+			for (size_t k = 0; k < sizeof source_keys / sizeof *source_keys; k++)
+				known |= strcmp(item->string, source_keys[k]) == 0;
+			if (!known && !status) {
+				snprintf(error, error_size, "%s: source %zu: unknown key \"%s\"", path, config->count, item->string);
+				status = EX_DATAERR;
+			}
+		}
+		s->name = string_field(source, "name");
+		s->url = string_field(source, "url");
+		s->kind = string_field(source, "kind");
+		s->insats = string_field(source, "insats");
+		s->group = string_field(source, "group");
+		s->forbund = string_field(source, "forbund");
+		s->ca_file = string_field(source, "ca_file");
+		const cJSON *auth = cJSON_GetObjectItemCaseSensitive(source, "auth");
+		s->token_file = string_field(auth, "token_file");
+		s->token_env = string_field(auth, "token_env");
+		if (status)
+			continue;
+		if (!s->name || strspn(s->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+		                    strlen(s->name) || s->name[0] == '.') {
+			snprintf(error, error_size, "%s: source %zu: \"name\" must be letters, digits, '-', '_' or '.'", path,
+			         config->count);
+			status = EX_DATAERR;
+		} else if (!s->url) {
+			snprintf(error, error_size, "%s: source \"%s\": no \"url\"", path, s->name);
+			status = EX_DATAERR;
+		} else if (!s->kind || (strcmp(s->kind, "survey") != 0 && strcmp(s->kind, "health") != 0)) {
+			snprintf(error, error_size, "%s: source \"%s\": \"kind\" must be \"survey\" or \"health\"", path, s->name);
+			status = EX_DATAERR;
+		}
+		for (size_t other = 0; !status && other + 1 < config->count; other++)
+			if (strcmp(config->sources[other].name, s->name) == 0) {
+				snprintf(error, error_size, "%s: source \"%s\" listed twice", path, s->name);
+				status = EX_DATAERR;
+			}
+	}
+	cJSON_Delete(root);
+	if (status)
+		fetch_config_free(config);
+	return status;
+}
+
+void fetch_config_free(struct fetch_config *config)
+{
+	for (size_t i = 0; i < config->count; i++) {
+		struct fetch_source *s = &config->sources[i];
+		free(s->name), free(s->url), free(s->kind), free(s->insats), free(s->group);
+		free(s->forbund), free(s->token_file), free(s->token_env), free(s->ca_file);
+	}
+	free(config->sources);
+	free(config->dir);
+	memset(config, 0, sizeof *config);
+}
