@@ -1,0 +1,204 @@
+/* ifs-shares — goal fulfilment per intervention against targets (SPEC §3, §4.1). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codebook.h"
+#include "dates.h"
+#include "diag.h"
+#include "record_stream.h"
+#include "shares.h"
+#include "targets.h"
+
+static const char usage_text[] =
+	"usage: ifs-shares -t TARGETS [--year Y | --from YYYY-MM-DD --to YYYY-MM-DD | --since Y]\n"
+	"                  [--min-n N] [--suppress] [--format tsv|json|csv-sv] [-c CODEBOOK]\n"
+	"                  [--vas-min-delta N] [FILE...]\n"
+	"Reads record streams (files, or several streams concatenated on stdin) and prints\n"
+	"one row per goal of TARGETS: n, positives, share, 95 % Wilson interval, verdict,\n"
+	"and the same for women and men.\n"
+	"  -t, --targets FILE     the goals (JSON; see man ifs-shares)\n"
+	"      --year Y           report year Y: mätår Y for IFS answers (Y-1-11-01..Y-10-31),\n"
+	"                         calendar year Y by exit date for health pairs\n"
+	"      --from D --to D    the same date range for every source (inclusive)\n"
+	"      --since Y          from the start of year Y's period to the newest record\n"
+	"      --min-n N          fewest answers for a verdict (default: the targets file's, or 5;\n"
+	"                         a goal's own min_n wins)\n"
+	"      --suppress         mask cells under min_n, and the other gender cell with them\n"
+	"      --format F         tsv (default), json, or csv-sv (Excel: BOM, ';', decimal comma)\n"
+	"  -c, --codebook FILE    codebook naming the questions (default: the shipped IFS one)\n"
+	"      --vas-min-delta N  VAS points that count as clearly better (default: the targets\n"
+	"                         file's, else what ifs-health recorded)\n"
+	"  -h, --help   --version\n"
+	"Exit: 0 ok (warnings about goals without data go to stderr); 64 usage;\n"
+	"65 bad targets file or a corrupt/truncated record stream (nothing is printed);\n"
+	"66 an input cannot be opened; 74 write error.\n";
+
+static int parse_year(const char *text, int *year)
+{
+	char *end;
+	long value = strtol(text, &end, 10);
+	if (*end || end == text || value < 1990 || value > 2200)
+		return -1;
+	*year = (int)value;
+	return 0;
+}
+
+static int parse_whole(const char *text, int low, int high, int *out)
+{
+	char *end;
+	errno = 0;
+	long value = strtol(text, &end, 10);
+	if (errno || *end || end == text || value < low || value > high)
+		return -1;
+	*out = (int)value;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_YEAR = 256, OPT_FROM, OPT_TO, OPT_SINCE, OPT_MIN_N, OPT_SUPPRESS, OPT_FORMAT, OPT_VAS, OPT_VERSION };
+	static const struct option long_options[] = {
+		{"targets", required_argument, NULL, 't'}, {"year", required_argument, NULL, OPT_YEAR},
+		{"from", required_argument, NULL, OPT_FROM}, {"to", required_argument, NULL, OPT_TO},
+		{"since", required_argument, NULL, OPT_SINCE}, {"min-n", required_argument, NULL, OPT_MIN_N},
+		{"suppress", no_argument, NULL, OPT_SUPPRESS}, {"format", required_argument, NULL, OPT_FORMAT},
+		{"codebook", required_argument, NULL, 'c'}, {"vas-min-delta", required_argument, NULL, OPT_VAS},
+		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, OPT_VERSION}, {0, 0, 0, 0},
+	};
+	const char *targets_path = NULL, *codebook_path = NULL, *format = "tsv";
+	struct period period = {PERIOD_ALL, 0, 0, 0};
+	int min_n = 0, suppress = 0, vas_min_delta = -1, option, periods = 0;
+	const char *from = NULL, *to = NULL;
+	diag_set_program(argv[0]);
+	diag_private_files(0);
+	while ((option = getopt_long(argc, argv, "t:c:h", long_options, NULL)) != -1) {
+		switch (option) {
+		case 't': targets_path = optarg; break;
+		case 'c': codebook_path = optarg; break;
+		case OPT_YEAR:
+		case OPT_SINCE:
+			if (parse_year(optarg, &period.year) < 0) {
+				diag_error("%s: not a year: \"%s\"", option == OPT_YEAR ? "--year" : "--since", optarg);
+				return EX_USAGE;
+			}
+			period.kind = option == OPT_YEAR ? PERIOD_YEAR : PERIOD_SINCE;
+			periods++;
+			break;
+		case OPT_FROM: from = optarg; break;
+		case OPT_TO: to = optarg; break;
+		case OPT_MIN_N:
+			if (parse_whole(optarg, 1, 1000000, &min_n) < 0) {
+				diag_error("--min-n: expected a whole number >= 1, not \"%s\"", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case OPT_VAS:
+			if (parse_whole(optarg, 0, 100, &vas_min_delta) < 0) {
+				diag_error("--vas-min-delta: expected 0-100, not \"%s\"", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case OPT_SUPPRESS: suppress = 1; break;
+		case OPT_FORMAT: format = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case OPT_VERSION: printf("ifs-shares %s\n", IFS_VERSION); return 0;
+		default: fputs(usage_text, stderr); return EX_USAGE;
+		}
+	}
+	if (from || to) {
+		if (!from || !to || date_parse(from, strlen(from), &period.from) < 0 ||
+		    date_parse(to, strlen(to), &period.to) < 0 || period.from > period.to) {
+			diag_error("--from and --to need two dates YYYY-MM-DD, the first not after the second");
+			return EX_USAGE;
+		}
+		period.kind = PERIOD_RANGE;
+		periods++;
+	}
+	if (periods > 1) {
+		diag_error("give one of --year, --from/--to, --since");
+		return EX_USAGE;
+	}
+	if (!targets_path) {
+		diag_error("-t TARGETS is required");
+		fputs(usage_text, stderr);
+		return EX_USAGE;
+	}
+	int swedish = strcmp(format, "csv-sv") == 0, json = strcmp(format, "json") == 0;
+	if (!swedish && !json && strcmp(format, "tsv") != 0) {
+		diag_error("--format: expected tsv, json or csv-sv, not \"%s\"", format);
+		return EX_USAGE;
+	}
+
+	char error[1024];
+	struct codebook *codebook = codebook_path ? codebook_load(codebook_path, error, sizeof error)
+	                                          : codebook_load_default("ifs", error, sizeof error);
+	if (!codebook) {
+		diag_error("%s", error);
+		return EX_DATAERR;
+	}
+	struct targets targets;
+	int status = targets_load(targets_path, codebook, &targets, error, sizeof error);
+	if (status) {
+		diag_error("%s", error);
+		codebook_free(codebook);
+		return status;
+	}
+	struct shares *shares = shares_new(&targets, &period, min_n, vas_min_delta, suppress);
+	struct string_pool *pool = string_pool_new();
+	if (!shares || !pool) {
+		diag_error("out of memory");
+		return EX_OSERR;
+	}
+	const char *stdin_only[] = {"-"};
+	char **paths = optind < argc ? argv + optind : (char **)stdin_only;
+	int path_count = optind < argc ? argc - optind : 1;
+	unsigned long long records = 0;
+	for (int i = 0; i < path_count && status == 0; i++) {
+		int from_stdin = strcmp(paths[i], "-") == 0;
+		FILE *in = from_stdin ? stdin : fopen(paths[i], "rb");
+		if (!in) {
+			diag_error("%s: cannot open: %s", paths[i], strerror(errno));
+			status = EX_NOINPUT;
+			break;
+		}
+		struct record_reader *reader = record_reader_open(in, from_stdin ? "stdin" : paths[i], pool);
+		struct record record;
+		int got;
+		while ((got = record_reader_next(reader, &record)) == 1) {
+			shares_add(shares, pool, &record);
+			records++;
+		}
+		if (got < 0) {
+			/* Never a shorter table: a stream that cannot be read whole stops the run. */
+			diag_error("%s", record_reader_error(reader));
+			status = EX_DATAERR;
+		}
+		record_reader_close(reader);
+		if (!from_stdin)
+			fclose(in);
+	}
+	if (status == 0) {
+		size_t count;
+		const struct share_result *results = shares_finish(shares, &count);
+		for (size_t g = 0; g < count; g++)
+			if (results[g].warning)
+				diag_warn("%s", results[g].warning);
+		int effective_min_n = min_n ? min_n : targets.min_n ? targets.min_n : 5;
+		int effective_delta = vas_min_delta >= 0 ? vas_min_delta : targets.vas_min_delta;
+		struct shares_report report = {targets_path, &period, effective_min_n, suppress, effective_delta, codebook};
+		int wrote = json ? shares_write_json(stdout, results, count, &report)
+		                 : shares_write_tsv(stdout, results, count, swedish);
+		if (wrote < 0 || fflush(stdout) != 0) {
+			diag_error("write error on standard output: %s", strerror(errno));
+			status = EX_IOERR;
+		}
+	}
+	shares_free(shares);
+	string_pool_free(pool);
+	targets_free(&targets);
+	codebook_free(codebook);
+	return status;
+}

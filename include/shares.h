@@ -1,0 +1,87 @@
+/*
+ * shares.h — goal fulfilment: records in, one result per goal out (SPEC §3).
+ *
+ * Promise: every record is offered to shares_add(); the tally keeps the answer
+ * distribution per level for all, women and men, so positivity, the Wilson
+ * interval, verdicts, flags and suppression are computed afterwards in
+ * shares_finish() exactly as SPEC §3 says.  A goal whose intervention or
+ * indicator never occurs in the data still gets a result, with a warning.
+ * Per-record work is two array lookups unless the record belongs to a goal.
+ */
+#ifndef IFS_SHARES_H
+#define IFS_SHARES_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "codebook.h"
+#include "record.h"
+#include "string_pool.h"
+#include "targets.h"
+
+#define WILSON_Z 1.959963984540054
+
+enum period_kind { PERIOD_ALL = 0, PERIOD_YEAR, PERIOD_RANGE, PERIOD_SINCE };
+
+struct period {
+	enum period_kind kind;
+	int year;              /* PERIOD_YEAR, PERIOD_SINCE */
+	uint32_t from, to;     /* PERIOD_RANGE, YYYYMMDD inclusive */
+};
+
+enum verdict { VERDICT_NONE = 0, VERDICT_TOO_FEW, VERDICT_MET, VERDICT_WITHIN_MARGIN, VERDICT_NOT_MET };
+const char *verdict_code(enum verdict verdict);
+
+enum cell_index { CELL_ALL = 0, CELL_WOMEN, CELL_MEN, CELL_COUNT };
+
+struct share_cell {
+	uint64_t n, pos;
+	double share, ci_low, ci_high;  /* meaningful when n > 0 */
+	int masked;
+	/* IFS: answers per level (index 0 = Vet ej), and blank answers */
+	uint64_t levels[LEVEL_MAX + 1];
+	uint64_t missing;
+	/* health: pairs where the indicator cannot be told; components improved; bortfall */
+	uint64_t unknown, improved[3], intake_only, exit_only;
+};
+
+struct share_result {
+	const struct goal *goal;
+	char period[32];        /* "2021-11-01..2022-10-31", or "" */
+	int min_n, min_level, scale_max, vas_min_delta;
+	enum verdict verdict;
+	struct share_cell cell[CELL_COUNT];
+	int small_n[CELL_COUNT];
+	uint64_t pairs;         /* health: pairs in the period */
+	char *warning;          /* NULL, or why this goal has no data */
+};
+
+struct shares;
+
+/* min_n: 0 to use the targets file's (default 5); vas_min_delta: -1 to use the
+ * file's, else the records' own. */
+struct shares *shares_new(const struct targets *targets, const struct period *period, int min_n,
+                          int vas_min_delta, int suppress);
+void shares_free(struct shares *shares);
+/* pool: the pool the record's string ids refer to. */
+void shares_add(struct shares *shares, const struct string_pool *pool, const struct record *record);
+/* Computes the results; valid until shares_free. */
+const struct share_result *shares_finish(struct shares *shares, size_t *count);
+
+/* The 95 % Wilson score interval for pos of n (n > 0). */
+void wilson_interval(uint64_t pos, uint64_t n, double *low, double *high);
+/* SPEC §3: the verdict for a share against a target, given the interval. */
+enum verdict share_verdict(int has_target, double target, uint64_t n, int min_n, double share, double ci_high);
+
+/* Output (shares_output.c). */
+struct shares_report {
+	const char *targets_path;
+	const struct period *period;
+	int min_n, suppress, vas_min_delta;
+	const struct codebook *codebook;
+};
+int shares_write_tsv(FILE *out, const struct share_result *results, size_t count, int swedish_csv);
+int shares_write_json(FILE *out, const struct share_result *results, size_t count,
+                      const struct shares_report *report);
+
+#endif

@@ -1,0 +1,388 @@
+#include "shares.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "health_indicators.h"
+#include "text_fold.h"
+
+#define MIN_N_DEFAULT 5
+/* Shares are ratios of whole numbers; this keeps 3/4 "exactly at" 0.75. */
+#define EPSILON 1e-12
+
+const char *verdict_code(enum verdict verdict)
+{
+	switch (verdict) {
+	case VERDICT_TOO_FEW: return "too_few";
+	case VERDICT_MET: return "met";
+	case VERDICT_WITHIN_MARGIN: return "within_margin";
+	case VERDICT_NOT_MET: return "not_met";
+	case VERDICT_NONE: break;
+	}
+	return "none";
+}
+
+void wilson_interval(uint64_t pos, uint64_t n, double *low, double *high)
+{
+	double nn = (double)n, p = (double)pos / nn, z2 = WILSON_Z * WILSON_Z;
+	double denominator = 1.0 + z2 / nn;
+	double centre = (p + z2 / (2.0 * nn)) / denominator;
+	double half = WILSON_Z * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / denominator;
+	*low = centre - half < 0.0 ? 0.0 : centre - half;
+	*high = centre + half > 1.0 ? 1.0 : centre + half;
+	if (pos == 0)
+		*low = 0.0;
+	if (pos == n)
+		*high = 1.0;
+}
+
+enum verdict share_verdict(int has_target, double target, uint64_t n, int min_n, double share, double ci_high)
+{
+	if (!has_target)
+		return VERDICT_NONE;
+	if (n < (uint64_t)min_n)
+		return VERDICT_TOO_FEW;
+	if (share >= target - EPSILON)
+		return VERDICT_MET;
+	if (target <= ci_high + EPSILON)
+		return VERDICT_WITHIN_MARGIN;
+	return VERDICT_NOT_MET;
+}
+
+struct goal_tally {
+	struct share_cell cell[CELL_COUNT];
+	uint64_t pairs;
+	int scale_max;
+	int seen_insats, seen_indicator;
+};
+
+struct shares {
+	const struct targets *targets;
+	struct period period;
+	int min_n, vas_min_delta, suppress;
+	size_t words;                /* 64-bit words per goal mask */
+	uint64_t *health_goals;      /* mask of the health goals */
+	/* per pool string id, filled lazily: goals whose insats / indicator it is */
+	uint64_t *insats_mask, *question_mask;
+	uint8_t *insats_marked;      /* bit 1: IFS seen, bit 2: health seen */
+	uint32_t known_ids;
+	struct goal_tally *tally;
+	uint32_t ifs_first, ifs_last, health_first, health_last;
+	struct share_result *results;
+};
+
+struct shares *shares_new(const struct targets *targets, const struct period *period, int min_n,
+                          int vas_min_delta, int suppress)
+{
+	struct shares *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->targets = targets;
+	s->period = *period;
+	s->min_n = min_n;
+	s->vas_min_delta = vas_min_delta >= 0 ? vas_min_delta : targets->vas_min_delta;
+	s->suppress = suppress;
+	s->words = (targets->count + 63) / 64;
+	s->health_goals = calloc(s->words ? s->words : 1, sizeof *s->health_goals);
+	s->tally = calloc(targets->count ? targets->count : 1, sizeof *s->tally);
+	s->results = calloc(targets->count ? targets->count : 1, sizeof *s->results);
+	if (!s->health_goals || !s->tally || !s->results) {
+		shares_free(s);
+		return NULL;
+	}
+	for (size_t g = 0; g < targets->count; g++)
+		if (targets->goals[g].health_indicator >= 0)
+			s->health_goals[g / 64] |= UINT64_C(1) << (g % 64);
+	return s;
+}
+
+void shares_free(struct shares *s)
+{
+	if (!s)
+		return;
+	for (size_t g = 0; s->results && g < s->targets->count; g++)
+		free(s->results[g].warning);
+	free(s->health_goals);
+	free(s->insats_mask);
+	free(s->question_mask);
+	free(s->insats_marked);
+	free(s->tally);
+	free(s->results);
+	free(s);
+}
+
+/* Masks for string ids the pool gained since the last record. */
+static int learn_strings(struct shares *s, const struct string_pool *pool)
+{
+	uint32_t count = string_pool_count(pool);
+	if (count <= s->known_ids)
+		return 0;
+	uint64_t *insats = realloc(s->insats_mask, (size_t)count * s->words * sizeof *insats);
+	if (insats)
+		s->insats_mask = insats;
+	uint64_t *question = realloc(s->question_mask, (size_t)count * s->words * sizeof *question);
+	if (question)
+		s->question_mask = question;
+	uint8_t *marked = realloc(s->insats_marked, count);
+	if (marked)
+		s->insats_marked = marked;
+	if (!insats || !question || !marked)
+		return -1;
+	for (uint32_t id = s->known_ids; id < count; id++) {
+		const char *text = string_pool_get(pool, id);
+		uint64_t *im = s->insats_mask + (size_t)id * s->words, *qm = s->question_mask + (size_t)id * s->words;
+		memset(im, 0, s->words * sizeof *im);
+		memset(qm, 0, s->words * sizeof *qm);
+		s->insats_marked[id] = 0;
+		for (size_t g = 0; g < s->targets->count; g++) {
+			const struct goal *goal = &s->targets->goals[g];
+			if (text_fold_equal(text, goal->insats))
+				im[g / 64] |= UINT64_C(1) << (g % 64);
+			if (goal->question >= 0 && strcmp(text, goal->indicator) == 0)
+				qm[g / 64] |= UINT64_C(1) << (g % 64);
+		}
+	}
+	s->known_ids = count;
+	return 0;
+}
+
+static int in_period_ifs(const struct period *p, const struct answer_record *a)
+{
+	switch (p->kind) {
+	case PERIOD_YEAR: return a->matar == p->year;
+	case PERIOD_RANGE: return a->date >= p->from && a->date <= p->to;
+	case PERIOD_SINCE: return a->date >= (uint32_t)(p->year - 1) * 10000 + 1101;
+	case PERIOD_ALL: break;
+	}
+	return 1;
+}
+
+static int in_period_health(const struct period *p, uint32_t date)
+{
+	switch (p->kind) {
+	case PERIOD_YEAR: return date / 10000 == (uint32_t)p->year;
+	case PERIOD_RANGE: return date >= p->from && date <= p->to;
+	case PERIOD_SINCE: return date >= (uint32_t)p->year * 10000 + 101;
+	case PERIOD_ALL: break;
+	}
+	return 1;
+}
+
+static void widen(uint32_t *first, uint32_t *last, uint32_t date)
+{
+	if (!date)
+		return;
+	if (!*first || date < *first)
+		*first = date;
+	if (date > *last)
+		*last = date;
+}
+
+static void mark_insats_seen(struct shares *s, uint32_t id, int health)
+{
+	uint8_t bit = health ? 2 : 1;
+	if (s->insats_marked[id] & bit)
+		return;
+	s->insats_marked[id] |= bit;
+	const uint64_t *im = s->insats_mask + (size_t)id * s->words;
+	for (size_t g = 0; g < s->targets->count; g++)
+		if ((im[g / 64] >> (g % 64) & 1) && (s->targets->goals[g].health_indicator >= 0) == health)
+			s->tally[g].seen_insats = 1;
+}
+
+static void add_answer(struct shares *s, const struct answer_record *a)
+{
+	widen(&s->ifs_first, &s->ifs_last, a->date);
+	if (a->insats >= s->known_ids || a->question >= s->known_ids)
+		return;
+	const uint64_t *im = s->insats_mask + (size_t)a->insats * s->words;
+	const uint64_t *qm = s->question_mask + (size_t)a->question * s->words;
+	for (size_t w = 0; w < s->words; w++) {
+		if (!im[w])
+			continue;
+		mark_insats_seen(s, a->insats, 0);
+		uint64_t mask = im[w] & qm[w];
+		while (mask) {
+			size_t g = w * 64 + (size_t)__builtin_ctzll(mask);
+			mask &= mask - 1;
+			struct goal_tally *t = &s->tally[g];
+			t->seen_indicator = 1;
+			if (a->group != s->targets->goals[g].group || !in_period_ifs(&s->period, a))
+				continue;
+			if (a->scale_max > t->scale_max)
+				t->scale_max = a->scale_max;
+			int cells[2] = {CELL_ALL, a->gender == GENDER_WOMAN ? CELL_WOMEN : a->gender == GENDER_MAN ? CELL_MEN : -1};
+			for (int c = 0; c < 2 && cells[c] >= 0; c++) {
+				if (a->level <= LEVEL_MAX)
+					t->cell[cells[c]].levels[a->level]++;
+				else
+					t->cell[cells[c]].missing++;
+			}
+		}
+	}
+}
+
+static void add_health(struct shares *s, const struct health_record *h)
+{
+	uint32_t date = h->kind == HEALTH_INTAKE_ONLY ? h->intake_date : h->exit_date;
+	widen(&s->health_first, &s->health_last, date);
+	if (h->insats >= s->known_ids)
+		return;
+	const uint64_t *im = s->insats_mask + (size_t)h->insats * s->words;
+	int delta = s->vas_min_delta >= 0 ? s->vas_min_delta : h->vas_min_delta;
+	for (size_t w = 0; w < s->words; w++) {
+		uint64_t mask = im[w] & s->health_goals[w];
+		if (!mask)
+			continue;
+		mark_insats_seen(s, h->insats, 1);
+		while (mask) {
+			size_t g = w * 64 + (size_t)__builtin_ctzll(mask);
+			mask &= mask - 1;
+			struct goal_tally *t = &s->tally[g];
+			if (h->kind == HEALTH_PAIR)
+				t->seen_indicator = 1;
+			if (!in_period_health(&s->period, date))
+				continue;
+			int cells[2] = {CELL_ALL, h->gender == GENDER_WOMAN ? CELL_WOMEN : h->gender == GENDER_MAN ? CELL_MEN : -1};
+			for (int c = 0; c < 2 && cells[c] >= 0; c++) {
+				struct share_cell *cell = &t->cell[cells[c]];
+				if (h->kind == HEALTH_INTAKE_ONLY) {
+					cell->intake_only++;
+					continue;
+				}
+				if (h->kind == HEALTH_EXIT_ONLY) {
+					cell->exit_only++;
+					continue;
+				}
+				if (c == 0)
+					t->pairs++;
+				int value = health_indicator_value(h, (enum health_indicator)s->targets->goals[g].health_indicator, delta);
+				if (value < 0) {
+					cell->unknown++;
+				} else {
+					cell->n++;
+					cell->pos += (uint64_t)value;
+				}
+				for (int k = 0; k < 3; k++)
+					cell->improved[k] += health_indicator_value(h, (enum health_indicator)k, delta) == 1;
+			}
+		}
+	}
+}
+
+void shares_add(struct shares *s, const struct string_pool *pool, const struct record *record)
+{
+	if (learn_strings(s, pool) < 0)
+		return;
+	if (record->type == RECORD_ANSWER)
+		add_answer(s, &record->u.answer);
+	else if (record->type == RECORD_HEALTH)
+		add_health(s, &record->u.health);
+}
+
+static void format_period(char *out, size_t size, uint32_t from, uint32_t to)
+{
+	char a[11], b[11];
+	if (!from || !to) {
+		out[0] = '\0';
+		return;
+	}
+	date_format(from, a);
+	date_format(to, b);
+	snprintf(out, size, "%s..%s", a, b);
+}
+
+static void period_text(const struct shares *s, int health, char *out, size_t size)
+{
+	const struct period *p = &s->period;
+	uint32_t first = health ? s->health_first : s->ifs_first, last = health ? s->health_last : s->ifs_last;
+	switch (p->kind) {
+	case PERIOD_YEAR:
+		if (health)
+			format_period(out, size, (uint32_t)p->year * 10000 + 101, (uint32_t)p->year * 10000 + 1231);
+		else
+			format_period(out, size, (uint32_t)(p->year - 1) * 10000 + 1101, (uint32_t)p->year * 10000 + 1031);
+		return;
+	case PERIOD_RANGE: format_period(out, size, p->from, p->to); return;
+	case PERIOD_SINCE:
+		format_period(out, size, health ? (uint32_t)p->year * 10000 + 101 : (uint32_t)(p->year - 1) * 10000 + 1101,
+		              last);
+		return;
+	case PERIOD_ALL: format_period(out, size, first, last); return;
+	}
+}
+
+static void compute_cell(struct share_cell *cell)
+{
+	if (cell->n == 0)
+		return;
+	cell->share = (double)cell->pos / (double)cell->n;
+	wilson_interval(cell->pos, cell->n, &cell->ci_low, &cell->ci_high);
+}
+
+const struct share_result *shares_finish(struct shares *s, size_t *count)
+{
+	const struct targets *targets = s->targets;
+	for (size_t g = 0; g < targets->count; g++) {
+		const struct goal *goal = &targets->goals[g];
+		struct goal_tally *t = &s->tally[g];
+		struct share_result *r = &s->results[g];
+		int health = goal->health_indicator >= 0;
+		free(r->warning);
+		memset(r, 0, sizeof *r);
+		r->goal = goal;
+		r->min_n = goal->min_n ? goal->min_n : s->min_n ? s->min_n : targets->min_n ? targets->min_n : MIN_N_DEFAULT;
+		r->vas_min_delta = s->vas_min_delta;
+		period_text(s, health, r->period, sizeof r->period);
+		memcpy(r->cell, t->cell, sizeof r->cell);
+		r->pairs = t->pairs;
+		if (!health) {
+			r->scale_max = t->scale_max ? t->scale_max : goal->scale_max;
+			r->min_level = goal->positivity == POSITIVITY_CLEARLY ? r->scale_max - 1
+			             : goal->positivity == POSITIVITY_POSITIVE ? r->scale_max - 2 : goal->min_level;
+			if (r->min_level < 1)
+				r->min_level = 1;
+			for (int c = 0; c < CELL_COUNT; c++) {
+				struct share_cell *cell = &r->cell[c];
+				for (int level = 1; level <= r->scale_max && level <= LEVEL_MAX; level++) {
+					cell->n += cell->levels[level];
+					if (level >= r->min_level)
+						cell->pos += cell->levels[level];
+				}
+			}
+		}
+		for (int c = 0; c < CELL_COUNT; c++) {
+			compute_cell(&r->cell[c]);
+			r->small_n[c] = r->cell[c].n < (uint64_t)r->min_n;
+		}
+		r->verdict = share_verdict(goal->has_target, goal->target, r->cell[CELL_ALL].n, r->min_n,
+		                           r->cell[CELL_ALL].share, r->cell[CELL_ALL].ci_high);
+		if (s->suppress) {
+			for (int c = 0; c < CELL_COUNT; c++)
+				r->cell[c].masked = r->small_n[c];
+			/* One gender cell shown beside the total would give the other away. */
+			if (r->cell[CELL_WOMEN].masked != r->cell[CELL_MEN].masked)
+				r->cell[CELL_WOMEN].masked = r->cell[CELL_MEN].masked = 1;
+		}
+		char warning[512] = "";
+		if (!t->seen_insats)
+			snprintf(warning, sizeof warning, "goal \"%s\": insats \"%s\" does not occur in the %s data", goal->id,
+			         goal->insats, health ? "health" : "IFS");
+		else if (!t->seen_indicator)
+			snprintf(warning, sizeof warning, health ? "goal \"%s\": no health pairs for insats \"%s\" in the data"
+			                                         : "goal \"%s\": no answers to question \"%s\" for insats \"%s\" in the data",
+			         goal->id, health ? goal->insats : goal->indicator, goal->insats);
+		else if (r->cell[CELL_ALL].n == 0 && r->cell[CELL_ALL].unknown == 0)
+			snprintf(warning, sizeof warning, health ? "goal \"%s\": no health pairs for insats \"%s\" in the period %s"
+			                                         : "goal \"%s\": no answers from group \"%s\" in the period %s",
+			         goal->id, health ? goal->insats : group_code((enum respondent_group)goal->group),
+			         r->period[0] ? r->period : "(no records)");
+		if (warning[0])
+			r->warning = strdup(warning);
+	}
+	*count = targets->count;
+	return s->results;
+}

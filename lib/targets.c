@@ -1,0 +1,251 @@
+#include "targets.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "health_indicators.h"
+#include "record.h"
+
+static char *read_whole(const char *path, char *error, size_t error_size, int *status)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(error, error_size, "%s: cannot open: %s", path, strerror(errno));
+		*status = EX_NOINPUT;
+		return NULL;
+	}
+	size_t capacity = 65536, length = 0;
+	char *text = malloc(capacity);
+	while (text) {
+		length += fread(text + length, 1, capacity - length - 1, f);
+		if (length < capacity - 1)
+			break;
+		char *grown = capacity < (64u << 20) ? realloc(text, capacity * 2) : NULL;
+		if (!grown) {
+			free(text);
+			text = NULL;
+			break;
+		}
+		text = grown;
+		capacity *= 2;
+	}
+	int failed = ferror(f);
+	fclose(f);
+	if (!text || failed) {
+		free(text);
+		snprintf(error, error_size, "%s: cannot read (too large or an I/O error)", path);
+		*status = EX_DATAERR;
+		return NULL;
+	}
+	text[length] = '\0';
+	return text;
+}
+
+static int positive_int(const cJSON *item, int *out)
+{
+	if (!cJSON_IsNumber(item) || item->valuedouble < 0 || item->valuedouble > 1e6 ||
+	    item->valuedouble != floor(item->valuedouble))
+		return -1;
+	*out = (int)item->valuedouble;
+	return 0;
+}
+
+static int load_goal(const char *path, const cJSON *object, size_t index, const struct codebook *book,
+                     struct goal *goal, char *error, size_t error_size)
+{
+	static const char *const keys[] = {"id", "insats", "indicator", "group", "level", "target", "text", "min_n"};
+	char name[160];
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(object, "id");
+	if (!cJSON_IsObject(object)) {
+		snprintf(error, error_size, "%s: goal %zu: not an object", path, index + 1);
+		return -1;
+	}
+	if (!cJSON_IsString(id) || !id->valuestring[0]) {
+		snprintf(error, error_size, "%s: goal %zu: \"id\" must be a non-empty string", path, index + 1);
+		return -1;
+	}
+	snprintf(name, sizeof name, "%s: goal \"%.100s\"", path, id->valuestring);
+	const cJSON *item;
+	cJSON_ArrayForEach(item, object)
+	{
+		int known = 0;
+		for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+			known |= strcmp(item->string, keys[k]) == 0;
+		if (!known) {
+			snprintf(error, error_size, "%s: unknown key \"%s\"", name, item->string);
+			return -1;
+		}
+	}
+	goal->id = strdup(id->valuestring);
+	const cJSON *insats = cJSON_GetObjectItemCaseSensitive(object, "insats");
+	const cJSON *indicator = cJSON_GetObjectItemCaseSensitive(object, "indicator");
+	const cJSON *text = cJSON_GetObjectItemCaseSensitive(object, "text");
+	if (!cJSON_IsString(insats) || !insats->valuestring[0]) {
+		snprintf(error, error_size, "%s: \"insats\" must be a non-empty string", name);
+		return -1;
+	}
+	if (!cJSON_IsString(indicator)) {
+		snprintf(error, error_size, "%s: \"indicator\" must be a string", name);
+		return -1;
+	}
+	if (text && !cJSON_IsString(text)) {
+		snprintf(error, error_size, "%s: \"text\" must be a string", name);
+		return -1;
+	}
+	/* insats is matched ignoring surrounding white space, so it is shown without it */
+	const char *start = insats->valuestring;
+	size_t length = strlen(start);
+	while (length && (*start == ' ' || *start == '\t'))
+		start++, length--;
+	while (length && (start[length - 1] == ' ' || start[length - 1] == '\t'))
+		length--;
+	goal->insats = strndup(start, length);
+	goal->indicator = strdup(indicator->valuestring);
+	goal->text = strdup(text ? text->valuestring : "");
+	goal->health_indicator = health_indicator_from_name(indicator->valuestring);
+	goal->question = goal->health_indicator >= 0 ? -1 : codebook_question_index(book, indicator->valuestring);
+	if (goal->health_indicator < 0 && goal->question < 0) {
+		snprintf(error, error_size, "%s: unknown indicator \"%s\" (not a question of %s, nor health.lq_better, "
+		         "health.vas_better, health.mental_better, health.improved_any)", name, indicator->valuestring,
+		         codebook_path(book));
+		return -1;
+	}
+	const cJSON *group = cJSON_GetObjectItemCaseSensitive(object, "group");
+	const cJSON *level = cJSON_GetObjectItemCaseSensitive(object, "level");
+	if (goal->health_indicator >= 0) {
+		if (group || level) {
+			snprintf(error, error_size, "%s: a health goal takes no \"%s\"", name, group ? "group" : "level");
+			return -1;
+		}
+	} else {
+		if (!cJSON_IsString(group) || (goal->group = group_from_code(group->valuestring)) <= 0) {
+			snprintf(error, error_size, "%s: bad group %s%s%s (expected pagaende, avslut, personal, chef, styrelse "
+			         "or remittent)", name, cJSON_IsString(group) ? "\"" : "",
+			         cJSON_IsString(group) ? group->valuestring : "(missing)", cJSON_IsString(group) ? "\"" : "");
+			return -1;
+		}
+		int scale_max = codebook_question_scale_max(book, (size_t)goal->question);
+		goal->scale_max = scale_max;
+		if (cJSON_IsString(level) && strcmp(level->valuestring, "klart_positivt") == 0) {
+			goal->positivity = POSITIVITY_CLEARLY;
+		} else if (cJSON_IsString(level) && strcmp(level->valuestring, "positivt") == 0) {
+			goal->positivity = POSITIVITY_POSITIVE;
+		} else if (cJSON_IsNumber(level) && positive_int(level, &goal->min_level) == 0 && goal->min_level >= 1 &&
+		           goal->min_level <= scale_max) {
+			goal->positivity = POSITIVITY_MIN_LEVEL;
+		} else {
+			snprintf(error, error_size, "%s: bad level (expected \"klart_positivt\", \"positivt\" or a level 1-%d)",
+			         name, scale_max);
+			return -1;
+		}
+	}
+	const cJSON *target = cJSON_GetObjectItemCaseSensitive(object, "target");
+	if (target && !cJSON_IsNull(target)) {
+		if (!cJSON_IsNumber(target) || !(target->valuedouble >= 0.0 && target->valuedouble <= 1.0)) {
+			snprintf(error, error_size, "%s: target outside 0-1 (a share: 0.75 for 75 %%)", name);
+			return -1;
+		}
+		goal->has_target = 1;
+		goal->target = target->valuedouble;
+	}
+	const cJSON *min_n = cJSON_GetObjectItemCaseSensitive(object, "min_n");
+	if (min_n && (positive_int(min_n, &goal->min_n) < 0 || goal->min_n < 1)) {
+		snprintf(error, error_size, "%s: \"min_n\" must be a whole number >= 1", name);
+		return -1;
+	}
+	if (!goal->id || !goal->insats || !goal->indicator || !goal->text) {
+		snprintf(error, error_size, "%s: out of memory", name);
+		return -1;
+	}
+	return 0;
+}
+
+int targets_load(const char *path, const struct codebook *book, struct targets *targets, char *error,
+                 size_t error_size)
+{
+	memset(targets, 0, sizeof *targets);
+	targets->vas_min_delta = -1;
+	int status = 0;
+	char *text = read_whole(path, error, error_size, &status);
+	if (!text)
+		return status;
+	cJSON *root = cJSON_Parse(text);
+	free(text);
+	if (!cJSON_IsObject(root)) {
+		snprintf(error, error_size, "%s: not a JSON object (see man ifs-shares for the targets file)", path);
+		cJSON_Delete(root);
+		return EX_DATAERR;
+	}
+	const cJSON *item;
+	cJSON_ArrayForEach(item, root)
+	{
+		if (strcmp(item->string, "min_n") != 0 && strcmp(item->string, "vas_min_delta") != 0 &&
+		    strcmp(item->string, "goals") != 0) {
+			snprintf(error, error_size, "%s: unknown key \"%s\" (expected min_n, vas_min_delta, goals)", path,
+			         item->string);
+			cJSON_Delete(root);
+			return EX_DATAERR;
+		}
+	}
+	if ((item = cJSON_GetObjectItemCaseSensitive(root, "min_n")) &&
+	    (positive_int(item, &targets->min_n) < 0 || targets->min_n < 1)) {
+		snprintf(error, error_size, "%s: \"min_n\" must be a whole number >= 1", path);
+		cJSON_Delete(root);
+		return EX_DATAERR;
+	}
+	if ((item = cJSON_GetObjectItemCaseSensitive(root, "vas_min_delta")) &&
+	    (positive_int(item, &targets->vas_min_delta) < 0 || targets->vas_min_delta > 100)) {
+		snprintf(error, error_size, "%s: \"vas_min_delta\" must be a whole number 0-100", path);
+		cJSON_Delete(root);
+		return EX_DATAERR;
+	}
+	const cJSON *goals = cJSON_GetObjectItemCaseSensitive(root, "goals");
+	int count = cJSON_IsArray(goals) ? cJSON_GetArraySize(goals) : -1;
+	if (count <= 0) {
+		snprintf(error, error_size, "%s: \"goals\" must be a non-empty array", path);
+		cJSON_Delete(root);
+		return EX_DATAERR;
+	}
+	targets->goals = calloc((size_t)count, sizeof *targets->goals);
+	if (!targets->goals) {
+		cJSON_Delete(root);
+		return EX_OSERR;
+	}
+	cJSON_ArrayForEach(item, goals)
+	{
+		struct goal *goal = &targets->goals[targets->count++];
+		if (load_goal(path, item, targets->count - 1, book, goal, error, error_size) < 0) {
+			status = EX_DATAERR;
+			break;
+		}
+		for (size_t other = 0; other + 1 < targets->count; other++)
+			if (strcmp(targets->goals[other].id, goal->id) == 0) {
+				snprintf(error, error_size, "%s: goal \"%s\": duplicate id", path, goal->id);
+				status = EX_DATAERR;
+				break;
+			}
+		if (status)
+			break;
+	}
+	cJSON_Delete(root);
+	if (status)
+		targets_free(targets);
+	return status;
+}
+
+void targets_free(struct targets *targets)
+{
+	for (size_t i = 0; i < targets->count; i++) {
+		free(targets->goals[i].id);
+		free(targets->goals[i].insats);
+		free(targets->goals[i].indicator);
+		free(targets->goals[i].text);
+	}
+	free(targets->goals);
+	memset(targets, 0, sizeof *targets);
+}

@@ -1,0 +1,114 @@
+# ifs-shares on the fixtures: rows worked out by hand from fixtures/ifs/make-fixtures.py.
+. "$TESTLIB"
+cd "$T"
+ifs-survey "$FIXTURES/ifs/deltagare-2022.csv" >ifs.rec 2>/dev/null
+tab=$(printf '\t')
+
+# fixtures/targets.json, report year 2022 (mätår 2021-11-01..2022-10-31).
+# fia-nytta (klart positivt = 5-6): levels 6,6,5,5,6,5,5,6,4,3,2 -> 8 of 11 = 0.7273,
+#   Wilson 0.4344-0.9025 holds 0.75 -> within_margin; women R-1001..1005,1011 -> 5 of 6,
+#   men R-1006..1008 -> 3 of 3 (R-1012 answered Vet ej, R-1013 left it blank).
+# fia-tillvara: 6,5,5,4,6,3,5,4,4,2,5,5 -> 7 of 12; women 5 of 6; men 2 of 4.
+# fia-redo (positivt = 4-6, no target): 5,4,3,6,2,4,3,1,3 -> 4 of 9 -> none.
+# enter-halsa: no health records in this stream -> n 0, too_few, warned about.
+# enter-nytta (positivt): 18 answers, only 3 (E-2008) and 2 (E-2014) below 4 -> 16 of 18 met.
+# enter-tillvara (positivt, 85 %): 3,3,2 below 4 -> 15 of 18 = 0.8333 < 0.85 <= 0.9416: within margin.
+# nova-nytta: 4 answers, all positive -> too_few (min_n 5), the share still shown.
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 ifs.rec >year.tsv 2>year.err
+cat >want.tsv <<END
+period${tab}insats${tab}goal${tab}indicator${tab}group${tab}level${tab}target${tab}n${tab}pos${tab}share${tab}ci_low${tab}ci_high${tab}verdict${tab}n_women${tab}pos_women${tab}share_women${tab}n_men${tab}pos_men${tab}share_men${tab}flags
+2021-11-01..2022-10-31${tab}FIA${tab}fia-nytta${tab}nytta${tab}avslut${tab}klart_positivt${tab}0.7500${tab}11${tab}8${tab}0.7273${tab}0.4344${tab}0.9025${tab}within_margin${tab}6${tab}5${tab}0.8333${tab}3${tab}3${tab}1.0000${tab}small_n_men
+2021-11-01..2022-10-31${tab}FIA${tab}fia-tillvara${tab}tillvara${tab}avslut${tab}klart_positivt${tab}0.7500${tab}12${tab}7${tab}0.5833${tab}0.3195${tab}0.8067${tab}within_margin${tab}6${tab}5${tab}0.8333${tab}4${tab}2${tab}0.5000${tab}small_n_men
+2021-11-01..2022-10-31${tab}FIA${tab}fia-redo${tab}redo${tab}avslut${tab}positivt${tab}${tab}9${tab}4${tab}0.4444${tab}0.1888${tab}0.7333${tab}none${tab}5${tab}3${tab}0.6000${tab}3${tab}1${tab}0.3333${tab}small_n_men
+2022-01-01..2022-12-31${tab}Enter${tab}enter-halsa${tab}health.improved_any${tab}${tab}${tab}0.7500${tab}0${tab}0${tab}${tab}${tab}${tab}too_few${tab}0${tab}0${tab}${tab}0${tab}0${tab}${tab}small_n,small_n_women,small_n_men,no_data
+2021-11-01..2022-10-31${tab}Enter${tab}enter-nytta${tab}nytta${tab}avslut${tab}positivt${tab}0.7500${tab}18${tab}16${tab}0.8889${tab}0.6720${tab}0.9690${tab}met${tab}6${tab}5${tab}0.8333${tab}10${tab}9${tab}0.9000${tab}
+2021-11-01..2022-10-31${tab}Enter${tab}enter-tillvara${tab}tillvara${tab}avslut${tab}positivt${tab}0.8500${tab}18${tab}15${tab}0.8333${tab}0.6078${tab}0.9416${tab}within_margin${tab}6${tab}5${tab}0.8333${tab}10${tab}9${tab}0.9000${tab}
+2021-11-01..2022-10-31${tab}NOVA${tab}nova-nytta${tab}nytta${tab}pagaende${tab}positivt${tab}0.7500${tab}4${tab}4${tab}1.0000${tab}0.5101${tab}1.0000${tab}too_few${tab}2${tab}2${tab}1.0000${tab}2${tab}2${tab}1.0000${tab}small_n,small_n_women,small_n_men
+END
+same_file want.tsv year.tsv
+echo 'ifs-shares: warning: goal "enter-halsa": insats "Enter" does not occur in the health data' | same_file - year.err
+
+# One question judged by klart_positivt and by positivt, a not-met goal, a minimum level,
+# a goal's own min_n, a group typo and an insats typo (each warned about, never silent).
+# redo, FIA, 2022: 5,4,3,6,2,4,3,1,3 -> klart (5-6) 2 of 9 = 0.2222, Wilson high 0.5474 < 0.75:
+# not_met; positivt 4 of 9 = 0.4444 >= 0.40: met; min:3 -> 7 of 9, no target.
+# Enter nytta klart: 6,5,6,5,6,5,6,5,6,5,6 of 18 -> 11; min_n 20 -> too_few.
+ifs-shares -t "$FIXTURES/shares/targets-verdicts.json" --year 2022 ifs.rec >verdicts.tsv 2>verdicts.err
+cut -f3,6,7,8,9,10,13 verdicts.tsv >verdicts.cut
+cat >want.cut <<END
+goal${tab}level${tab}target${tab}n${tab}pos${tab}share${tab}verdict
+fia-redo-klart${tab}klart_positivt${tab}0.7500${tab}9${tab}2${tab}0.2222${tab}not_met
+fia-redo-positivt${tab}positivt${tab}0.4000${tab}9${tab}4${tab}0.4444${tab}met
+fia-redo-min3${tab}min:3${tab}${tab}9${tab}7${tab}0.7778${tab}none
+enter-nytta-klart${tab}klart_positivt${tab}0.5000${tab}18${tab}11${tab}0.6111${tab}too_few
+nova-nyta${tab}positivt${tab}0.7500${tab}0${tab}0${tab}${tab}too_few
+it-sparet${tab}positivt${tab}0.7500${tab}0${tab}0${tab}${tab}too_few
+END
+same_file want.cut verdicts.cut
+cat >want.err <<'END'
+ifs-shares: warning: goal "nova-nyta": no answers from group "avslut" in the period 2021-11-01..2022-10-31
+ifs-shares: warning: goal "it-sparet": insats "IT-spåret" does not occur in the IFS data
+END
+same_file want.err verdicts.err
+# insats " fia " in the targets file matches FIA, and is shown trimmed
+[ "$(awk -F'\t' '$3=="fia-redo-min3" {print $2}' verdicts.tsv)" = fia ] || fail "insats not trimmed"
+
+# Suppression: 3 women and 9 men -> both gender cells masked, the total kept.
+ifs-survey "$FIXTURES/shares/suppress.csv" 2>/dev/null >sup.rec
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --suppress sup.rec 2>/dev/null | awk -F'\t' '$3=="fia-nytta"' >sup.tsv
+# fia-nytta: women 6,5,3 -> klart 2; men 6,6,5,5,5,4,4,2,1 -> 5; total 7 of 12.
+printf '2021-11-01..2022-10-31\tFIA\tfia-nytta\tnytta\tavslut\tklart_positivt\t0.7500\t12\t7\t0.5833\t0.3195\t0.8067\twithin_margin\t\t\t\t\t\t\tsmall_n_women,masked\n' | same_file - sup.tsv
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 sup.rec 2>/dev/null | awk -F'\t' '$3=="fia-nytta" {print $14, $15, $17, $18}' >unsup.txt
+echo "3 2 9 5" | same_file - unsup.txt
+
+# Periods: 2021-11-01..2021-12-31 holds R-1001 and R-1002 (FIA) and E-2001..2003 (Enter).
+ifs-shares -t "$FIXTURES/targets.json" --from 2021-11-01 --to 2021-12-31 ifs.rec 2>/dev/null |
+	awk -F'\t' '$3=="fia-nytta" || $3=="enter-nytta" {print $1, $3, $8, $9}' >range.txt
+printf '2021-11-01..2021-12-31 fia-nytta 2 2\n2021-11-01..2021-12-31 enter-nytta 3 3\n' | same_file - range.txt
+# --since 2022: from 2021-11-01 to the newest answer (2022-11-01, R-1101 level 6).
+ifs-shares -t "$FIXTURES/targets.json" --since 2022 ifs.rec 2>/dev/null | awk -F'\t' '$3=="fia-nytta" {print $1, $8, $9}' >since.txt
+echo "2021-11-01..2022-11-01 12 9" | same_file - since.txt
+# mätår 2021 holds R-0990 (2021-10-31, level 1) only.
+ifs-shares -t "$FIXTURES/targets.json" --year 2021 ifs.rec 2>/dev/null | awk -F'\t' '$3=="fia-nytta" {print $1, $8, $9, $13}' >y2021.txt
+echo "2020-11-01..2021-10-31 1 0 too_few" | same_file - y2021.txt
+
+# Several streams on stdin are read as one: every count doubles.
+cat ifs.rec ifs.rec | ifs-shares -t "$FIXTURES/targets.json" --year 2022 2>/dev/null | awk -F'\t' '$3=="fia-nytta" {print $8, $9, $10}' >double.txt
+echo "22 16 0.7273" | same_file - double.txt
+
+# csv-sv: BOM, ';', decimal comma, CRLF.
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format csv-sv ifs.rec >sv.csv 2>/dev/null
+[ "$(head -c 3 sv.csv | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "csv-sv has no BOM"
+grep -q '^2021-11-01..2022-10-31;FIA;fia-nytta;nytta;avslut;klart_positivt;0,7500;11;8;0,7273;0,4344;0,9025;within_margin;6;5;0,8333;3;3;1,0000;small_n_men'"$(printf '\r')"'$' sv.csv ||
+	{ cat sv.csv; fail "csv-sv row for fia-nytta"; }
+
+# json: everything, with the answer distribution per level.
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json ifs.rec >all.json 2>/dev/null
+python3 - all.json <<'PY' >json.txt
+import json, sys
+doc = json.load(open(sys.argv[1]))
+row = next(r for r in doc["rows"] if r["goal"] == "fia-nytta")
+print(row["verdict"], row["total"]["n"], row["total"]["pos"], round(row["total"]["ci_low"], 4),
+      row["distribution"]["all"]["levels"], row["distribution"]["all"]["dont_know"],
+      row["distribution"]["all"]["missing"], row["question"], doc["period"], len(doc["warnings"]))
+PY
+echo "within_margin 11 8 0.4344 [0, 1, 1, 1, 4, 4] 1 1 Har du fått stöd på ett sätt som är till stor nytta för dig? {'kind': 'year', 'year': 2022} 1" | same_file - json.txt
+
+# A corrupt or truncated stream: a clear error, exit 65, and no table at all.
+size=$(wc -c <ifs.rec)
+head -c $((size - 7)) ifs.rec >cut.rec
+expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' --year 2022 ifs.rec cut.rec >cut.out 2>cut.err"
+[ ! -s cut.out ] || fail "a table was printed from a truncated stream"
+contains cut.err "ifs-shares: cut.rec: byte "
+cp ifs.rec flipped.rec
+printf 'X' | dd of=flipped.rec bs=1 seek=200 conv=notrunc 2>/dev/null
+expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' flipped.rec >flip.out 2>flip.err"
+[ ! -s flip.out ] || fail "a table was printed from a corrupt stream"
+contains flip.err "ifs-shares: flipped.rec: byte 128: corrupt record stream: chunk payload CRC mismatch"
+# Usage and targets errors.
+expect_status 64 sh -c "ifs-shares ifs.rec 2>usage.err"
+contains usage.err "ifs-shares: -t TARGETS is required"
+expect_status 64 sh -c "ifs-shares -t '$FIXTURES/targets.json' --year 2022 --since 2020 ifs.rec 2>usage2.err"
+printf '{"goals": [{"id": "x", "insats": "FIA", "indicator": "nytta", "group": "avslut", "level": "positivt", "target": 1.5}]}' >bad.json
+expect_status 65 sh -c "ifs-shares -t bad.json ifs.rec 2>bad.err"
+echo 'ifs-shares: bad.json: goal "x": target outside 0-1 (a share: 0.75 for 75 %)' | same_file - bad.err

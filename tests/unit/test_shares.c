@@ -1,0 +1,226 @@
+/* Unit tests for the Wilson interval, verdicts, health tallies and the targets file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "codebook.h"
+#include "health_indicators.h"
+#include "shares.h"
+#include "targets.h"
+
+static void round4(double value, char *out) { sprintf(out, "%.4f", value); }
+
+static void test_wilson_known_values(void **state)
+{
+	(void)state;
+	double low, high;
+	char a[16], b[16];
+	wilson_interval(8, 11, &low, &high);
+	round4(low, a), round4(high, b);
+	assert_string_equal(a, "0.4344");
+	assert_string_equal(b, "0.9025");
+	/* 0 of 10: [0, z²/(n+z²)] = [0, 3.8415/13.8415] */
+	wilson_interval(0, 10, &low, &high);
+	assert_true(low == 0.0);
+	round4(high, b);
+	assert_string_equal(b, "0.2775");
+	/* 10 of 10: the mirror image */
+	wilson_interval(10, 10, &low, &high);
+	round4(low, a);
+	assert_string_equal(a, "0.7225");
+	assert_true(high == 1.0);
+	/* 21 of 23 (the health worked example) */
+	wilson_interval(21, 23, &low, &high);
+	round4(low, a), round4(high, b);
+	assert_string_equal(a, "0.7320");
+	assert_string_equal(b, "0.9758");
+}
+
+static void test_verdict_boundaries(void **state)
+{
+	(void)state;
+	double low, high;
+	/* share exactly at the target: met */
+	wilson_interval(15, 20, &low, &high);
+	assert_int_equal(share_verdict(1, 0.75, 20, 5, 15.0 / 20.0, high), VERDICT_MET);
+	/* target exactly at the upper bound: within the margin */
+	wilson_interval(8, 11, &low, &high);
+	assert_int_equal(share_verdict(1, high, 11, 5, 8.0 / 11.0, high), VERDICT_WITHIN_MARGIN);
+	assert_int_equal(share_verdict(1, high + 1e-6, 11, 5, 8.0 / 11.0, high), VERDICT_NOT_MET);
+	/* n just under and at min_n */
+	assert_int_equal(share_verdict(1, 0.75, 4, 5, 1.0, 1.0), VERDICT_TOO_FEW);
+	assert_int_equal(share_verdict(1, 0.75, 5, 5, 1.0, 1.0), VERDICT_MET);
+	/* no target: none, whatever n */
+	assert_int_equal(share_verdict(0, 0.0, 100, 5, 0.5, 0.6), VERDICT_NONE);
+	assert_string_equal(verdict_code(VERDICT_WITHIN_MARGIN), "within_margin");
+}
+
+static struct codebook *load_ifs_codebook(void)
+{
+	char error[512];
+	struct codebook *book = codebook_load("data/ifs-codebook.json", error, sizeof error);
+	if (!book)
+		fail_msg("%s", error);
+	return book;
+}
+
+static const char *write_temp(const char *text)
+{
+	static char path[64];
+	strcpy(path, "/tmp/test_shares_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* SPEC §2.2's worked example: 23 pairs (9 women, 14 men); 18 with better quality of
+ * life (8 W, 10 M); 16 with VAS at least 10 points better (7 W, 9 M); 21 of 23
+ * better in at least one.  Built pair by pair: the two not improved are a woman and
+ * a man with neither better; the women's improved_any = 8, the men's = 13. */
+static void test_health_worked_example(void **state)
+{
+	(void)state;
+	struct codebook *book = load_ifs_codebook();
+	const char *path = write_temp(
+		"{\"goals\": [{\"id\": \"enter-halsa\", \"insats\": \"Enter\", \"indicator\": \"health.improved_any\", "
+		"\"target\": 0.75}, {\"id\": \"enter-lq\", \"insats\": \"enter\", \"indicator\": \"health.lq_better\"}]}");
+	struct targets targets;
+	char error[512];
+	assert_int_equal(targets_load(path, book, &targets, error, sizeof error), 0);
+	unlink(path);
+	struct period period = {PERIOD_YEAR, 2022, 0, 0};
+	struct shares *shares = shares_new(&targets, &period, 0, -1, 0);
+	struct string_pool *pool = string_pool_new();
+	uint32_t enter = string_pool_intern(pool, "Enter", 5);
+	/* per gender: pairs, lq better, vas better, any better */
+	const struct { int gender, pairs, lq, vas, any; } groups[] = {
+		{GENDER_WOMAN, 9, 8, 7, 8},
+		{GENDER_MAN, 14, 10, 9, 13},
+	};
+	for (size_t g = 0; g < 2; g++) {
+		for (int i = 0; i < groups[g].pairs; i++) {
+			struct record record = {.type = RECORD_HEALTH};
+			struct health_record *h = &record.u.health;
+			h->kind = HEALTH_PAIR;
+			h->insats = enter;
+			h->gender = (uint8_t)groups[g].gender;
+			h->intake_date = 20220110;
+			h->exit_date = 20220615;
+			h->vas_min_delta = 10;
+			h->mental_intake = h->mental_exit = 3;
+			h->lq = i < groups[g].lq ? LQ_BETTER : LQ_SAME;
+			/* VAS better for the first `vas` pairs counted from the end, so that the
+			 * union with lq reaches `any` */
+			int vas_better = i >= groups[g].any - groups[g].vas && i < groups[g].any;
+			h->vas_intake = 50;
+			h->vas_exit = vas_better ? (i % 2 ? 60 : 75) : 55; /* exactly 10 counts as better */
+			h->pain_intake = h->pain_exit = h->worry_intake = h->worry_exit = HEALTH_MISSING;
+			h->workcap_intake = h->workcap_exit = HEALTH_MISSING;
+			h->lq_due = HEALTH_MISSING;
+			shares_add(shares, pool, &record);
+		}
+	}
+	/* bortfall: one intake without exit (a woman), one exit without intake (a man),
+	 * and a pair from 2021 that the period leaves out */
+	struct record extra = {.type = RECORD_HEALTH};
+	extra.u.health = (struct health_record){.kind = HEALTH_INTAKE_ONLY, .insats = enter, .gender = GENDER_WOMAN,
+	                                        .intake_date = 20220301, .lq = HEALTH_MISSING};
+	shares_add(shares, pool, &extra);
+	extra.u.health = (struct health_record){.kind = HEALTH_EXIT_ONLY, .insats = enter, .gender = GENDER_MAN,
+	                                        .exit_date = 20221201, .lq = LQ_BETTER};
+	shares_add(shares, pool, &extra);
+	extra.u.health = (struct health_record){.kind = HEALTH_PAIR, .insats = enter, .gender = GENDER_MAN,
+	                                        .intake_date = 20210101, .exit_date = 20211231, .lq = LQ_BETTER};
+	shares_add(shares, pool, &extra);
+	size_t count;
+	const struct share_result *r = shares_finish(shares, &count);
+	assert_int_equal(count, 2);
+	assert_int_equal(r[0].pairs, 23);
+	assert_int_equal(r[0].cell[CELL_ALL].n, 23);
+	assert_int_equal(r[0].cell[CELL_ALL].pos, 21);
+	assert_int_equal(r[0].cell[CELL_WOMEN].n, 9);
+	assert_int_equal(r[0].cell[CELL_WOMEN].pos, 8);
+	assert_int_equal(r[0].cell[CELL_MEN].n, 14);
+	assert_int_equal(r[0].cell[CELL_MEN].pos, 13);
+	assert_int_equal(r[0].cell[CELL_ALL].improved[0], 18);
+	assert_int_equal(r[0].cell[CELL_ALL].improved[1], 16);
+	assert_int_equal(r[0].cell[CELL_WOMEN].improved[0], 8);
+	assert_int_equal(r[0].cell[CELL_WOMEN].improved[1], 7);
+	assert_int_equal(r[0].cell[CELL_MEN].improved[1], 9);
+	assert_int_equal(r[0].cell[CELL_ALL].intake_only, 1);
+	assert_int_equal(r[0].cell[CELL_WOMEN].intake_only, 1);
+	assert_int_equal(r[0].cell[CELL_ALL].exit_only, 1);
+	assert_int_equal(r[0].verdict, VERDICT_MET);
+	char share[16];
+	round4(r[0].cell[CELL_ALL].share, share);
+	assert_string_equal(share, "0.9130");
+	/* the second goal, its insats written in lower case, sees the same pairs */
+	assert_int_equal(r[1].cell[CELL_ALL].n, 23);
+	assert_int_equal(r[1].cell[CELL_ALL].pos, 18);
+	assert_int_equal(r[1].verdict, VERDICT_NONE);
+	assert_string_equal(r[0].period, "2022-01-01..2022-12-31");
+	shares_free(shares);
+	string_pool_free(pool);
+	targets_free(&targets);
+	codebook_free(book);
+}
+
+static void expect_targets_error(const struct codebook *book, const char *json, const char *expected)
+{
+	const char *path = write_temp(json);
+	struct targets targets;
+	char error[512] = "";
+	assert_int_equal(targets_load(path, book, &targets, error, sizeof error), 65);
+	const char *reason = error + strlen(path);
+	if (strcmp(reason, expected) != 0)
+		fail_msg("got \"%s\", expected \"%s\"", reason, expected);
+	unlink(path);
+}
+
+static void test_targets_errors_name_goal_and_field(void **state)
+{
+	(void)state;
+	struct codebook *book = load_ifs_codebook();
+	expect_targets_error(book, "{\"goals\": [{\"id\": \"g\", \"insats\": \"FIA\", \"indicator\": \"nyta\"}]}",
+	                     ": goal \"g\": unknown indicator \"nyta\" (not a question of data/ifs-codebook.json, nor "
+	                     "health.lq_better, health.vas_better, health.mental_better, health.improved_any)");
+	expect_targets_error(book, "{\"goals\": [{\"id\": \"g\", \"insats\": \"FIA\", \"indicator\": \"nytta\", "
+	                           "\"group\": \"avslut\", \"level\": \"ganska\"}]}",
+	                     ": goal \"g\": bad level (expected \"klart_positivt\", \"positivt\" or a level 1-6)");
+	expect_targets_error(book, "{\"goals\": [{\"id\": \"g\", \"insats\": \"FIA\", \"indicator\": \"nytta\", "
+	                           "\"group\": \"avslut\", \"level\": \"positivt\", \"target\": 75}]}",
+	                     ": goal \"g\": target outside 0-1 (a share: 0.75 for 75 %)");
+	expect_targets_error(book, "{\"goals\": [{\"id\": \"g\", \"insats\": \"FIA\", \"indicator\": \"health.lq_better\"},"
+	                           "{\"id\": \"g\", \"insats\": \"NOVA\", \"indicator\": \"health.lq_better\"}]}",
+	                     ": goal \"g\": duplicate id");
+	expect_targets_error(book, "{\"goals\": [{\"id\": \"g\", \"insats\": \"FIA\", \"indicator\": \"health.lq_better\", "
+	                           "\"taget\": 0.75}]}",
+	                     ": goal \"g\": unknown key \"taget\"");
+	expect_targets_error(book, "{\"min_n\": 5, \"golas\": []}",
+	                     ": unknown key \"golas\" (expected min_n, vas_min_delta, goals)");
+	expect_targets_error(book, "{\"goals\": [{\"id\": \"g\", \"insats\": \"FIA\", \"indicator\": \"nytta\", "
+	                           "\"group\": \"alla\", \"level\": \"positivt\"}]}",
+	                     ": goal \"g\": bad group \"alla\" (expected pagaende, avslut, personal, chef, styrelse or "
+	                     "remittent)");
+	codebook_free(book);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wilson_known_values),
+		cmocka_unit_test(test_verdict_boundaries),
+		cmocka_unit_test(test_health_worked_example),
+		cmocka_unit_test(test_targets_errors_name_goal_and_field),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
