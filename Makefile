@@ -49,7 +49,6 @@ UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_TESTS = $(sort $(wildcard tests/e2e/*.sh))
 FUZZ_SRC  = $(sort $(wildcard fuzz/fuzz_*.c))
-SCRIPTS   = $(sort $(wildcard pipelines/ifs-*))
 
 .PHONY: all tools check check-once unit e2e demo deps install uninstall clean fuzz bench tags
 .DELETE_ON_ERROR:
@@ -120,6 +119,10 @@ install: tools
 	install -m 0644 data/*.json $(DESTDIR)$(DATADIR)/
 	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7/
+	install -d $(DESTDIR)$(DATADIR)/pipelines
+	install -m 0755 pipelines/nightly pipelines/bilaga2 $(DESTDIR)$(DATADIR)/pipelines/
+	install -m 0644 pipelines/crontab.example pipelines/ifs-nightly.service pipelines/ifs-nightly.timer \
+		$(DESTDIR)$(DATADIR)/pipelines/
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)

@@ -1,0 +1,15 @@
+# pipelines/bilaga2 over a store made by pipelines/nightly: every table for the year, whole.
+. "$TESTLIB"
+cd "$T"
+printf '{ "sources": [ { "name": "enter", "url": "file://%s/ifs/deltagare-2022.csv", "kind": "survey" } ] }\n' "$FIXTURES" >sources.json
+expect_status 66 sh -c "sh '$ROOT/pipelines/bilaga2' --store store --targets '$FIXTURES/targets.json' 2022 2>empty.err"
+contains empty.err "bilaga2: store holds no store version yet"
+sh "$ROOT/pipelines/nightly" --config sources.json --targets "$FIXTURES/targets.json" --store store --year 2022 2>/dev/null
+sh "$ROOT/pipelines/bilaga2" --store store --targets "$FIXTURES/targets.json" --out out 2022 2>run.err >run.out
+contains run.err "bilaga2: report year 2022 from v"
+for f in shares.tsv shares.csv shares.json; do [ -s "out/bilaga2-2022/$f" ] || fail "no $f"; done
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 store/current/snapshots/*.rec 2>/dev/null | same_file - out/bilaga2-2022/shares.tsv
+awk -F'\t' '$3=="fia-nytta" {print $8, $9, $13}' out/bilaga2-2022/shares.tsv >fia.txt
+echo "11 8 within_margin" | same_file - fia.txt
+[ "$(stat -c %a out/bilaga2-2022)" = 700 ] || fail "bilaga2 folder mode $(stat -c %a out/bilaga2-2022)"
+expect_status 64 sh -c "sh '$ROOT/pipelines/bilaga2' --store store --targets '$FIXTURES/targets.json' tjugo 2>usage.err"

@@ -1,0 +1,43 @@
+# kill -9 at random moments in 50 runs of pipelines/nightly: the store and its tables are
+# always the old or the new version whole — checked by reading every snapshot through its
+# CRCs, by record counts, and by recomputing the tables from the snapshots they sit beside.
+. "$TESTLIB"
+cd "$T"
+mkdir -p served
+printf '{ "sources": [\n  { "name": "fia", "url": "file://%s/served/fia.csv", "kind": "survey" },\n  { "name": "enter", "url": "file://%s/ifs/deltagare-2022.csv", "kind": "survey" } ] }\n' \
+	"$T" "$FIXTURES" >sources.json
+run() { sh "$ROOT/pipelines/nightly" --config sources.json --targets "$FIXTURES/targets.json" --store store --year 2022; }
+check_store() {
+	[ -L store/current ] || return 0 # killed before the first version existed
+	dir="store/$(readlink store/current)"
+	[ -d "$dir" ] || fail "run $1: current points to a missing version"
+	fia=$(ifs-dump "$dir/snapshots/fia.rec" 2>dump.err | tail -n +2 | wc -l | tr -d ' ')
+	[ ! -s dump.err ] || fail "run $1: fia snapshot unreadable: $(cat dump.err)"
+	case $fia in 40|52) ;; *) fail "run $1: fia snapshot holds $fia records (40 or 52 expected)" ;; esac
+	grep -qx "records	$fia" "$dir/snapshots/fia.prov" || fail "run $1: provenance disagrees with the snapshot"
+	enter=$(ifs-dump "$dir/snapshots/enter.rec" 2>dump.err | tail -n +2 | wc -l | tr -d ' ')
+	[ "$enter" = 148 ] && [ ! -s dump.err ] || fail "run $1: enter snapshot holds $enter records"
+	ifs-shares -t "$FIXTURES/targets.json" --year 2022 "$dir"/snapshots/*.rec 2>/dev/null >recomputed.tsv
+	same_file recomputed.tsv "$dir/tables/shares-2022.tsv"
+}
+killed=0
+for i in $(seq 50); do
+	# Every run has work to do: the export flips between day 1 and day 2.
+	if [ $((i % 2)) = 0 ]; then cp "$FIXTURES/nightly/fia-day2.csv" served/fia.csv; else cp "$FIXTURES/nightly/fia-day1.csv" served/fia.csv; fi
+	delay_ms=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 100 ))
+	setsid sh "$ROOT/pipelines/nightly" --config sources.json --targets "$FIXTURES/targets.json" --store store --year 2022 \
+		2>>runs.log &
+	pid=$!
+	sleep "$(printf '0.%03d' "$delay_ms")"
+	if /bin/kill -9 -- "-$pid" 2>/dev/null; then killed=$((killed + 1)); fi
+	wait "$pid" 2>/dev/null || true
+	check_store "$i"
+done
+echo "killed $killed of 50 runs" >&2
+[ "$killed" -ge 25 ] || fail "only $killed runs were killed mid-way: the test did not test"
+# After all that, a clean run recovers, and removes what the killed runs left behind.
+run 2>final.err || { cat final.err; fail "the run after the kills failed"; }
+check_store final
+! ls -a store/versions | grep -q '^\.new' || fail "half-built versions left behind"
+[ ! -e store/current.new ] || fail "a half-made link left behind"
+[ "$(ls store/versions | wc -l)" -le 2 ] || fail "old versions are not cleaned up: $(ls store/versions)"
