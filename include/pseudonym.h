@@ -1,0 +1,31 @@
+/*
+ * pseudonym.h — keyed pseudonyms for participants (HMAC-SHA256, OpenSSL libcrypto).
+ *
+ * Promise: the same identifier under the same key always gives the same 64-bit
+ * pseudonym, and without the key nobody can go back from it — not even by
+ * trying every personnummer.  The key file must be readable by its owner only;
+ * anything else is refused before it is read.
+ */
+#ifndef IFS_PSEUDONYM_H
+#define IFS_PSEUDONYM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PSEUDONYM_KEY_MIN 16
+#define PSEUDONYM_KEY_MAX 1024
+
+struct pseudonym_key {
+	unsigned char bytes[PSEUDONYM_KEY_MAX];
+	size_t length;
+};
+
+/* 0, or a sysexits status (66 missing, 77 readable by others, 65 too short) with
+ * a message naming the file in error. */
+int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size);
+void pseudonym_key_wipe(struct pseudonym_key *key);
+
+/* kind separates name spaces ("pnr", "code"), so a code never collides with a number. */
+uint64_t pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *identifier, size_t length);
+
+#endif

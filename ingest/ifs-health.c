@@ -1,0 +1,464 @@
+/* ifs-health — health questionnaire exports to a record stream of intake/exit pairs. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "codebook.h"
+#include "dates.h"
+#include "diag.h"
+#include "health.h"
+#include "health_indicators.h"
+#include "personnummer.h"
+#include "pseudonym.h"
+#include "record.h"
+#include "record_stream.h"
+#include "rejects.h"
+#include "row_source.h"
+#include "text_fold.h"
+
+static const char usage_text[] =
+	"usage: ifs-health --key-file FILE [-c CODEBOOK] [--vas-min-delta N] [--insats NAME]\n"
+	"                  [--forbund NAME] [--rejects FILE] [--sep C] [--encoding ENC] [-v]\n"
+	"                  [FILE...] > out.rec\n"
+	"Reads health questionnaire exports (intake and exit; CSV or JSON, any supported\n"
+	"encoding, gzip or not), replaces every participant identifier by a keyed pseudonym,\n"
+	"pairs each exit with the participant's latest earlier intake in the same\n"
+	"intervention, and writes pairs and bortfall (intake only, exit only) as records.\n"
+	"  --key-file FILE     secret key for the pseudonyms (at least 16 bytes, mode 0600,\n"
+	"                      kept outside the data folder); required\n"
+	"  -c, --codebook FILE codebook (default: the shipped health codebook)\n"
+	"  --vas-min-delta N   VAS points that count as clearly better (default 10)\n"
+	"  --insats NAME       intervention for exports without an Insats column\n"
+	"  --forbund NAME      association name to record\n"
+	"  --rejects FILE      rejected rows with reasons (identifiers removed), TSV\n"
+	"  --sep C, --encoding ENC, -v   as for ifs-survey\n"
+	"  -h, --help   --version\n"
+	"Personnummer (YYYYMMDD-NNNN, YYMMDD-NNNN, with or without '-', '+' at 100 or more)\n"
+	"are normalised before hashing, so both forms of one person pair up; an invalid check\n"
+	"digit rejects the row. No identifier is ever written or printed.\n"
+	"Exit: 0 ok; 65 rows rejected or a file unusable; 66 no input or no key file;\n"
+	"77 key file readable by others; 73/74 output errors.\n";
+
+enum item { ITEM_LQ, ITEM_DUE, ITEM_VAS, ITEM_MENTAL, ITEM_PAIN, ITEM_WORRY, ITEM_WORKCAP, ITEM_COUNT };
+static const char *const item_ids[ITEM_COUNT] = {"livskvalitet", "beror", "vas", "psykisk", "smarta", "oro",
+                                                 "arbetsformaga"};
+
+struct columns {
+	size_t respondent, date, insats, occasion, gender, age, forbund;
+	size_t item[ITEM_COUNT];
+	size_t item_question[ITEM_COUNT];
+};
+
+struct run {
+	const struct codebook *codebook;
+	const struct pseudonym_key *key;
+	struct record_writer *writer;
+	struct health_pairing *pairing;
+	struct reject_log *rejects;
+	const char *insats, *forbund;
+	unsigned long rows, used, rejected, files_failed;
+};
+
+static int bind_columns(const struct codebook *book, const struct row_source *source, struct columns *c,
+                        const char *insats_option, char *error, size_t error_size)
+{
+	size_t *roles[] = {[ROLE_RESPONDENT] = &c->respondent, [ROLE_DATE] = &c->date, [ROLE_INSATS] = &c->insats,
+	                   [ROLE_GENDER] = &c->gender, [ROLE_AGE] = &c->age, [ROLE_FORBUND] = &c->forbund,
+	                   [ROLE_OCCASION] = &c->occasion};
+	c->respondent = c->date = c->insats = c->occasion = c->gender = c->age = c->forbund = SIZE_MAX;
+	for (int i = 0; i < ITEM_COUNT; i++)
+		c->item[i] = SIZE_MAX;
+	const char *name = row_source_name(source);
+	for (size_t column = 0; column < row_source_columns(source); column++) {
+		size_t question = 0;
+		enum column_role role = codebook_column_role(book, row_source_header(source, column), &question);
+		if (role == ROLE_QUESTION) {
+			for (int i = 0; i < ITEM_COUNT; i++)
+				if (strcmp(codebook_question_id(book, question), item_ids[i]) == 0 && c->item[i] == SIZE_MAX) {
+					c->item[i] = column;
+					c->item_question[i] = question;
+				}
+		} else if (role < sizeof roles / sizeof *roles && roles[role] && *roles[role] == SIZE_MAX) {
+			*roles[role] = column;
+		}
+	}
+	if (c->respondent == SIZE_MAX)
+		snprintf(error, error_size, "%s:1: no participant column (Deltagare, Deltagar-ID, Personnummer, ID)", name);
+	else if (c->date == SIZE_MAX)
+		snprintf(error, error_size, "%s:1: no date column (expected Datum or Svarsdatum)", name);
+	else if (c->occasion == SIZE_MAX)
+		snprintf(error, error_size, "%s:1: no occasion column (Tillfälle: Inskrivning or Avslut)", name);
+	else if (c->insats == SIZE_MAX && !insats_option)
+		snprintf(error, error_size, "%s:1: no insats column (Insats, Verksamhet); name the intervention with --insats",
+		         name);
+	else
+		return 0;
+	return -1;
+}
+
+static int is_blank(const char *text)
+{
+	while (*text == ' ' || *text == '\t')
+		text++;
+	return *text == '\0';
+}
+
+/* The row as it may be kept in a reject file: the identifier cell, and anything
+ * else shaped like a personnummer, replaced. */
+static char *scrub_row(const char *raw, size_t length, const char *identifier, size_t *out_length)
+{
+	static const char removed[] = "[id removed]";
+	char *out = malloc(length * (sizeof removed) + 1);
+	if (!out)
+		return NULL;
+	size_t id_length = identifier ? strlen(identifier) : 0;
+	while (id_length && isspace((unsigned char)identifier[id_length - 1]))
+		id_length--;
+	while (id_length && isspace((unsigned char)*identifier))
+		identifier++, id_length--;
+	size_t o = 0;
+	for (size_t i = 0; i < length;) {
+		if (id_length && i + id_length <= length && memcmp(raw + i, identifier, id_length) == 0) {
+			memcpy(out + o, removed, sizeof removed - 1);
+			o += sizeof removed - 1;
+			i += id_length;
+			continue;
+		}
+		size_t digits = 0, j = i;
+		while (j < length && (isdigit((unsigned char)raw[j]) || ((raw[j] == '-' || raw[j] == '+') && digits >= 6)))
+			digits += isdigit((unsigned char)raw[j++]) != 0;
+		if (digits >= 10 && (i == 0 || !isdigit((unsigned char)raw[i - 1]))) {
+			memcpy(out + o, removed, sizeof removed - 1);
+			o += sizeof removed - 1;
+			i = j;
+			continue;
+		}
+		out[o++] = raw[i++];
+	}
+	out[o] = '\0';
+	*out_length = o;
+	return out;
+}
+
+static void reject(struct run *run, const char *file, const struct row *row, const char *identifier,
+                   const char *reason)
+{
+	size_t length = 0;
+	char *scrubbed = scrub_row(row->raw ? row->raw : "", row->raw ? row->raw_length : 0, identifier, &length);
+	reject_log_row(run->rejects, file, row->line, reason, scrubbed ? scrubbed : "", scrubbed ? length : 0);
+	free(scrubbed);
+	run->rejected++;
+}
+
+static void trimmed(const char *text, char *out, size_t size)
+{
+	while (*text == ' ' || *text == '\t')
+		text++;
+	size_t length = strlen(text);
+	while (length && (text[length - 1] == ' ' || text[length - 1] == '\t'))
+		length--;
+	if (length >= size)
+		length = size - 1;
+	memcpy(out, text, length);
+	out[length] = '\0';
+}
+
+/* 0 kept, 1 rejected (reported), -1 out of memory. */
+static int convert_row(struct run *run, const char *file, const struct columns *c, const struct row *row)
+{
+	const struct codebook *book = run->codebook;
+	char reason[300];
+	const char *identifier = row->count > c->respondent ? row->fields[c->respondent] : NULL;
+	if (row->problem) {
+		reject(run, file, row, identifier, row->problem);
+		return 1;
+	}
+	struct questionnaire q;
+	memset(&q, 0, sizeof q);
+	const char *date_text = row->fields[c->date];
+	if (date_parse(date_text, row->lengths[c->date], &q.date) < 0) {
+		if (is_blank(date_text))
+			snprintf(reason, sizeof reason, "no date");
+		else
+			snprintf(reason, sizeof reason, "bad date \"%.20s\" (expected YYYY-MM-DD)", date_text);
+		reject(run, file, row, identifier, reason);
+		return 1;
+	}
+	if (is_blank(identifier)) {
+		reject(run, file, row, identifier, "no participant id");
+		return 1;
+	}
+	char normalised[13];
+	switch (personnummer_normalise(identifier, strlen(identifier), q.date, normalised)) {
+	case PERSONNUMMER_VALID:
+		q.participant = pseudonym_of(run->key, "pnr", normalised, 12);
+		break;
+	case PERSONNUMMER_BAD_CHECK:
+		reject(run, file, row, identifier, "invalid personnummer (check digit)");
+		return 1;
+	case PERSONNUMMER_BAD_DATE:
+		reject(run, file, row, identifier, "invalid personnummer (no such birth date)");
+		return 1;
+	case PERSONNUMMER_NOT: {
+		/* A local participant code: compared ignoring case and surrounding space. */
+		char code[256];
+		size_t length = text_fold(identifier, strlen(identifier), code, sizeof code);
+		q.participant = pseudonym_of(run->key, "code", code, length);
+		OPENSSL_cleanse(code, sizeof code);
+		break;
+	}
+	}
+	int occasion = codebook_background_value(book, ROLE_OCCASION, row->fields[c->occasion], row->lengths[c->occasion]);
+	if (occasion != OCCASION_INTAKE && occasion != OCCASION_EXIT) {
+		if (is_blank(row->fields[c->occasion]))
+			snprintf(reason, sizeof reason, "no occasion (Tillfälle: Inskrivning or Avslut)");
+		else
+			snprintf(reason, sizeof reason, "unknown occasion \"%.30s\" (expected Inskrivning or Avslut)",
+			         row->fields[c->occasion]);
+		reject(run, file, row, identifier, reason);
+		return 1;
+	}
+	q.occasion = (uint8_t)occasion;
+	char name[sizeof q.insats_key];
+	name[0] = '\0';
+	if (c->insats != SIZE_MAX)
+		trimmed(row->fields[c->insats], name, sizeof name);
+	if (!name[0] && run->insats)
+		trimmed(run->insats, name, sizeof name);
+	if (!name[0]) {
+		reject(run, file, row, identifier, "no insats (the Insats column is empty; --insats supplies one)");
+		return 1;
+	}
+	q.insats = record_writer_string(run->writer, name);
+	text_fold(name, strlen(name), q.insats_key, sizeof q.insats_key);
+	name[0] = '\0';
+	if (c->forbund != SIZE_MAX)
+		trimmed(row->fields[c->forbund], name, sizeof name);
+	if (!name[0] && run->forbund)
+		trimmed(run->forbund, name, sizeof name);
+	q.forbund = record_writer_string(run->writer, name);
+	if (q.insats == UINT32_MAX || q.forbund == UINT32_MAX)
+		return -1;
+	if (c->gender != SIZE_MAX) {
+		int gender = codebook_background_value(book, ROLE_GENDER, row->fields[c->gender], row->lengths[c->gender]);
+		if (gender < 0) {
+			snprintf(reason, sizeof reason,
+			         "unknown gender \"%.20s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
+			         row->fields[c->gender]);
+			reject(run, file, row, identifier, reason);
+			return 1;
+		}
+		q.gender = (uint8_t)gender;
+	}
+	if (c->age != SIZE_MAX && !is_blank(row->fields[c->age])) {
+		char *end;
+		long age = strtol(row->fields[c->age], &end, 10);
+		while (*end == ' ')
+			end++;
+		if (*end || age < 1 || age > 130) {
+			snprintf(reason, sizeof reason, "bad age \"%.10s\"", row->fields[c->age]);
+			reject(run, file, row, identifier, reason);
+			return 1;
+		}
+		q.age = (uint8_t)age;
+	}
+	uint8_t *items[ITEM_COUNT] = {&q.lq, &q.lq_due, &q.vas, &q.mental, &q.pain, &q.worry, &q.workcap};
+	for (int i = 0; i < ITEM_COUNT; i++) {
+		*items[i] = HEALTH_MISSING;
+		if (c->item[i] == SIZE_MAX)
+			continue;
+		const char *text = row->fields[c->item[i]];
+		int value = codebook_answer(book, c->item_question[i], text, row->lengths[c->item[i]]);
+		if (value == ANSWER_UNKNOWN) {
+			snprintf(reason, sizeof reason, "unknown answer \"%.40s\" to %s (column %zu)", text, item_ids[i],
+			         c->item[i] + 1);
+			reject(run, file, row, identifier, reason);
+			return 1;
+		}
+		if (value >= 0 && value < HEALTH_MISSING)
+			*items[i] = (uint8_t)value;
+	}
+	if (health_pairing_add(run->pairing, &q) < 0)
+		return -1;
+	run->used++;
+	return 0;
+}
+
+static int convert_file(struct run *run, const char *path, const struct row_source_options *options, int verbose)
+{
+	char error[1024];
+	if (strcmp(path, "-") != 0 && access(path, R_OK) < 0) {
+		diag_error("%s: cannot open: %s", path, strerror(errno));
+		run->files_failed++;
+		return EX_NOINPUT;
+	}
+	struct row_source *source = row_source_open(path, options, error, sizeof error);
+	if (!source) {
+		diag_error("%s", error);
+		run->files_failed++;
+		return EX_DATAERR;
+	}
+	struct columns columns;
+	if (bind_columns(run->codebook, source, &columns, run->insats, error, sizeof error) < 0) {
+		diag_error("%s", error);
+		run->files_failed++;
+		row_source_close(source);
+		return EX_DATAERR;
+	}
+	if (verbose)
+		diag_error("%s: %s, %s%s, %zu columns", row_source_name(source), row_source_format(source),
+		           row_source_encoding(source), row_source_gzipped(source) ? ", gzip" : "",
+		           row_source_columns(source));
+	struct row row;
+	int got, status = 0;
+	unsigned long before = run->rows;
+	while ((got = row_source_next(source, &row)) == 1) {
+		run->rows++;
+		if (convert_row(run, row_source_name(source), &columns, &row) < 0) {
+			diag_error("out of memory");
+			status = EX_OSERR;
+			break;
+		}
+	}
+	if (got < 0) {
+		diag_error("%s", row_source_error(source));
+		run->files_failed++;
+		status = EX_DATAERR;
+	} else if (!status && run->rows == before) {
+		diag_error("%s: no data rows (header only)", row_source_name(source));
+		run->files_failed++;
+		status = EX_DATAERR;
+	}
+	row_source_close(source);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_KEY = 256, OPT_VAS, OPT_INSATS, OPT_FORBUND, OPT_REJECTS, OPT_SEP, OPT_ENCODING, OPT_VERSION };
+	static const struct option long_options[] = {
+		{"key-file", required_argument, NULL, OPT_KEY}, {"codebook", required_argument, NULL, 'c'},
+		{"vas-min-delta", required_argument, NULL, OPT_VAS}, {"insats", required_argument, NULL, OPT_INSATS},
+		{"forbund", required_argument, NULL, OPT_FORBUND}, {"rejects", required_argument, NULL, OPT_REJECTS},
+		{"sep", required_argument, NULL, OPT_SEP}, {"encoding", required_argument, NULL, OPT_ENCODING},
+		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, OPT_VERSION}, {0, 0, 0, 0},
+	};
+	const char *key_path = NULL, *codebook_path = NULL, *rejects_path = NULL;
+	struct row_source_options source_options = {0};
+	struct run run;
+	memset(&run, 0, sizeof run);
+	int vas_min_delta = VAS_MIN_DELTA_DEFAULT, verbose = 0, option;
+	char *end;
+	diag_set_program(argv[0]);
+	diag_private_files(0);
+	while ((option = getopt_long(argc, argv, "c:vh", long_options, NULL)) != -1) {
+		switch (option) {
+		case OPT_KEY: key_path = optarg; break;
+		case 'c': codebook_path = optarg; break;
+		case OPT_VAS:
+			vas_min_delta = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || vas_min_delta < 0 || vas_min_delta > 100) {
+				diag_error("--vas-min-delta: expected 0-100, not \"%s\"", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case OPT_INSATS: run.insats = optarg; break;
+		case OPT_FORBUND: run.forbund = optarg; break;
+		case OPT_REJECTS: rejects_path = optarg; break;
+		case OPT_SEP:
+			if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
+				source_options.separator = '\t';
+			else if (strcmp(optarg, ",") == 0 || strcmp(optarg, ";") == 0)
+				source_options.separator = optarg[0];
+			else {
+				diag_error("--sep: expected ',', ';' or 'tab', not \"%s\"", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case OPT_ENCODING: source_options.encoding = optarg; break;
+		case 'v': verbose = 1; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case OPT_VERSION: printf("ifs-health %s\n", IFS_VERSION); return 0;
+		default: fputs(usage_text, stderr); return EX_USAGE;
+		}
+	}
+	if (!key_path) {
+		diag_error("--key-file is required: the pseudonyms are keyed (make a key once: "
+		           "head -c 32 /dev/urandom > KEY; chmod 600 KEY)");
+		return EX_USAGE;
+	}
+	if (diag_refuse_terminal_stdout() < 0)
+		return EX_USAGE;
+	char error[1024];
+	static struct pseudonym_key key;
+	int status = pseudonym_key_load(key_path, &key, error, sizeof error);
+	if (status) {
+		diag_error("%s", error);
+		return status;
+	}
+	struct codebook *codebook = codebook_path ? codebook_load(codebook_path, error, sizeof error)
+	                                          : codebook_load_default("health", error, sizeof error);
+	if (!codebook) {
+		diag_error("%s", error);
+		pseudonym_key_wipe(&key);
+		return codebook_path && errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
+	}
+	run.rejects = reject_log_open(rejects_path, error, sizeof error);
+	if (!run.rejects) {
+		diag_error("%s", error);
+		return EX_CANTCREAT;
+	}
+	char producer[64];
+	snprintf(producer, sizeof producer, "ifs-health %s", IFS_VERSION);
+	run.codebook = codebook;
+	run.key = &key;
+	run.writer = record_writer_open(stdout, producer);
+	run.pairing = health_pairing_new();
+	if (!run.writer || !run.pairing) {
+		diag_error("out of memory");
+		return EX_OSERR;
+	}
+	const char *stdin_only[] = {"-"};
+	char **paths = optind < argc ? argv + optind : (char **)stdin_only;
+	int path_count = optind < argc ? argc - optind : 1;
+	for (int i = 0; i < path_count; i++) {
+		int file_status = convert_file(&run, paths[i], &source_options, verbose);
+		if (file_status && (!status || file_status == EX_NOINPUT))
+			status = file_status;
+	}
+	struct health_counts counts = {0};
+	if (!run.files_failed && health_pairing_write(run.pairing, run.writer, vas_min_delta, &counts) < 0) {
+		diag_error("write error on standard output: %s", strerror(errno));
+		status = EX_IOERR;
+	}
+	if (status == EX_IOERR || run.files_failed) {
+		/* Pairs need every questionnaire: an unreadable input leaves the stream unfinished. */
+		record_writer_abandon(run.writer);
+		if (run.files_failed)
+			diag_error("output stream left unfinished because an input could not be read whole");
+	} else if (record_writer_close(run.writer) < 0) {
+		diag_error("write error on standard output: %s", strerror(errno));
+		status = EX_IOERR;
+	}
+	if (!status && run.rejected)
+		status = EX_DATAERR;
+	if (reject_log_close(run.rejects) < 0 && !status)
+		status = EX_IOERR;
+	fprintf(stderr,
+	        "%s: %lu rows read = %lu used + %llu duplicates + %lu rejected; records: %llu pairs, %llu intake only, "
+	        "%llu exit only%s\n",
+	        diag_program(), run.rows, run.used - (unsigned long)counts.duplicates, (unsigned long long)counts.duplicates,
+	        run.rejected, (unsigned long long)counts.pairs, (unsigned long long)counts.intake_only,
+	        (unsigned long long)counts.exit_only, run.files_failed ? "; some files unusable, see above" : "");
+	health_pairing_free(run.pairing);
+	codebook_free(codebook);
+	pseudonym_key_wipe(&key);
+	return status;
+}

@@ -1,0 +1,65 @@
+#include "pseudonym.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size)
+{
+	memset(key, 0, sizeof *key);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd < 0) {
+		snprintf(error, error_size, "%s: cannot read key file: %s", path, strerror(errno));
+		return errno == ENOENT ? EX_NOINPUT : EX_NOPERM;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(error, error_size, "%s: the key file must be a regular file", path);
+		close(fd);
+		return EX_NOPERM;
+	}
+	if (st.st_mode & 077) {
+		snprintf(error, error_size, "%s is readable by group or others (mode %04o); run chmod 600 %s", path,
+		         (unsigned)(st.st_mode & 07777), path);
+		close(fd);
+		return EX_NOPERM;
+	}
+	ssize_t got = read(fd, key->bytes, sizeof key->bytes);
+	close(fd);
+	if (got < PSEUDONYM_KEY_MIN) {
+		snprintf(error, error_size, "%s: a key needs at least %d bytes (make one: head -c 32 /dev/urandom > %s)",
+		         path, PSEUDONYM_KEY_MIN, path);
+		pseudonym_key_wipe(key);
+		return EX_DATAERR;
+	}
+	key->length = (size_t)got;
+	return 0;
+}
+
+void pseudonym_key_wipe(struct pseudonym_key *key) { OPENSSL_cleanse(key, sizeof *key); }
+
+uint64_t pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *identifier, size_t length)
+{
+	unsigned char message[512], digest[EVP_MAX_MD_SIZE];
+	unsigned digest_length = 0;
+	size_t kind_length = strlen(kind);
+	if (kind_length + 1 + length > sizeof message)
+		length = sizeof message - kind_length - 1;
+	memcpy(message, kind, kind_length);
+	message[kind_length] = ':';
+	memcpy(message + kind_length + 1, identifier, length);
+	HMAC(EVP_sha256(), key->bytes, (int)key->length, message, kind_length + 1 + length, digest, &digest_length);
+	OPENSSL_cleanse(message, sizeof message);
+	uint64_t value = 0;
+	for (int i = 0; i < 8; i++)
+		value |= (uint64_t)digest[i] << (8 * i);
+	OPENSSL_cleanse(digest, sizeof digest);
+	return value;
+}
