@@ -1,0 +1,103 @@
+/* ifs-report — Bilaga 2 tables and draft text from ifs-shares --format json. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "report.h"
+
+static const char usage_text[] =
+	"usage: ifs-report [--format md|html] [FILE]\n"
+	"Reads the output of ifs-shares --format json (FILE or stdin) and writes Bilaga 2:\n"
+	"one section per intervention with a table (goal, indicator, n for women / men, share,\n"
+	"target, 95 % interval, verdict in Swedish), footnotes for small numbers, and a draft\n"
+	"Swedish paragraph per goal. HTML is one self-contained file, printable on A4, with a\n"
+	"chart of the answer distribution per IFS goal.\n"
+	"  --format F    md (default) or html\n"
+	"  -h, --help    --version\n"
+	"Exit: 0 ok; 64 usage; 65 input that is not ifs-shares JSON; 66 no input; 74 write error.\n";
+
+static char *read_all(FILE *in, size_t *length)
+{
+	size_t capacity = 65536, used = 0;
+	char *data = malloc(capacity);
+	while (data) {
+		used += fread(data + used, 1, capacity - used - 1, in);
+		if (used < capacity - 1)
+			break;
+		char *grown = capacity < (256u << 20) ? realloc(data, capacity * 2) : NULL;
+		if (!grown) {
+			free(data);
+			return NULL;
+		}
+		data = grown;
+		capacity *= 2;
+	}
+	if (data) {
+		data[used] = '\0';
+		*length = used;
+	}
+	return data;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'}, {0, 0, 0, 0},
+	};
+	enum report_format format = REPORT_MARKDOWN;
+	int option;
+	diag_set_program(argv[0]);
+	diag_private_files(0);
+	while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+		switch (option) {
+		case 'f':
+			if (strcmp(optarg, "md") == 0 || strcmp(optarg, "markdown") == 0)
+				format = REPORT_MARKDOWN;
+			else if (strcmp(optarg, "html") == 0)
+				format = REPORT_HTML;
+			else {
+				diag_error("--format: expected md or html, not \"%s\"", optarg);
+				return EX_USAGE;
+			}
+			break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': printf("ifs-report %s\n", IFS_VERSION); return 0;
+		default: fputs(usage_text, stderr); return EX_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		diag_error("give at most one input file");
+		return EX_USAGE;
+	}
+	const char *path = optind < argc ? argv[optind] : "-";
+	int from_stdin = strcmp(path, "-") == 0;
+	FILE *in = from_stdin ? stdin : fopen(path, "rb");
+	if (!in) {
+		diag_error("%s: cannot open: %s", path, strerror(errno));
+		return EX_NOINPUT;
+	}
+	size_t length = 0;
+	char *text = read_all(in, &length);
+	if (!from_stdin)
+		fclose(in);
+	if (!text) {
+		diag_error("%s: cannot read (out of memory or too large)", path);
+		return EX_DATAERR;
+	}
+	char error[512];
+	int status = report_render(stdout, text, from_stdin ? "stdin" : path, format, error, sizeof error);
+	free(text);
+	if (status && status != EX_IOERR) {
+		diag_error("%s", error);
+		return status;
+	}
+	if (status || fflush(stdout) != 0) {
+		diag_error("write error on standard output: %s", strerror(errno));
+		return EX_IOERR;
+	}
+	return 0;
+}

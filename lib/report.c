@@ -1,0 +1,786 @@
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+/* The default IFS scale's labels, for charts and text when a question has six levels. */
+static const char *const ifs_labels[] = {"Inte alls", "Till liten del", "Till viss del", "Till stor del",
+                                         "Till mycket stor del", "Helt och hållet"};
+/* ColorBrewer "Blues": sequential, distinct in lightness, so grey-scale print and
+ * colour-blind readers see the order too. */
+static const char *const level_colours[] = {"#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"};
+
+void report_percent(double share, int decimals, char *out, size_t size)
+{
+	snprintf(out, size, "%.*f %%", decimals, share * 100.0 + 0.0);
+	char *dot = strchr(out, '.');
+	if (dot)
+		*dot = ',';
+}
+
+const char *report_verdict_swedish(const char *code)
+{
+	if (strcmp(code, "met") == 0)
+		return "Uppfyllt";
+	if (strcmp(code, "within_margin") == 0)
+		return "Inom felmarginalen";
+	if (strcmp(code, "not_met") == 0)
+		return "Ej uppfyllt";
+	if (strcmp(code, "too_few") == 0)
+		return "För få svar";
+	return "";
+}
+
+void report_html_escape(FILE *out, const char *text)
+{
+	for (; *text; text++) {
+		switch (*text) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default: fputc(*text, out);
+		}
+	}
+}
+
+/* Markdown table cells: a pipe or a line break would end the cell. */
+static void markdown_escape(FILE *out, const char *text)
+{
+	for (; *text; text++) {
+		if (*text == '|')
+			fputs("\\|", out);
+		else if (*text == '\n' || *text == '\r')
+			fputc(' ', out);
+		else
+			fputc(*text, out);
+	}
+}
+
+/* ---- the model ------------------------------------------------------------------- */
+
+struct cell {
+	int masked, has_share;
+	long n, pos;
+	double share, low, high;
+};
+
+struct goal_view {
+	const char *insats, *goal, *indicator, *kind, *question, *group, *level, *text, *verdict, *period;
+	int min_level, scale_max, min_n, has_target;
+	double target;
+	struct cell cell[3];
+	const cJSON *flags, *distribution, *health;
+};
+
+static const char *string_of(const cJSON *object, const char *key)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static int read_cell(const cJSON *object, struct cell *cell)
+{
+	if (!cJSON_IsObject(object))
+		return -1;
+	const cJSON *masked = cJSON_GetObjectItemCaseSensitive(object, "masked");
+	cell->masked = cJSON_IsTrue(masked);
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(object, "n"), *pos = cJSON_GetObjectItemCaseSensitive(object, "pos");
+	const cJSON *share = cJSON_GetObjectItemCaseSensitive(object, "share");
+	cell->n = cJSON_IsNumber(n) ? (long)n->valuedouble : 0;
+	cell->pos = cJSON_IsNumber(pos) ? (long)pos->valuedouble : 0;
+	cell->has_share = cJSON_IsNumber(share);
+	cell->share = cell->has_share ? share->valuedouble : 0;
+	const cJSON *low = cJSON_GetObjectItemCaseSensitive(object, "ci_low");
+	const cJSON *high = cJSON_GetObjectItemCaseSensitive(object, "ci_high");
+	cell->low = cJSON_IsNumber(low) ? low->valuedouble : 0;
+	cell->high = cJSON_IsNumber(high) ? high->valuedouble : 0;
+	return (!cell->masked && !cJSON_IsNumber(n)) ? -1 : 0;
+}
+
+static int read_goal(const cJSON *row, size_t index, struct goal_view *g, char *error, size_t error_size)
+{
+	static const char *const required[] = {"insats", "goal", "indicator", "kind", "verdict", "text", "period"};
+	memset(g, 0, sizeof *g);
+	for (size_t i = 0; i < sizeof required / sizeof *required; i++)
+		if (!string_of(row, required[i])) {
+			snprintf(error, error_size, "row %zu: missing \"%s\" (is this ifs-shares --format json output?)",
+			         index + 1, required[i]);
+			return -1;
+		}
+	g->insats = string_of(row, "insats");
+	g->goal = string_of(row, "goal");
+	g->indicator = string_of(row, "indicator");
+	g->kind = string_of(row, "kind");
+	g->question = string_of(row, "question");
+	g->group = string_of(row, "group");
+	g->level = string_of(row, "level");
+	g->text = string_of(row, "text");
+	g->verdict = string_of(row, "verdict");
+	g->period = string_of(row, "period");
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(row, "target");
+	g->has_target = cJSON_IsNumber(item);
+	g->target = g->has_target ? item->valuedouble : 0;
+	item = cJSON_GetObjectItemCaseSensitive(row, "min_level");
+	g->min_level = cJSON_IsNumber(item) ? item->valueint : 0;
+	item = cJSON_GetObjectItemCaseSensitive(row, "scale_max");
+	g->scale_max = cJSON_IsNumber(item) ? item->valueint : 0;
+	item = cJSON_GetObjectItemCaseSensitive(row, "min_n");
+	g->min_n = cJSON_IsNumber(item) ? item->valueint : 5;
+	const char *cells[] = {"total", "women", "men"};
+	for (int c = 0; c < 3; c++)
+		if (read_cell(cJSON_GetObjectItemCaseSensitive(row, cells[c]), &g->cell[c]) < 0) {
+			snprintf(error, error_size, "row %zu (goal \"%s\"): missing or bad \"%s\"", index + 1, g->goal, cells[c]);
+			return -1;
+		}
+	g->flags = cJSON_GetObjectItemCaseSensitive(row, "flags");
+	g->distribution = cJSON_GetObjectItemCaseSensitive(row, "distribution");
+	g->health = cJSON_GetObjectItemCaseSensitive(row, "health");
+	return 0;
+}
+
+static int has_flag(const struct goal_view *g, const char *flag)
+{
+	const cJSON *item;
+	cJSON_ArrayForEach(item, g->flags)
+	{
+		if (cJSON_IsString(item) && strcmp(item->valuestring, flag) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static long json_count(const cJSON *object, const char *key)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+	return cJSON_IsNumber(item) ? (long)item->valuedouble : 0;
+}
+
+/* ---- words ----------------------------------------------------------------------- */
+
+struct text {
+	char data[4096];
+	size_t length;
+};
+
+static void add(struct text *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct text *t, const char *format, ...)
+{
+	if (t->length >= sizeof t->data - 1)
+		return;
+	va_list args;
+	va_start(args, format);
+	int n = vsnprintf(t->data + t->length, sizeof t->data - t->length, format, args);
+	va_end(args);
+	if (n > 0)
+		t->length += (size_t)n < sizeof t->data - t->length ? (size_t)n : sizeof t->data - t->length - 1;
+}
+
+static const char *group_phrase(const char *group)
+{
+	if (!group)
+		return "";
+	if (strcmp(group, "avslut") == 0)
+		return "vid avslut";
+	if (strcmp(group, "pagaende") == 0)
+		return "under pågående insats";
+	if (strcmp(group, "personal") == 0)
+		return "bland personalen";
+	if (strcmp(group, "chef") == 0)
+		return "bland chefer hos parterna";
+	if (strcmp(group, "styrelse") == 0)
+		return "i styrelsen";
+	if (strcmp(group, "remittent") == 0)
+		return "bland remittenterna";
+	return "";
+}
+
+static const char *health_name(const char *indicator)
+{
+	if (strcmp(indicator, "health.lq_better") == 0)
+		return "bättre livskvalitet vid avslut";
+	if (strcmp(indicator, "health.vas_better") == 0)
+		return "klart bättre hälsa enligt VAS";
+	if (strcmp(indicator, "health.mental_better") == 0)
+		return "bättre psykisk hälsa";
+	return "bättre hälsa och/eller livskvalitet";
+}
+
+/* "klart positivt (Till mycket stor del, Helt och hållet)" */
+static void positivity_words(const struct goal_view *g, struct text *t)
+{
+	const char *word = g->level && strcmp(g->level, "klart_positivt") == 0 ? "klart positivt"
+	                 : g->level && strcmp(g->level, "positivt") == 0 ? "positivt" : NULL;
+	if (word)
+		add(t, "%s", word);
+	else
+		add(t, "med minst nivå %d", g->min_level);
+	if (g->scale_max == 6 && g->min_level >= 1 && g->min_level <= 6) {
+		add(t, " (");
+		for (int level = g->min_level; level <= 6; level++)
+			add(t, "%s%s", level > g->min_level ? (level == 6 ? " eller " : ", ") : "", ifs_labels[level - 1]);
+		add(t, ")");
+	} else if (g->scale_max > 0) {
+		add(t, " (nivå %d–%d av %d)", g->min_level, g->scale_max, g->scale_max);
+	}
+}
+
+static void indicator_words(const struct goal_view *g, struct text *t)
+{
+	if (strcmp(g->kind, "health") == 0) {
+		add(t, "Hälsoenkät: %s", health_name(g->indicator));
+		return;
+	}
+	add(t, "%s, ", g->indicator);
+	positivity_words(g, t);
+}
+
+static void verdict_sentence(const struct goal_view *g, struct text *t)
+{
+	char target[32], low[32], high[32];
+	report_percent(g->target, 0, target, sizeof target);
+	snprintf(low, sizeof low, "%.0f", g->cell[0].low * 100.0);
+	report_percent(g->cell[0].high, 0, high, sizeof high);
+	const char *v = g->verdict;
+	if (strcmp(v, "met") == 0)
+		add(t, " Målet på %s är uppfyllt.", target);
+	else if (strcmp(v, "within_margin") == 0)
+		add(t, " Andelen är lägre än målet på %s, men med %ld svar är skillnaden mellan andelen och målet inom "
+		       "felmarginalen (95 %% konfidensintervall %s–%s). Målet bedöms som inom felmarginalen.",
+		    target, g->cell[0].n, low, high);
+	else if (strcmp(v, "not_met") == 0)
+		add(t, " Målet på %s är inte uppfyllt: även den övre gränsen för felmarginalen (%s) ligger under målet.",
+		    target, high);
+	else if (strcmp(v, "too_few") == 0)
+		add(t, " Med %ld svar (minst %d behövs) görs ingen bedömning av måluppfyllelsen: så få svar ger en för stor "
+		       "felmarginal%s.",
+		    g->cell[0].n, g->min_n, g->cell[0].n ? ", och andelen redovisas bara som upplysning" : "");
+	else
+		add(t, " Målet saknar målnivå; andelen redovisas utan bedömning.");
+}
+
+static void gender_split(const struct goal_view *g, struct text *t, const char *noun)
+{
+	const struct cell *w = &g->cell[1], *m = &g->cell[2];
+	if (w->masked || m->masked) {
+		add(t, " Fördelningen på kvinnor och män redovisas inte, eftersom en av grupperna har färre än %d %s.",
+		    g->min_n, noun);
+		return;
+	}
+	char ws[32], ms[32];
+	report_percent(w->share, 0, ws, sizeof ws);
+	report_percent(m->share, 0, ms, sizeof ms);
+	if (w->n && m->n)
+		add(t, " Bland kvinnorna var andelen %s (%ld av %ld), bland männen %s (%ld av %ld).", ws, w->pos, w->n, ms,
+		    m->pos, m->n);
+	else if (w->n)
+		add(t, " Bland kvinnorna var andelen %s (%ld av %ld); inga män finns i underlaget.", ws, w->pos, w->n);
+	else if (m->n)
+		add(t, " Bland männen var andelen %s (%ld av %ld); inga kvinnor finns i underlaget.", ms, m->pos, m->n);
+}
+
+static void draft_paragraph(const struct goal_view *g, struct text *t)
+{
+	char share[32];
+	report_percent(g->cell[0].share, 0, share, sizeof share);
+	const struct cell *all = &g->cell[0];
+	if (strcmp(g->kind, "health") == 0) {
+		const cJSON *h = g->health, *iw = cJSON_GetObjectItemCaseSensitive(h, "improved_women"),
+		            *im = cJSON_GetObjectItemCaseSensitive(h, "improved_men");
+		if (all->n == 0 && !all->masked) {
+			add(t, "Inga deltagare i %s har besvarat hälsoenkäten både vid inskrivning och avslut under perioden.",
+			    g->insats);
+		} else if (g->cell[1].masked || g->cell[2].masked) {
+			add(t, "I %s besvarade %ld deltagare hälsoenkäten både vid inskrivning och avslut.", g->insats,
+			    json_count(h, "pairs"));
+		} else {
+			add(t, "I %s besvarade %ld kvinnor och %ld män hälsoenkäten både vid inskrivning och avslut.", g->insats,
+			    g->cell[1].n, g->cell[2].n);
+			add(t, " %ld kvinnor och %ld män anger en bättre livskvalitet vid avslut jämfört med vid start.",
+			    json_count(iw, "lq_better"), json_count(im, "lq_better"));
+			add(t, " %ld kvinnor och %ld män anger på VAS-skalan en klart bättre hälsa (minst %ld poäng) vid avslut "
+			       "än vid start.",
+			    json_count(iw, "vas_better"), json_count(im, "vas_better"), json_count(h, "vas_min_delta"));
+		}
+		if (all->n && !all->masked)
+			add(t, " Totalt %ld av %ld (%s) har %s.", all->pos, all->n, share, health_name(g->indicator));
+		long unknown = json_count(h, "unknown");
+		if (unknown)
+			add(t, " För %ld deltagare går det inte att avgöra, eftersom frågorna lämnats obesvarade; de ingår inte i "
+			       "underlaget.", unknown);
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(h, "bortfall");
+		long intake_only = json_count(cJSON_GetObjectItemCaseSensitive(b, "intake_only"), "all");
+		long exit_only = json_count(cJSON_GetObjectItemCaseSensitive(b, "exit_only"), "all");
+		if (intake_only || exit_only)
+			add(t, " Bortfall: %ld besvarade enkäten bara vid inskrivning och %ld bara vid avslut.", intake_only,
+			    exit_only);
+	} else if (all->masked) {
+		add(t, "Färre än %d deltagare i %s besvarade frågan", g->min_n, g->insats);
+		if (g->question)
+			add(t, " ”%s”", g->question);
+		add(t, " %s; antalet redovisas inte.", group_phrase(g->group));
+	} else {
+		if (all->n == 0) {
+			add(t, "Ingen deltagare i %s har besvarat frågan", g->insats);
+			if (g->question)
+				add(t, " ”%s”", g->question);
+			add(t, " %s under perioden.", group_phrase(g->group));
+		} else {
+			add(t, "Frågan");
+			if (g->question)
+				add(t, " ”%s”", g->question);
+			add(t, " besvarades %s av %ld deltagare i %s", group_phrase(g->group), all->n, g->insats);
+			if (!g->cell[1].masked && !g->cell[2].masked)
+				add(t, " (%ld kvinnor och %ld män)", g->cell[1].n, g->cell[2].n);
+			add(t, ". %ld av dem (%s) svarade ", all->pos, share);
+			positivity_words(g, t);
+			add(t, ".");
+			gender_split(g, t, "svar");
+		}
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(g->distribution, "all");
+		long dont_know = json_count(d, "dont_know"), missing = json_count(d, "missing");
+		if (dont_know && missing)
+			add(t, " %ld svarade ”Vet ej / Ej aktuellt” och %ld lämnade frågan obesvarad; de ingår inte i underlaget.",
+			    dont_know, missing);
+		else if (dont_know)
+			add(t, " %ld svarade ”Vet ej / Ej aktuellt”; %s inte i underlaget.", dont_know,
+			    dont_know == 1 ? "svaret ingår" : "de ingår");
+		else if (missing)
+			add(t, " %ld lämnade frågan obesvarad; %s inte i underlaget.", missing,
+			    missing == 1 ? "det ingår" : "de ingår");
+	}
+	verdict_sentence(g, t);
+}
+
+/* ---- footnotes --------------------------------------------------------------------- */
+
+struct footnotes {
+	char text[8][200];
+	int count;
+};
+
+static int footnote(struct footnotes *notes, const char *text)
+{
+	for (int i = 0; i < notes->count; i++)
+		if (strcmp(notes->text[i], text) == 0)
+			return i + 1;
+	if (notes->count == 8)
+		return 0;
+	snprintf(notes->text[notes->count], sizeof notes->text[0], "%s", text);
+	return ++notes->count;
+}
+
+/* Footnote numbers for a goal's flags, as "1,3" (empty when none). */
+static void goal_footnotes(const struct goal_view *g, struct footnotes *notes, char *out, size_t size)
+{
+	char text[200];
+	out[0] = '\0';
+	int numbers[6], count = 0;
+	if (has_flag(g, "small_n")) {
+		snprintf(text, sizeof text, "Färre än %d svar: ingen bedömning görs.", g->min_n);
+		numbers[count++] = footnote(notes, text);
+	}
+	if (has_flag(g, "small_n_women") && !g->cell[1].masked) {
+		snprintf(text, sizeof text, "Färre än %d svar bland kvinnor: andelen för kvinnor är mycket osäker.", g->min_n);
+		numbers[count++] = footnote(notes, text);
+	}
+	if (has_flag(g, "small_n_men") && !g->cell[2].masked) {
+		snprintf(text, sizeof text, "Färre än %d svar bland män: andelen för män är mycket osäker.", g->min_n);
+		numbers[count++] = footnote(notes, text);
+	}
+	if (has_flag(g, "no_data"))
+		numbers[count++] = footnote(notes, "Inga svar i underlaget för denna insats och fråga: kontrollera målfilen.");
+	for (int i = 0; i < count; i++)
+		if (numbers[i])
+			snprintf(out + strlen(out), size - strlen(out), "%s%d", out[0] ? "," : "", numbers[i]);
+}
+
+/* ---- cells ------------------------------------------------------------------------ */
+
+static void n_text(const struct goal_view *g, char *out, size_t size)
+{
+	const char *dash = "–";
+	char total[24], women[24], men[24];
+	snprintf(total, sizeof total, "%ld", g->cell[0].n);
+	snprintf(women, sizeof women, "%ld", g->cell[1].n);
+	snprintf(men, sizeof men, "%ld", g->cell[2].n);
+	snprintf(out, size, "%s (%s / %s)", g->cell[0].masked ? dash : total, g->cell[1].masked ? dash : women,
+	         g->cell[2].masked ? dash : men);
+}
+
+static void share_text(const struct cell *cell, char *out, size_t size)
+{
+	if (cell->masked)
+		snprintf(out, size, "–");
+	else if (!cell->has_share)
+		out[0] = '\0';
+	else
+		report_percent(cell->share, 1, out, size);
+}
+
+static void interval_text(const struct cell *cell, char *out, size_t size)
+{
+	char low[24], high[32];
+	if (cell->masked) {
+		snprintf(out, size, "–");
+		return;
+	}
+	if (!cell->has_share) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(low, sizeof low, "%.1f", cell->low * 100.0);
+	report_percent(cell->high, 1, high, sizeof high);
+	*strchr(low, '.') = ',';
+	snprintf(out, size, "%s–%s", low, high);
+}
+
+static int any_masked(const struct goal_view *goals, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		for (int c = 0; c < 3; c++)
+			if (goals[i].cell[c].masked)
+				return goals[i].min_n;
+	return 0;
+}
+
+/* ---- Markdown ---------------------------------------------------------------------- */
+
+static void period_heading(const cJSON *root, struct text *t)
+{
+	const cJSON *period = cJSON_GetObjectItemCaseSensitive(root, "period");
+	const char *kind = string_of(period, "kind");
+	const cJSON *year = cJSON_GetObjectItemCaseSensitive(period, "year");
+	if (kind && strcmp(kind, "year") == 0 && cJSON_IsNumber(year))
+		add(t, "%d", year->valueint);
+	else if (kind && strcmp(kind, "since") == 0 && cJSON_IsNumber(year))
+		add(t, "sedan %d", year->valueint);
+	else if (kind && strcmp(kind, "range") == 0)
+		add(t, "%s–%s", string_of(period, "from") ? string_of(period, "from") : "",
+		    string_of(period, "to") ? string_of(period, "to") : "");
+	else
+		add(t, "alla år");
+}
+
+static void write_markdown_section(FILE *out, const struct goal_view *goals, size_t count, const char *insats)
+{
+	struct footnotes notes = {0};
+	fputs("## ", out);
+	markdown_escape(out, insats);
+	fputs("\n\n| Mål | Indikator | n (kvinnor / män) | Andel | Andel kvinnor / män | Målnivå | 95 % intervall | "
+	      "Bedömning |\n|---|---|---|---:|---:|---:|---:|---|\n",
+	      out);
+	for (size_t i = 0; i < count; i++) {
+		const struct goal_view *g = &goals[i];
+		if (strcmp(g->insats, insats) != 0)
+			continue;
+		struct text indicator = {0};
+		char marks[32], n[128], share[32], women[32], men[32], interval[96], target[32];
+		indicator_words(g, &indicator);
+		goal_footnotes(g, &notes, marks, sizeof marks);
+		n_text(g, n, sizeof n);
+		share_text(&g->cell[0], share, sizeof share);
+		share_text(&g->cell[1], women, sizeof women);
+		share_text(&g->cell[2], men, sizeof men);
+		interval_text(&g->cell[0], interval, sizeof interval);
+		if (g->has_target)
+			report_percent(g->target, 0, target, sizeof target);
+		else
+			snprintf(target, sizeof target, "–");
+		fputs("| ", out);
+		markdown_escape(out, g->text[0] ? g->text : g->goal);
+		fputs(" | ", out);
+		markdown_escape(out, indicator.data);
+		fprintf(out, " | %s%s%s%s | %s | %s / %s | %s | %s | %s |\n", n, marks[0] ? " [" : "", marks,
+		        marks[0] ? "]" : "", share, women[0] ? women : "–", men[0] ? men : "–", target, interval,
+		        g->has_target ? report_verdict_swedish(g->verdict) : "Inget mål");
+	}
+	if (notes.count) {
+		fputs("\n", out);
+		for (int i = 0; i < notes.count; i++)
+			fprintf(out, "[%d] %s  \n", i + 1, notes.text[i]);
+	}
+	fputs("\n### Förslag till text\n\n", out);
+	for (size_t i = 0; i < count; i++) {
+		const struct goal_view *g = &goals[i];
+		if (strcmp(g->insats, insats) != 0)
+			continue;
+		struct text draft = {0};
+		draft_paragraph(g, &draft);
+		fputs("**", out);
+		markdown_escape(out, g->text[0] ? g->text : g->goal);
+		fputs("**\n\n", out);
+		fputs(draft.data, out);
+		fputs("\n\n", out);
+	}
+}
+
+/* ---- HTML --------------------------------------------------------------------------- */
+
+static const char html_style[] =
+	"body{font-family:\"DejaVu Sans\",Arial,sans-serif;font-size:11pt;line-height:1.4;color:#111;max-width:60em;"
+	"margin:2em auto;padding:0 1em}\n"
+	"h1{font-size:18pt}h2{font-size:14pt;border-bottom:1px solid #999;margin-top:2em}h3{font-size:12pt}\n"
+	"table{border-collapse:collapse;width:100%;margin:1em 0;font-size:9.5pt}\n"
+	"th,td{border:1px solid #999;padding:.3em .4em;vertical-align:top;text-align:left}\n"
+	"td.num{text-align:right;white-space:nowrap}th{background:#e8e8e8}\n"
+	".verdict-met{font-weight:bold}.verdict-not_met{font-weight:bold;text-decoration:underline}\n"
+	"sup{font-size:75%}ol.notes{font-size:9pt;color:#333}\n"
+	"figure{margin:1em 0}figcaption{font-size:9pt;color:#333}.chart-title{font-weight:bold;font-size:10pt}\n"
+	".draft p{margin:.5em 0 1em}.draft h4{margin:1em 0 .2em;font-size:10.5pt}\n"
+	".legend span{display:inline-block;margin-right:1em;font-size:8.5pt}\n"
+	".swatch{display:inline-block;width:1em;height:.8em;border:1px solid #555;margin-right:.3em;vertical-align:middle}\n"
+	"@page{size:A4;margin:18mm 16mm}\n"
+	"@media print{body{margin:0;max-width:none;font-size:10pt}section.insats{break-before:page}"
+	"section.insats:first-of-type{break-before:auto}tr,figure,.draft p{break-inside:avoid}"
+	"h2,h3{break-after:avoid}}\n";
+
+static void svg_bar(FILE *out, const cJSON *distribution, const char *label, int scale_max, double y)
+{
+	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(distribution, "levels");
+	long counts[32] = {0}, n = 0, dont_know = json_count(distribution, "dont_know");
+	int size = cJSON_IsArray(levels) ? cJSON_GetArraySize(levels) : 0;
+	if (size > scale_max)
+		size = scale_max;
+	for (int i = 0; i < size && i < 32; i++) {
+		counts[i] = (long)cJSON_GetArrayItem(levels, i)->valuedouble;
+		n += counts[i];
+	}
+	fprintf(out, "<text x=\"0\" y=\"%.0f\" font-size=\"11\">%s</text>\n", y + 13, label);
+	if (!cJSON_IsObject(distribution)) {
+		fprintf(out, "<text x=\"70\" y=\"%.0f\" font-size=\"11\">– (för få svar, redovisas inte)</text>\n", y + 13);
+		return;
+	}
+	if (n == 0 && dont_know == 0) {
+		fprintf(out, "<text x=\"70\" y=\"%.0f\" font-size=\"11\">inga svar</text>\n", y + 13);
+		return;
+	}
+	/* Highest level first, so the positive answers start at 0 and meet the target line. */
+	double x = 70, width = 400;
+	for (int level = size; level >= 1; level--) {
+		if (!counts[level - 1] || !n)
+			continue;
+		double w = width * (double)counts[level - 1] / (double)n;
+		const char *colour = level_colours[size == 6 ? level - 1 : (level - 1) * 6 / (size ? size : 1)];
+		fprintf(out, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"18\" fill=\"%s\" stroke=\"#333\" "
+		             "stroke-width=\"0.5\"><title>%s: %ld</title></rect>\n",
+		        x, y, w, colour, scale_max == 6 ? ifs_labels[level - 1] : "nivå", counts[level - 1]);
+		x += w;
+	}
+	if (dont_know) {
+		double w = n ? width * (double)dont_know / (double)n : 40;
+		if (w > 80)
+			w = 80;
+		fprintf(out, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"18\" fill=\"url(#vetej)\" stroke=\"#333\" "
+		             "stroke-width=\"0.5\"><title>Vet ej / Ej aktuellt: %ld</title></rect>\n",
+		        476.0, y, w, dont_know);
+	}
+	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\">n = %ld</text>\n", 565.0, y + 13, n);
+}
+
+static void html_chart(FILE *out, const struct goal_view *g, int index)
+{
+	if (strcmp(g->kind, "ifs") != 0 || !cJSON_IsObject(g->distribution))
+		return;
+	int scale_max = g->scale_max > 0 && g->scale_max <= 32 ? g->scale_max : 6;
+	char target[32] = "";
+	if (g->has_target)
+		report_percent(g->target, 0, target, sizeof target);
+	fputs("<figure>\n<div class=\"chart-title\">", out);
+	report_html_escape(out, g->insats);
+	fputs(" – ", out);
+	report_html_escape(out, g->question ? g->question : g->indicator);
+	fputs(": svarsfördelning för alla, kvinnor och män</div>\n", out);
+	fprintf(out, "<svg role=\"img\" aria-labelledby=\"chart%d-title chart%d-desc\" viewBox=\"0 0 620 120\" "
+	             "width=\"620\" height=\"120\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"chart%d-title\">",
+	        index, index, index);
+	report_html_escape(out, g->insats);
+	fputs(": svarsfördelning, ", out);
+	report_html_escape(out, g->indicator);
+	fprintf(out, "</title>\n<desc id=\"chart%d-desc\">Staplade liggande staplar för alla, kvinnor och män: andel svar "
+	             "per nivå, högsta nivån först, Vet ej skrafferat till höger.%s%s Siffrorna finns i tabellen ovan.</desc>\n",
+	        index, g->has_target ? " Den lodräta linjen är målet " : "", g->has_target ? target : "");
+	fputs("<defs><pattern id=\"vetej\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+	      "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fff\"/>"
+	      "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#555\" stroke-width=\"2\"/></pattern></defs>\n",
+	      out);
+	const char *labels[] = {"Alla", "Kvinnor", "Män"}, *keys[] = {"all", "women", "men"};
+	for (int c = 0; c < 3; c++)
+		svg_bar(out, cJSON_GetObjectItemCaseSensitive(g->distribution, keys[c]), labels[c], scale_max, 8 + c * 26.0);
+	if (g->has_target) {
+		double x = 70 + 400 * g->target;
+		fprintf(out, "<line x1=\"%.1f\" y1=\"2\" x2=\"%.1f\" y2=\"86\" stroke=\"#000\" stroke-width=\"2\" "
+		             "stroke-dasharray=\"5 3\"/>\n<text x=\"%.1f\" y=\"100\" font-size=\"10\" text-anchor=\"middle\">Mål %s"
+		             "</text>\n",
+		        x, x, x, target);
+	}
+	fputs("<text x=\"70\" y=\"116\" font-size=\"9\">0 %</text><text x=\"470\" y=\"116\" font-size=\"9\" "
+	      "text-anchor=\"end\">100 %</text>\n</svg>\n<figcaption class=\"legend\">",
+	      out);
+	for (int level = scale_max; level >= 1 && scale_max == 6; level--)
+		fprintf(out, "<span><i class=\"swatch\" style=\"background:%s\"></i>%d %s</span>", level_colours[level - 1],
+		        level, ifs_labels[level - 1]);
+	fputs("<span><i class=\"swatch\" style=\"background:repeating-linear-gradient(45deg,#fff 0 2px,#555 2px 4px)\">"
+	      "</i>Vet ej / Ej aktuellt</span></figcaption>\n</figure>\n",
+	      out);
+}
+
+static void write_html_section(FILE *out, const struct goal_view *goals, size_t count, const char *insats,
+                               int *chart_index)
+{
+	struct footnotes notes = {0};
+	fputs("<section class=\"insats\">\n<h2>", out);
+	report_html_escape(out, insats);
+	fputs("</h2>\n<table>\n<thead><tr><th scope=\"col\">Mål</th><th scope=\"col\">Indikator</th>"
+	      "<th scope=\"col\">n (kvinnor / män)</th><th scope=\"col\">Andel</th><th scope=\"col\">Andel kvinnor / män</th>"
+	      "<th scope=\"col\">Målnivå</th><th scope=\"col\">95 % intervall</th><th scope=\"col\">Bedömning</th></tr>"
+	      "</thead>\n<tbody>\n",
+	      out);
+	for (size_t i = 0; i < count; i++) {
+		const struct goal_view *g = &goals[i];
+		if (strcmp(g->insats, insats) != 0)
+			continue;
+		struct text indicator = {0};
+		char marks[32], n[128], share[32], women[32], men[32], interval[96], target[32];
+		indicator_words(g, &indicator);
+		goal_footnotes(g, &notes, marks, sizeof marks);
+		n_text(g, n, sizeof n);
+		share_text(&g->cell[0], share, sizeof share);
+		share_text(&g->cell[1], women, sizeof women);
+		share_text(&g->cell[2], men, sizeof men);
+		interval_text(&g->cell[0], interval, sizeof interval);
+		if (g->has_target)
+			report_percent(g->target, 0, target, sizeof target);
+		else
+			snprintf(target, sizeof target, "–");
+		fprintf(out, "<tr data-goal=\"");
+		report_html_escape(out, g->goal);
+		fputs("\"><td>", out);
+		report_html_escape(out, g->text[0] ? g->text : g->goal);
+		fputs("</td><td>", out);
+		report_html_escape(out, indicator.data);
+		fprintf(out, "</td><td class=\"num\">%s%s%s%s</td><td class=\"num\">%s</td><td class=\"num\">%s / %s</td>"
+		             "<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"verdict-%s\">%s</td></tr>\n",
+		        n, marks[0] ? "<sup>" : "", marks, marks[0] ? "</sup>" : "", share, women[0] ? women : "–",
+		        men[0] ? men : "–", target, interval, g->verdict,
+		        g->has_target ? report_verdict_swedish(g->verdict) : "Inget mål");
+	}
+	fputs("</tbody>\n</table>\n", out);
+	if (notes.count) {
+		fputs("<ol class=\"notes\">\n", out);
+		for (int i = 0; i < notes.count; i++) {
+			fputs("<li>", out);
+			report_html_escape(out, notes.text[i]);
+			fputs("</li>\n", out);
+		}
+		fputs("</ol>\n", out);
+	}
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(goals[i].insats, insats) == 0)
+			html_chart(out, &goals[i], (*chart_index)++);
+	fputs("<div class=\"draft\">\n<h3>Förslag till text</h3>\n", out);
+	for (size_t i = 0; i < count; i++) {
+		const struct goal_view *g = &goals[i];
+		if (strcmp(g->insats, insats) != 0)
+			continue;
+		struct text draft = {0};
+		draft_paragraph(g, &draft);
+		fputs("<h4>", out);
+		report_html_escape(out, g->text[0] ? g->text : g->goal);
+		fputs("</h4>\n<p>", out);
+		report_html_escape(out, draft.data);
+		fputs("</p>\n", out);
+	}
+	fputs("</div>\n</section>\n", out);
+}
+
+/* ---- the whole -------------------------------------------------------------------- */
+
+int report_render(FILE *out, const char *json_text, const char *source_name, enum report_format format, char *error,
+                  size_t error_size)
+{
+	cJSON *root = cJSON_Parse(json_text);
+	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "rows");
+	if (!cJSON_IsArray(rows)) {
+		snprintf(error, error_size, "%s: not ifs-shares --format json output (no \"rows\" array)", source_name);
+		cJSON_Delete(root);
+		return EX_DATAERR;
+	}
+	size_t count = (size_t)cJSON_GetArraySize(rows);
+	struct goal_view *goals = calloc(count ? count : 1, sizeof *goals);
+	const char **sections = calloc(count ? count : 1, sizeof *sections);
+	size_t section_count = 0;
+	if (!goals || !sections) {
+		free(goals);
+		free(sections);
+		cJSON_Delete(root);
+		return EX_OSERR;
+	}
+	size_t index = 0;
+	const cJSON *row;
+	char reason[400];
+	cJSON_ArrayForEach(row, rows)
+	{
+		if (read_goal(row, index, &goals[index], reason, sizeof reason) < 0) {
+			snprintf(error, error_size, "%s: %s", source_name, reason);
+			free(goals);
+			free(sections);
+			cJSON_Delete(root);
+			return EX_DATAERR;
+		}
+		size_t s = 0;
+		while (s < section_count && strcmp(sections[s], goals[index].insats) != 0)
+			s++;
+		if (s == section_count)
+			sections[section_count++] = goals[index].insats;
+		index++;
+	}
+	struct text period = {0};
+	period_heading(root, &period);
+	int masked_min_n = any_masked(goals, count);
+	const cJSON *vas = cJSON_GetObjectItemCaseSensitive(root, "vas_min_delta");
+	if (format == REPORT_MARKDOWN) {
+		fprintf(out, "# Bilaga 2 – Måluppfyllelse %s\n\n", period.data);
+		fputs("Andelar räknas på dem som besvarat frågan på skalan; ”Vet ej / Ej aktuellt” och obesvarade frågor "
+		      "ingår inte. Intervallet är ett 95 % konfidensintervall (Wilson). IFS-enkätens svar räknas per mätår "
+		      "(1 november–31 oktober), hälsoenkätens par per kalenderår efter avslutsdatum.\n",
+		      out);
+		if (masked_min_n)
+			fprintf(out, "\n– = uppgiften redovisas inte: färre än %d svar, så att enskilda personer inte kan "
+			             "identifieras.\n",
+			        masked_min_n);
+		fputs("\n", out);
+		for (size_t s = 0; s < section_count; s++)
+			write_markdown_section(out, goals, count, sections[s]);
+	} else {
+		fputs("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
+		fprintf(out, "Bilaga 2 – Måluppfyllelse %s</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>Bilaga 2 – "
+		             "Måluppfyllelse %s</h1>\n",
+		        period.data, html_style, period.data);
+		fputs("<p>Andelar räknas på dem som besvarat frågan på skalan; ”Vet ej / Ej aktuellt” och obesvarade frågor "
+		      "ingår inte. Intervallet är ett 95 % konfidensintervall (Wilson). IFS-enkätens svar räknas per mätår "
+		      "(1 november–31 oktober), hälsoenkätens par per kalenderår efter avslutsdatum.",
+		      out);
+		if (cJSON_IsNumber(vas) && vas->valuedouble >= 0)
+			fprintf(out, " Klart bättre hälsa enligt VAS betyder minst %d poängs förbättring.", vas->valueint);
+		fputs("</p>\n", out);
+		if (masked_min_n)
+			fprintf(out, "<p>– = uppgiften redovisas inte: färre än %d svar, så att enskilda personer inte kan "
+			             "identifieras.</p>\n",
+			        masked_min_n);
+		int chart_index = 1;
+		for (size_t s = 0; s < section_count; s++)
+			write_html_section(out, goals, count, sections[s], &chart_index);
+		fputs("</body>\n</html>\n", out);
+	}
+	free(goals);
+	free(sections);
+	cJSON_Delete(root);
+	return ferror(out) ? EX_IOERR : 0;
+}

@@ -1,0 +1,104 @@
+/* Unit tests for ifs-report: Swedish numbers, verdict words, escaping, honest wording. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report.h"
+
+static void test_swedish_numbers_and_words(void **state)
+{
+	(void)state;
+	char text[32];
+	report_percent(0.9130434, 0, text, sizeof text);
+	assert_string_equal(text, "91 %");
+	report_percent(0.7272727, 1, text, sizeof text);
+	assert_string_equal(text, "72,7 %");
+	report_percent(1.0, 1, text, sizeof text);
+	assert_string_equal(text, "100,0 %");
+	assert_string_equal(report_verdict_swedish("met"), "Uppfyllt");
+	assert_string_equal(report_verdict_swedish("within_margin"), "Inom felmarginalen");
+	assert_string_equal(report_verdict_swedish("not_met"), "Ej uppfyllt");
+	assert_string_equal(report_verdict_swedish("too_few"), "För få svar");
+}
+
+static char *render(const char *json, enum report_format format, int *status)
+{
+	char *buffer = NULL, error[256] = "";
+	size_t size = 0;
+	FILE *out = open_memstream(&buffer, &size);
+	*status = report_render(out, json, "test.json", format, error, sizeof error);
+	fclose(out);
+	if (*status) {
+		free(buffer);
+		return strdup(error);
+	}
+	return buffer;
+}
+
+#define ROW(goal, text, verdict, n, pos, share, low, high, flags) \
+	"{\"period\": \"2021-11-01..2022-10-31\", \"insats\": \"FIA\", \"goal\": \"" goal "\", \"indicator\": \"nytta\"," \
+	" \"kind\": \"ifs\", \"question\": \"Har du fått stöd?\", \"group\": \"avslut\", \"level\": \"positivt\"," \
+	" \"min_level\": 4, \"scale_max\": 6, \"target\": 0.75, \"text\": \"" text "\", \"min_n\": 5," \
+	" \"verdict\": \"" verdict "\", \"flags\": [" flags "]," \
+	" \"total\": {\"n\": " n ", \"pos\": " pos ", \"share\": " share ", \"ci_low\": " low ", \"ci_high\": " high \
+	", \"masked\": false}," \
+	" \"women\": {\"n\": null, \"pos\": null, \"share\": null, \"ci_low\": null, \"ci_high\": null, \"masked\": true}," \
+	" \"men\": {\"n\": null, \"pos\": null, \"share\": null, \"ci_low\": null, \"ci_high\": null, \"masked\": true}," \
+	" \"distribution\": {\"all\": {\"levels\": [0,1,1,2,4,4], \"dont_know\": 0, \"missing\": 0}, \"women\": null," \
+	" \"men\": null}, \"health\": null}"
+
+static void test_verdict_wording_masking_and_escaping(void **state)
+{
+	(void)state;
+	int status;
+	char *md = render("{\"period\": {\"kind\": \"year\", \"year\": 2022}, \"rows\": ["
+	                  ROW("a", "Mål <a> & | pipe", "not_met", "12", "7", "0.5833", "0.3195", "0.7000", "\"masked\"") ","
+	                  ROW("b", "Mål b", "too_few", "3", "3", "1.0", "0.4385", "1.0", "\"small_n\",\"masked\"") "]}",
+	                  REPORT_MARKDOWN, &status);
+	assert_int_equal(status, 0);
+	/* not met: says why; too few: says no judgement is made, and why */
+	assert_non_null(strstr(md, "Målet på 75 % är inte uppfyllt: även den övre gränsen för felmarginalen (70 %) ligger under målet."));
+	assert_non_null(strstr(md, "Med 3 svar (minst 5 behövs) görs ingen bedömning av måluppfyllelsen"));
+	/* masked gender cells: a dash in the table, the reason once, no numbers in the text */
+	assert_non_null(strstr(md, "| 12 (– / –) |"));
+	assert_non_null(strstr(md, "– = uppgiften redovisas inte: färre än 5 svar"));
+	assert_non_null(strstr(md, "Fördelningen på kvinnor och män redovisas inte"));
+	assert_non_null(strstr(md, "Mål <a> & \\| pipe"));
+	free(md);
+	char *html = render("{\"period\": {\"kind\": \"year\", \"year\": 2022}, \"rows\": ["
+	                    ROW("a", "Mål <a> & | pipe", "within_margin", "12", "7", "0.5833", "0.3195", "0.8067", "") "]}",
+	                    REPORT_HTML, &status);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(html, "Mål &lt;a&gt; &amp; | pipe"));
+	assert_null(strstr(html, "<a>"));
+	assert_non_null(strstr(html, "inom felmarginalen (95 % konfidensintervall 32–81 %)"));
+	assert_non_null(strstr(html, "<svg role=\"img\" aria-labelledby=\"chart1-title chart1-desc\""));
+	/* self-contained: nothing loaded from elsewhere */
+	assert_null(strstr(html, "src="));
+	assert_null(strstr(html, "<link"));
+	assert_null(strstr(html, "@import"));
+	free(html);
+	char *error = render("{\"rows\": [{\"goal\": \"x\"}]}", REPORT_MARKDOWN, &status);
+	assert_int_equal(status, 65);
+	assert_string_equal(error, "test.json: row 1: missing \"insats\" (is this ifs-shares --format json output?)");
+	free(error);
+	error = render("[1, 2]", REPORT_HTML, &status);
+	assert_int_equal(status, 65);
+	assert_string_equal(error, "test.json: not ifs-shares --format json output (no \"rows\" array)");
+	free(error);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_swedish_numbers_and_words),
+		cmocka_unit_test(test_verdict_wording_masking_and_escaping),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
