@@ -129,4 +129,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san bin tests/out
+	rm -rf build build-san build-clang build-fuzz bin tests/out

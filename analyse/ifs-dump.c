@@ -8,6 +8,7 @@
 #include "dates.h"
 #include "diag.h"
 #include "record.h"
+#include "record_inputs.h"
 #include "record_stream.h"
 
 static const char usage_text[] =
@@ -98,6 +99,27 @@ static void dump_health(const struct health_record *h, const struct string_pool 
 	printf("%u\n", h->vas_min_delta);
 }
 
+struct dump_state {
+	int only;
+	int printed_answers, printed_health;
+};
+
+static void dump_record(const struct record *record, const struct string_pool *pool, void *context)
+{
+	struct dump_state *state = context;
+	if (state->only && (int)record->type != state->only)
+		return;
+	if (record->type == RECORD_ANSWER) {
+		if (!state->printed_answers++)
+			fputs(answer_header, stdout);
+		dump_answer(&record->u.answer, pool);
+	} else {
+		if (!state->printed_health++)
+			fputs(health_header, stdout);
+		dump_health(&record->u.health, pool);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
@@ -118,44 +140,10 @@ int main(int argc, char **argv)
 	struct string_pool *pool = string_pool_new();
 	if (!pool)
 		return EX_OSERR;
-	int status = 0, printed_answers = 0, printed_health = 0;
-	const char *stdin_only[] = {"-"};
-	char **paths = optind < argc ? argv + optind : (char **)stdin_only;
-	int path_count = optind < argc ? argc - optind : 1;
-	for (int i = 0; i < path_count && status == 0; i++) {
-		int from_stdin = strcmp(paths[i], "-") == 0;
-		FILE *in = from_stdin ? stdin : fopen(paths[i], "rb");
-		if (!in) {
-			diag_error("%s: cannot open: %s", paths[i], strerror(errno));
-			status = EX_NOINPUT;
-			break;
-		}
-		struct record_reader *reader = record_reader_open(in, from_stdin ? "stdin" : paths[i], pool);
-		struct record record;
-		int got;
-		while ((got = record_reader_next(reader, &record)) == 1) {
-			if (only && (int)record.type != only)
-				continue;
-			if (record.type == RECORD_ANSWER) {
-				if (!printed_answers++)
-					fputs(answer_header, stdout);
-				dump_answer(&record.u.answer, pool);
-			} else {
-				if (!printed_health++)
-					fputs(health_header, stdout);
-				dump_health(&record.u.health, pool);
-			}
-		}
-		if (got < 0) {
-			diag_error("%s", record_reader_error(reader));
-			status = EX_DATAERR;
-		}
-		record_reader_close(reader);
-		if (!from_stdin)
-			fclose(in);
-	}
+	struct dump_state state = {only, 0, 0};
+	int status = record_inputs_read(argv + optind, argc - optind, pool, dump_record, &state);
 	/* An empty stream still gets its header, so a pipeline sees the columns. */
-	if (status == 0 && !printed_answers && !printed_health)
+	if (status == 0 && !state.printed_answers && !state.printed_health)
 		fputs(only == RECORD_HEALTH ? health_header : answer_header, stdout);
 	string_pool_free(pool);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "file_text.h"
 #include "report.h"
 
 static const char usage_text[] =
@@ -18,29 +19,6 @@ static const char usage_text[] =
 	"  --format F    md (default) or html\n"
 	"  -h, --help    --version\n"
 	"Exit: 0 ok; 64 usage; 65 input that is not ifs-shares JSON; 66 no input; 74 write error.\n";
-
-static char *read_all(FILE *in, size_t *length)
-{
-	size_t capacity = 65536, used = 0;
-	char *data = malloc(capacity);
-	while (data) {
-		used += fread(data + used, 1, capacity - used - 1, in);
-		if (used < capacity - 1)
-			break;
-		char *grown = capacity < (256u << 20) ? realloc(data, capacity * 2) : NULL;
-		if (!grown) {
-			free(data);
-			return NULL;
-		}
-		data = grown;
-		capacity *= 2;
-	}
-	if (data) {
-		data[used] = '\0';
-		*length = used;
-	}
-	return data;
-}
 
 int main(int argc, char **argv)
 {
@@ -81,11 +59,11 @@ int main(int argc, char **argv)
 		return EX_NOINPUT;
 	}
 	size_t length = 0;
-	char *text = read_all(in, &length);
+	char *text = file_text_read(in, 256u << 20, &length);
 	if (!from_stdin)
 		fclose(in);
 	if (!text) {
-		diag_error("%s: cannot read (out of memory or too large)", path);
+		diag_error("%s: cannot read: %s", path, strerror(errno));
 		return EX_DATAERR;
 	}
 	char error[512];

@@ -8,6 +8,7 @@
 #include "codebook.h"
 #include "dates.h"
 #include "diag.h"
+#include "record_inputs.h"
 #include "record_stream.h"
 #include "shares.h"
 #include "targets.h"
@@ -55,6 +56,11 @@ static int parse_whole(const char *text, int low, int high, int *out)
 		return -1;
 	*out = (int)value;
 	return 0;
+}
+
+static void add_record(const struct record *record, const struct string_pool *pool, void *shares)
+{
+	shares_add(shares, pool, record);
 }
 
 int main(int argc, char **argv)
@@ -152,34 +158,8 @@ int main(int argc, char **argv)
 		diag_error("out of memory");
 		return EX_OSERR;
 	}
-	const char *stdin_only[] = {"-"};
-	char **paths = optind < argc ? argv + optind : (char **)stdin_only;
-	int path_count = optind < argc ? argc - optind : 1;
-	unsigned long long records = 0;
-	for (int i = 0; i < path_count && status == 0; i++) {
-		int from_stdin = strcmp(paths[i], "-") == 0;
-		FILE *in = from_stdin ? stdin : fopen(paths[i], "rb");
-		if (!in) {
-			diag_error("%s: cannot open: %s", paths[i], strerror(errno));
-			status = EX_NOINPUT;
-			break;
-		}
-		struct record_reader *reader = record_reader_open(in, from_stdin ? "stdin" : paths[i], pool);
-		struct record record;
-		int got;
-		while ((got = record_reader_next(reader, &record)) == 1) {
-			shares_add(shares, pool, &record);
-			records++;
-		}
-		if (got < 0) {
-			/* Never a shorter table: a stream that cannot be read whole stops the run. */
-			diag_error("%s", record_reader_error(reader));
-			status = EX_DATAERR;
-		}
-		record_reader_close(reader);
-		if (!from_stdin)
-			fclose(in);
-	}
+	/* Never a shorter table: an input that cannot be read whole stops the run before output. */
+	status = record_inputs_read(argv + optind, argc - optind, pool, add_record, shares);
 	if (status == 0) {
 		size_t count;
 		const struct share_result *results = shares_finish(shares, &count);

@@ -24,10 +24,10 @@ for harness in fuzz/fuzz_*.c; do
 		done <"fuzz/seeds-${name#fuzz_}.list"
 	fi
 	if [ "$seconds" = 0 ]; then
-		"$out/$name" -runs=2000 "$corpus" >"$out/$name.log" 2>&1 ||
+		"$out/$name" -artifact_prefix="$out/" -runs=2000 "$corpus" >"$out/$name.log" 2>&1 ||
 			{ tail -40 "$out/$name.log"; echo "fuzz: $name failed (log: $out/$name.log)" >&2; exit 1; }
 	else
-		"$out/$name" -max_total_time="$seconds" -max_len=65536 "$corpus" >"$out/$name.log" 2>&1 ||
+		"$out/$name" -artifact_prefix="$out/" -max_total_time="$seconds" -max_len=65536 "$corpus" >"$out/$name.log" 2>&1 ||
 			{ tail -40 "$out/$name.log"; echo "fuzz: $name failed (log: $out/$name.log)" >&2; exit 1; }
 	fi
 	echo "fuzz: $name ok ($(grep -c . "$out/$name.log") log lines, corpus $(ls "$corpus" | wc -l) inputs)"

@@ -5,6 +5,7 @@
  * forms (the mangled-export case).
  */
 #include "codebook.h"
+#include "file_text.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -338,30 +339,10 @@ static char *read_file(const char *path, size_t *length, char *error, size_t err
 		load_error(error, error_size, "%s: cannot open codebook: %s", path, strerror(errno));
 		return NULL;
 	}
-	size_t capacity = 8192, used = 0;
-	char *text = malloc(capacity);
-	while (text) {
-		used += fread(text + used, 1, capacity - used - 1, file);
-		if (used < capacity - 1)
-			break;
-		char *bigger = realloc(text, capacity * 2);
-		if (!bigger) {
-			free(text);
-			text = NULL;
-			break;
-		}
-		text = bigger;
-		capacity *= 2;
-	}
-	if (!text || ferror(file)) {
-		load_error(error, error_size, "%s: cannot read codebook", path);
-		free(text);
-		fclose(file);
-		return NULL;
-	}
+	char *text = file_text_read(file, 64u << 20, length);
 	fclose(file);
-	text[used] = '\0';
-	*length = used;
+	if (!text)
+		load_error(error, error_size, "%s: cannot read codebook: %s", path, strerror(errno));
 	return text;
 }
 

@@ -65,6 +65,15 @@ static void markdown_escape(FILE *out, const char *text)
 
 /* ---- the model ------------------------------------------------------------------- */
 
+/* A count from the JSON: a whole number within reason, else -1 (so it is refused or ignored,
+ * never converted out of range). */
+static long whole_number(const cJSON *item)
+{
+	if (!cJSON_IsNumber(item) || !(item->valuedouble >= 0 && item->valuedouble <= 1e12))
+		return -1;
+	return (long)item->valuedouble;
+}
+
 struct cell {
 	int masked, has_share;
 	long n, pos;
@@ -93,14 +102,19 @@ static int read_cell(const cJSON *object, struct cell *cell)
 	cell->masked = cJSON_IsTrue(masked);
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(object, "n"), *pos = cJSON_GetObjectItemCaseSensitive(object, "pos");
 	const cJSON *share = cJSON_GetObjectItemCaseSensitive(object, "share");
-	cell->n = cJSON_IsNumber(n) ? (long)n->valuedouble : 0;
-	cell->pos = cJSON_IsNumber(pos) ? (long)pos->valuedouble : 0;
+	cell->n = cJSON_IsNumber(n) ? whole_number(n) : 0;
+	cell->pos = cJSON_IsNumber(pos) ? whole_number(pos) : 0;
 	cell->has_share = cJSON_IsNumber(share);
 	cell->share = cell->has_share ? share->valuedouble : 0;
 	const cJSON *low = cJSON_GetObjectItemCaseSensitive(object, "ci_low");
 	const cJSON *high = cJSON_GetObjectItemCaseSensitive(object, "ci_high");
 	cell->low = cJSON_IsNumber(low) ? low->valuedouble : 0;
 	cell->high = cJSON_IsNumber(high) ? high->valuedouble : 0;
+	/* Shares are fractions and counts are counts: anything else is not ifs-shares output. */
+	if (!(cell->share >= 0 && cell->share <= 1 && cell->low >= 0 && cell->low <= 1 && cell->high >= 0 &&
+	      cell->high <= 1) ||
+	    cell->n < 0 || cell->pos < 0 || cell->pos > cell->n)
+		return -1;
 	return (!cell->masked && !cJSON_IsNumber(n)) ? -1 : 0;
 }
 
@@ -127,6 +141,10 @@ static int read_goal(const cJSON *row, size_t index, struct goal_view *g, char *
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(row, "target");
 	g->has_target = cJSON_IsNumber(item);
 	g->target = g->has_target ? item->valuedouble : 0;
+	if (!(g->target >= 0 && g->target <= 1)) {
+		snprintf(error, error_size, "row %zu (goal \"%s\"): target outside 0-1", index + 1, g->goal);
+		return -1;
+	}
 	item = cJSON_GetObjectItemCaseSensitive(row, "min_level");
 	g->min_level = cJSON_IsNumber(item) ? item->valueint : 0;
 	item = cJSON_GetObjectItemCaseSensitive(row, "scale_max");
@@ -156,10 +174,17 @@ static int has_flag(const struct goal_view *g, const char *flag)
 	return 0;
 }
 
+static long json_count_item(const cJSON *item)
+{
+	long value = whole_number(item);
+	return value < 0 ? 0 : value;
+}
+
 static long json_count(const cJSON *object, const char *key)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
-	return cJSON_IsNumber(item) ? (long)item->valuedouble : 0;
+	long value = whole_number(item);
+	return value < 0 ? 0 : value;
 }
 
 /* ---- words ----------------------------------------------------------------------- */
@@ -437,7 +462,9 @@ static void interval_text(const struct cell *cell, char *out, size_t size)
 	}
 	snprintf(low, sizeof low, "%.1f", cell->low * 100.0);
 	report_percent(cell->high, 1, high, sizeof high);
-	*strchr(low, '.') = ',';
+	char *dot = strchr(low, '.');
+	if (dot)
+		*dot = ',';
 	snprintf(out, size, "%s–%s", low, high);
 }
 
@@ -448,6 +475,34 @@ static int any_masked(const struct goal_view *goals, size_t count)
 			if (goals[i].cell[c].masked)
 				return goals[i].min_n;
 	return 0;
+}
+
+/* The cells of a goal's table row, the same in Markdown and HTML. */
+struct table_row {
+	struct text indicator;
+	char marks[32], n[128], share[32], women[32], men[32], interval[96], target[32];
+	const char *verdict;
+};
+
+static void table_row(const struct goal_view *g, struct footnotes *notes, struct table_row *r)
+{
+	memset(&r->indicator, 0, sizeof r->indicator);
+	indicator_words(g, &r->indicator);
+	goal_footnotes(g, notes, r->marks, sizeof r->marks);
+	n_text(g, r->n, sizeof r->n);
+	share_text(&g->cell[0], r->share, sizeof r->share);
+	share_text(&g->cell[1], r->women, sizeof r->women);
+	share_text(&g->cell[2], r->men, sizeof r->men);
+	if (!r->women[0])
+		snprintf(r->women, sizeof r->women, "–");
+	if (!r->men[0])
+		snprintf(r->men, sizeof r->men, "–");
+	interval_text(&g->cell[0], r->interval, sizeof r->interval);
+	if (g->has_target)
+		report_percent(g->target, 0, r->target, sizeof r->target);
+	else
+		snprintf(r->target, sizeof r->target, "–");
+	r->verdict = g->has_target ? report_verdict_swedish(g->verdict) : "Inget mål";
 }
 
 /* ---- Markdown ---------------------------------------------------------------------- */
@@ -480,26 +535,14 @@ static void write_markdown_section(FILE *out, const struct goal_view *goals, siz
 		const struct goal_view *g = &goals[i];
 		if (strcmp(g->insats, insats) != 0)
 			continue;
-		struct text indicator = {0};
-		char marks[32], n[128], share[32], women[32], men[32], interval[96], target[32];
-		indicator_words(g, &indicator);
-		goal_footnotes(g, &notes, marks, sizeof marks);
-		n_text(g, n, sizeof n);
-		share_text(&g->cell[0], share, sizeof share);
-		share_text(&g->cell[1], women, sizeof women);
-		share_text(&g->cell[2], men, sizeof men);
-		interval_text(&g->cell[0], interval, sizeof interval);
-		if (g->has_target)
-			report_percent(g->target, 0, target, sizeof target);
-		else
-			snprintf(target, sizeof target, "–");
+		struct table_row r;
+		table_row(g, &notes, &r);
 		fputs("| ", out);
 		markdown_escape(out, g->text[0] ? g->text : g->goal);
 		fputs(" | ", out);
-		markdown_escape(out, indicator.data);
-		fprintf(out, " | %s%s%s%s | %s | %s / %s | %s | %s | %s |\n", n, marks[0] ? " [" : "", marks,
-		        marks[0] ? "]" : "", share, women[0] ? women : "–", men[0] ? men : "–", target, interval,
-		        g->has_target ? report_verdict_swedish(g->verdict) : "Inget mål");
+		markdown_escape(out, r.indicator.data);
+		fprintf(out, " | %s%s%s%s | %s | %s / %s | %s | %s | %s |\n", r.n, r.marks[0] ? " [" : "", r.marks,
+		        r.marks[0] ? "]" : "", r.share, r.women, r.men, r.target, r.interval, r.verdict);
 	}
 	if (notes.count) {
 		fputs("\n", out);
@@ -549,7 +592,7 @@ static void svg_bar(FILE *out, const cJSON *distribution, const char *label, int
 	if (size > scale_max)
 		size = scale_max;
 	for (int i = 0; i < size && i < 32; i++) {
-		counts[i] = (long)cJSON_GetArrayItem(levels, i)->valuedouble;
+		counts[i] = json_count_item(cJSON_GetArrayItem(levels, i));
 		n += counts[i];
 	}
 	fprintf(out, "<text x=\"0\" y=\"%.0f\" font-size=\"11\">%s</text>\n", y + 13, label);
@@ -646,30 +689,18 @@ static void write_html_section(FILE *out, const struct goal_view *goals, size_t 
 		const struct goal_view *g = &goals[i];
 		if (strcmp(g->insats, insats) != 0)
 			continue;
-		struct text indicator = {0};
-		char marks[32], n[128], share[32], women[32], men[32], interval[96], target[32];
-		indicator_words(g, &indicator);
-		goal_footnotes(g, &notes, marks, sizeof marks);
-		n_text(g, n, sizeof n);
-		share_text(&g->cell[0], share, sizeof share);
-		share_text(&g->cell[1], women, sizeof women);
-		share_text(&g->cell[2], men, sizeof men);
-		interval_text(&g->cell[0], interval, sizeof interval);
-		if (g->has_target)
-			report_percent(g->target, 0, target, sizeof target);
-		else
-			snprintf(target, sizeof target, "–");
+		struct table_row r;
+		table_row(g, &notes, &r);
 		fprintf(out, "<tr data-goal=\"");
 		report_html_escape(out, g->goal);
 		fputs("\"><td>", out);
 		report_html_escape(out, g->text[0] ? g->text : g->goal);
 		fputs("</td><td>", out);
-		report_html_escape(out, indicator.data);
+		report_html_escape(out, r.indicator.data);
 		fprintf(out, "</td><td class=\"num\">%s%s%s%s</td><td class=\"num\">%s</td><td class=\"num\">%s / %s</td>"
 		             "<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"verdict-%s\">%s</td></tr>\n",
-		        n, marks[0] ? "<sup>" : "", marks, marks[0] ? "</sup>" : "", share, women[0] ? women : "–",
-		        men[0] ? men : "–", target, interval, g->verdict,
-		        g->has_target ? report_verdict_swedish(g->verdict) : "Inget mål");
+		        r.n, r.marks[0] ? "<sup>" : "", r.marks, r.marks[0] ? "</sup>" : "", r.share, r.women, r.men, r.target,
+		        r.interval, g->verdict, r.verdict);
 	}
 	fputs("</tbody>\n</table>\n", out);
 	if (notes.count) {

@@ -1,4 +1,5 @@
 #include "targets.h"
+#include "file_text.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -19,30 +20,12 @@ static char *read_whole(const char *path, char *error, size_t error_size, int *s
 		*status = EX_NOINPUT;
 		return NULL;
 	}
-	size_t capacity = 65536, length = 0;
-	char *text = malloc(capacity);
-	while (text) {
-		length += fread(text + length, 1, capacity - length - 1, f);
-		if (length < capacity - 1)
-			break;
-		char *grown = capacity < (64u << 20) ? realloc(text, capacity * 2) : NULL;
-		if (!grown) {
-			free(text);
-			text = NULL;
-			break;
-		}
-		text = grown;
-		capacity *= 2;
-	}
-	int failed = ferror(f);
+	char *text = file_text_read(f, 64u << 20, NULL);
 	fclose(f);
-	if (!text || failed) {
-		free(text);
-		snprintf(error, error_size, "%s: cannot read (too large or an I/O error)", path);
+	if (!text) {
+		snprintf(error, error_size, "%s: cannot read: %s", path, strerror(errno));
 		*status = EX_DATAERR;
-		return NULL;
 	}
-	text[length] = '\0';
 	return text;
 }
 

@@ -88,6 +88,11 @@ static void test_verdict_wording_masking_and_escaping(void **state)
 	assert_int_equal(status, 65);
 	assert_string_equal(error, "test.json: row 1: missing \"insats\" (is this ifs-shares --format json output?)");
 	free(error);
+	/* found by fuzz/fuzz_report.c: a share that is no fraction must not reach the formatting */
+	error = render("{\"rows\": [" ROW("z", "t", "met", "12", "7", "0.5", "1e300", "0.9", "") "]}", REPORT_HTML, &status);
+	assert_int_equal(status, 65);
+	assert_string_equal(error, "test.json: row 1 (goal \"z\"): missing or bad \"total\"");
+	free(error);
 	error = render("[1, 2]", REPORT_HTML, &status);
 	assert_int_equal(status, 65);
 	assert_string_equal(error, "test.json: not ifs-shares --format json output (no \"rows\" array)");

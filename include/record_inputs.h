@@ -1,0 +1,22 @@
+/*
+ * record_inputs.h — the record streams a tool was given, read as one.
+ *
+ * Promise: the named files in order ("-" is stdin; none at all means stdin),
+ * each possibly several concatenated streams, all interned into one pool; every
+ * record is handed to the callback; the first input that cannot be opened or
+ * read whole stops the reading, with its error printed through diag_error, so
+ * a caller never goes on with a silently short result.
+ */
+#ifndef IFS_RECORD_INPUTS_H
+#define IFS_RECORD_INPUTS_H
+
+#include "record.h"
+#include "string_pool.h"
+
+typedef void (*record_callback)(const struct record *record, const struct string_pool *pool, void *context);
+
+/* 0; EX_NOINPUT when an input cannot be opened; EX_DATAERR when one is corrupt or truncated. */
+int record_inputs_read(char *const *paths, int count, struct string_pool *pool, record_callback each,
+                       void *context);
+
+#endif

@@ -1,0 +1,39 @@
+#include "record_inputs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+#include "record_stream.h"
+
+int record_inputs_read(char *const *paths, int count, struct string_pool *pool, record_callback each,
+                       void *context)
+{
+	static char *const stdin_only[] = {"-"};
+	if (count <= 0) {
+		paths = stdin_only;
+		count = 1;
+	}
+	for (int i = 0; i < count; i++) {
+		int from_stdin = strcmp(paths[i], "-") == 0;
+		FILE *in = from_stdin ? stdin : fopen(paths[i], "rb");
+		if (!in) {
+			diag_error("%s: cannot open: %s", paths[i], strerror(errno));
+			return EX_NOINPUT;
+		}
+		struct record_reader *reader = record_reader_open(in, from_stdin ? "stdin" : paths[i], pool);
+		struct record record;
+		int got = reader ? 0 : -1;
+		while (reader && (got = record_reader_next(reader, &record)) == 1)
+			each(&record, pool, context);
+		if (got < 0)
+			diag_error("%s", reader ? record_reader_error(reader) : "out of memory");
+		record_reader_close(reader);
+		if (!from_stdin)
+			fclose(in);
+		if (got < 0)
+			return EX_DATAERR;
+	}
+	return 0;
+}
