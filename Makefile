@@ -54,8 +54,9 @@ FUZZ_SRC  = $(sort $(wildcard fuzz/fuzz_*.c))
 .DELETE_ON_ERROR:
 
 all: tools
+# bin/ always points at the plain build; the sanitizer build stays in build-san/.
 tools: $(TOOL_BINS)
-	@mkdir -p bin && for t in $(TOOLS); do ln -sf ../$(BIN)/$$t bin/$$t; done
+	@if [ "$(SAN)" != 1 ]; then mkdir -p bin && for t in $(TOOLS); do ln -sfn ../$(BIN)/$$t bin/$$t; done; fi
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h) | $(BUILD)
 	@mkdir -p $(dir $@)

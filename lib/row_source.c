@@ -65,6 +65,8 @@ struct row_source {
 	size_t start, length, capacity;
 	size_t scan;            /* how far the current row has been scanned for its end */
 	int scan_in_quotes;
+	int scan_saw_quote;     /* the row being scanned holds a quote somewhere */
+	int row_has_quote;      /* ... and the row last taken did */
 	unsigned long scan_newlines;
 	unsigned long line;     /* line where the next row starts */
 
@@ -223,60 +225,66 @@ static int fill(struct row_source *source)
 	return 1;
 }
 
-/* Validates UTF-8 without copying; iconv would have to convert every row to check it. */
-static int valid_utf8(const unsigned char *s, size_t n)
+enum text_check { TEXT_HAS_NUL = -1, TEXT_NOT_UTF8 = 0, TEXT_UTF8_OK = 1 };
+
+/*
+ * Validates UTF-8 (and finds NUL bytes) without copying, eight ASCII bytes per
+ * step; iconv would have to convert every row to check it.  *high is set when
+ * any byte is not ASCII.
+ */
+static enum text_check check_utf8(const unsigned char *s, size_t n, int *high)
 {
+	const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
 	size_t i = 0;
+	*high = 0;
 	while (i < n) {
-		while (i + 8 <= n) {
+		if (i + 8 <= n) {
 			uint64_t word;
 			memcpy(&word, s + i, 8);
-			if (word & UINT64_C(0x8080808080808080))
-				break;
-			i += 8;
+			if (!(word & highs) && !((word - ones) & ~word & highs)) {
+				i += 8;
+				continue;
+			}
 		}
-		if (i >= n)
-			break;
 		unsigned char c = s[i];
 		if (c < 0x80) {
+			if (c == 0)
+				return TEXT_HAS_NUL;
 			i++;
+			continue;
+		}
+		*high = 1;
+		/* The two-byte letters (å ä ö é) are nearly all a Swedish export holds. */
+		if (c >= 0xC2 && c <= 0xDF) {
+			if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80)
+				return TEXT_NOT_UTF8;
+			i += 2;
 			continue;
 		}
 		size_t extra;
 		uint32_t code;
-		if (c >= 0xC2 && c <= 0xDF) {
-			extra = 1;
-			code = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
+		if (c >= 0xE0 && c <= 0xEF) {
 			extra = 2;
 			code = c & 0x0F;
 		} else if (c >= 0xF0 && c <= 0xF4) {
 			extra = 3;
 			code = c & 0x07;
 		} else {
-			return 0;
+			return TEXT_NOT_UTF8;
 		}
 		if (n - i <= extra)
-			return 0;
+			return TEXT_NOT_UTF8;
 		for (size_t k = 1; k <= extra; k++) {
 			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
+				return TEXT_NOT_UTF8;
 			code = (code << 6) | (s[i + k] & 0x3F);
 		}
 		if ((extra == 2 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
 		    (extra == 3 && (code < 0x10000 || code > 0x10FFFF)))
-			return 0;
+			return TEXT_NOT_UTF8;
 		i += extra + 1;
 	}
-	return 1;
-}
-
-static int all_ascii(const unsigned char *s, size_t n)
-{
-	unsigned char any = 0;
-	for (size_t i = 0; i < n; i++)
-		any |= s[i];
-	return any < 0x80;
+	return TEXT_UTF8_OK;
 }
 
 /*
@@ -289,15 +297,26 @@ static const char *row_text_utf8(struct row_source *source, const char *text, si
                                  const char **problem)
 {
 	*out_length = length;
-	if (source->encoding == TEXT_UNDECIDED) {
-		if (all_ascii((const unsigned char *)text, length))
-			return text;
-		source->encoding = valid_utf8((const unsigned char *)text, length) ? TEXT_UTF8 : TEXT_WINDOWS_1252;
-	}
 	if (source->encoding != TEXT_WINDOWS_1252) {
-		if (valid_utf8((const unsigned char *)text, length))
+		int high;
+		enum text_check check = check_utf8((const unsigned char *)text, length, &high);
+		if (check == TEXT_HAS_NUL) {
+			*problem = "NUL byte in the row (not text)";
+			return NULL;
+		}
+		if (check == TEXT_UTF8_OK) {
+			if (high && source->encoding == TEXT_UNDECIDED)
+				source->encoding = TEXT_UTF8;
 			return text;
-		*problem = "invalid UTF-8 text";
+		}
+		if (source->encoding != TEXT_UNDECIDED) {
+			*problem = "invalid UTF-8 text";
+			return NULL;
+		}
+		source->encoding = TEXT_WINDOWS_1252;
+	}
+	if (memchr(text, '\0', length)) {
+		*problem = "NUL byte in the row (not text)";
 		return NULL;
 	}
 	if (source->windows_1252 == (iconv_t)-1) {
@@ -353,6 +372,7 @@ static int find_row_end(struct row_source *source, size_t *end)
 			}
 			i = (size_t)(quote - b) + 1;
 			quoted = 1;
+			source->scan_saw_quote = 1;
 		} else {
 			const char *quote = memchr(b + i, '"', source->length - i);
 			size_t stop = quote ? (size_t)(quote - b) : source->length;
@@ -418,7 +438,7 @@ static int split_fields(struct row_source *source, const char *text, size_t leng
 		size_t field_start = i;
 		const char *stop = memchr(out + i, separator, length - i);
 		size_t field_end = stop ? (size_t)(stop - out) : length;
-		if (!memchr(out + i, '"', field_end - i)) {
+		if (!source->row_has_quote || !memchr(out + i, '"', field_end - i)) {
 			out[field_end] = '\0';
 			source->fields[n] = out + field_start;
 			source->lengths[n++] = field_end - field_start;
@@ -479,12 +499,10 @@ static int next_csv_line(struct row_source *source, const char **raw, size_t *ra
 		source->scan = source->start;
 		source->scan_in_quotes = 0;
 		source->scan_newlines = 0;
+		source->row_has_quote = source->scan_saw_quote;
+		source->scan_saw_quote = 0;
 		if (length > 0 && text[length - 1] == '\r')
 			length--;
-		if (memchr(text, '\0', length)) {
-			set_error(source, "%s:%lu: not a text file (NUL byte)", source->name, *line);
-			return -1;
-		}
 		if (length == 0)
 			continue; /* blank lines are not rows */
 		*raw = text;

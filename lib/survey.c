@@ -12,22 +12,25 @@
  * The few distinct texts a column holds (six labels and "Vet ej", two genders)
  * repeat on every row: remembering their values skips folding and hashing.
  */
-#define RECENT_SLOTS 8
 #define RECENT_TEXT 32
+#define RECENT_WAYS 2
+/* Bucketed by length: labels of one length are few, so a lookup is one or two compares. */
 struct recent_values {
-	char text[RECENT_SLOTS][RECENT_TEXT];
-	uint8_t length[RECENT_SLOTS];
-	int value[RECENT_SLOTS];
-	unsigned used, next;
+	struct {
+		char text[RECENT_TEXT];
+		int value;
+		uint8_t used;
+	} way[RECENT_TEXT][RECENT_WAYS];
+	uint8_t next[RECENT_TEXT];
 };
 
 static int recent_find(const struct recent_values *recent, const char *text, size_t length, int *value)
 {
 	if (length >= RECENT_TEXT)
 		return 0;
-	for (unsigned i = 0; i < recent->used; i++)
-		if (recent->length[i] == length && memcmp(recent->text[i], text, length) == 0) {
-			*value = recent->value[i];
+	for (unsigned w = 0; w < RECENT_WAYS && recent->way[length][w].used; w++)
+		if (memcmp(recent->way[length][w].text, text, length) == 0) {
+			*value = recent->way[length][w].value;
 			return 1;
 		}
 	return 0;
@@ -37,10 +40,10 @@ static void recent_remember(struct recent_values *recent, const char *text, size
 {
 	if (length >= RECENT_TEXT)
 		return;
-	unsigned slot = recent->used < RECENT_SLOTS ? recent->used++ : recent->next++ % RECENT_SLOTS;
-	memcpy(recent->text[slot], text, length);
-	recent->length[slot] = (uint8_t)length;
-	recent->value[slot] = value;
+	unsigned w = recent->next[length]++ % RECENT_WAYS;
+	memcpy(recent->way[length][w].text, text, length);
+	recent->way[length][w].value = value;
+	recent->way[length][w].used = 1;
 }
 
 struct question_column {

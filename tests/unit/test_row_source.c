@@ -177,6 +177,36 @@ static void test_invalid_utf8_after_utf8_is_a_row_problem(void **state)
 	row_source_close(source);
 }
 
+static void test_nul_byte_after_the_start_is_a_row_problem(void **state)
+{
+	(void)state;
+	/* a NUL early on means "not text" for the whole file; one further down only spoils its row */
+	char text[6000];
+	size_t o = (size_t)sprintf(text, "a;b\n");
+	while (o < 5000)
+		o += (size_t)sprintf(text + o, "x;y\n");
+	memcpy(text + o, "p;\0q\nlast;row\n", 14);
+	write_file(text, o + 14);
+	struct row_source *source = open_ok(NULL);
+	struct row row;
+	int got, problems = 0, rows = 0;
+	const char *last = NULL;
+	while ((got = row_source_next(source, &row)) == 1) {
+		rows++;
+		if (row.problem) {
+			assert_string_equal(row.problem, "NUL byte in the row (not text)");
+			problems++;
+		} else {
+			last = row.fields[0];
+		}
+	}
+	assert_int_equal(got, 0);
+	assert_int_equal(problems, 1);
+	assert_int_equal(rows, 1249 + 2);
+	assert_string_equal(last, "last");
+	row_source_close(source);
+}
+
 static void test_gzip_detected_from_content(void **state)
 {
 	(void)state;
@@ -310,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_field_count_is_a_row_problem),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_invalid_utf8_after_utf8_is_a_row_problem),
+		cmocka_unit_test(test_nul_byte_after_the_start_is_a_row_problem),
 		cmocka_unit_test(test_gzip_detected_from_content),
 		cmocka_unit_test(test_json_rows_with_lines),
 		cmocka_unit_test(test_whole_file_problems),
