@@ -4,9 +4,10 @@
  * Layers, bottom up: bytes (zlib's gzread, which passes plain files through
  * untouched and detects gzip from the magic bytes), text (UTF-16 is converted
  * to UTF-8 with iconv as it streams; UTF-8 and Windows-1252 are left as bytes,
- * because every byte CSV cares about is ASCII in both), rows (CSV split on the
- * buffer; a Windows-1252 row is converted when it is handed over), and for JSON
- * the whole text parsed with cJSON.
+ * because every byte CSV cares about is ASCII in both), rows (one csv_scan pass
+ * finds a row's end, its separators and whether its text needs more than that
+ * pass checked; a non-ASCII Windows-1252 row is converted, and scanned again,
+ * when it is handed over), and for JSON the whole text parsed with cJSON.
  */
 #include "row_source.h"
 
@@ -22,6 +23,8 @@
 #include <strings.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "csv_scan.h"
 
 #define CHUNK_SIZE (256u * 1024u)
 /* A row longer than this is not a survey answer; refusing it bounds memory. */
@@ -60,14 +63,11 @@ struct row_source {
 	size_t pending_length;
 	uint64_t raw_offset;    /* bytes read from the (decompressed) input */
 
-	/* The text buffer: [start, length) holds text not yet consumed. */
+	/* The text buffer: [start, length) holds text not yet consumed, and
+	 * CSV_SCAN_PADDING bytes beyond capacity may be read. */
 	char *buffer;
 	size_t start, length, capacity;
-	size_t scan;            /* how far the current row has been scanned for its end */
-	int scan_in_quotes;
-	int scan_saw_quote;     /* the row being scanned holds a quote somewhere */
-	int row_has_quote;      /* ... and the row last taken did */
-	unsigned long scan_newlines;
+	struct csv_row_scan scan; /* the row at start: its end, separators, what it holds */
 	unsigned long line;     /* line where the next row starts */
 
 	char separator;
@@ -155,9 +155,9 @@ static ssize_t read_bytes(struct row_source *source, char *into, size_t size)
 static int buffer_make_room(struct row_source *source, size_t want)
 {
 	if (source->start > 0 && (source->start >= source->length / 2 || source->capacity - source->length < want)) {
+		/* The scan's offsets are relative to the row's start, so they survive the move. */
 		memmove(source->buffer, source->buffer + source->start, source->length - source->start);
 		source->length -= source->start;
-		source->scan -= source->start;
 		source->start = 0;
 	}
 	if (source->capacity - source->length >= want)
@@ -174,7 +174,7 @@ static int buffer_make_room(struct row_source *source, size_t want)
 			          MAX_ROW_BYTES >> 20);
 		return -1;
 	}
-	char *buffer = realloc(source->buffer, capacity + 1);
+	char *buffer = realloc(source->buffer, capacity + CSV_SCAN_PADDING);
 	if (!buffer) {
 		set_error(source, "%s: out of memory", source->name);
 		return -1;
@@ -184,8 +184,19 @@ static int buffer_make_room(struct row_source *source, size_t want)
 	return 0;
 }
 
-/* Appends more text to the buffer: 1 when some came, 0 at end of input, -1 on error. */
+static int fill_text(struct row_source *source);
+
+/* Appends more text to the buffer: 1 when some came, 0 at end of input, -1 on error.
+ * The padding after the text is zeroed, so the scanner never reads stale bytes. */
 static int fill(struct row_source *source)
+{
+	int got = fill_text(source);
+	if (source->buffer)
+		memset(source->buffer + source->length, 0, CSV_SCAN_PADDING);
+	return got;
+}
+
+static int fill_text(struct row_source *source)
 {
 	if (buffer_make_room(source, CHUNK_SIZE) < 0)
 		return -1;
@@ -287,38 +298,11 @@ static enum text_check check_utf8(const unsigned char *s, size_t n, int *high)
 	return TEXT_UTF8_OK;
 }
 
-/*
- * Gives the row text in UTF-8, or NULL with *problem set.  An undecided file
- * (no BOM, only ASCII so far) is decided by its first non-ASCII row: valid
- * UTF-8 means UTF-8, anything else is taken for Windows-1252, which has a
- * character for nearly every byte.
- */
-static const char *row_text_utf8(struct row_source *source, const char *text, size_t length, size_t *out_length,
-                                 const char **problem)
+/* Windows-1252 text in UTF-8 (in source->converted, with scan padding after it),
+ * or NULL with *problem set. */
+static const char *convert_windows_1252(struct row_source *source, const char *text, size_t length,
+                                        size_t *out_length, const char **problem)
 {
-	*out_length = length;
-	if (source->encoding != TEXT_WINDOWS_1252) {
-		int high;
-		enum text_check check = check_utf8((const unsigned char *)text, length, &high);
-		if (check == TEXT_HAS_NUL) {
-			*problem = "NUL byte in the row (not text)";
-			return NULL;
-		}
-		if (check == TEXT_UTF8_OK) {
-			if (high && source->encoding == TEXT_UNDECIDED)
-				source->encoding = TEXT_UTF8;
-			return text;
-		}
-		if (source->encoding != TEXT_UNDECIDED) {
-			*problem = "invalid UTF-8 text";
-			return NULL;
-		}
-		source->encoding = TEXT_WINDOWS_1252;
-	}
-	if (memchr(text, '\0', length)) {
-		*problem = "NUL byte in the row (not text)";
-		return NULL;
-	}
 	if (source->windows_1252 == (iconv_t)-1) {
 		source->windows_1252 = iconv_open("UTF-8", "WINDOWS-1252");
 		if (source->windows_1252 == (iconv_t)-1) {
@@ -327,78 +311,66 @@ static const char *row_text_utf8(struct row_source *source, const char *text, si
 		}
 	}
 	source->converted.length = 0;
-	if (growable_reserve(&source->converted, length * 3 + 1) < 0) {
+	if (growable_reserve(&source->converted, length * 3 + 1 + CSV_SCAN_PADDING) < 0) {
 		*problem = "out of memory";
 		return NULL;
 	}
 	char *in = (char *)text, *out = source->converted.data;
-	size_t in_left = length, out_left = source->converted.capacity;
+	size_t in_left = length, out_left = source->converted.capacity - CSV_SCAN_PADDING;
 	iconv(source->windows_1252, NULL, NULL, NULL, NULL);
 	if (iconv(source->windows_1252, &in, &in_left, &out, &out_left) == (size_t)-1) {
 		*problem = "byte not defined in Windows-1252";
 		return NULL;
 	}
 	*out_length = (size_t)(out - source->converted.data);
-	*out = '\0';
+	memset(out, 0, CSV_SCAN_PADDING);
 	return source->converted.data;
 }
 
-/* ---- CSV ----------------------------------------------------------------- */
-
 /*
- * Finds the end of the row that starts at source->start: the offset of its LF
- * (or of the end of input), resuming where the last call stopped so a long
- * row is scanned once.  1: found; 0: need more input; -1: never (error set).
- * A quote toggles quoting wherever it stands; "" inside quotes toggles twice.
+ * Decides the encoding of an undecided file (no BOM, only ASCII so far) by its
+ * first non-ASCII text: valid UTF-8 means UTF-8, anything else is taken for
+ * Windows-1252, which has a character for nearly every byte.  0: the text is
+ * usable as it stands (UTF-8); 1: it must be converted from Windows-1252;
+ * -1: it is invalid UTF-8 in a UTF-8 file.
  */
-static int find_row_end(struct row_source *source, size_t *end)
+static int settle_encoding(struct row_source *source, int valid_utf8)
 {
-	const char *b = source->buffer;
-	size_t i = source->scan;
-	int quoted = source->scan_in_quotes;
-	unsigned long newlines = source->scan_newlines;
-	while (i < source->length) {
-		if (!quoted) {
-			const char *lf = memchr(b + i, '\n', source->length - i);
-			const char *quote = memchr(b + i, '"', (lf ? (size_t)(lf - b) : source->length) - i);
-			if (!quote) {
-				if (lf) {
-					*end = (size_t)(lf - b);
-					source->scan_newlines = newlines;
-					return 1;
-				}
-				i = source->length;
-				break;
-			}
-			i = (size_t)(quote - b) + 1;
-			quoted = 1;
-			source->scan_saw_quote = 1;
-		} else {
-			const char *quote = memchr(b + i, '"', source->length - i);
-			size_t stop = quote ? (size_t)(quote - b) : source->length;
-			for (const char *p = b + i; (p = memchr(p, '\n', (size_t)(b + stop - p))); p++)
-				newlines++;
-			if (!quote) {
-				i = source->length;
-				break;
-			}
-			i = stop + 1;
-			quoted = 0;
-		}
-	}
-	source->scan = i;
-	source->scan_in_quotes = quoted;
-	source->scan_newlines = newlines;
-	if (source->eof) {
-		if (quoted) {
-			set_error(source, "%s:%lu: quoted field opened on this row is never closed", source->name, source->line);
-			return -1;
-		}
-		*end = source->length;
+	if (source->encoding == TEXT_WINDOWS_1252)
 		return 1;
+	if (valid_utf8) {
+		if (source->encoding == TEXT_UNDECIDED)
+			source->encoding = TEXT_UTF8;
+		return 0;
 	}
-	return 0;
+	if (source->encoding != TEXT_UNDECIDED)
+		return -1;
+	source->encoding = TEXT_WINDOWS_1252;
+	return 1;
 }
+
+/* The whole text of a JSON export in UTF-8, or NULL with *problem set. */
+static const char *json_text_utf8(struct row_source *source, const char *text, size_t length, size_t *out_length,
+                                  const char **problem)
+{
+	*out_length = length;
+	int high;
+	enum text_check check = check_utf8((const unsigned char *)text, length, &high);
+	if (check == TEXT_HAS_NUL) {
+		*problem = "NUL byte in the text";
+		return NULL;
+	}
+	if (!high)
+		return text;
+	int settled = settle_encoding(source, check == TEXT_UTF8_OK);
+	if (settled < 0) {
+		*problem = "invalid UTF-8 text";
+		return NULL;
+	}
+	return settled ? convert_windows_1252(source, text, length, out_length, problem) : text;
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
 
 static int reserve_fields(struct row_source *source, size_t count)
 {
@@ -419,96 +391,126 @@ static int reserve_fields(struct row_source *source, size_t count)
 	return 0;
 }
 
-/* Splits one row's UTF-8 text into NUL-terminated fields in source->split.
- * Most fields hold no quote: they are found with memchr and cut in place;
- * only a field with a quote goes through the byte-by-byte unquoting. */
+/*
+ * Splits one row's UTF-8 text into NUL-terminated fields in source->split, at
+ * the separators the scan found.  Only a field that holds a quote is unquoted
+ * byte by byte, in place: its output never runs ahead of its input.
+ */
 static int split_fields(struct row_source *source, const char *text, size_t length, size_t *count)
 {
+	const struct csv_row_scan *scan = &source->scan;
+	size_t fields = scan->separator_count + 1;
 	source->split.length = 0;
-	if (growable_reserve(&source->split, length + 1) < 0)
+	if (growable_reserve(&source->split, length + 1) < 0 || reserve_fields(source, fields) < 0)
 		return -1;
 	char *out = source->split.data;
 	memcpy(out, text, length);
 	out[length] = '\0';
-	const char separator = source->separator;
-	size_t n = 0, i = 0;
-	for (;;) {
-		if (n == source->field_capacity && reserve_fields(source, n + 1) < 0)
-			return -1;
-		size_t field_start = i;
-		const char *stop = memchr(out + i, separator, length - i);
-		size_t field_end = stop ? (size_t)(stop - out) : length;
-		if (!source->row_has_quote || !memchr(out + i, '"', field_end - i)) {
-			out[field_end] = '\0';
-			source->fields[n] = out + field_start;
-			source->lengths[n++] = field_end - field_start;
-			if (!stop)
-				break;
-			i = field_end + 1;
-			continue;
-		}
-		/* Unquote from text into out, which never runs ahead of the input. */
-		size_t o = field_start;
-		int quoted = 0;
-		for (; i < length; i++) {
-			char c = text[i];
-			if (c == '"') {
-				if (quoted && i + 1 < length && text[i + 1] == '"')
+	size_t field_start = 0;
+	for (size_t n = 0; n < fields; n++) {
+		size_t field_end = n < scan->separator_count ? scan->separators[n] : length;
+		size_t o = field_end;
+		if (scan->has_quote && memchr(out + field_start, '"', field_end - field_start)) {
+			int quoted = 0;
+			o = field_start;
+			for (size_t i = field_start; i < field_end; i++) {
+				if (out[i] != '"')
+					out[o++] = out[i];
+				else if (quoted && i + 1 < field_end && out[i + 1] == '"')
 					out[o++] = '"', i++;
 				else
 					quoted = !quoted;
-			} else if (c == separator && !quoted) {
-				break;
-			} else {
-				out[o++] = c;
 			}
 		}
 		out[o] = '\0';
 		source->fields[n] = out + field_start;
-		source->lengths[n++] = o - field_start;
-		if (i >= length)
-			break;
-		i++;
+		source->lengths[n] = o - field_start;
+		field_start = field_end + 1;
 	}
-	*count = n;
+	*count = fields;
 	return 0;
 }
 
-/* Takes the next non-blank CSV row; raw text in *raw (no line end). 1, 0 or -1. */
+/*
+ * Takes the next non-blank CSV row, scanned: raw text in *raw (no line end),
+ * its structure in source->scan.  1, 0 or -1.
+ */
 static int next_csv_line(struct row_source *source, const char **raw, size_t *raw_length, unsigned long *line)
 {
 	for (;;) {
 		size_t end;
 		int found;
-		while ((found = find_row_end(source, &end)) == 0) {
+		csv_row_scan_reset(&source->scan);
+		while ((found = csv_row_scan(&source->scan, source->buffer + source->start, source->length - source->start,
+		                             source->eof, source->separator, &end)) == 0) {
 			int got = fill(source);
 			if (got < 0)
 				return -1;
 			if (got == 0)
 				source->eof = 1;
 		}
-		if (found < 0)
+		if (found < 0) {
+			set_error(source, "%s: out of memory", source->name);
 			return -1;
+		}
 		if (source->start == source->length && source->eof)
 			return 0;
-		size_t length = end - source->start;
+		if (source->scan.in_quotes) {
+			set_error(source, "%s:%lu: quoted field opened on this row is never closed", source->name, source->line);
+			return -1;
+		}
 		const char *text = source->buffer + source->start;
 		*line = source->line;
-		source->line += source->scan_newlines + 1;
-		source->start = end < source->length ? end + 1 : end;
-		source->scan = source->start;
-		source->scan_in_quotes = 0;
-		source->scan_newlines = 0;
-		source->row_has_quote = source->scan_saw_quote;
-		source->scan_saw_quote = 0;
-		if (length > 0 && text[length - 1] == '\r')
-			length--;
-		if (length == 0)
+		source->line += source->scan.quoted_newlines + 1;
+		source->start += end < source->length - source->start ? end + 1 : end;
+		if (end > 0 && text[end - 1] == '\r')
+			end--;
+		if (end == 0)
 			continue; /* blank lines are not rows */
 		*raw = text;
-		*raw_length = length;
+		*raw_length = end;
 		return 1;
 	}
+}
+
+/*
+ * The scanned row's text in UTF-8, with source->scan describing that text, or
+ * NULL with *problem set.  Only rows the scan could not vouch for are checked
+ * again, and only non-ASCII Windows-1252 rows are converted (and re-scanned,
+ * since conversion moves the separators).
+ */
+static const char *csv_row_utf8(struct row_source *source, const char *raw, size_t raw_length, size_t *length,
+                                const char **problem)
+{
+	*length = raw_length;
+	if (source->scan.has_nul) {
+		*problem = "NUL byte in the row (not text)";
+		return NULL;
+	}
+	if (!source->scan.has_high)
+		return raw;
+	int valid_utf8 = 1;
+	if (source->encoding != TEXT_WINDOWS_1252 && source->scan.needs_utf8_check) {
+		int high;
+		valid_utf8 = check_utf8((const unsigned char *)raw, raw_length, &high) == TEXT_UTF8_OK;
+	}
+	int settled = settle_encoding(source, valid_utf8);
+	if (settled < 0) {
+		*problem = "invalid UTF-8 text";
+		return NULL;
+	}
+	if (!settled)
+		return raw;
+	const char *text = convert_windows_1252(source, raw, raw_length, length, problem);
+	if (!text)
+		return NULL;
+	size_t end;
+	csv_row_scan_reset(&source->scan);
+	if (csv_row_scan(&source->scan, text, *length, 1, source->separator, &end) < 0) {
+		*problem = "out of memory";
+		return NULL;
+	}
+	return text;
 }
 
 static char guess_separator(const char *header, size_t length)
@@ -617,7 +619,7 @@ static int open_json(struct row_source *source)
 	json->text_length = source->length - source->start;
 	size_t length;
 	const char *problem = NULL;
-	const char *text = row_text_utf8(source, json->text, json->text_length, &length, &problem);
+	const char *text = json_text_utf8(source, json->text, json->text_length, &length, &problem);
 	if (!text) {
 		set_error(source, "%s: %s", source->name, problem);
 		return -1;
@@ -812,7 +814,7 @@ static int detect_encoding(struct row_source *source)
 		bom = 0; /* the user said otherwise: the bytes are text */
 	else if (found == TEXT_UTF8_BOM)
 		source->encoding = TEXT_UTF8_BOM;
-	source->start = source->scan = bom;
+	source->start = bom;
 	if (source->encoding == TEXT_UTF16LE || source->encoding == TEXT_UTF16BE) {
 		source->utf16 = iconv_open("UTF-8", source->encoding == TEXT_UTF16LE ? "UTF-16LE" : "UTF-16BE");
 		source->pending = malloc(CHUNK_SIZE / 2);
@@ -870,14 +872,17 @@ static int open_csv(struct row_source *source, const struct row_source_options *
 	}
 	size_t length;
 	const char *problem = NULL;
-	const char *text = row_text_utf8(source, raw, raw_length, &length, &problem);
+	const char *text = csv_row_utf8(source, raw, raw_length, &length, &problem);
 	if (!text) {
 		set_error(source, "%s:%lu: header: %s", source->name, line, problem);
 		return -1;
 	}
+	/* The header was scanned before its separator was known: scan it again. */
 	source->separator = options && options->separator ? options->separator : guess_separator(text, length);
-	size_t count;
-	if (split_fields(source, text, length, &count) < 0 ||
+	size_t end, count;
+	csv_row_scan_reset(&source->scan);
+	if (csv_row_scan(&source->scan, text, length, 1, source->separator, &end) < 0 ||
+	    split_fields(source, text, length, &count) < 0 ||
 	    take_headers(source, source->fields, source->lengths, count) < 0) {
 		set_error(source, "%s: out of memory", source->name);
 		return -1;
@@ -898,7 +903,7 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 	source->line = 1;
 	source->name = strdup(is_stdin ? "stdin" : path);
 	source->capacity = CHUNK_SIZE;
-	source->buffer = malloc(source->capacity + 1);
+	source->buffer = malloc(source->capacity + CSV_SCAN_PADDING);
 	if (!source->name || !source->buffer) {
 		snprintf(error, error_size, "%s: out of memory", is_stdin ? "stdin" : path);
 		row_source_close(source);
@@ -960,7 +965,7 @@ int row_source_next(struct row_source *source, struct row *row)
 		return got;
 	size_t length;
 	const char *problem = NULL;
-	const char *text = row_text_utf8(source, raw, raw_length, &length, &problem);
+	const char *text = csv_row_utf8(source, raw, raw_length, &length, &problem);
 	row->raw = text ? text : raw;
 	row->raw_length = text ? length : raw_length;
 	if (!text) {
@@ -1036,6 +1041,7 @@ void row_source_close(struct row_source *source)
 	free(source->pending);
 	free(source->buffer);
 	free(source->converted.data);
+	csv_row_scan_free(&source->scan);
 	free(source->split.data);
 	free(source->fields);
 	free(source->lengths);

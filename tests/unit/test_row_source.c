@@ -318,6 +318,170 @@ static void test_long_rows_across_buffer_refills(void **state)
 	row_source_close(source);
 }
 
+/* ---- a reference CSV reader, for random documents --------------------------- */
+
+struct expected_row {
+	unsigned long line;
+	size_t raw_start, raw_length;
+	size_t field_count;
+	char *fields[64];
+};
+
+/* The documented rules, one byte at a time: a quote toggles quoting, LF outside
+ * quotes ends a row, one CR before it is dropped, blank rows are skipped, ""
+ * inside quotes is a quote. */
+static size_t reference_rows(const char *doc, size_t n, char separator, struct expected_row *rows, size_t capacity,
+                             int *unclosed)
+{
+	size_t count = 0, pos = 0;
+	*unclosed = 0;
+	unsigned long line = 1;
+	while (pos < n) {
+		unsigned long start_line = line;
+		int quoted = 0;
+		size_t i = pos;
+		for (; i < n; i++) {
+			if (doc[i] == '"')
+				quoted = !quoted;
+			else if (doc[i] == '\n' && !quoted)
+				break;
+			else if (doc[i] == '\n')
+				line++;
+		}
+		line++;
+		if (quoted) { /* a quote left open to the end of input: the reader stops there */
+			*unclosed = 1;
+			break;
+		}
+		size_t end = i;
+		if (end > pos && doc[end - 1] == '\r')
+			end--;
+		size_t start = pos;
+		pos = i < n ? i + 1 : n;
+		if (end == start)
+			continue;
+		assert_true(count < capacity);
+		struct expected_row *row = &rows[count++];
+		row->line = start_line;
+		row->raw_start = start;
+		row->raw_length = end - start;
+		row->field_count = 0;
+		char *field = malloc(end - start + 1);
+		size_t o = 0;
+		quoted = 0;
+		for (size_t k = start;; k++) {
+			if (k == end || (doc[k] == separator && !quoted)) {
+				field[o] = '\0';
+				assert_true(row->field_count < 64);
+				row->fields[row->field_count++] = strdup(field);
+				o = 0;
+				if (k == end)
+					break;
+			} else if (doc[k] == '"') {
+				if (quoted && k + 1 < end && doc[k + 1] == '"')
+					field[o++] = '"', k++;
+				else
+					quoted = !quoted;
+			} else {
+				field[o++] = doc[k];
+			}
+		}
+		free(field);
+	}
+	return count;
+}
+
+static unsigned long long doc_random_state = 88172645463325252ull;
+static unsigned doc_random(void)
+{
+	doc_random_state ^= doc_random_state << 13;
+	doc_random_state ^= doc_random_state >> 7;
+	doc_random_state ^= doc_random_state << 17;
+	return (unsigned)(doc_random_state >> 33);
+}
+
+/* Random documents of valid UTF-8 with every shape a row can take, some long
+ * enough that rows straddle the reader's buffer refills. */
+static void test_random_documents_match_the_reference(void **state)
+{
+	(void)state;
+	static const char *const cell_pieces[] = {
+		"Helt och h\xC3\xA5llet", "Till stor del", "Vet ej", "", "2022-03-01", "\xC3\xA5\xC3\xA4\xC3\xB6",
+		"\xE2\x82\xAC", "x", "\"quoted;semi\"", "\"two\nlines\"", "\"say \"\"hi\"\"\"", "a\"b", " ",
+		"\xF0\x9F\x98\x80",
+	};
+	size_t capacity = 2u << 20;
+	char *doc = malloc(capacity);
+	struct expected_row *rows = calloc(40000, sizeof *rows);
+	assert_non_null(doc);
+	assert_non_null(rows);
+	for (int round = 0; round < 44; round++) {
+		size_t target = round < 40 ? 1 + doc_random() % 4000 : 1500000 + doc_random() % 300000;
+		int columns = 1 + (int)(doc_random() % 12);
+		size_t n = 0;
+		n += (size_t)sprintf(doc + n, "h0");
+		for (int c = 1; c < columns; c++)
+			n += (size_t)sprintf(doc + n, ";h%d", c);
+		n += (size_t)sprintf(doc + n, "\n");
+		while (n < target && n + 4096 < capacity) {
+			int cells = doc_random() % 40 == 0 ? columns + 1 : columns; /* a few rows have a field too many */
+			if (doc_random() % 50 == 0) {
+				n += (size_t)sprintf(doc + n, doc_random() % 2 ? "\n" : "\r\n"); /* blank rows */
+				continue;
+			}
+			for (int c = 0; c < cells; c++) {
+				if (c)
+					doc[n++] = ';';
+				int pieces = (int)(doc_random() % 3);
+				for (int p = 0; p < pieces; p++) {
+					const char *piece = cell_pieces[doc_random() % (sizeof cell_pieces / sizeof *cell_pieces)];
+					memcpy(doc + n, piece, strlen(piece));
+					n += strlen(piece);
+				}
+			}
+			n += (size_t)sprintf(doc + n, doc_random() % 3 ? "\n" : "\r\n");
+		}
+		if (doc_random() % 2 && n > 0 && doc[n - 1] == '\n')
+			n--; /* no line end after the last row */
+		int unclosed;
+		size_t expected = reference_rows(doc, n, ';', rows, 40000, &unclosed);
+		write_file(doc, n);
+		struct row_source_options options = {.separator = ';'};
+		struct row_source *source = open_ok(&options);
+		assert_int_equal(row_source_columns(source), rows[0].field_count);
+		struct row row;
+		for (size_t r = 1; r < expected; r++) {
+			assert_int_equal(row_source_next(source, &row), 1);
+			const struct expected_row *want = &rows[r];
+			assert_int_equal(row.line, want->line);
+			assert_int_equal(row.raw_length, want->raw_length);
+			assert_memory_equal(row.raw, doc + want->raw_start, want->raw_length);
+			if (want->field_count != rows[0].field_count) {
+				assert_non_null(row.problem);
+				continue;
+			}
+			assert_null(row.problem);
+			assert_int_equal(row.count, want->field_count);
+			for (size_t f = 0; f < want->field_count; f++) {
+				assert_string_equal(row.fields[f], want->fields[f]);
+				assert_int_equal(row.lengths[f], strlen(want->fields[f]));
+			}
+		}
+		if (unclosed) {
+			assert_int_equal(row_source_next(source, &row), -1);
+			assert_non_null(strstr(row_source_error(source), "quoted field opened on this row is never closed"));
+		} else {
+			assert_int_equal(row_source_next(source, &row), 0);
+		}
+		row_source_close(source);
+		for (size_t r = 0; r < expected; r++)
+			for (size_t f = 0; f < rows[r].field_count; f++)
+				free(rows[r].fields[f]);
+	}
+	free(rows);
+	free(doc);
+}
+
 static int make_scratch(void **state)
 {
 	(void)state;
@@ -345,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_json_rows_with_lines),
 		cmocka_unit_test(test_whole_file_problems),
 		cmocka_unit_test(test_long_rows_across_buffer_refills),
+		cmocka_unit_test(test_random_documents_match_the_reference),
 	};
 	return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
 }
