@@ -7,51 +7,16 @@
 
 #include "dates.h"
 #include "record.h"
-
-/*
- * The few distinct texts a column holds (six labels and "Vet ej", two genders)
- * repeat on every row: remembering their values skips folding and hashing.
- */
-#define RECENT_TEXT 32
-#define RECENT_WAYS 2
-/* Bucketed by length: labels of one length are few, so a lookup is one or two compares. */
-struct recent_values {
-	struct {
-		char text[RECENT_TEXT];
-		int value;
-		uint8_t used;
-	} way[RECENT_TEXT][RECENT_WAYS];
-	uint8_t next[RECENT_TEXT];
-};
-
-static int recent_find(const struct recent_values *recent, const char *text, size_t length, int *value)
-{
-	if (length >= RECENT_TEXT)
-		return 0;
-	for (unsigned w = 0; w < RECENT_WAYS && recent->way[length][w].used; w++)
-		if (memcmp(recent->way[length][w].text, text, length) == 0) {
-			*value = recent->way[length][w].value;
-			return 1;
-		}
-	return 0;
-}
-
-static void recent_remember(struct recent_values *recent, const char *text, size_t length, int value)
-{
-	if (length >= RECENT_TEXT)
-		return;
-	unsigned w = recent->next[length]++ % RECENT_WAYS;
-	memcpy(recent->way[length][w].text, text, length);
-	recent->way[length][w].value = value;
-	recent->way[length][w].used = 1;
-}
+#include "text_memo.h"
 
 struct question_column {
 	size_t column;
 	size_t question;
 	uint32_t question_string; /* writer id of the question id */
 	uint8_t scale_max;
-	struct recent_values recent;
+	/* The few distinct texts a column holds repeat on every row: remembering
+	 * their values skips folding and hashing them in the codebook. */
+	struct text_memo answers;
 };
 
 struct survey_converter {
@@ -64,10 +29,8 @@ struct survey_converter {
 	size_t question_count;
 	uint64_t row_ordinal;
 	uint64_t records;
-	/* the last insats/forbund cell and its writer id, since they rarely change row to row */
-	char *last_insats, *last_forbund;
-	uint32_t last_insats_id, last_forbund_id;
-	struct recent_values recent_group, recent_gender;
+	/* writer string ids of insats and förbund names, and codes of groups and genders */
+	struct text_memo insats_ids, forbund_ids, groups, genders;
 };
 
 struct survey_converter *survey_converter_new(const struct codebook *codebook,
@@ -88,8 +51,6 @@ void survey_converter_free(struct survey_converter *converter)
 	if (!converter)
 		return;
 	free(converter->questions);
-	free(converter->last_insats);
-	free(converter->last_forbund);
 	free(converter);
 }
 
@@ -210,30 +171,55 @@ static int parse_age(const char *text, size_t length, uint8_t *age)
 	return 0;
 }
 
-/* Writer id of a text cell, remembering the previous one. */
-static uint32_t cell_string(struct survey_converter *converter, char **last, uint32_t *last_id,
-                            const char *text)
+/* The text without surrounding blanks (spaces and tabs). */
+static const char *trim(const char *text, size_t *length)
 {
-	if (*last && strcmp(*last, text) == 0)
-		return *last_id;
-	char *copy = strdup(text);
-	if (!copy)
-		return UINT32_MAX;
-	free(*last);
-	*last = copy;
-	*last_id = record_writer_string(converter->writer, text);
-	return *last_id;
+	while (*length && (*text == ' ' || *text == '\t'))
+		text++, --*length;
+	while (*length && (text[*length - 1] == ' ' || text[*length - 1] == '\t'))
+		--*length;
+	return text;
 }
 
-/* Trims surrounding white space into a bounded buffer for names (insats, förbund). */
-static void trimmed(const char *text, size_t length, char *out, size_t out_size)
+/*
+ * Writer string id of a name cell (insats, förbund), trimmed, or of the
+ * command line's name when the cell is blank or the column absent.  0 (the
+ * empty string) when there is neither; UINT32_MAX when out of memory.
+ */
+static uint32_t name_id(struct survey_converter *converter, struct text_memo *memo, const char *cell,
+                        size_t cell_length, const char *option)
 {
-	while (length && (*text == ' ' || *text == '\t')) text++, length--;
-	while (length && (text[length - 1] == ' ' || text[length - 1] == '\t')) length--;
-	if (length >= out_size)
-		length = out_size - 1;
-	memcpy(out, text, length);
-	out[length] = '\0';
+	size_t length = cell_length;
+	const char *text = cell ? trim(cell, &length) : "";
+	if (!length && option) {
+		length = strlen(option);
+		text = trim(option, &length);
+	}
+	/* Names are bounded, as the record's string table wants them short. */
+	char name[256];
+	if (length >= sizeof name)
+		length = sizeof name - 1;
+	int32_t id;
+	if (text_memo_find(memo, text, length, &id))
+		return (uint32_t)id;
+	memcpy(name, text, length);
+	name[length] = '\0';
+	uint32_t fresh = record_writer_string(converter->writer, name);
+	if (fresh != UINT32_MAX && fresh <= INT32_MAX)
+		text_memo_remember(memo, text, length, (int32_t)fresh);
+	return fresh;
+}
+
+/* The codebook's value of a background cell (group, gender), remembered. */
+static int background_value(const struct codebook *book, struct text_memo *memo, enum column_role role,
+                            const char *text, size_t length)
+{
+	int32_t value;
+	if (!text_memo_find(memo, text, length, &value)) {
+		value = codebook_background_value(book, role, text, length);
+		text_memo_remember(memo, text, length, value);
+	}
+	return value;
 }
 
 int survey_converter_row(struct survey_converter *converter, const struct row *row, char *reason,
@@ -256,34 +242,22 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	}
 	answer.matar = (uint16_t)date_matar(answer.date);
 
-	char name[256];
-	name[0] = '\0';
-	if (converter->insats != SIZE_MAX)
-		trimmed(fields[converter->insats], lengths[converter->insats], name, sizeof name);
-	if (!name[0] && converter->options.insats)
-		trimmed(converter->options.insats, strlen(converter->options.insats), name, sizeof name);
-	if (!name[0]) {
+	int has_insats = converter->insats != SIZE_MAX, has_forbund = converter->forbund != SIZE_MAX;
+	answer.insats = name_id(converter, &converter->insats_ids, has_insats ? fields[converter->insats] : NULL,
+	                        has_insats ? lengths[converter->insats] : 0, converter->options.insats);
+	if (answer.insats == 0) {
 		snprintf(reason, reason_size, "no insats (column \"Insats\" is empty; --insats supplies one)");
 		return 1;
 	}
-	answer.insats = cell_string(converter, &converter->last_insats, &converter->last_insats_id, name);
-
-	name[0] = '\0';
-	if (converter->forbund != SIZE_MAX)
-		trimmed(fields[converter->forbund], lengths[converter->forbund], name, sizeof name);
-	if (!name[0] && converter->options.forbund)
-		trimmed(converter->options.forbund, strlen(converter->options.forbund), name, sizeof name);
-	answer.forbund = cell_string(converter, &converter->last_forbund, &converter->last_forbund_id, name);
+	answer.forbund = name_id(converter, &converter->forbund_ids, has_forbund ? fields[converter->forbund] : NULL,
+	                         has_forbund ? lengths[converter->forbund] : 0, converter->options.forbund);
 	if (answer.insats == UINT32_MAX || answer.forbund == UINT32_MAX)
 		return -1;
 
 	int group = converter->options.group;
 	if (converter->group != SIZE_MAX && !is_blank(fields[converter->group], lengths[converter->group])) {
-		const char *text = fields[converter->group];
-		if (!recent_find(&converter->recent_group, text, lengths[converter->group], &group)) {
-			group = codebook_background_value(book, ROLE_GROUP, text, lengths[converter->group]);
-			recent_remember(&converter->recent_group, text, lengths[converter->group], group);
-		}
+		group = background_value(book, &converter->groups, ROLE_GROUP, fields[converter->group],
+		                         lengths[converter->group]);
 		if (group < 0) {
 			snprintf(reason, reason_size, "unknown respondent group \"%.40s\"", fields[converter->group]);
 			return 1;
@@ -296,12 +270,8 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	answer.group = (uint8_t)group;
 
 	if (converter->gender != SIZE_MAX) {
-		int gender;
-		const char *text = fields[converter->gender];
-		if (!recent_find(&converter->recent_gender, text, lengths[converter->gender], &gender)) {
-			gender = codebook_background_value(book, ROLE_GENDER, text, lengths[converter->gender]);
-			recent_remember(&converter->recent_gender, text, lengths[converter->gender], gender);
-		}
+		int gender = background_value(book, &converter->genders, ROLE_GENDER, fields[converter->gender],
+		                              lengths[converter->gender]);
 		if (gender < 0) {
 			snprintf(reason, reason_size, "unknown gender \"%.20s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
 			         fields[converter->gender]);
@@ -329,10 +299,10 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		struct question_column *column = &converter->questions[q];
 		const char *text = fields[column->column];
 		size_t length = lengths[column->column];
-		int value;
-		if (!recent_find(&column->recent, text, length, &value)) {
+		int32_t value;
+		if (!text_memo_find(&column->answers, text, length, &value)) {
 			value = codebook_answer(book, column->question, text, length);
-			recent_remember(&column->recent, text, length, value);
+			text_memo_remember(&column->answers, text, length, value);
 		}
 		if (value == ANSWER_UNKNOWN) {
 			snprintf(reason, reason_size, "unknown answer \"%.60s\" to question %s (column %zu)",
