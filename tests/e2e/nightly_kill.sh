@@ -20,15 +20,24 @@ check_store() {
 	ifs-shares -t "$FIXTURES/targets.json" --year 2022 "$dir"/snapshots/*.rec 2>/dev/null >recomputed.tsv
 	same_file recomputed.tsv "$dir/tables/shares-2022.tsv"
 }
+# Kill moments are drawn from the length of a whole run measured on this machine,
+# so that most kills land mid-run however fast or slow the machine is.
+cp "$FIXTURES/nightly/fia-day2.csv" served/fia.csv
+started=$(date +%s%N)
+run 2>>runs.log || fail "the measuring run failed"
+run_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+[ "$run_ms" -ge 5 ] || run_ms=5
+echo "a whole run takes $run_ms ms here" >&2
+check_store 0
 killed=0
 for i in $(seq 50); do
 	# Every run has work to do: the export flips between day 1 and day 2.
 	if [ $((i % 2)) = 0 ]; then cp "$FIXTURES/nightly/fia-day2.csv" served/fia.csv; else cp "$FIXTURES/nightly/fia-day1.csv" served/fia.csv; fi
-	delay_ms=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 100 ))
+	delay_ms=$(( $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % run_ms ))
 	setsid sh "$ROOT/pipelines/nightly" --config sources.json --targets "$FIXTURES/targets.json" --store store --year 2022 \
 		2>>runs.log &
 	pid=$!
-	sleep "$(printf '0.%03d' "$delay_ms")"
+	sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
 	if /bin/kill -9 -- "-$pid" 2>/dev/null; then killed=$((killed + 1)); fi
 	wait "$pid" 2>/dev/null || true
 	check_store "$i"
