@@ -15,7 +15,7 @@
 
 enum column_role {
 	ROLE_NONE = 0,   /* a column the codebook does not know: ignored */
-	ROLE_RESPONDENT, /* respondent / participant id or personnummer */
+	ROLE_RESPONDENT, /* the survey tool's response id (ifs-health: any person's id) */
 	ROLE_DATE,
 	ROLE_INSATS,
 	ROLE_GROUP,
@@ -23,6 +23,7 @@ enum column_role {
 	ROLE_AGE,
 	ROLE_FORBUND,
 	ROLE_OCCASION,   /* health: intake or exit */
+	ROLE_PARTICIPANT, /* a person's id: personnummer or participant code; always personal */
 	ROLE_QUESTION    /* a question or item; its index comes with it */
 };
 

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "personnummer.h"
+
 #define PSEUDONYM_KEY_MIN 16
 #define PSEUDONYM_KEY_MAX 1024
 
@@ -27,5 +29,17 @@ void pseudonym_key_wipe(struct pseudonym_key *key);
 
 /* kind separates name spaces ("pnr", "code"), so a code never collides with a number. */
 uint64_t pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *identifier, size_t length);
+
+/*
+ * The pseudonym of a participant identifier as an export writes it: a
+ * personnummer in any written form is normalised first (name space "pnr"), so
+ * its forms agree; anything else is a local participant code, compared ignoring
+ * case and surrounding space ("code").  reference is the questionnaire's date
+ * (YYYYMMDD), which fixes the century of the short forms.  PERSONNUMMER_VALID or
+ * PERSONNUMMER_NOT with *pseudonym set; PERSONNUMMER_BAD_CHECK or _BAD_DATE when
+ * it is shaped like a personnummer but is none, and must not be used.
+ */
+enum personnummer_result pseudonym_of_participant(const struct pseudonym_key *key, const char *identifier,
+                                                  size_t length, uint32_t reference, uint64_t *pseudonym);
 
 #endif

@@ -23,4 +23,16 @@ unsigned long reject_log_count(const struct reject_log *log);
 /* 0, or -1 when the reject file could not be written completely. */
 int reject_log_close(struct reject_log *log);
 
+/*
+ * The row as it may be kept: every occurrence of identifier (when not NULL;
+ * surrounding space ignored), and anything else shaped like a personnummer (ten
+ * or more digits, with '-' or '+' after the sixth), replaced by "[id removed]".
+ * A new string of *out_length bytes, or NULL when out of memory.
+ */
+char *reject_scrub(const char *raw, size_t length, const char *identifier, size_t *out_length);
+
+/* What a reject file keeps instead of a row whose fields could not be read, so
+ * that a personal identifier in it could not be found and removed. */
+#define REJECT_ROW_NOT_KEPT "[row not kept: it may hold an identifier that could not be located]"
+
 #endif

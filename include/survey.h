@@ -6,6 +6,14 @@
  * into one answer record per question column, or rejects the row with a reason
  * that names the column and never echoes a respondent identifier.  A row is
  * either wholly written or wholly rejected.
+ *
+ * The record's respondent is a 64-bit value no one can turn back into an id.
+ * With a key, the id (a participant column's, else the respondent column's)
+ * becomes the keyed pseudonym of pseudonym.h, the same ifs-health gives the
+ * same person.  Without one, only a survey tool's response id is kept, as a
+ * hash; a participant id, or any id shaped like a personnummer, is not kept at
+ * all and the row's ordinal stands in: an unkeyed hash of the few billion
+ * personnummer, or of a short participant code, is undone by trying them all.
  */
 #ifndef IFS_SURVEY_H
 #define IFS_SURVEY_H
@@ -14,6 +22,7 @@
 #include <stdint.h>
 
 #include "codebook.h"
+#include "pseudonym.h"
 #include "record_stream.h"
 #include "row_source.h"
 
@@ -21,6 +30,7 @@ struct survey_options {
 	const char *insats;  /* for exports without an insats column (or blank cells) */
 	const char *forbund; /* likewise */
 	int group;           /* enum respondent_group, or -1 when not given */
+	const struct pseudonym_key *key; /* NULL: no keyed pseudonyms */
 };
 
 struct survey_converter;
@@ -42,5 +52,12 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 
 /* Answer records written so far. */
 uint64_t survey_converter_records(const struct survey_converter *converter);
+/* 1 when the bound file's ids are personal data: it has a participant column,
+ * or a respondent column and the converter a key.  Reject files must not keep them. */
+int survey_converter_ids_personal(const struct survey_converter *converter);
+/* The row's personal id cell (see above), or NULL when it has none. */
+const char *survey_converter_personal_id(const struct survey_converter *converter, const struct row *row);
+/* Personal ids (participant ids, ids shaped like a personnummer) not kept for want of a key. */
+uint64_t survey_converter_unkept_ids(const struct survey_converter *converter);
 
 #endif

@@ -1,5 +1,4 @@
 /* ifs-health — health questionnaire exports to a record stream of intake/exit pairs. */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -7,14 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "codebook.h"
 #include "dates.h"
 #include "diag.h"
 #include "health.h"
 #include "health_indicators.h"
-#include "personnummer.h"
 #include "pseudonym.h"
 #include "record.h"
 #include "record_stream.h"
@@ -68,9 +64,10 @@ struct run {
 static int bind_columns(const struct codebook *book, const struct row_source *source, struct columns *c,
                         const char *insats_option, char *error, size_t error_size)
 {
+	/* Here every identifier is a person's: a participant column serves as well as a respondent one. */
 	size_t *roles[] = {[ROLE_RESPONDENT] = &c->respondent, [ROLE_DATE] = &c->date, [ROLE_INSATS] = &c->insats,
 	                   [ROLE_GENDER] = &c->gender, [ROLE_AGE] = &c->age, [ROLE_FORBUND] = &c->forbund,
-	                   [ROLE_OCCASION] = &c->occasion};
+	                   [ROLE_OCCASION] = &c->occasion, [ROLE_PARTICIPANT] = &c->respondent};
 	c->respondent = c->date = c->insats = c->occasion = c->gender = c->age = c->forbund = SIZE_MAX;
 	for (int i = 0; i < ITEM_COUNT; i++)
 		c->item[i] = SIZE_MAX;
@@ -109,51 +106,19 @@ static int is_blank(const char *text)
 	return *text == '\0';
 }
 
-/* The row as it may be kept in a reject file: the identifier cell, and anything
- * else shaped like a personnummer, replaced. */
-static char *scrub_row(const char *raw, size_t length, const char *identifier, size_t *out_length)
-{
-	static const char removed[] = "[id removed]";
-	char *out = malloc(length * (sizeof removed) + 1);
-	if (!out)
-		return NULL;
-	size_t id_length = identifier ? strlen(identifier) : 0;
-	while (id_length && isspace((unsigned char)identifier[id_length - 1]))
-		id_length--;
-	while (id_length && isspace((unsigned char)*identifier))
-		identifier++, id_length--;
-	size_t o = 0;
-	for (size_t i = 0; i < length;) {
-		if (id_length && i + id_length <= length && memcmp(raw + i, identifier, id_length) == 0) {
-			memcpy(out + o, removed, sizeof removed - 1);
-			o += sizeof removed - 1;
-			i += id_length;
-			continue;
-		}
-		size_t digits = 0, j = i;
-		while (j < length && (isdigit((unsigned char)raw[j]) || ((raw[j] == '-' || raw[j] == '+') && digits >= 6)))
-			digits += isdigit((unsigned char)raw[j++]) != 0;
-		if (digits >= 10 && (i == 0 || !isdigit((unsigned char)raw[i - 1]))) {
-			memcpy(out + o, removed, sizeof removed - 1);
-			o += sizeof removed - 1;
-			i = j;
-			continue;
-		}
-		out[o++] = raw[i++];
-	}
-	out[o] = '\0';
-	*out_length = o;
-	return out;
-}
-
 static void reject(struct run *run, const char *file, const struct row *row, const char *identifier,
                    const char *reason)
 {
-	size_t length = 0;
-	char *scrubbed = scrub_row(row->raw ? row->raw : "", row->raw ? row->raw_length : 0, identifier, &length);
-	reject_log_row(run->rejects, file, row->line, reason, scrubbed ? scrubbed : "", scrubbed ? length : 0);
-	free(scrubbed);
 	run->rejected++;
+	if (row->problem) { /* its fields, and so its identifier, could not be read */
+		reject_log_row(run->rejects, file, row->line, reason, REJECT_ROW_NOT_KEPT, strlen(REJECT_ROW_NOT_KEPT));
+		return;
+	}
+	size_t length = 0;
+	char *scrubbed = reject_scrub(row->raw ? row->raw : "", row->raw ? row->raw_length : 0, identifier, &length);
+	reject_log_row(run->rejects, file, row->line, reason, scrubbed ? scrubbed : REJECT_ROW_NOT_KEPT,
+	               scrubbed ? length : strlen(REJECT_ROW_NOT_KEPT));
+	free(scrubbed);
 }
 
 static void trimmed(const char *text, char *out, size_t size)
@@ -194,10 +159,9 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		reject(run, file, row, identifier, "no participant id");
 		return 1;
 	}
-	char normalised[13];
-	switch (personnummer_normalise(identifier, strlen(identifier), q.date, normalised)) {
+	switch (pseudonym_of_participant(run->key, identifier, strlen(identifier), q.date, &q.participant)) {
 	case PERSONNUMMER_VALID:
-		q.participant = pseudonym_of(run->key, "pnr", normalised, 12);
+	case PERSONNUMMER_NOT:
 		break;
 	case PERSONNUMMER_BAD_CHECK:
 		reject(run, file, row, identifier, "invalid personnummer (check digit)");
@@ -205,14 +169,6 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 	case PERSONNUMMER_BAD_DATE:
 		reject(run, file, row, identifier, "invalid personnummer (no such birth date)");
 		return 1;
-	case PERSONNUMMER_NOT: {
-		/* A local participant code: compared ignoring case and surrounding space. */
-		char code[256];
-		size_t length = text_fold(identifier, strlen(identifier), code, sizeof code);
-		q.participant = pseudonym_of(run->key, "code", code, length);
-		OPENSSL_cleanse(code, sizeof code);
-		break;
-	}
 	}
 	int occasion = codebook_background_value(book, ROLE_OCCASION, row->fields[c->occasion], row->lengths[c->occasion]);
 	if (occasion != OCCASION_INTAKE && occasion != OCCASION_EXIT) {

@@ -9,6 +9,7 @@
 
 #include "codebook.h"
 #include "diag.h"
+#include "pseudonym.h"
 #include "record.h"
 #include "record_stream.h"
 #include "rejects.h"
@@ -17,7 +18,8 @@
 
 static const char usage_text[] =
 	"usage: ifs-survey [-c CODEBOOK] [--insats NAME] [--group CODE] [--forbund NAME]\n"
-	"                  [--rejects FILE] [--sep C] [--encoding ENC] [-v] [FILE...] > out.rec\n"
+	"                  [--key-file FILE] [--rejects FILE] [--sep C] [--encoding ENC] [-v]\n"
+	"                  [FILE...] > out.rec\n"
 	"Reads IFS survey exports (CSV or JSON, any of UTF-8, UTF-8 with BOM, UTF-16LE,\n"
 	"Windows-1252; gzip or not) and writes a binary record stream to stdout.\n"
 	"  -c, --codebook FILE   codebook (default: the shipped IFS codebook)\n"
@@ -25,6 +27,9 @@ static const char usage_text[] =
 	"      --group CODE      respondent group for exports without one\n"
 	"                        (pagaende, avslut, personal, chef, styrelse, remittent)\n"
 	"      --forbund NAME    association name to record\n"
+	"      --key-file FILE   keep respondent ids as keyed pseudonyms, as ifs-health does\n"
+	"                        (key file mode 0600).  Without it, personnummer and\n"
+	"                        participant codes are not kept: the row's number stands in\n"
 	"      --rejects FILE    also write rejected rows, verbatim, with reasons (TSV)\n"
 	"      --sep C           field separator: ',' ';' or 'tab' (default: detected)\n"
 	"      --encoding ENC    utf-8, windows-1252 or utf-16le (default: detected)\n"
@@ -32,7 +37,7 @@ static const char usage_text[] =
 	"  -h, --help            this text;  --version  the version\n"
 	"Exit: 0 ok; 65 rows rejected (the stream holds the other rows) or a file unusable\n"
 	"(the stream is then left unfinished, so later stages fail rather than count short);\n"
-	"66 no input; 73/74 output errors.\n";
+	"66 no input or no key file; 77 key file readable by others; 73/74 output errors.\n";
 
 struct totals {
 	unsigned long rows, written, rejected, files_failed;
@@ -47,6 +52,23 @@ static int parse_separator(const char *text, char *separator)
 	else
 		return -1;
 	return 0;
+}
+
+/* A rejected row as the reject file may keep it: anything shaped like a personnummer,
+ * and the personal id (survey.h says which), removed; a row whose fields could not
+ * be read is not kept at all when the file's ids are personal. */
+static void reject_row(struct reject_log *rejects, const char *file, const struct row *row, int ids_personal,
+                       const char *respondent, const char *reason)
+{
+	if (ids_personal && row->problem) {
+		reject_log_row(rejects, file, row->line, reason, REJECT_ROW_NOT_KEPT, strlen(REJECT_ROW_NOT_KEPT));
+		return;
+	}
+	size_t length = 0;
+	char *scrubbed = reject_scrub(row->raw ? row->raw : "", row->raw ? row->raw_length : 0, respondent, &length);
+	reject_log_row(rejects, file, row->line, reason, scrubbed ? scrubbed : REJECT_ROW_NOT_KEPT,
+	               scrubbed ? length : strlen(REJECT_ROW_NOT_KEPT));
+	free(scrubbed);
 }
 
 /* Converts one input; returns 0, or an exit status for a problem with the whole file. */
@@ -78,6 +100,7 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 		           row_source_encoding(source), row_source_gzipped(source) ? ", gzip" : "",
 		           row_source_columns(source));
 	unsigned long rows_before = totals->rows;
+	uint64_t unkept_before = survey_converter_unkept_ids(converter);
 	struct row row;
 	int got;
 	while ((got = row_source_next(source, &row)) == 1) {
@@ -92,9 +115,15 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 			totals->written++;
 		} else {
 			totals->rejected++;
-			reject_log_row(rejects, row_source_name(source), row.line, reason, row.raw, row.raw_length);
+			reject_row(rejects, row_source_name(source), &row, survey_converter_ids_personal(converter),
+			           survey_converter_personal_id(converter, &row), reason);
 		}
 	}
+	uint64_t unkept = survey_converter_unkept_ids(converter) - unkept_before;
+	if (unkept)
+		diag_error("%s: %llu respondents identified by personnummer or participant code: not kept without "
+		           "--key-file (the row number stands in)",
+		           row_source_name(source), (unsigned long long)unkept);
 	if (got < 0) {
 		diag_error("%s", row_source_error(source));
 		totals->files_failed++;
@@ -115,9 +144,10 @@ int main(int argc, char **argv)
 		{"group", required_argument, NULL, 'g'}, {"forbund", required_argument, NULL, 'f'},
 		{"rejects", required_argument, NULL, 'r'}, {"sep", required_argument, NULL, 's'},
 		{"encoding", required_argument, NULL, 'e'}, {"verbose", no_argument, NULL, 'v'},
+		{"key-file", required_argument, NULL, 'k'},
 		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {0, 0, 0, 0},
 	};
-	const char *codebook_path = NULL, *rejects_path = NULL;
+	const char *codebook_path = NULL, *rejects_path = NULL, *key_path = NULL;
 	struct survey_options options = {.group = -1};
 	struct row_source_options source_options = {0};
 	int verbose = 0, option;
@@ -129,6 +159,7 @@ int main(int argc, char **argv)
 		case 'i': options.insats = optarg; break;
 		case 'f': options.forbund = optarg; break;
 		case 'r': rejects_path = optarg; break;
+		case 'k': key_path = optarg; break;
 		case 'v': verbose = 1; break;
 		case 'e': source_options.encoding = optarg; break;
 		case 'g':
@@ -162,6 +193,15 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 
 	char error[1024];
+	static struct pseudonym_key key;
+	if (key_path) {
+		int key_status = pseudonym_key_load(key_path, &key, error, sizeof error);
+		if (key_status) {
+			diag_error("%s", error);
+			return key_status;
+		}
+		options.key = &key;
+	}
 	struct codebook *codebook = codebook_path ? codebook_load(codebook_path, error, sizeof error)
 	                                          : codebook_load_default("ifs", error, sizeof error);
 	if (!codebook) {
@@ -212,6 +252,7 @@ int main(int argc, char **argv)
 		status = status ? status : EX_IOERR;
 	}
 	codebook_free(codebook);
+	pseudonym_key_wipe(&key);
 	fprintf(stderr, "%s: %lu rows read = %lu written (%llu answer records) + %lu rejected%s\n",
 	        diag_program(), totals.rows, totals.written, (unsigned long long)records, totals.rejected,
 	        totals.files_failed ? "; some files unusable, see above" : "");

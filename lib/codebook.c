@@ -67,7 +67,7 @@ static const struct {
 } role_keys[] = {
 	{"respondent", ROLE_RESPONDENT}, {"date", ROLE_DATE}, {"insats", ROLE_INSATS},
 	{"group", ROLE_GROUP}, {"gender", ROLE_GENDER}, {"age", ROLE_AGE},
-	{"forbund", ROLE_FORBUND}, {"occasion", ROLE_OCCASION},
+	{"forbund", ROLE_FORBUND}, {"occasion", ROLE_OCCASION}, {"participant", ROLE_PARTICIPANT},
 };
 
 static char *fold_copy(const char *text)

@@ -11,6 +11,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "text_fold.h"
+
 int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size)
 {
 	memset(key, 0, sizeof *key);
@@ -62,4 +64,20 @@ uint64_t pseudonym_of(const struct pseudonym_key *key, const char *kind, const c
 		value |= (uint64_t)digest[i] << (8 * i);
 	OPENSSL_cleanse(digest, sizeof digest);
 	return value;
+}
+
+enum personnummer_result pseudonym_of_participant(const struct pseudonym_key *key, const char *identifier,
+                                                  size_t length, uint32_t reference, uint64_t *pseudonym)
+{
+	char normalised[13], code[256];
+	enum personnummer_result result = personnummer_normalise(identifier, length, reference, normalised);
+	if (result == PERSONNUMMER_VALID) {
+		*pseudonym = pseudonym_of(key, "pnr", normalised, 12);
+	} else if (result == PERSONNUMMER_NOT) {
+		size_t folded = text_fold(identifier, length, code, sizeof code);
+		*pseudonym = pseudonym_of(key, "code", code, folded);
+	}
+	OPENSSL_cleanse(normalised, sizeof normalised);
+	OPENSSL_cleanse(code, sizeof code);
+	return result;
 }

@@ -1,5 +1,6 @@
 #include "rejects.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,4 +77,57 @@ int reject_log_close(struct reject_log *log)
 	}
 	free(log);
 	return status;
+}
+
+/* Appends to a growing string; -1 when out of memory. */
+static int append(char **out, size_t *used, size_t *capacity, const char *bytes, size_t length)
+{
+	if (*used + length + 1 > *capacity) {
+		size_t grown = *capacity * 2 > *used + length + 1 ? *capacity * 2 : *used + length + 1;
+		char *bigger = realloc(*out, grown);
+		if (!bigger)
+			return -1;
+		*out = bigger;
+		*capacity = grown;
+	}
+	memcpy(*out + *used, bytes, length);
+	*used += length;
+	return 0;
+}
+
+char *reject_scrub(const char *raw, size_t length, const char *identifier, size_t *out_length)
+{
+	static const char removed[] = "[id removed]";
+	size_t id_length = identifier ? strlen(identifier) : 0;
+	while (id_length && isspace((unsigned char)identifier[id_length - 1]))
+		id_length--;
+	while (id_length && isspace((unsigned char)*identifier))
+		identifier++, id_length--;
+	size_t used = 0, capacity = length + sizeof removed;
+	char *out = malloc(capacity);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < length;) {
+		size_t skip = 0;
+		if (id_length && i + id_length <= length && memcmp(raw + i, identifier, id_length) == 0) {
+			skip = id_length;
+		} else if (i == 0 || !isdigit((unsigned char)raw[i - 1])) {
+			size_t digits = 0, j = i;
+			while (j < length &&
+			       (isdigit((unsigned char)raw[j]) || ((raw[j] == '-' || raw[j] == '+') && digits >= 6)))
+				digits += isdigit((unsigned char)raw[j++]) != 0;
+			if (digits >= 10)
+				skip = j - i;
+		}
+		int failed = skip ? append(&out, &used, &capacity, removed, sizeof removed - 1)
+		                  : append(&out, &used, &capacity, raw + i, 1);
+		if (failed) {
+			free(out);
+			return NULL;
+		}
+		i += skip ? skip : 1;
+	}
+	out[used] = '\0';
+	*out_length = used;
+	return out;
 }

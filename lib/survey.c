@@ -1,5 +1,6 @@
 #include "survey.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,11 +25,12 @@ struct survey_converter {
 	struct record_writer *writer;
 	struct survey_options options;
 	/* columns of the bound source; SIZE_MAX when absent */
-	size_t respondent, date, insats, group, gender, age, forbund;
+	size_t respondent, participant, date, insats, group, gender, age, forbund;
 	struct question_column *questions;
 	size_t question_count;
 	uint64_t row_ordinal;
 	uint64_t records;
+	uint64_t unkept_ids;
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
 	struct text_memo insats_ids, forbund_ids, groups, genders;
 };
@@ -55,6 +57,21 @@ void survey_converter_free(struct survey_converter *converter)
 }
 
 uint64_t survey_converter_records(const struct survey_converter *converter) { return converter->records; }
+uint64_t survey_converter_unkept_ids(const struct survey_converter *converter) { return converter->unkept_ids; }
+
+int survey_converter_ids_personal(const struct survey_converter *converter)
+{
+	return converter->participant != SIZE_MAX || (converter->options.key && converter->respondent != SIZE_MAX);
+}
+
+const char *survey_converter_personal_id(const struct survey_converter *converter, const struct row *row)
+{
+	if (converter->participant < row->count)
+		return row->fields[converter->participant];
+	if (converter->options.key && converter->respondent < row->count)
+		return row->fields[converter->respondent];
+	return NULL;
+}
 
 int survey_converter_bind(struct survey_converter *converter, const struct row_source *source,
                           char *error, size_t error_size)
@@ -65,7 +82,7 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 		[ROLE_RESPONDENT] = &converter->respondent, [ROLE_DATE] = &converter->date,
 		[ROLE_INSATS] = &converter->insats, [ROLE_GROUP] = &converter->group,
 		[ROLE_GENDER] = &converter->gender, [ROLE_AGE] = &converter->age,
-		[ROLE_FORBUND] = &converter->forbund,
+		[ROLE_FORBUND] = &converter->forbund, [ROLE_PARTICIPANT] = &converter->participant,
 	};
 	for (size_t r = 0; r < sizeof roles / sizeof *roles; r++)
 		if (roles[r])
@@ -123,8 +140,7 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 	return 0;
 }
 
-/* Respondent ids are hashed so that the record never holds them; without an id
- * column the data-row ordinal stands in, which is the same whatever the encoding. */
+/* An unkeyed hash, for respondent ids that are not personal (a survey tool's response id). */
 static uint64_t respondent_hash(const char *id, size_t length)
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
@@ -152,6 +168,47 @@ static int is_blank(const char *text, size_t length)
 		if (text[i] != ' ' && text[i] != '\t')
 			return 0;
 	return 1;
+}
+
+/*
+ * What the record keeps of the respondent: a keyed pseudonym, an unkeyed hash
+ * of a response id, or the data-row ordinal (the same whatever the file's
+ * encoding) when there is no id or it must not be kept.  0, or 1 with a reason
+ * when the id is a malformed personnummer.
+ */
+static int respondent_value(struct survey_converter *converter, const struct row *row, uint32_t date,
+                            uint64_t *value, char *reason, size_t reason_size)
+{
+	*value = converter->row_ordinal;
+	int personal = 1;
+	size_t column = converter->participant;
+	if (column == SIZE_MAX || is_blank(row->fields[column], row->lengths[column])) {
+		column = converter->respondent;
+		personal = 0;
+	}
+	if (column == SIZE_MAX || is_blank(row->fields[column], row->lengths[column]))
+		return 0;
+	const char *id = row->fields[column];
+	size_t length = row->lengths[column];
+	enum personnummer_result shape;
+	if (converter->options.key) {
+		shape = pseudonym_of_participant(converter->options.key, id, length, date, value);
+	} else {
+		char normalised[13];
+		shape = personnummer_normalise(id, length, date, normalised);
+		OPENSSL_cleanse(normalised, sizeof normalised);
+		if (personal || shape != PERSONNUMMER_NOT) {
+			converter->unkept_ids++;
+			return 0;
+		}
+		*value = respondent_hash(id, length);
+	}
+	if (shape == PERSONNUMMER_BAD_CHECK || shape == PERSONNUMMER_BAD_DATE) {
+		snprintf(reason, reason_size, "invalid personnummer (%s)",
+		         shape == PERSONNUMMER_BAD_CHECK ? "check digit" : "no such birth date");
+		return 1;
+	}
+	return 0;
 }
 
 static int parse_age(const char *text, size_t length, uint8_t *age)
@@ -284,11 +341,6 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		snprintf(reason, reason_size, "bad age \"%.10s\"", fields[converter->age]);
 		return 1;
 	}
-	if (converter->respondent != SIZE_MAX && !is_blank(fields[converter->respondent], lengths[converter->respondent]))
-		answer.respondent = respondent_hash(fields[converter->respondent], lengths[converter->respondent]);
-	else
-		answer.respondent = converter->row_ordinal;
-
 	/* Every answer is checked before any is written, so a row is never half-written. */
 	uint8_t levels[LEVEL_MAX * 8];
 	uint8_t *level = converter->question_count <= sizeof levels ? levels : malloc(converter->question_count);
@@ -313,6 +365,9 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		level[q] = value == ANSWER_DONT_KNOW ? LEVEL_DONT_KNOW
 		         : value == ANSWER_MISSING ? LEVEL_MISSING : (uint8_t)value;
 	}
+	/* Last, so that only the ids of rows that are written count as not kept. */
+	if (status == 0 && respondent_value(converter, row, answer.date, &answer.respondent, reason, reason_size))
+		status = 1;
 	for (size_t q = 0; status == 0 && q < converter->question_count; q++) {
 		answer.question = converter->questions[q].question_string;
 		answer.scale_max = converter->questions[q].scale_max;

@@ -68,11 +68,29 @@ static void test_key_file_rules_and_pseudonyms(void **state)
 	assert_non_null(strstr(error, "is readable by group or others (mode 0640)"));
 	unlink(path);
 	assert_int_equal(pseudonym_key_load(path, &other, error, sizeof error), 66);
+	/* Known answers, from Python's hmac: HMAC-SHA256(key, "pnr:198112189876"), first 8 bytes
+	 * little-endian.  Pseudonyms in existing stores depend on these never changing. */
 	uint64_t a = pseudonym_of(&key, "pnr", "198112189876", 12);
+	assert_true(a == UINT64_C(0xcfba0ad01f2b8403));
 	assert_true(a == pseudonym_of(&key, "pnr", "198112189876", 12));
 	assert_true(a != pseudonym_of(&key, "code", "198112189876", 12));
-	key.bytes[0] ^= 1;
-	assert_true(a != pseudonym_of(&key, "pnr", "198112189876", 12));
+	uint64_t code = 0;
+	assert_int_equal(pseudonym_of_participant(&key, " ENT-0042 ", 10, 20220301, &code), PERSONNUMMER_NOT);
+	assert_true(code == UINT64_C(0x55485c24f58e939a)); /* folded to "ent 0042" */
+	uint64_t short_form = 0;
+	assert_int_equal(pseudonym_of_participant(&key, "811218-9876", 11, 20220301, &short_form), PERSONNUMMER_VALID);
+	assert_true(short_form == a);
+	/* Another key, other pseudonyms. */
+	strcpy(path, "/tmp/test_health_key_XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "1123456789abcdef0123456789abcdef", 32), 32);
+	close(fd);
+	assert_int_equal(pseudonym_key_load(path, &other, error, sizeof error), 0);
+	unlink(path);
+	assert_true(a != pseudonym_of(&other, "pnr", "198112189876", 12));
+	pseudonym_key_wipe(&key);
+	pseudonym_key_wipe(&other);
 }
 
 static struct questionnaire make(uint64_t who, const char *insats, uint32_t date, int occasion)

@@ -52,11 +52,38 @@ static void test_unwritable_reject_file(void **state)
 	assert_string_equal(error, "/nonexistent-dir/rejects.tsv: cannot create reject file: No such file or directory");
 }
 
+static void expect_scrubbed(const char *raw, const char *identifier, const char *want)
+{
+	size_t length = 0;
+	char *scrubbed = reject_scrub(raw, strlen(raw), identifier, &length);
+	assert_non_null(scrubbed);
+	assert_string_equal(scrubbed, want);
+	assert_int_equal(length, strlen(want));
+	free(scrubbed);
+}
+
+static void test_scrubbing_identifiers(void **state)
+{
+	(void)state;
+	/* The identifier cell wherever it stands, its surrounding space ignored. */
+	expect_scrubbed("ENT-0042;2022-06-01;Enter;x ENT-0042", " ENT-0042 ", "[id removed];2022-06-01;Enter;x [id removed]");
+	/* Anything shaped like a personnummer, in every written form, even with no identifier given. */
+	expect_scrubbed("19850314-1239;850314-1239;8503141239;850314+1239;198503141239", NULL,
+	                "[id removed];[id removed];[id removed];[id removed];[id removed]");
+	/* Dates, ages and short numbers stay; a dash before the sixth digit is no personnummer. */
+	expect_scrubbed("2022-06-01;37;12345;1985-03-14-1239", NULL, "2022-06-01;37;12345;1985-03-14-1239");
+	/* Digits inside a longer run of digits are not a new start. */
+	expect_scrubbed("x123456789012345y", NULL, "x[id removed]y");
+	expect_scrubbed("", "ENT-0042", "");
+	expect_scrubbed("no ids here", "", "no ids here");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reject_file),
 		cmocka_unit_test(test_unwritable_reject_file),
+		cmocka_unit_test(test_scrubbing_identifiers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,63 @@
+# Respondents identified by personnummer or participant code: never kept raw, never
+# hashed without a key; with --key-file they are the keyed pseudonyms ifs-health makes.
+. "$TESTLIB"
+cd "$T"
+export_file="$FIXTURES/ifs/personnummer-ids.csv"
+head -c 32 /dev/urandom >key && chmod 600 key
+
+# Without a key the row number stands in for every personal id.  The one rejected
+# row keeps its place with the id removed; the row whose fields cannot be read, and
+# so whose id cannot be found, is not kept at all.
+expect_status 65 sh -c "ifs-survey --rejects plain-rejects.tsv '$export_file' >plain.rec 2>plain.err"
+same_file - plain.err <<END
+ifs-survey: $export_file:6: unknown answer "Jättebra" to question tillvara (column 8)
+ifs-survey: $export_file:8: expected 8 fields, found 7
+ifs-survey: $export_file: 5 respondents identified by personnummer or participant code: not kept without --key-file (the row number stands in)
+ifs-survey: 7 rows read = 5 written (10 answer records) + 2 rejected
+END
+ifs-dump plain.rec | awk -F'\t' 'NR > 1 {print $1}' | uniq >plain-respondents.txt
+printf '%s\n' 0000000000000001 0000000000000002 0000000000000003 0000000000000004 0000000000000006 |
+	same_file - plain-respondents.txt
+cut -f2- plain-rejects.tsv >plain-rejects.cut
+same_file - plain-rejects.cut <<'END'
+line	reason	row
+6	unknown answer "Jättebra" to question tillvara (column 8)	[id removed];2022-06-01;Enter;Avslutad;Kvinna;29;Till viss del;Jättebra
+8	expected 8 fields, found 7	[row not kept: it may hold an identifier that could not be located]
+END
+
+# With a key: one pseudonym per person whichever form the number was written in, a
+# malformed personnummer rejected, and the ids gone from the reject file.
+expect_status 65 sh -c "ifs-survey --key-file key --rejects keyed-rejects.tsv '$export_file' >keyed.rec 2>keyed.err"
+contains keyed.err "$export_file:5: invalid personnummer (check digit)"
+contains keyed.err "7 rows read = 4 written (8 answer records) + 3 rejected"
+lacks keyed.err "not kept without --key-file"
+ifs-dump keyed.rec | awk -F'\t' 'NR > 1 {print $2, $1}' | uniq >keyed-respondents.txt
+[ "$(wc -l <keyed-respondents.txt)" = 4 ] || fail "expected 4 written questionnaires"
+first=$(sed -n 1p keyed-respondents.txt | cut -d' ' -f2)
+second=$(sed -n 2p keyed-respondents.txt | cut -d' ' -f2)
+[ "$first" = "$second" ] || fail "19850314-1239 and 850314-1239 got different pseudonyms"
+[ "$(cut -d' ' -f2 keyed-respondents.txt | sort -u | wc -l)" = 3 ] || fail "three people expected"
+[ "$(grep -c '\[id removed\]' keyed-rejects.tsv)" = 2 ] || { cat keyed-rejects.tsv; fail "ids not removed"; }
+[ "$(stat -c %a keyed-rejects.tsv)" = 600 ] || fail "reject file mode $(stat -c %a keyed-rejects.tsv)"
+
+# The same person in the health questionnaire, under the same key: the same pseudonym.
+printf 'Deltagare;Datum;Insats;Tillfälle;Kön;Livskvalitet;VAS\n198503141239;2022-01-10;Enter;Inskrivning;Kvinna;;50\n850314-1239;2022-03-01;Enter;Avslut;Kvinna;Bättre;70\n' >health.csv
+ifs-health --key-file key health.csv 2>health.err | ifs-dump --health | awk -F'\t' 'NR == 2 {print $2}' >health-participant.txt
+echo "$first" | same_file - health-participant.txt
+
+# A key readable by others is refused before anything is read.
+cp key open.key && chmod 644 open.key
+expect_status 77 sh -c "ifs-survey --key-file open.key '$export_file' >/dev/null 2>open.err"
+contains open.err "open.key is readable by group or others (mode 0644); run chmod 600 open.key"
+expect_status 66 sh -c "ifs-survey --key-file missing.key '$export_file' >/dev/null 2>missing.err"
+
+# Not one identifier, in any written form, in anything written.
+for out in plain.rec plain.err plain-rejects.tsv keyed.rec keyed.err keyed-rejects.tsv; do
+	while read -r id; do
+		if grep -qF -- "$id" "$out"; then fail "$out holds the identifier $id"; fi
+	done <"$FIXTURES/ifs/personnummer-ids.identifiers"
+done
+
+# A survey tool's own response ids are kept (hashed) without a key, as before.
+ifs-survey "$FIXTURES/ifs/deltagare-2022.csv" 2>/dev/null | ifs-dump | awk -F'\t' 'NR == 2 {print $1}' >response-id.txt
+[ "$(cat response-id.txt)" != 0000000000000001 ] || fail "a response id was dropped"
