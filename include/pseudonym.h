@@ -20,10 +20,12 @@
 struct pseudonym_key {
 	unsigned char bytes[PSEUDONYM_KEY_MAX];
 	size_t length;
+	void *mac; /* OpenSSL's HMAC-SHA256 context, keyed once when the key is loaded */
 };
 
-/* 0, or a sysexits status (66 missing, 77 readable by others, 65 too short) with
- * a message naming the file in error. */
+/* 0, or a sysexits status (66 missing, 77 readable by others, 65 too short, 70
+ * no HMAC in this OpenSSL) with a message naming the file in error.  A loaded key
+ * holds OpenSSL state: pseudonym_key_wipe() it when done. */
 int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size);
 void pseudonym_key_wipe(struct pseudonym_key *key);
 

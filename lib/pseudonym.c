@@ -3,8 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,22 +43,42 @@ int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error,
 		return EX_DATAERR;
 	}
 	key->length = (size_t)got;
+	/* Keyed once: HMAC's inner and outer pads are computed here, not for every id. */
+	EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *context = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
+	EVP_MAC_free(hmac);
+	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+	                       OSSL_PARAM_construct_end()};
+	if (!context || !EVP_MAC_init(context, key->bytes, key->length, params)) {
+		EVP_MAC_CTX_free(context);
+		snprintf(error, error_size, "%s: this system's OpenSSL cannot compute HMAC-SHA256", path);
+		pseudonym_key_wipe(key);
+		return EX_SOFTWARE;
+	}
+	key->mac = context;
 	return 0;
 }
 
-void pseudonym_key_wipe(struct pseudonym_key *key) { OPENSSL_cleanse(key, sizeof *key); }
+void pseudonym_key_wipe(struct pseudonym_key *key)
+{
+	EVP_MAC_CTX_free(key->mac);
+	OPENSSL_cleanse(key, sizeof *key);
+}
 
 uint64_t pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *identifier, size_t length)
 {
 	unsigned char message[512], digest[EVP_MAX_MD_SIZE];
-	unsigned digest_length = 0;
 	size_t kind_length = strlen(kind);
 	if (kind_length + 1 + length > sizeof message)
 		length = sizeof message - kind_length - 1;
 	memcpy(message, kind, kind_length);
 	message[kind_length] = ':';
 	memcpy(message + kind_length + 1, identifier, length);
-	HMAC(EVP_sha256(), key->bytes, (int)key->length, message, kind_length + 1 + length, digest, &digest_length);
+	size_t digest_length = 0;
+	/* A NULL key re-initialises the context with the key it already holds. */
+	if (!EVP_MAC_init(key->mac, NULL, 0, NULL) || !EVP_MAC_update(key->mac, message, kind_length + 1 + length) ||
+	    !EVP_MAC_final(key->mac, digest, &digest_length, sizeof digest) || digest_length < 8)
+		abort(); /* a loaded key cannot fail here; a pseudonym that is not one must never be written */
 	OPENSSL_cleanse(message, sizeof message);
 	uint64_t value = 0;
 	for (int i = 0; i < 8; i++)
