@@ -40,7 +40,15 @@ bytes=$(wc -c <"$work/half.csv")
 records=$("$root/build/bin/ifs-survey" "$work/half.csv" 2>&1 >/dev/null | sed -n 's/.*(\([0-9]*\) answer records).*/\1/p')
 measure "ifs-survey, half the input" "$root/build/bin/ifs-survey" "$work/half.csv"
 bytes=$hbytes records=$hrecords
-gzip -1 -c "$export_file" >"$work/export.csv.gz"
+[ -s "$work/export.csv.gz" ] || gzip -1 -c "$export_file" >"$work/export.csv.gz"
 measure "ifs-survey (gzip, MB/s raw)" "$root/build/bin/ifs-survey" "$work/export.csv.gz"
-iconv -f UTF-8 -t WINDOWS-1252 "$export_file" >"$work/export-cp1252.csv"
+[ -s "$work/export-cp1252.csv" ] || iconv -f UTF-8 -t WINDOWS-1252 "$export_file" >"$work/export-cp1252.csv"
 measure "ifs-survey (Windows-1252)" "$root/build/bin/ifs-survey" "$work/export-cp1252.csv"
+# Every field quoted, as some survey tools write them: each row takes the scanner's slow path.
+[ -s "$work/export-quoted.csv" ] || sed 's/;/";"/g; s/^/"/; s/\r$/"\r/' "$export_file" >"$work/export-quoted.csv"
+bytes=$(wc -c <"$work/export-quoted.csv")
+measure "ifs-survey (all quoted)" "$root/build/bin/ifs-survey" "$work/export-quoted.csv"
+bytes=$hbytes
+# Keyed pseudonyms (HMAC-SHA256) for every respondent id.
+[ -s "$work/bench.key" ] || { head -c 32 /dev/urandom >"$work/bench.key"; chmod 600 "$work/bench.key"; }
+measure "ifs-survey --key-file" "$root/build/bin/ifs-survey" --key-file "$work/bench.key" "$export_file"
