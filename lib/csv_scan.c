@@ -194,6 +194,10 @@ int csv_row_scan(struct csv_row_scan *scan, const char *row, size_t available, i
 		uint32_t *separators = scan->separators;
 		struct csv_block_masks masks;
 		classify_block(bytes + base, separator, &masks);
+		/* Kept to undo a partial block, which is read again, whole, once more text has come. */
+		int quotes_before = in_quotes;
+		unsigned long newlines_before = newlines;
+		size_t count_before = count;
 		uint64_t row_mask = low_bits(valid);
 		uint64_t special = masks.quote_or_nul & row_mask;
 		if (!special && !in_quotes) {
@@ -205,13 +209,9 @@ int csv_row_scan(struct csv_row_scan *scan, const char *row, size_t available, i
 				row_mask = low_bits(bit);
 				*end = base + bit;
 			}
-			if (found || valid >= 64 || at_end)
-				count += append_positions(separators + count, masks.separator & row_mask, (uint32_t)base);
+			count += append_positions(separators + count, masks.separator & row_mask, (uint32_t)base);
 		} else {
 			/* Quotes or NULs: visit every byte that matters, in order. */
-			int quotes_before = in_quotes;
-			unsigned long newlines_before = newlines;
-			size_t count_before = count;
 			uint64_t structural = (masks.separator | masks.newline | special) & row_mask;
 			while (structural) {
 				unsigned bit = (unsigned)__builtin_ctzll(structural);
@@ -234,14 +234,11 @@ int csv_row_scan(struct csv_row_scan *scan, const char *row, size_t available, i
 					separators[count++] = (uint32_t)(base + bit);
 				}
 			}
-			if (!found && valid < 64 && !at_end) {
-				in_quotes = quotes_before;
-				newlines = newlines_before;
-				count = count_before;
-			}
 		}
 		if (!found && valid < 64 && !at_end) {
-			/* A partial block: it is read again, whole, once more text has come. */
+			in_quotes = quotes_before;
+			newlines = newlines_before;
+			count = count_before;
 			status = 0;
 			break;
 		}
