@@ -35,4 +35,13 @@ char *reject_scrub(const char *raw, size_t length, const char *identifier, size_
  * that a personal identifier in it could not be found and removed. */
 #define REJECT_ROW_NOT_KEPT "[row not kept: it may hold an identifier that could not be located]"
 
+/*
+ * reject_log_row() for a row that may hold personal identifiers: the row is
+ * kept scrubbed (reject_scrub), or as REJECT_ROW_NOT_KEPT when identifier_found
+ * is 0 (its fields could not be read, so the identifier could not be located)
+ * or when scrubbing runs out of memory.
+ */
+void reject_log_scrubbed_row(struct reject_log *log, const char *file, unsigned long line, const char *reason,
+                             const char *raw, size_t raw_length, const char *identifier, int identifier_found);
+
 #endif

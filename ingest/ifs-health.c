@@ -110,15 +110,9 @@ static void reject(struct run *run, const char *file, const struct row *row, con
                    const char *reason)
 {
 	run->rejected++;
-	if (row->problem) { /* its fields, and so its identifier, could not be read */
-		reject_log_row(run->rejects, file, row->line, reason, REJECT_ROW_NOT_KEPT, strlen(REJECT_ROW_NOT_KEPT));
-		return;
-	}
-	size_t length = 0;
-	char *scrubbed = reject_scrub(row->raw ? row->raw : "", row->raw ? row->raw_length : 0, identifier, &length);
-	reject_log_row(run->rejects, file, row->line, reason, scrubbed ? scrubbed : REJECT_ROW_NOT_KEPT,
-	               scrubbed ? length : strlen(REJECT_ROW_NOT_KEPT));
-	free(scrubbed);
+	/* A row with a problem could not be split, so its identifier cannot be located. */
+	reject_log_scrubbed_row(run->rejects, file, row->line, reason, row->raw, row->raw_length, identifier,
+	                        !row->problem);
 }
 
 static void trimmed(const char *text, char *out, size_t size)

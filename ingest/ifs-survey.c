@@ -54,23 +54,6 @@ static int parse_separator(const char *text, char *separator)
 	return 0;
 }
 
-/* A rejected row as the reject file may keep it: anything shaped like a personnummer,
- * and the personal id (survey.h says which), removed; a row whose fields could not
- * be read is not kept at all when the file's ids are personal. */
-static void reject_row(struct reject_log *rejects, const char *file, const struct row *row, int ids_personal,
-                       const char *respondent, const char *reason)
-{
-	if (ids_personal && row->problem) {
-		reject_log_row(rejects, file, row->line, reason, REJECT_ROW_NOT_KEPT, strlen(REJECT_ROW_NOT_KEPT));
-		return;
-	}
-	size_t length = 0;
-	char *scrubbed = reject_scrub(row->raw ? row->raw : "", row->raw ? row->raw_length : 0, respondent, &length);
-	reject_log_row(rejects, file, row->line, reason, scrubbed ? scrubbed : REJECT_ROW_NOT_KEPT,
-	               scrubbed ? length : strlen(REJECT_ROW_NOT_KEPT));
-	free(scrubbed);
-}
-
 /* Converts one input; returns 0, or an exit status for a problem with the whole file. */
 static int convert_file(const char *path, const struct row_source_options *source_options,
                         struct survey_converter *converter, struct reject_log *rejects,
@@ -115,8 +98,11 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 			totals->written++;
 		} else {
 			totals->rejected++;
-			reject_row(rejects, row_source_name(source), &row, survey_converter_ids_personal(converter),
-			           survey_converter_personal_id(converter, &row), reason);
+			/* Scrubbed of personnummer and of the personal id (survey.h says which); a row
+			 * that could not be split is not kept when the file's ids are personal. */
+			reject_log_scrubbed_row(rejects, row_source_name(source), row.line, reason, row.raw, row.raw_length,
+			                        survey_converter_personal_id(converter, &row),
+			                        !(row.problem && survey_converter_ids_personal(converter)));
 		}
 	}
 	uint64_t unkept = survey_converter_unkept_ids(converter) - unkept_before;
