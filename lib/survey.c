@@ -190,19 +190,18 @@ static int respondent_value(struct survey_converter *converter, const struct row
 		return 0;
 	const char *id = row->fields[column];
 	size_t length = row->lengths[column];
-	enum personnummer_result shape;
-	if (converter->options.key) {
-		shape = pseudonym_of_participant(converter->options.key, id, length, date, value);
-	} else {
+	if (!converter->options.key) {
+		/* Only a response id that is not shaped like a personnummer may be kept, as a hash. */
 		char normalised[13];
-		shape = personnummer_normalise(id, length, date, normalised);
+		int keep = !personal && personnummer_normalise(id, length, date, normalised) == PERSONNUMMER_NOT;
 		OPENSSL_cleanse(normalised, sizeof normalised);
-		if (personal || shape != PERSONNUMMER_NOT) {
+		if (keep)
+			*value = respondent_hash(id, length);
+		else
 			converter->unkept_ids++;
-			return 0;
-		}
-		*value = respondent_hash(id, length);
+		return 0;
 	}
+	enum personnummer_result shape = pseudonym_of_participant(converter->options.key, id, length, date, value);
 	if (shape == PERSONNUMMER_BAD_CHECK || shape == PERSONNUMMER_BAD_DATE) {
 		snprintf(reason, reason_size, "invalid personnummer (%s)",
 		         shape == PERSONNUMMER_BAD_CHECK ? "check digit" : "no such birth date");
