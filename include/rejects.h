@@ -2,6 +2,7 @@
  * rejects.h — where rejected rows go, so that no row ever vanishes.
  *
  * Promise: every rejected row is reported on stderr as "PROGRAM: FILE:LINE: reason"
+ * (the reason scrubbed of anything shaped like a personnummer, personal_data.h)
  * and, when a reject file was asked for, appended to it as one TSV line
  * "file<TAB>line<TAB>reason<TAB>row" with the row verbatim (backslash, tab, CR and
  * LF escaped as \\ \t \r \n).  The reject file starts with that header line and is
@@ -25,8 +26,8 @@ int reject_log_close(struct reject_log *log);
 
 /*
  * The row as it may be kept: every occurrence of identifier (when not NULL;
- * surrounding space ignored), and anything else shaped like a personnummer (ten
- * or more digits, with '-' or '+' after the sixth), replaced by "[id removed]".
+ * surrounding space ignored), and anything else shaped like a personnummer
+ * (personal_data.h), replaced by "[id removed]".
  * A new string of *out_length bytes, or NULL when out of memory.
  */
 char *reject_scrub(const char *raw, size_t length, const char *identifier, size_t *out_length);

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "health.h"
 #include "health_indicators.h"
+#include "personal_data.h"
 #include "pseudonym.h"
 #include "record.h"
 #include "record_stream.h"
@@ -145,7 +146,8 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		if (is_blank(date_text))
 			snprintf(reason, sizeof reason, "no date");
 		else
-			snprintf(reason, sizeof reason, "bad date \"%.20s\" (expected YYYY-MM-DD)", date_text);
+			snprintf(reason, sizeof reason, "bad date \"%s\" (expected YYYY-MM-DD)",
+			         QUOTE_CELL(date_text, row->lengths[c->date], 20));
 		reject(run, file, row, identifier, reason);
 		return 1;
 	}
@@ -169,12 +171,21 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		if (is_blank(row->fields[c->occasion]))
 			snprintf(reason, sizeof reason, "no occasion (Tillfälle: Inskrivning or Avslut)");
 		else
-			snprintf(reason, sizeof reason, "unknown occasion \"%.30s\" (expected Inskrivning or Avslut)",
-			         row->fields[c->occasion]);
+			snprintf(reason, sizeof reason, "unknown occasion \"%s\" (expected Inskrivning or Avslut)",
+			         QUOTE_CELL(row->fields[c->occasion], row->lengths[c->occasion], 30));
 		reject(run, file, row, identifier, reason);
 		return 1;
 	}
 	q.occasion = (uint8_t)occasion;
+	/* Names are stored in every record that names them: no personnummer may be one. */
+	if (c->insats != SIZE_MAX && personal_data_present(row->fields[c->insats], row->lengths[c->insats])) {
+		reject(run, file, row, identifier, "the insats column holds a personnummer, not an intervention's name");
+		return 1;
+	}
+	if (c->forbund != SIZE_MAX && personal_data_present(row->fields[c->forbund], row->lengths[c->forbund])) {
+		reject(run, file, row, identifier, "the förbund column holds a personnummer, not an association's name");
+		return 1;
+	}
 	char name[sizeof q.insats_key];
 	name[0] = '\0';
 	if (c->insats != SIZE_MAX)
@@ -199,8 +210,8 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		int gender = codebook_background_value(book, ROLE_GENDER, row->fields[c->gender], row->lengths[c->gender]);
 		if (gender < 0) {
 			snprintf(reason, sizeof reason,
-			         "unknown gender \"%.20s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
-			         row->fields[c->gender]);
+			         "unknown gender \"%s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
+			         QUOTE_CELL(row->fields[c->gender], row->lengths[c->gender], 20));
 			reject(run, file, row, identifier, reason);
 			return 1;
 		}
@@ -212,7 +223,7 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		while (*end == ' ')
 			end++;
 		if (*end || age < 1 || age > 130) {
-			snprintf(reason, sizeof reason, "bad age \"%.10s\"", row->fields[c->age]);
+			snprintf(reason, sizeof reason, "bad age \"%s\"", QUOTE_CELL(row->fields[c->age], row->lengths[c->age], 10));
 			reject(run, file, row, identifier, reason);
 			return 1;
 		}
@@ -226,8 +237,8 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		const char *text = row->fields[c->item[i]];
 		int value = codebook_answer(book, c->item_question[i], text, row->lengths[c->item[i]]);
 		if (value == ANSWER_UNKNOWN) {
-			snprintf(reason, sizeof reason, "unknown answer \"%.40s\" to %s (column %zu)", text, item_ids[i],
-			         c->item[i] + 1);
+			snprintf(reason, sizeof reason, "unknown answer \"%s\" to %s (column %zu)",
+			         QUOTE_CELL(text, row->lengths[c->item[i]], 40), item_ids[i], c->item[i] + 1);
 			reject(run, file, row, identifier, reason);
 			return 1;
 		}
@@ -338,6 +349,11 @@ int main(int argc, char **argv)
 		case OPT_VERSION: printf("ifs-health %s\n", IFS_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EX_USAGE;
 		}
+	}
+	if ((run.insats && personal_data_present(run.insats, strlen(run.insats))) ||
+	    (run.forbund && personal_data_present(run.forbund, strlen(run.forbund)))) {
+		diag_error("--insats and --forbund name an intervention and an association, not a person");
+		return EX_USAGE;
 	}
 	if (!key_path) {
 		diag_error("--key-file is required: the pseudonyms are keyed (make a key once: "

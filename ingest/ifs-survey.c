@@ -9,6 +9,7 @@
 
 #include "codebook.h"
 #include "diag.h"
+#include "personal_data.h"
 #include "pseudonym.h"
 #include "record.h"
 #include "record_stream.h"
@@ -164,6 +165,11 @@ int main(int argc, char **argv)
 		case 'V': printf("ifs-survey %s\n", IFS_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EX_USAGE;
 		}
+	}
+	if ((options.insats && personal_data_present(options.insats, strlen(options.insats))) ||
+	    (options.forbund && personal_data_present(options.forbund, strlen(options.forbund)))) {
+		diag_error("--insats and --forbund name an intervention and an association, not a person");
+		return EX_USAGE;
 	}
 	if (source_options.encoding) {
 		static const char *const known[] = {"utf-8", "utf8", "windows-1252", "cp1252", "utf-16le", "utf16le"};

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "personal_data.h"
 
 struct reject_log {
 	FILE *file;
@@ -49,13 +50,16 @@ static void write_escaped(FILE *file, const char *text, size_t length)
 void reject_log_row(struct reject_log *log, const char *file, unsigned long line,
                     const char *reason, const char *raw, size_t raw_length)
 {
+	/* A reason may quote a cell: whatever column it came from, no personnummer in it is shown. */
+	char safe_reason[1024];
+	personal_data_scrub(reason, strlen(reason), safe_reason, sizeof safe_reason);
 	log->count++;
-	diag_error("%s:%lu: %s", file, line, reason);
+	diag_error("%s:%lu: %s", file, line, safe_reason);
 	if (!log->file)
 		return;
 	write_escaped(log->file, file, strlen(file));
 	fprintf(log->file, "\t%lu\t", line);
-	write_escaped(log->file, reason, strlen(reason));
+	write_escaped(log->file, safe_reason, strlen(safe_reason));
 	putc('\t', log->file);
 	write_escaped(log->file, raw ? raw : "", raw ? raw_length : 0);
 	if (putc('\n', log->file) == EOF)
@@ -107,7 +111,7 @@ static int append(char **out, size_t *used, size_t *capacity, const char *bytes,
 
 char *reject_scrub(const char *raw, size_t length, const char *identifier, size_t *out_length)
 {
-	static const char removed[] = "[id removed]";
+	static const char removed[] = PERSONAL_DATA_MASK;
 	size_t id_length = identifier ? strlen(identifier) : 0;
 	while (id_length && isspace((unsigned char)identifier[id_length - 1]))
 		id_length--;
@@ -119,16 +123,10 @@ char *reject_scrub(const char *raw, size_t length, const char *identifier, size_
 		return NULL;
 	for (size_t i = 0; i < length;) {
 		size_t skip = 0;
-		if (id_length && i + id_length <= length && memcmp(raw + i, identifier, id_length) == 0) {
+		if (id_length && i + id_length <= length && memcmp(raw + i, identifier, id_length) == 0)
 			skip = id_length;
-		} else if (i == 0 || !isdigit((unsigned char)raw[i - 1])) {
-			size_t digits = 0, j = i;
-			while (j < length &&
-			       (isdigit((unsigned char)raw[j]) || ((raw[j] == '-' || raw[j] == '+') && digits >= 6)))
-				digits += isdigit((unsigned char)raw[j++]) != 0;
-			if (digits >= 10)
-				skip = j - i;
-		}
+		else if (i == 0 || !isdigit((unsigned char)raw[i - 1]))
+			skip = personal_data_span(raw + i, length - i);
 		int failed = skip ? append(&out, &used, &capacity, removed, sizeof removed - 1)
 		                  : append(&out, &used, &capacity, raw + i, 1);
 		if (failed) {

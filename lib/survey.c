@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "personal_data.h"
 #include "record.h"
 #include "text_memo.h"
 
@@ -239,11 +240,13 @@ static const char *trim(const char *text, size_t *length)
 
 /*
  * Writer string id of a name cell (insats, förbund), trimmed, or of the
- * command line's name when the cell is blank or the column absent.  0 (the
- * empty string) when there is neither; UINT32_MAX when out of memory.
+ * command line's name when the cell is blank or the column absent: 0 (the
+ * empty string) when there is neither.  Returns 0, 1 when the name holds a
+ * personnummer (it would be stored in every record that names it), or -1 when
+ * out of memory.
  */
-static uint32_t name_id(struct survey_converter *converter, struct text_memo *memo, const char *cell,
-                        size_t cell_length, const char *option)
+static int name_id(struct survey_converter *converter, struct text_memo *memo, const char *cell,
+                   size_t cell_length, const char *option, uint32_t *id_out)
 {
 	size_t length = cell_length;
 	const char *text = cell ? trim(cell, &length) : "";
@@ -251,19 +254,25 @@ static uint32_t name_id(struct survey_converter *converter, struct text_memo *me
 		length = strlen(option);
 		text = trim(option, &length);
 	}
+	int32_t id;
+	if (text_memo_find(memo, text, length, &id)) {
+		*id_out = (uint32_t)id;
+		return 0;
+	}
+	if (personal_data_present(text, length))
+		return 1;
 	/* Names are bounded, as the record's string table wants them short. */
 	char name[256];
 	if (length >= sizeof name)
 		length = sizeof name - 1;
-	int32_t id;
-	if (text_memo_find(memo, text, length, &id))
-		return (uint32_t)id;
 	memcpy(name, text, length);
 	name[length] = '\0';
 	uint32_t fresh = record_writer_string(converter->writer, name);
-	if (fresh != UINT32_MAX && fresh <= INT32_MAX)
-		text_memo_remember(memo, text, length, (int32_t)fresh);
-	return fresh;
+	if (fresh == UINT32_MAX || fresh > INT32_MAX)
+		return -1;
+	text_memo_remember(memo, text, length, (int32_t)fresh);
+	*id_out = fresh;
+	return 0;
 }
 
 /* The codebook's value of a background cell (group, gender), remembered. */
@@ -292,30 +301,44 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	const size_t *lengths = row->lengths;
 
 	if (date_parse(fields[converter->date], lengths[converter->date], &answer.date) < 0) {
-		snprintf(reason, reason_size, is_blank(fields[converter->date], lengths[converter->date])
-		         ? "no answer date" : "bad answer date \"%.40s\" (expected YYYY-MM-DD)", fields[converter->date]);
+		if (is_blank(fields[converter->date], lengths[converter->date]))
+			snprintf(reason, reason_size, "no answer date");
+		else
+			snprintf(reason, reason_size, "bad answer date \"%s\" (expected YYYY-MM-DD)",
+			         QUOTE_CELL(fields[converter->date], lengths[converter->date], 40));
 		return 1;
 	}
 	answer.matar = (uint16_t)date_matar(answer.date);
 
 	int has_insats = converter->insats != SIZE_MAX, has_forbund = converter->forbund != SIZE_MAX;
-	answer.insats = name_id(converter, &converter->insats_ids, has_insats ? fields[converter->insats] : NULL,
-	                        has_insats ? lengths[converter->insats] : 0, converter->options.insats);
+	int named = name_id(converter, &converter->insats_ids, has_insats ? fields[converter->insats] : NULL,
+	                    has_insats ? lengths[converter->insats] : 0, converter->options.insats, &answer.insats);
+	if (named < 0)
+		return -1;
+	if (named > 0) {
+		snprintf(reason, reason_size, "the insats column holds a personnummer, not an intervention's name");
+		return 1;
+	}
 	if (answer.insats == 0) {
 		snprintf(reason, reason_size, "no insats (column \"Insats\" is empty; --insats supplies one)");
 		return 1;
 	}
-	answer.forbund = name_id(converter, &converter->forbund_ids, has_forbund ? fields[converter->forbund] : NULL,
-	                         has_forbund ? lengths[converter->forbund] : 0, converter->options.forbund);
-	if (answer.insats == UINT32_MAX || answer.forbund == UINT32_MAX)
+	named = name_id(converter, &converter->forbund_ids, has_forbund ? fields[converter->forbund] : NULL,
+	                has_forbund ? lengths[converter->forbund] : 0, converter->options.forbund, &answer.forbund);
+	if (named < 0)
 		return -1;
+	if (named > 0) {
+		snprintf(reason, reason_size, "the förbund column holds a personnummer, not an association's name");
+		return 1;
+	}
 
 	int group = converter->options.group;
 	if (converter->group != SIZE_MAX && !is_blank(fields[converter->group], lengths[converter->group])) {
 		group = background_value(book, &converter->groups, ROLE_GROUP, fields[converter->group],
 		                         lengths[converter->group]);
 		if (group < 0) {
-			snprintf(reason, reason_size, "unknown respondent group \"%.40s\"", fields[converter->group]);
+			snprintf(reason, reason_size, "unknown respondent group \"%s\"",
+			         QUOTE_CELL(fields[converter->group], lengths[converter->group], 40));
 			return 1;
 		}
 	}
@@ -329,15 +352,15 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		int gender = background_value(book, &converter->genders, ROLE_GENDER, fields[converter->gender],
 		                              lengths[converter->gender]);
 		if (gender < 0) {
-			snprintf(reason, reason_size, "unknown gender \"%.20s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
-			         fields[converter->gender]);
+			snprintf(reason, reason_size, "unknown gender \"%s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
+			         QUOTE_CELL(fields[converter->gender], lengths[converter->gender], 20));
 			return 1;
 		}
 		answer.gender = (uint8_t)gender;
 	}
 	if (converter->age != SIZE_MAX && !is_blank(fields[converter->age], lengths[converter->age]) &&
 	    parse_age(fields[converter->age], lengths[converter->age], &answer.age) < 0) {
-		snprintf(reason, reason_size, "bad age \"%.10s\"", fields[converter->age]);
+		snprintf(reason, reason_size, "bad age \"%s\"", QUOTE_CELL(fields[converter->age], lengths[converter->age], 10));
 		return 1;
 	}
 	/* Every answer is checked before any is written, so a row is never half-written. */
@@ -356,8 +379,8 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 			text_memo_remember(&column->answers, text, length, value);
 		}
 		if (value == ANSWER_UNKNOWN) {
-			snprintf(reason, reason_size, "unknown answer \"%.60s\" to question %s (column %zu)",
-			         fields[column->column], codebook_question_id(book, column->question), column->column + 1);
+			snprintf(reason, reason_size, "unknown answer \"%s\" to question %s (column %zu)",
+			         QUOTE_CELL(text, length, 60), codebook_question_id(book, column->question), column->column + 1);
 			status = 1;
 			break;
 		}
