@@ -14,6 +14,9 @@
 
 #define IFS_VERSION "0.1.0"
 
+/* Names the program in messages.  Called first by every main: it also fills a
+ * closed stdin/stdout/stderr with /dev/null (stdout read-only, so writes fail
+ * loudly), so no file the tool opens later takes their place. */
 void diag_set_program(const char *argv0);
 const char *diag_program(void);
 void diag_error(const char *format, ...) __attribute__((format(printf, 1, 2)));

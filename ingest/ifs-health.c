@@ -415,8 +415,12 @@ int main(int argc, char **argv)
 	}
 	if (!status && run.rejected)
 		status = EX_DATAERR;
-	if (reject_log_close(run.rejects) < 0 && !status)
-		status = EX_IOERR;
+	if (reject_log_close(run.rejects) < 0) {
+		/* Not 65: the rows are not merely rejected, their record is incomplete. */
+		diag_error("%s: write error: the reject file is incomplete", rejects_path);
+		if (!status || status == EX_DATAERR)
+			status = EX_IOERR;
+	}
 	fprintf(stderr,
 	        "%s: %lu rows read = %lu used + %llu duplicates + %lu rejected; records: %llu pairs, %llu intake only, "
 	        "%llu exit only%s\n",

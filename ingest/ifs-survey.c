@@ -240,8 +240,10 @@ int main(int argc, char **argv)
 		status = EX_IOERR;
 	}
 	if (reject_log_close(rejects) < 0) {
-		diag_error("%s: write error", rejects_path);
-		status = status ? status : EX_IOERR;
+		/* Not 65: the rows are not merely rejected, their record is incomplete. */
+		diag_error("%s: write error: the reject file is incomplete", rejects_path);
+		if (!status || status == EX_DATAERR)
+			status = EX_IOERR;
 	}
 	codebook_free(codebook);
 	pseudonym_key_wipe(&key);

@@ -9,8 +9,32 @@
 static const char *program_name = "ifs";
 static unsigned warning_count;
 
+/*
+ * A tool started with stdin, stdout or stderr closed would hand that number to
+ * the next file it opens: the record stream would go into the reject file.  The
+ * closed ones are filled with /dev/null — stdout read-only, so that every write
+ * to it fails and is reported instead of vanishing.
+ */
+static void occupy_closed_standard_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int opened = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY);
+		if (opened >= 0 && opened != fd) {
+			/* Cannot happen (open takes the lowest free number), but never leave fd unfilled. */
+			if (dup2(opened, fd) < 0)
+				_exit(EX_OSERR);
+			close(opened);
+		}
+		if (opened < 0)
+			_exit(EX_OSERR);
+	}
+}
+
 void diag_set_program(const char *argv0)
 {
+	occupy_closed_standard_fds();
 	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
 	program_name = slash ? slash + 1 : (argv0 ? argv0 : "ifs");
 }
