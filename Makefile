@@ -50,7 +50,8 @@ UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_TESTS = $(sort $(wildcard tests/e2e/*.sh))
 FUZZ_SRC  = $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all tools check check-once check-portable unit e2e demo deps install uninstall clean fuzz bench tags
+.PHONY: all tools check check-once check-portable unit e2e demo deps install uninstall clean fuzz bench tags \
+        torture torture-sample
 .DELETE_ON_ERROR:
 
 all: tools
@@ -99,15 +100,31 @@ check-portable:
 		$(PORTABLE_TESTS:%=build-portable/tests/%)
 	@set -e; for t in $(PORTABLE_TESTS); do echo "== build-portable/tests/$$t"; build-portable/tests/$$t; done
 
+# Allocation-failure torture: every tool run once per allocation it makes, with that
+# one failing (tests/torture/torture.py says how runs are judged).  The shim only
+# works with the plain build: the sanitizers bring their own allocator.
+FAILMALLOC = build/tests/failmalloc.so
+$(FAILMALLOC): tests/torture/failmalloc.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -O1 -g -o $@ $<
+torture: $(FAILMALLOC)
+	@$(MAKE) --no-print-directory BUILD=build tools
+	python3 tests/torture/torture.py --bin build/bin --shim $(FAILMALLOC)
+# make check's share: at most 300 points per case, spread over the whole run.
+torture-sample: $(FAILMALLOC)
+	@$(MAKE) --no-print-directory BUILD=build tools
+	python3 tests/torture/torture.py --bin build/bin --shim $(FAILMALLOC) --max-points 300
+
 # make check: everything once normally, then again under ASan+UBSan.
 check:
 	@sh scripts/ensure-deps --check-only || { sh scripts/ensure-deps && true; }
 	$(MAKE) check-once
+	$(MAKE) torture-sample
 	$(MAKE) check-portable
 	$(MAKE) SAN=1 check-once
 	@if command -v clang >/dev/null; then FUZZ_SECONDS=0 sh fuzz/build.sh; \
 	 else echo "make check: clang not installed, fuzz harnesses not replayed"; fi
-	@echo "make check: all suites passed (plain, portable scanner, ASan+UBSan, fuzz seeds replayed)"
+	@echo "make check: all suites passed (plain, allocation torture sampled, portable scanner, ASan+UBSan, fuzz seeds replayed)"
 
 demo:
 	@sh scripts/ensure-deps

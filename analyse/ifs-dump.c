@@ -104,11 +104,11 @@ struct dump_state {
 	int printed_answers, printed_health;
 };
 
-static void dump_record(const struct record *record, const struct string_pool *pool, void *context)
+static int dump_record(const struct record *record, const struct string_pool *pool, void *context)
 {
 	struct dump_state *state = context;
 	if (state->only && (int)record->type != state->only)
-		return;
+		return 0;
 	if (record->type == RECORD_ANSWER) {
 		if (!state->printed_answers++)
 			fputs(answer_header, stdout);
@@ -118,6 +118,7 @@ static void dump_record(const struct record *record, const struct string_pool *p
 			fputs(health_header, stdout);
 		dump_health(&record->u.health, pool);
 	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -138,8 +139,10 @@ int main(int argc, char **argv)
 		}
 	}
 	struct string_pool *pool = string_pool_new();
-	if (!pool)
+	if (!pool) {
+		diag_error("out of memory");
 		return EX_OSERR;
+	}
 	struct dump_state state = {only, 0, 0};
 	int status = record_inputs_read(argv + optind, argc - optind, pool, dump_record, &state);
 	/* An empty stream still gets its header, so a pipeline sees the columns. */

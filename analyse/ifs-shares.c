@@ -58,9 +58,9 @@ static int parse_whole(const char *text, int low, int high, int *out)
 	return 0;
 }
 
-static void add_record(const struct record *record, const struct string_pool *pool, void *shares)
+static int add_record(const struct record *record, const struct string_pool *pool, void *shares)
 {
-	shares_add(shares, pool, record);
+	return shares_add(shares, pool, record);
 }
 
 int main(int argc, char **argv)
@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 		size_t count;
 		const struct share_result *results = shares_finish(shares, &count);
 		for (size_t g = 0; g < count; g++)
-			if (results[g].warning)
+			if (results[g].warning[0])
 				diag_warn("%s", results[g].warning);
 		int effective_min_n = min_n ? min_n : targets.min_n ? targets.min_n : 5;
 		int effective_delta = vas_min_delta >= 0 ? vas_min_delta : targets.vas_min_delta;

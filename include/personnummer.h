@@ -17,7 +17,8 @@ enum personnummer_result {
 	PERSONNUMMER_NOT = 0,        /* not shaped like one: a local participant code */
 	PERSONNUMMER_VALID = 1,      /* normalised into out */
 	PERSONNUMMER_BAD_CHECK = -1, /* shaped like one, but the check digit is wrong */
-	PERSONNUMMER_BAD_DATE = -2   /* shaped like one, but no such date */
+	PERSONNUMMER_BAD_DATE = -2,  /* shaped like one, but no such date */
+	PERSONNUMMER_UNCOMPUTED = -3 /* only from pseudonym_of_participant(): no pseudonym (out of memory) */
 };
 
 /* reference: YYYYMMDD of the questionnaire, for the century of the 10-digit forms

@@ -17,6 +17,14 @@
 #define PSEUDONYM_KEY_MIN 16
 #define PSEUDONYM_KEY_MAX 1024
 
+/*
+ * Starts OpenSSL and its default library context, and says whether that worked.
+ * Called by every tool that hashes before it reads any input: OpenSSL 3 starts
+ * lazily on first use, and when memory runs out in that start it crashes
+ * instead of failing; started here, the failure is a clean error.  0 or -1.
+ */
+int crypto_start(void);
+
 struct pseudonym_key {
 	unsigned char bytes[PSEUDONYM_KEY_MAX];
 	size_t length;
@@ -29,8 +37,11 @@ struct pseudonym_key {
 int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size);
 void pseudonym_key_wipe(struct pseudonym_key *key);
 
-/* kind separates name spaces ("pnr", "code"), so a code never collides with a number. */
-uint64_t pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *identifier, size_t length);
+/* kind separates name spaces ("pnr", "code"), so a code never collides with a number.
+ * 0 with *pseudonym set, or -1 when OpenSSL fails (out of memory): the caller must
+ * end the run, as a made-up pseudonym would pair strangers. */
+int pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *identifier, size_t length,
+                 uint64_t *pseudonym);
 
 /*
  * The pseudonym of a participant identifier as an export writes it: a
@@ -39,7 +50,8 @@ uint64_t pseudonym_of(const struct pseudonym_key *key, const char *kind, const c
  * case and surrounding space ("code").  reference is the questionnaire's date
  * (YYYYMMDD), which fixes the century of the short forms.  PERSONNUMMER_VALID or
  * PERSONNUMMER_NOT with *pseudonym set; PERSONNUMMER_BAD_CHECK or _BAD_DATE when
- * it is shaped like a personnummer but is none, and must not be used.
+ * it is shaped like a personnummer but is none, and must not be used;
+ * PERSONNUMMER_UNCOMPUTED when pseudonym_of() failed.
  */
 enum personnummer_result pseudonym_of_participant(const struct pseudonym_key *key, const char *identifier,
                                                   size_t length, uint32_t reference, uint64_t *pseudonym);

@@ -13,9 +13,11 @@
 #include "record.h"
 #include "string_pool.h"
 
-typedef void (*record_callback)(const struct record *record, const struct string_pool *pool, void *context);
+/* 0, or -1 when the record could not be taken (out of memory): the reading stops. */
+typedef int (*record_callback)(const struct record *record, const struct string_pool *pool, void *context);
 
-/* 0; EX_NOINPUT when an input cannot be opened; EX_DATAERR when one is corrupt or truncated. */
+/* 0; EX_NOINPUT when an input cannot be opened; EX_DATAERR when one is corrupt or
+ * truncated; EX_OSERR when the callback failed. */
 int record_inputs_read(char *const *paths, int count, struct string_pool *pool, record_callback each,
                        void *context);
 

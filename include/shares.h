@@ -53,7 +53,7 @@ struct share_result {
 	struct share_cell cell[CELL_COUNT];
 	int small_n[CELL_COUNT];
 	uint64_t pairs;         /* health: pairs in the period */
-	char *warning;          /* NULL, or why this goal has no data */
+	char warning[512];      /* empty, or why this goal has no data */
 };
 
 struct shares;
@@ -64,7 +64,8 @@ struct shares *shares_new(const struct targets *targets, const struct period *pe
                           int vas_min_delta, int suppress);
 void shares_free(struct shares *shares);
 /* pool: the pool the record's string ids refer to. */
-void shares_add(struct shares *shares, const struct string_pool *pool, const struct record *record);
+/* 0, or -1 when out of memory: the run must end, as the record was not counted. */
+int shares_add(struct shares *shares, const struct string_pool *pool, const struct record *record);
 /* Computes the results; valid until shares_free. */
 const struct share_result *shares_finish(struct shares *shares, size_t *count);
 

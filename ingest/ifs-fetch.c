@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "fetch.h"
+#include "pseudonym.h"
 
 static const char usage_text[] =
 	"usage: ifs-fetch [options] -o FILE URL\n"
@@ -27,6 +28,8 @@ static const char usage_text[] =
 	"      --token-file FILE    bearer token from a file (mode 0600)\n"
 	"      --token-env VAR      bearer token from an environment variable\n"
 	"      --cacert FILE        CA bundle for HTTPS (verification is always on)\n"
+	"      --allow-http         send the token over plain http, and follow redirects\n"
+	"                           from https to http (both refused without it)\n"
 	"      --connect-timeout S  (default 30)   --max-time S  per attempt (default 900)\n"
 	"      --low-speed-time S   give up after S seconds below 1 byte/s (default 60)\n"
 	"      --retries N          further attempts on 5xx, 429, timeouts, dropped\n"
@@ -37,14 +40,16 @@ static const char usage_text[] =
 	"  -h, --help   --version\n"
 	"Exit: 0 fetched or unchanged; 64 usage; 65 bad response (too large, bad config);\n"
 	"66 not found; 69 unavailable or refused; 73/74 cannot write; 75 temporary failure\n"
-	"after retries (5xx, 429, timeout, dropped); 77 not authorised or unsafe token file.\n";
+	"after retries (5xx, 429, timeout, dropped); 77 not authorised or unsafe token file;\n"
+	"78 a token that must not be sent (control characters, or plain http).\n";
 
 static int parse_number(const char *text, double *out)
 {
 	char *end;
 	errno = 0;
 	double value = strtod(text, &end);
-	if (errno || end == text || *end || value < 0)
+	/* inf and nan parse as numbers, and 1e300 overflows every integer option. */
+	if (errno || end == text || *end || !(value >= 0) || value > 1e15)
 		return -1;
 	*out = value;
 	return 0;
@@ -69,7 +74,12 @@ static char *load_token(const char *token_file, const char *token_env, const cha
 			*status = EX_CONFIG;
 			return NULL;
 		}
-		return strdup(value);
+		char *token = strdup(value);
+		if (!token) {
+			diag_error("out of memory");
+			*status = EX_OSERR;
+		}
+		return token;
 	}
 	return NULL;
 }
@@ -87,7 +97,7 @@ static int worse(int current, int status)
 int main(int argc, char **argv)
 {
 	enum { OPT_CONFIG = 256, OPT_DIR, OPT_ONLY, OPT_LIST, OPT_TOKEN_FILE, OPT_TOKEN_ENV, OPT_CACERT,
-	       OPT_CONNECT, OPT_MAXTIME, OPT_LOWSPEED, OPT_RETRIES, OPT_BACKOFF, OPT_RETRY_AFTER, OPT_MAXSIZE,
+	       OPT_CONNECT, OPT_MAXTIME, OPT_LOWSPEED, OPT_RETRIES, OPT_BACKOFF, OPT_RETRY_AFTER, OPT_MAXSIZE, OPT_ALLOW_HTTP,
 	       OPT_VERSION };
 	static const struct option long_options[] = {
 		{"output", required_argument, NULL, 'o'}, {"config", required_argument, NULL, OPT_CONFIG},
@@ -100,6 +110,7 @@ int main(int argc, char **argv)
 		{"retries", required_argument, NULL, OPT_RETRIES}, {"backoff", required_argument, NULL, OPT_BACKOFF},
 		{"max-retry-after", required_argument, NULL, OPT_RETRY_AFTER},
 		{"max-size", required_argument, NULL, OPT_MAXSIZE}, {"help", no_argument, NULL, 'h'},
+		{"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
 		{"version", no_argument, NULL, OPT_VERSION}, {0, 0, 0, 0},
 	};
 	struct fetch_options options;
@@ -121,6 +132,7 @@ int main(int argc, char **argv)
 		case OPT_TOKEN_FILE: token_file = optarg; break;
 		case OPT_TOKEN_ENV: token_env = optarg; break;
 		case OPT_CACERT: options.ca_file = optarg; break;
+		case OPT_ALLOW_HTTP: options.allow_http = 1; break;
 		case OPT_CONNECT: bad_number = parse_number(optarg, &number) < 0; options.connect_timeout = (long)number; break;
 		case OPT_MAXTIME: bad_number = parse_number(optarg, &number) < 0; options.max_time = (long)number; break;
 		case OPT_LOWSPEED: bad_number = parse_number(optarg, &number) < 0; options.low_speed_time = (long)number; break;
@@ -136,6 +148,10 @@ int main(int argc, char **argv)
 			diag_error("%s: not a valid number", argv[optind - 1]);
 			return EX_USAGE;
 		}
+	}
+	if (crypto_start() < 0) {
+		diag_error("cannot start OpenSSL (out of memory?)");
+		return EX_OSERR;
 	}
 	char error[2048];
 	if (!config_path) {

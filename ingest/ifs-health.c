@@ -165,6 +165,8 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 	case PERSONNUMMER_BAD_DATE:
 		reject(run, file, row, identifier, "invalid personnummer (no such birth date)");
 		return 1;
+	case PERSONNUMMER_UNCOMPUTED:
+		return -1;
 	}
 	int occasion = codebook_background_value(book, ROLE_OCCASION, row->fields[c->occasion], row->lengths[c->occasion]);
 	if (occasion != OCCASION_INTAKE && occasion != OCCASION_EXIT) {
@@ -362,6 +364,10 @@ int main(int argc, char **argv)
 	}
 	if (diag_refuse_terminal_stdout() < 0)
 		return EX_USAGE;
+	if (crypto_start() < 0) {
+		diag_error("cannot start OpenSSL (out of memory?)");
+		return EX_OSERR;
+	}
 	char error[1024];
 	static struct pseudonym_key key;
 	int status = pseudonym_key_load(key_path, &key, error, sizeof error);
@@ -374,7 +380,7 @@ int main(int argc, char **argv)
 	if (!codebook) {
 		diag_error("%s", error);
 		pseudonym_key_wipe(&key);
-		return codebook_path && errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
+		return errno == ENOMEM ? EX_OSERR : codebook_path && errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
 	}
 	run.rejects = reject_log_open(rejects_path, error, sizeof error);
 	if (!run.rejects) {
@@ -400,11 +406,12 @@ int main(int argc, char **argv)
 			status = file_status;
 	}
 	struct health_counts counts = {0};
-	if (!run.files_failed && health_pairing_write(run.pairing, run.writer, vas_min_delta, &counts) < 0) {
-		diag_error("write error on standard output: %s", strerror(errno));
+	int failed = run.files_failed || status == EX_OSERR;
+	if (!failed && health_pairing_write(run.pairing, run.writer, vas_min_delta, &counts) < 0) {
+		diag_error("cannot write the record stream: %s", strerror(errno));
 		status = EX_IOERR;
 	}
-	if (status == EX_IOERR || run.files_failed) {
+	if (status == EX_IOERR || failed) {
 		/* Pairs need every questionnaire: an unreadable input leaves the stream unfinished. */
 		record_writer_abandon(run.writer);
 		if (run.files_failed)

@@ -91,7 +91,9 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 		totals->rows++;
 		int result = survey_converter_row(converter, &row, reason, sizeof reason);
 		if (result < 0) {
-			diag_error("write error on standard output: %s", strerror(errno));
+			/* errno tells which: the stream could not be written, or memory ran out */
+			diag_error("%s:%lu: cannot write the record stream: %s", row_source_name(source), row.line,
+			           strerror(errno));
 			status = EX_IOERR;
 			break;
 		}
@@ -184,6 +186,10 @@ int main(int argc, char **argv)
 	if (diag_refuse_terminal_stdout() < 0)
 		return EX_USAGE;
 
+	if (crypto_start() < 0) {
+		diag_error("cannot start OpenSSL (out of memory?)");
+		return EX_OSERR;
+	}
 	char error[1024];
 	static struct pseudonym_key key;
 	if (key_path) {
@@ -198,7 +204,7 @@ int main(int argc, char **argv)
 	                                          : codebook_load_default("ifs", error, sizeof error);
 	if (!codebook) {
 		diag_error("%s", error);
-		return codebook_path && errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
+		return errno == ENOMEM ? EX_OSERR : codebook_path && errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
 	}
 	struct reject_log *rejects = reject_log_open(rejects_path, error, sizeof error);
 	if (!rejects) {

@@ -4,6 +4,7 @@
  * hash of its labels as written (the common case) and another of their folded
  * forms (the mangled-export case).
  */
+#include "json_memory.h"
 #include "codebook.h"
 #include "file_text.h"
 
@@ -361,7 +362,14 @@ struct codebook *codebook_load(const char *path, char *error, size_t error_size)
 	if (!text)
 		return NULL;
 	const char *end = NULL;
+	json_memory_watch();
 	cJSON *root = cJSON_ParseWithLengthOpts(text, length, &end, 0);
+	if (!root && json_memory_failed()) {
+		load_error(error, error_size, "%s: out of memory", path);
+		free(text);
+		errno = ENOMEM;
+		return NULL;
+	}
 	if (!root) {
 		load_error(error, error_size, "%s:%u: invalid JSON in codebook", path,
 		           line_of(text, end ? end : cJSON_GetErrorPtr()));
@@ -370,8 +378,10 @@ struct codebook *codebook_load(const char *path, char *error, size_t error_size)
 	}
 	struct codebook *book = calloc(1, sizeof *book);
 	if (!book || !(book->path = strdup(path)) || load_json(book, root, error, error_size) < 0) {
-		if (!book)
+		if (!book || !book->path) {
 			load_error(error, error_size, "%s: out of memory", path);
+			errno = ENOMEM;
+		}
 		codebook_free(book);
 		book = NULL;
 	}

@@ -14,6 +14,11 @@
 
 #include "text_fold.h"
 
+int crypto_start(void)
+{
+	return OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) && OSSL_LIB_CTX_get0_global_default() ? 0 : -1;
+}
+
 int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size)
 {
 	memset(key, 0, sizeof *key);
@@ -65,7 +70,8 @@ void pseudonym_key_wipe(struct pseudonym_key *key)
 	OPENSSL_cleanse(key, sizeof *key);
 }
 
-uint64_t pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *identifier, size_t length)
+int pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *identifier, size_t length,
+                 uint64_t *pseudonym)
 {
 	unsigned char message[512], digest[EVP_MAX_MD_SIZE];
 	size_t kind_length = strlen(kind);
@@ -76,15 +82,19 @@ uint64_t pseudonym_of(const struct pseudonym_key *key, const char *kind, const c
 	memcpy(message + kind_length + 1, identifier, length);
 	size_t digest_length = 0;
 	/* A NULL key re-initialises the context with the key it already holds. */
-	if (!EVP_MAC_init(key->mac, NULL, 0, NULL) || !EVP_MAC_update(key->mac, message, kind_length + 1 + length) ||
-	    !EVP_MAC_final(key->mac, digest, &digest_length, sizeof digest) || digest_length < 8)
-		abort(); /* a loaded key cannot fail here; a pseudonym that is not one must never be written */
+	int ok = EVP_MAC_init(key->mac, NULL, 0, NULL) && EVP_MAC_update(key->mac, message, kind_length + 1 + length) &&
+	         EVP_MAC_final(key->mac, digest, &digest_length, sizeof digest) && digest_length >= 8;
 	OPENSSL_cleanse(message, sizeof message);
+	if (!ok) {
+		OPENSSL_cleanse(digest, sizeof digest);
+		return -1;
+	}
 	uint64_t value = 0;
 	for (int i = 0; i < 8; i++)
 		value |= (uint64_t)digest[i] << (8 * i);
 	OPENSSL_cleanse(digest, sizeof digest);
-	return value;
+	*pseudonym = value;
+	return 0;
 }
 
 enum personnummer_result pseudonym_of_participant(const struct pseudonym_key *key, const char *identifier,
@@ -93,10 +103,12 @@ enum personnummer_result pseudonym_of_participant(const struct pseudonym_key *ke
 	char normalised[13], code[256];
 	enum personnummer_result result = personnummer_normalise(identifier, length, reference, normalised);
 	if (result == PERSONNUMMER_VALID) {
-		*pseudonym = pseudonym_of(key, "pnr", normalised, 12);
+		if (pseudonym_of(key, "pnr", normalised, 12, pseudonym) < 0)
+			result = PERSONNUMMER_UNCOMPUTED;
 	} else if (result == PERSONNUMMER_NOT) {
 		size_t folded = text_fold(identifier, length, code, sizeof code);
-		*pseudonym = pseudonym_of(key, "code", code, folded);
+		if (pseudonym_of(key, "code", code, folded, pseudonym) < 0)
+			result = PERSONNUMMER_UNCOMPUTED;
 	}
 	OPENSSL_cleanse(normalised, sizeof normalised);
 	OPENSSL_cleanse(code, sizeof code);

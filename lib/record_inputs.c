@@ -24,14 +24,18 @@ int record_inputs_read(char *const *paths, int count, struct string_pool *pool, 
 		}
 		struct record_reader *reader = record_reader_open(in, from_stdin ? "stdin" : paths[i], pool);
 		struct record record;
-		int got = reader ? 0 : -1;
-		while (reader && (got = record_reader_next(reader, &record)) == 1)
-			each(&record, pool, context);
-		if (got < 0)
-			diag_error("%s", reader ? record_reader_error(reader) : "out of memory");
+		int got = reader ? 0 : -1, taken = 0;
+		while (reader && (got = record_reader_next(reader, &record)) == 1 && (taken = each(&record, pool, context)) == 0)
+			;
+		if (taken < 0 || !reader)
+			diag_error("%s: out of memory", from_stdin ? "stdin" : paths[i]);
+		else if (got < 0)
+			diag_error("%s", record_reader_error(reader));
 		record_reader_close(reader);
 		if (!from_stdin)
 			fclose(in);
+		if (taken < 0 || !reader)
+			return EX_OSERR;
 		if (got < 0)
 			return EX_DATAERR;
 	}

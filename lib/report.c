@@ -1,3 +1,4 @@
+#include "json_memory.h"
 #include "report.h"
 
 #include <cjson/cJSON.h>
@@ -736,7 +737,12 @@ static void write_html_section(FILE *out, const struct goal_view *goals, size_t 
 int report_render(FILE *out, const char *json_text, const char *source_name, enum report_format format, char *error,
                   size_t error_size)
 {
+	json_memory_watch();
 	cJSON *root = cJSON_Parse(json_text);
+	if (!root && json_memory_failed()) {
+		snprintf(error, error_size, "%s: out of memory", source_name);
+		return EX_OSERR;
+	}
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "rows");
 	if (!cJSON_IsArray(rows)) {
 		snprintf(error, error_size, "%s: not ifs-shares --format json output (no \"rows\" array)", source_name);

@@ -9,6 +9,7 @@
  * pass checked; a non-ASCII Windows-1252 row is converted, and scanned again,
  * when it is handed over), and for JSON the whole text parsed with cJSON.
  */
+#include "json_memory.h"
 #include "row_source.h"
 
 #include <cjson/cJSON.h>
@@ -638,7 +639,12 @@ static int open_json(struct row_source *source)
 		json->text_length = length;
 	}
 	const char *parse_end = NULL;
+	json_memory_watch();
 	json->root = cJSON_ParseWithLengthOpts(json->text, json->text_length, &parse_end, 0);
+	if (!json->root && json_memory_failed()) {
+		set_error(source, "%s: out of memory", source->name);
+		return -1;
+	}
 	if (!json->root) {
 		const char *where = cJSON_GetErrorPtr();
 		unsigned long line = 1;

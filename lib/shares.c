@@ -103,8 +103,6 @@ void shares_free(struct shares *s)
 {
 	if (!s)
 		return;
-	for (size_t g = 0; s->results && g < s->targets->count; g++)
-		free(s->results[g].warning);
 	free(s->health_goals);
 	free(s->insats_mask);
 	free(s->question_mask);
@@ -273,14 +271,15 @@ static void add_health(struct shares *s, const struct health_record *h)
 	}
 }
 
-void shares_add(struct shares *s, const struct string_pool *pool, const struct record *record)
+int shares_add(struct shares *s, const struct string_pool *pool, const struct record *record)
 {
 	if (learn_strings(s, pool) < 0)
-		return;
+		return -1;
 	if (record->type == RECORD_ANSWER)
 		add_answer(s, &record->u.answer);
 	else if (record->type == RECORD_HEALTH)
 		add_health(s, &record->u.health);
+	return 0;
 }
 
 static void format_period(char *out, size_t size, uint32_t from, uint32_t to)
@@ -331,7 +330,6 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		struct goal_tally *t = &s->tally[g];
 		struct share_result *r = &s->results[g];
 		int health = goal->health_indicator >= 0;
-		free(r->warning);
 		memset(r, 0, sizeof *r);
 		r->goal = goal;
 		r->min_n = goal->min_n ? goal->min_n : s->min_n ? s->min_n : targets->min_n ? targets->min_n : MIN_N_DEFAULT;
@@ -367,21 +365,21 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 			if (r->cell[CELL_WOMEN].masked != r->cell[CELL_MEN].masked)
 				r->cell[CELL_WOMEN].masked = r->cell[CELL_MEN].masked = 1;
 		}
-		char warning[512] = "";
+		char *warning = r->warning;
+		size_t warning_size = sizeof r->warning;
+		warning[0] = '\0';
 		if (!t->seen_insats)
-			snprintf(warning, sizeof warning, "goal \"%s\": insats \"%s\" does not occur in the %s data", goal->id,
+			snprintf(warning, warning_size, "goal \"%s\": insats \"%s\" does not occur in the %s data", goal->id,
 			         goal->insats, health ? "health" : "IFS");
 		else if (!t->seen_indicator)
-			snprintf(warning, sizeof warning, health ? "goal \"%s\": no health pairs for insats \"%s\" in the data"
+			snprintf(warning, warning_size, health ? "goal \"%s\": no health pairs for insats \"%s\" in the data"
 			                                         : "goal \"%s\": no answers to question \"%s\" for insats \"%s\" in the data",
 			         goal->id, health ? goal->insats : goal->indicator, goal->insats);
 		else if (r->cell[CELL_ALL].n == 0 && r->cell[CELL_ALL].unknown == 0)
-			snprintf(warning, sizeof warning, health ? "goal \"%s\": no health pairs for insats \"%s\" in the period %s"
+			snprintf(warning, warning_size, health ? "goal \"%s\": no health pairs for insats \"%s\" in the period %s"
 			                                         : "goal \"%s\": no answers from group \"%s\" in the period %s",
 			         goal->id, health ? goal->insats : group_code((enum respondent_group)goal->group),
 			         r->period[0] ? r->period : "(no records)");
-		if (warning[0])
-			r->warning = strdup(warning);
 	}
 	*count = targets->count;
 	return s->results;

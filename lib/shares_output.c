@@ -1,9 +1,11 @@
 /* The three shapes of ifs-shares output: TSV, Swedish CSV and JSON (docs/shares-json.md). */
+#include <errno.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_memory.h"
 #include "health_indicators.h"
 #include "diag.h"
 #include "shares.h"
@@ -80,7 +82,7 @@ static void flags_text(const struct share_result *r, char *out, size_t size)
 			snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? "," : "", names[c]);
 	if (r->cell[CELL_ALL].masked || r->cell[CELL_WOMEN].masked || r->cell[CELL_MEN].masked)
 		snprintf(out + strlen(out), size - strlen(out), "%smasked", out[0] ? "," : "");
-	if (r->warning)
+	if (r->warning[0])
 		snprintf(out + strlen(out), size - strlen(out), "%sno_data", out[0] ? "," : "");
 }
 
@@ -200,6 +202,7 @@ static cJSON *period_json(const struct period *p)
 int shares_write_json(FILE *out, const struct share_result *results, size_t result_count,
                       const struct shares_report *report)
 {
+	json_memory_watch();
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "generator", "ifs-shares " IFS_VERSION);
 	cJSON_AddStringToObject(root, "targets", report->targets_path);
@@ -261,13 +264,17 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 			cJSON_AddNullToObject(row, "health");
 		}
 		cJSON_AddItemToArray(rows, row);
-		if (r->warning)
+		if (r->warning[0])
 			cJSON_AddItemToArray(warnings, cJSON_CreateString(r->warning));
 	}
 	char *text = cJSON_Print(root);
 	cJSON_Delete(root);
-	if (!text)
+	/* One check for every constructor above: a tree that lost an item is not printed. */
+	if (!text || json_memory_failed()) {
+		free(text);
+		errno = ENOMEM;
 		return -1;
+	}
 	fputs(text, out);
 	fputc('\n', out);
 	free(text);

@@ -34,6 +34,9 @@ struct survey_converter {
 	uint64_t unkept_ids;
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
 	struct text_memo insats_ids, forbund_ids, groups, genders;
+	/* SHA-256 for unkeyed response ids: fetched once, as looking it up per row costs more than hashing */
+	EVP_MD *sha256;
+	EVP_MD_CTX *hash_context;
 };
 
 struct survey_converter *survey_converter_new(const struct codebook *codebook,
@@ -46,6 +49,12 @@ struct survey_converter *survey_converter_new(const struct codebook *codebook,
 	converter->codebook = codebook;
 	converter->writer = writer;
 	converter->options = *options;
+	converter->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	converter->hash_context = EVP_MD_CTX_new();
+	if (!converter->sha256 || !converter->hash_context) {
+		survey_converter_free(converter);
+		return NULL;
+	}
 	return converter;
 }
 
@@ -54,6 +63,8 @@ void survey_converter_free(struct survey_converter *converter)
 	if (!converter)
 		return;
 	free(converter->questions);
+	EVP_MD_CTX_free(converter->hash_context);
+	EVP_MD_free(converter->sha256);
 	free(converter);
 }
 
@@ -114,6 +125,10 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 			entry->question = question;
 			entry->question_string = record_writer_string(converter->writer,
 			                                              codebook_question_id(converter->codebook, question));
+			if (entry->question_string == UINT32_MAX) {
+				snprintf(error, error_size, "%s: out of memory", name);
+				return -1;
+			}
 			entry->scale_max = (uint8_t)codebook_question_scale_max(converter->codebook, question);
 		} else if (role != ROLE_NONE && role < sizeof roles / sizeof *roles && roles[role]) {
 			/* The first column of a role wins; a second "ID" column is left alone. */
@@ -141,26 +156,22 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 	return 0;
 }
 
-/* An unkeyed hash, for respondent ids that are not personal (a survey tool's response id). */
-static uint64_t respondent_hash(const char *id, size_t length)
+/* An unkeyed hash, for respondent ids that are not personal (a survey tool's response id).
+ * 0, or -1 when OpenSSL fails (out of memory): never a made-up value. */
+static int respondent_hash(struct survey_converter *converter, const char *id, size_t length, uint64_t *value)
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int digest_length = 0;
 	static const char domain[] = "ifs-survey respondent\n";
-	/* Fetched once: looking the digest up per row costs more than hashing. */
-	static EVP_MD *sha256;
-	static EVP_MD_CTX *context;
-	if (!sha256)
-		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (!context)
-		context = EVP_MD_CTX_new();
-	uint64_t value = 0;
-	if (sha256 && context && EVP_DigestInit_ex2(context, sha256, NULL) &&
-	    EVP_DigestUpdate(context, domain, sizeof domain - 1) && EVP_DigestUpdate(context, id, length) &&
-	    EVP_DigestFinal_ex(context, digest, &digest_length))
-		for (int i = 0; i < 8; i++)
-			value |= (uint64_t)digest[i] << (8 * i);
-	return value;
+	if (!EVP_DigestInit_ex2(converter->hash_context, converter->sha256, NULL) ||
+	    !EVP_DigestUpdate(converter->hash_context, domain, sizeof domain - 1) ||
+	    !EVP_DigestUpdate(converter->hash_context, id, length) ||
+	    !EVP_DigestFinal_ex(converter->hash_context, digest, &digest_length) || digest_length < 8)
+		return -1;
+	*value = 0;
+	for (int i = 0; i < 8; i++)
+		*value |= (uint64_t)digest[i] << (8 * i);
+	return 0;
 }
 
 static int is_blank(const char *text, size_t length)
@@ -174,8 +185,8 @@ static int is_blank(const char *text, size_t length)
 /*
  * What the record keeps of the respondent: a keyed pseudonym, an unkeyed hash
  * of a response id, or the data-row ordinal (the same whatever the file's
- * encoding) when there is no id or it must not be kept.  0, or 1 with a reason
- * when the id is a malformed personnummer.
+ * encoding) when there is no id or it must not be kept.  0, 1 with a reason
+ * when the id is a malformed personnummer, or -1 when it cannot be computed.
  */
 static int respondent_value(struct survey_converter *converter, const struct row *row, uint32_t date,
                             uint64_t *value, char *reason, size_t reason_size)
@@ -196,13 +207,15 @@ static int respondent_value(struct survey_converter *converter, const struct row
 		char normalised[13];
 		int keep = !personal && personnummer_normalise(id, length, date, normalised) == PERSONNUMMER_NOT;
 		OPENSSL_cleanse(normalised, sizeof normalised);
-		if (keep)
-			*value = respondent_hash(id, length);
-		else
+		if (!keep)
 			converter->unkept_ids++;
+		else if (respondent_hash(converter, id, length, value) < 0)
+			return -1;
 		return 0;
 	}
 	enum personnummer_result shape = pseudonym_of_participant(converter->options.key, id, length, date, value);
+	if (shape == PERSONNUMMER_UNCOMPUTED)
+		return -1;
 	if (shape == PERSONNUMMER_BAD_CHECK || shape == PERSONNUMMER_BAD_DATE) {
 		snprintf(reason, reason_size, "invalid personnummer (%s)",
 		         shape == PERSONNUMMER_BAD_CHECK ? "check digit" : "no such birth date");
@@ -388,8 +401,8 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		         : value == ANSWER_MISSING ? LEVEL_MISSING : (uint8_t)value;
 	}
 	/* Last, so that only the ids of rows that are written count as not kept. */
-	if (status == 0 && respondent_value(converter, row, answer.date, &answer.respondent, reason, reason_size))
-		status = 1;
+	if (status == 0)
+		status = respondent_value(converter, row, answer.date, &answer.respondent, reason, reason_size);
 	for (size_t q = 0; status == 0 && q < converter->question_count; q++) {
 		answer.question = converter->questions[q].question_string;
 		answer.scale_max = converter->questions[q].scale_max;

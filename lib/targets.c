@@ -1,3 +1,4 @@
+#include "json_memory.h"
 #include "targets.h"
 #include "file_text.h"
 
@@ -157,8 +158,13 @@ int targets_load(const char *path, const struct codebook *book, struct targets *
 	char *text = read_whole(path, error, error_size, &status);
 	if (!text)
 		return status;
+	json_memory_watch();
 	cJSON *root = cJSON_Parse(text);
 	free(text);
+	if (!root && json_memory_failed()) {
+		snprintf(error, error_size, "%s: out of memory", path);
+		return EX_OSERR;
+	}
 	if (!cJSON_IsObject(root)) {
 		snprintf(error, error_size, "%s: not a JSON object (see man ifs-shares for the targets file)", path);
 		cJSON_Delete(root);

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Allocation-failure torture (SQLite's and curl's method): every tool, run on a
+fixture once for each allocation it makes, with that one allocation failing.
+
+Each run is classified against the run where nothing fails:
+  identical    the same output and the same exit status (the failure was handled
+               and retried, or fell where it changes nothing);
+  clean error  a non-zero exit with a message on stderr, and no record stream
+               that a reader would accept as complete (ifs-dump refuses it).
+Anything else fails the test: a signal, exit 0 with a different output, a
+non-zero exit without a word, or a finished stream after a failure.
+
+usage: torture.py --bin DIR --shim FILE [--max-points N] [--only NAME] [--failures FILE]
+  --max-points N  try at most N failure points per case, spread evenly over the
+                  run (the first 20 always); 0 = every point (make torture)
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FIX = os.path.join(ROOT, "fixtures")
+
+
+def run(argv, env_extra, stdin_path=None, cwd=None):
+    env = dict(os.environ)
+    env.update(env_extra)
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    try:
+        p = subprocess.run(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
+                           timeout=60)
+    finally:
+        if stdin_path:
+            stdin.close()
+    return p.returncode, p.stdout, p.stderr
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--shim", required=True)
+    ap.add_argument("--max-points", type=int, default=0)
+    ap.add_argument("--only")
+    ap.add_argument("--failures", help="write every failure here, one a line (the summary shows 60)")
+    args = ap.parse_args()
+    b = lambda tool: os.path.join(args.bin, tool)
+    work = tempfile.mkdtemp(prefix="ifs-torture-")
+    key = os.path.join(work, "key")
+    with open(key, "wb") as f:
+        f.write(b"torture-key-0123456789abcdef0123")
+    os.chmod(key, 0o600)
+    survey_csv = os.path.join(FIX, "ifs", "deltagare-2022.csv")
+    health_csv = os.path.join(FIX, "health", "enter-2022.csv")
+    targets = os.path.join(FIX, "targets.json")
+
+    # Inputs for the later stages, made by the earlier ones without failures.
+    def make(path, argv):
+        status, out, err = run(argv, {})
+        if status != 0:
+            sys.exit("torture: cannot prepare %s: %s" % (path, err.decode(errors="replace")))
+        with open(path, "wb") as f:
+            f.write(out)
+        return path
+
+    survey_rec = make(os.path.join(work, "survey.rec"), [b("ifs-survey"), survey_csv])
+    health_rec = make(os.path.join(work, "health.rec"), [b("ifs-health"), "--key-file", key, health_csv])
+    both_rec = os.path.join(work, "both.rec")
+    with open(both_rec, "wb") as f:
+        f.write(open(survey_rec, "rb").read() + open(health_rec, "rb").read())
+    shares_json = make(os.path.join(work, "shares.json"),
+                       [b("ifs-shares"), "-t", targets, "--year", "2022", "--format", "json", both_rec])
+    fetched = os.path.join(work, "fetched.csv")
+
+    def reset_fetch():
+        for p in (fetched, fetched + ".meta"):
+            if os.path.exists(p):
+                os.unlink(p)
+        return fetched
+
+    # name, argv, output kind ("stream" or "text" on stdout, "file" for ifs-fetch), before-each hook
+    cases = [
+        ("ifs-survey", [b("ifs-survey"), survey_csv], "stream", None),
+        ("ifs-survey-key", [b("ifs-survey"), "--key-file", key, survey_csv], "stream", None),
+        ("ifs-health", [b("ifs-health"), "--key-file", key, health_csv], "stream", None),
+        ("ifs-shares-tsv", [b("ifs-shares"), "-t", targets, "--year", "2022", both_rec], "text", None),
+        ("ifs-shares-json", [b("ifs-shares"), "-t", targets, "--year", "2022", "--format", "json", both_rec],
+         "text", None),
+        ("ifs-report-md", [b("ifs-report"), shares_json], "text", None),
+        ("ifs-report-html", [b("ifs-report"), "--format", "html", shares_json], "text", None),
+        ("ifs-dump", [b("ifs-dump"), both_rec], "text", None),
+        ("ifs-fetch-file", [b("ifs-fetch"), "-o", fetched, "file://" + survey_csv], "file", reset_fetch),
+    ]
+    if args.only:
+        cases = [c for c in cases if c[0] == args.only]
+    count_file = os.path.join(work, "count")
+    failures = []
+    print("%-16s %8s %8s %10s %11s %7s" % ("case", "points", "tried", "identical", "clean error", "failed"))
+    for name, argv, kind, before in cases:
+        if before:
+            before()
+        ref_status, ref_out, ref_err = run(argv, {"LD_PRELOAD": args.shim, "IFS_FAIL_AT": "0",
+                                                  "IFS_ALLOC_COUNT": count_file})
+        if kind == "file":
+            ref_out = open(fetched, "rb").read()
+        if ref_status != 0:
+            sys.exit("torture: %s fails without any failure: %s" % (name, ref_err.decode(errors="replace")))
+        points = int(open(count_file).read())
+        if args.max_points and points > args.max_points:
+            step = max(1, (points - 20) // (args.max_points - 20))
+            tried = sorted(set(list(range(1, 21)) + list(range(21, points + 1, step))))
+        else:
+            tried = list(range(1, points + 1))
+        identical = clean = 0
+        for point in tried:
+            if before:
+                before()
+            status, out, err = run(argv, {"LD_PRELOAD": args.shim, "IFS_FAIL_AT": str(point)})
+            if kind == "file":
+                out = open(fetched, "rb").read() if os.path.exists(fetched) else None
+            problem = None
+            if status < 0:
+                problem = "killed by signal %d" % -status
+            elif status == ref_status and out == ref_out:
+                identical += 1
+            elif status == 0:
+                problem = "exit 0 with a different output"
+            elif not err.strip():
+                problem = "exit %d without a message" % status
+            elif kind == "stream" and out:
+                streamed = os.path.join(work, "failed.rec")
+                with open(streamed, "wb") as f:
+                    f.write(out)
+                dump_status, _, _ = run([b("ifs-dump"), streamed], {})
+                if dump_status == 0:
+                    problem = "exit %d, but the record stream was finished" % status
+                else:
+                    clean += 1
+            elif kind == "file" and out is not None and out != ref_out:
+                problem = "exit %d, and the target holds a different file" % status
+            else:
+                clean += 1
+            if problem:
+                failures.append("%s: allocation %d of %d: %s; stderr: %s" % (
+                    name, point, points, problem, err.decode(errors="replace").strip().replace("\n", " | ")[:300]))
+        print("%-16s %8d %8d %10d %11d %7d" % (name, points, len(tried), identical, clean,
+                                               len(tried) - identical - clean))
+        sys.stdout.flush()
+    shutil.rmtree(work)
+    if args.failures:
+        with open(args.failures, "w") as f:
+            f.write("".join(line + "\n" for line in failures))
+    for line in failures[:60]:
+        print("FAIL " + line)
+    if len(failures) > 60:
+        print("... and %d more" % (len(failures) - 60))
+    print("torture: %d passed, %d failed" % (0 if failures else 1, 1 if failures else 0))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
