@@ -9,8 +9,10 @@
  * leaves the target untouched (same inode).  Transient failures (5xx, 429,
  * timeouts, dropped connections, bodies cut short) are retried with
  * exponential backoff and jitter; other 4xx are not.  HTTPS is always
- * verified; redirects go only to http(s).  The token is sent as a bearer
- * header and never appears in a message.
+ * verified; redirects go only to http(s), and from https only to https.  The
+ * token is sent as a bearer header, only over https (unless allow_http), and
+ * never appears in a message; a token holding a control character is refused.
+ * A file:// URL must name a regular file.
  */
 #ifndef IFS_FETCH_H
 #define IFS_FETCH_H
@@ -27,6 +29,7 @@ struct fetch_options {
 	double backoff;            /* seconds before the first retry; doubles each time */
 	double max_retry_after;    /* longest Retry-After honoured, seconds */
 	long long max_size;        /* largest body accepted, bytes */
+	int allow_http;            /* send the token over plain http, follow https -> http redirects */
 };
 
 void fetch_options_default(struct fetch_options *options);

@@ -1,3 +1,4 @@
+#include "json_memory.h"
 #include "fetch.h"
 
 #include <cjson/cJSON.h>
@@ -279,18 +280,34 @@ static enum attempt_result attempt_once(const char *url, const struct fetch_opti
 		snprintf(header, sizeof header, "If-Modified-Since: %s", previous->last_modified);
 		headers = curl_slist_append(headers, header);
 	}
+	int headers_failed = 0;
 	if (options->token) {
 		char *bearer = malloc(strlen(options->token) + 32);
+		struct curl_slist *more = NULL;
 		if (bearer) {
 			sprintf(bearer, "Authorization: Bearer %s", options->token);
-			headers = curl_slist_append(headers, bearer);
+			more = curl_slist_append(headers, bearer);
 			OPENSSL_cleanse(bearer, strlen(bearer));
 			free(bearer);
 		}
+		if (more)
+			headers = more;
+		else
+			headers_failed = 1;
+	}
+	if (headers_failed) {
+		/* Without its token the request would be a different one: never send it. */
+		curl_slist_free_all(headers);
+		curl_easy_cleanup(curl);
+		result->status = EX_OSERR;
+		snprintf(result->reason, sizeof result->reason, "out of memory");
+		return ATTEMPT_FAIL;
 	}
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* An https source never continues over plain http, where its content could be changed on the way. */
+	int from_https = strncasecmp(url, "https://", 8) == 0;
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, from_https && !options->allow_http ? "https" : "http,https");
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -408,9 +425,56 @@ static double jitter(void)
 	return 1.0 + (double)byte / 510.0; /* 1.0 .. 1.5 */
 }
 
+/* The local path of a file:// URL must be a regular file: a directory reads as an empty body. */
+static int check_file_url(const char *url, const char *label, char *error, size_t error_size)
+{
+	CURLU *parsed = curl_url();
+	char *local = NULL;
+	int status = 0;
+	if (!parsed) {
+		snprintf(error, error_size, "%s: out of memory", label);
+		return EX_OSERR;
+	}
+	if (curl_url_set(parsed, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(parsed, CURLUPART_PATH, &local, CURLU_URLDECODE) != CURLUE_OK) {
+		snprintf(error, error_size, "%s: not a valid file:// URL", label);
+		status = EX_USAGE;
+	} else {
+		struct stat st;
+		if (stat(local, &st) < 0) {
+			snprintf(error, error_size, "%s: %s", label, strerror(errno));
+			status = EX_NOINPUT;
+		} else if (!S_ISREG(st.st_mode)) {
+			snprintf(error, error_size, "%s: not a regular file%s", label, S_ISDIR(st.st_mode) ? " (a directory)" : "");
+			status = EX_NOINPUT;
+		}
+	}
+	curl_free(local);
+	curl_url_cleanup(parsed);
+	return status;
+}
+
 int fetch_to_file(const char *url, const char *path, const char *label, const struct fetch_options *options,
                   enum fetch_outcome *outcome, char *error, size_t error_size)
 {
+	if (options->token) {
+		for (const unsigned char *c = (const unsigned char *)options->token; *c; c++)
+			if (*c < 0x21 || *c == 0x7f) {
+				snprintf(error, error_size, "%s: the token holds a space or control character (a header could be "
+				         "smuggled in with it): refused", label);
+				return EX_CONFIG;
+			}
+		if (strncasecmp(url, "https://", 8) != 0 && !options->allow_http) {
+			snprintf(error, error_size, "%s: a token is sent only over https; this URL would send it in clear "
+			         "(--allow-http if that is really wanted)", label);
+			return EX_CONFIG;
+		}
+	}
+	if (strncasecmp(url, "file://", 7) == 0) {
+		int status = check_file_url(url, label, error, error_size);
+		if (status)
+			return status;
+	}
 	static int curl_ready;
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -529,10 +593,109 @@ char *fetch_read_token_file(const char *path, char *error, size_t error_size)
 
 /* ---- config ------------------------------------------------------------------ */
 
-static char *string_field(const cJSON *object, const char *key)
+/* A text that goes into file names, command lines and the nightly's source list:
+ * no control characters (a newline or a unit separator there would start a new
+ * source in the list the nightly reads). */
+static int has_control_character(const char *text)
 {
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return 1;
+	return 0;
+}
+
+/*
+ * An optional string field: NULL when absent.  -1 with a reason when it is
+ * present but not a non-empty string without control characters, or when
+ * copying it runs out of memory.
+ */
+static int string_field(const cJSON *object, const char *key, char **out, const char *where, char *error,
+                        size_t error_size)
+{
+	*out = NULL;
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
-	return cJSON_IsString(item) && item->valuestring[0] ? strdup(item->valuestring) : NULL;
+	if (!item)
+		return 0;
+	if (!cJSON_IsString(item) || !item->valuestring[0]) {
+		snprintf(error, error_size, "%s: \"%s\" must be a non-empty string", where, key);
+		return -1;
+	}
+	if (has_control_character(item->valuestring)) {
+		snprintf(error, error_size, "%s: \"%s\" holds a control character (a newline, tab or the like)", where, key);
+		return -1;
+	}
+	if (!(*out = strdup(item->valuestring))) {
+		snprintf(error, error_size, "%s: out of memory", where);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every member of object is one of keys: 0, or -1 with a reason. */
+static int known_keys(const cJSON *object, const char *const *keys, size_t key_count, const char *where,
+                      const char *expected, char *error, size_t error_size)
+{
+	const cJSON *item;
+	cJSON_ArrayForEach(item, object)
+	{
+		int known = 0;
+		for (size_t k = 0; k < key_count; k++)
+			known |= strcmp(item->string, keys[k]) == 0;
+		if (!known) {
+			snprintf(error, error_size, "%s: unknown key \"%s\" (expected %s)", where, item->string, expected);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#define CONFIG_MAX_BYTES (1 << 20)
+
+static int load_source(const cJSON *source, size_t number, struct fetch_source *s, const char *path, char *error,
+                       size_t error_size)
+{
+	static const char *const source_keys[] = {"name", "url", "kind", "insats", "group", "forbund", "auth", "ca_file"};
+	static const char *const auth_keys[] = {"token_file", "token_env"};
+	char where[4200];
+	snprintf(where, sizeof where, "%s: source %zu", path, number);
+	if (!cJSON_IsObject(source)) {
+		snprintf(error, error_size, "%s: not an object", where);
+		return -1;
+	}
+	if (known_keys(source, source_keys, sizeof source_keys / sizeof *source_keys, where,
+	               "name, url, kind, insats, group, forbund, auth, ca_file", error, error_size) < 0)
+		return -1;
+	const cJSON *auth = cJSON_GetObjectItemCaseSensitive(source, "auth");
+	if (auth && !cJSON_IsObject(auth)) {
+		snprintf(error, error_size, "%s: \"auth\" must be an object with token_file or token_env", where);
+		return -1;
+	}
+	if (auth && known_keys(auth, auth_keys, 2, where, "token_file, token_env in auth", error, error_size) < 0)
+		return -1;
+	if (string_field(source, "name", &s->name, where, error, error_size) < 0 ||
+	    string_field(source, "url", &s->url, where, error, error_size) < 0 ||
+	    string_field(source, "kind", &s->kind, where, error, error_size) < 0 ||
+	    string_field(source, "insats", &s->insats, where, error, error_size) < 0 ||
+	    string_field(source, "group", &s->group, where, error, error_size) < 0 ||
+	    string_field(source, "forbund", &s->forbund, where, error, error_size) < 0 ||
+	    string_field(source, "ca_file", &s->ca_file, where, error, error_size) < 0 ||
+	    string_field(auth, "token_file", &s->token_file, where, error, error_size) < 0 ||
+	    string_field(auth, "token_env", &s->token_env, where, error, error_size) < 0)
+		return -1;
+	if (!s->name || strspn(s->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+	                    strlen(s->name) || s->name[0] == '.') {
+		snprintf(error, error_size, "%s: \"name\" must be letters, digits, '-', '_' or '.'", where);
+		return -1;
+	}
+	if (!s->url) {
+		snprintf(error, error_size, "%s: source \"%s\": no \"url\"", path, s->name);
+		return -1;
+	}
+	if (!s->kind || (strcmp(s->kind, "survey") != 0 && strcmp(s->kind, "health") != 0)) {
+		snprintf(error, error_size, "%s: source \"%s\": \"kind\" must be \"survey\" or \"health\"", path, s->name);
+		return -1;
+	}
+	return 0;
 }
 
 int fetch_config_load(const char *path, struct fetch_config *config, char *error, size_t error_size)
@@ -543,87 +706,69 @@ int fetch_config_load(const char *path, struct fetch_config *config, char *error
 		snprintf(error, error_size, "%s: cannot open: %s", path, strerror(errno));
 		return EX_NOINPUT;
 	}
-	char *text = malloc(1 << 20);
-	size_t n = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
+	char *text = malloc(CONFIG_MAX_BYTES + 1);
+	size_t n = text ? fread(text, 1, CONFIG_MAX_BYTES + 1, f) : 0;
+	int read_failed = ferror(f);
 	fclose(f);
-	if (!text)
+	if (!text) {
+		snprintf(error, error_size, "%s: out of memory", path);
 		return EX_OSERR;
+	}
+	if (read_failed || n > CONFIG_MAX_BYTES) {
+		snprintf(error, error_size, read_failed ? "%s: cannot read" : "%s: larger than 1 MiB: not a sources config",
+		         path);
+		free(text);
+		return EX_DATAERR;
+	}
 	text[n] = '\0';
-	cJSON *root = cJSON_Parse(text);
+	json_memory_watch();
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
 	free(text);
-	if (!cJSON_IsObject(root)) {
-		snprintf(error, error_size, "%s: not a JSON object", path);
+	if (!root && json_memory_failed()) {
+		snprintf(error, error_size, "%s: out of memory", path);
+		return EX_OSERR;
+	}
+	const char *duplicate = root ? json_duplicate_key(root) : NULL;
+	if (!cJSON_IsObject(root) || duplicate) {
+		if (duplicate)
+			snprintf(error, error_size, "%s: key \"%s\" given twice in one object", path, duplicate);
+		else
+			snprintf(error, error_size, "%s: not a JSON object (or text after it)", path);
 		cJSON_Delete(root);
 		return EX_DATAERR;
 	}
 	static const char *const top_keys[] = {"dir", "sources"};
-	static const char *const source_keys[] = {"name", "url", "kind", "insats", "group", "forbund", "auth", "ca_file"};
-	const cJSON *item;
-	cJSON_ArrayForEach(item, root)
-	{
-		int known = 0;
-		for (size_t k = 0; k < 2; k++)
-			known |= strcmp(item->string, top_keys[k]) == 0;
-		if (!known) {
-			snprintf(error, error_size, "%s: unknown key \"%s\" (expected dir, sources)", path, item->string);
-			cJSON_Delete(root);
-			return EX_DATAERR;
-		}
-	}
-	config->dir = string_field(root, "dir");
+	int status = 0;
 	const cJSON *sources = cJSON_GetObjectItemCaseSensitive(root, "sources");
 	int count = cJSON_IsArray(sources) ? cJSON_GetArraySize(sources) : 0;
-	if (count <= 0) {
+	if (known_keys(root, top_keys, 2, path, "dir, sources", error, error_size) < 0 ||
+	    string_field(root, "dir", &config->dir, path, error, error_size) < 0) {
+		status = EX_DATAERR;
+	} else if (count <= 0) {
 		snprintf(error, error_size, "%s: \"sources\" must be a non-empty array", path);
-		cJSON_Delete(root);
-		return EX_DATAERR;
+		status = EX_DATAERR;
+	} else if (!(config->sources = calloc((size_t)count, sizeof *config->sources))) {
+		snprintf(error, error_size, "%s: out of memory", path);
+		status = EX_OSERR;
 	}
-	config->sources = calloc((size_t)count, sizeof *config->sources);
-	int status = 0;
 	const cJSON *source;
-	cJSON_ArrayForEach(source, sources)
-	{
-		struct fetch_source *s = &config->sources[config->count++];
-		cJSON_ArrayForEach(item, source)
+	if (!status)
+		cJSON_ArrayForEach(source, sources)
 		{
-			int known = 0;
-			for (size_t k = 0; k < sizeof source_keys / sizeof *source_keys; k++)
-				known |= strcmp(item->string, source_keys[k]) == 0;
-			if (!known && !status) {
-				snprintf(error, error_size, "%s: source %zu: unknown key \"%s\"", path, config->count, item->string);
-				status = EX_DATAERR;
+			struct fetch_source *s = &config->sources[config->count++];
+			if (load_source(source, config->count, s, path, error, error_size) < 0) {
+				status = strstr(error, "out of memory") ? EX_OSERR : EX_DATAERR;
+				break;
 			}
+			for (size_t other = 0; other + 1 < config->count; other++)
+				if (strcmp(config->sources[other].name, s->name) == 0) {
+					snprintf(error, error_size, "%s: source \"%s\" listed twice", path, s->name);
+					status = EX_DATAERR;
+				}
+			if (status)
+				break;
 		}
-		s->name = string_field(source, "name");
-		s->url = string_field(source, "url");
-		s->kind = string_field(source, "kind");
-		s->insats = string_field(source, "insats");
-		s->group = string_field(source, "group");
-		s->forbund = string_field(source, "forbund");
-		s->ca_file = string_field(source, "ca_file");
-		const cJSON *auth = cJSON_GetObjectItemCaseSensitive(source, "auth");
-		s->token_file = string_field(auth, "token_file");
-		s->token_env = string_field(auth, "token_env");
-		if (status)
-			continue;
-		if (!s->name || strspn(s->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
-		                    strlen(s->name) || s->name[0] == '.') {
-			snprintf(error, error_size, "%s: source %zu: \"name\" must be letters, digits, '-', '_' or '.'", path,
-			         config->count);
-			status = EX_DATAERR;
-		} else if (!s->url) {
-			snprintf(error, error_size, "%s: source \"%s\": no \"url\"", path, s->name);
-			status = EX_DATAERR;
-		} else if (!s->kind || (strcmp(s->kind, "survey") != 0 && strcmp(s->kind, "health") != 0)) {
-			snprintf(error, error_size, "%s: source \"%s\": \"kind\" must be \"survey\" or \"health\"", path, s->name);
-			status = EX_DATAERR;
-		}
-		for (size_t other = 0; !status && other + 1 < config->count; other++)
-			if (strcmp(config->sources[other].name, s->name) == 0) {
-				snprintf(error, error_size, "%s: source \"%s\" listed twice", path, s->name);
-				status = EX_DATAERR;
-			}
-	}
 	cJSON_Delete(root);
 	if (status)
 		fetch_config_free(config);

@@ -64,10 +64,21 @@ contains err.401 "HTTP 401: not authorised (check the token)"
 [ "$(grep -c 'GET /fault/401/x.csv 401' "$SERVER_LOG")" = 1 ] || fail "a 401 was retried"
 keeps_old
 printf 's3cret-token-value\n' >token && chmod 600 token
-ifs-fetch $fast --token-file token -o out/auth.csv "$BASE/fault/401/x.csv" 2>err.auth
+# The test server speaks plain http: the token goes there only with --allow-http.
+expect_status 78 sh -c "ifs-fetch $fast --token-file token -o out/auth.csv '$BASE/fault/401/x.csv' 2>err.clear"
+contains err.clear "a token is sent only over https; this URL would send it in clear (--allow-http"
+[ ! -e out/auth.csv ] || fail "fetched with a token over plain http"
+requests=$(wc -l <"$SERVER_LOG")
+ifs-fetch $fast --allow-http --token-file token -o out/auth.csv "$BASE/fault/401/x.csv" 2>err.auth
 same_file served/x.csv out/auth.csv
-IFS_TEST_TOKEN=s3cret-token-value ifs-fetch $fast --token-env IFS_TEST_TOKEN -o out/auth2.csv "$BASE/fault/401/x.csv"
+IFS_TEST_TOKEN=s3cret-token-value ifs-fetch $fast --allow-http --token-env IFS_TEST_TOKEN -o out/auth2.csv "$BASE/fault/401/x.csv"
 same_file served/x.csv out/auth2.csv
+# A token from the environment with CR/LF would smuggle a header in: refused before any request.
+requests=$(wc -l <"$SERVER_LOG")
+expect_status 78 env IFS_TEST_TOKEN="$(printf 'abc\r\nX-Injected: yes')" sh -c \
+	"ifs-fetch $fast --allow-http --token-env IFS_TEST_TOKEN -o out/inj.csv '$BASE/fault/401/x.csv' 2>err.inj"
+contains err.inj "the token holds a space or control character"
+[ "$(wc -l <"$SERVER_LOG")" = "$requests" ] || fail "a request was sent with a bad token"
 chmod 644 token
 expect_status 77 sh -c "ifs-fetch $fast --token-file token -o out/auth3.csv '$BASE/fault/401/x.csv' 2>err.mode"
 contains err.mode "token is readable by group or others (mode 0644); run chmod 600 token"
@@ -91,6 +102,15 @@ contains err.404 "HTTP 404: not found"
 # file:// works, and the URL's secrets never reach a message.
 ifs-fetch -o out/file.csv "file://$T/served/x.csv"
 same_file served/x.csv out/file.csv
+# A file:// URL naming a directory reads as an empty body: refused, the old export kept.
+reset_old
+expect_status 66 sh -c "ifs-fetch -o out/old.csv 'file://$T/served' 2>err.dir"
+contains err.dir "not a regular file (a directory)"
+keeps_old
+# Numbers that are not: inf, nan, 1e300.
+for bad in inf nan 1e300; do
+	expect_status 64 sh -c "ifs-fetch --max-size $bad -o out/n.csv 'file://$T/served/x.csv' 2>/dev/null"
+done
 expect_status 75 sh -c "ifs-fetch $fast --retries 0 -o out/q.csv '$BASE/fault/500/x.csv?times=100&key=hemligt' 2>err.query"
 lacks err.query "hemligt"
 
@@ -111,3 +131,21 @@ head -1 list.out | same_file want.list -
 printf '{"dir": "x", "sources": [{"name": "a", "url": "file:///x", "kind": "pdf"}]}' >bad.json
 expect_status 65 sh -c "ifs-fetch --config bad.json 2>err.cfg"
 contains err.cfg 'ifs-fetch: bad.json: source "a": "kind" must be "survey" or "health"'
+
+# Hostile or mistyped configs: each refused with its reason, none crashes or is half-read.
+bad_config() { # JSON, expected message
+	printf '%s' "$1" >hostile.json
+	expect_status 65 sh -c "ifs-fetch --config hostile.json --list >/dev/null 2>err.hostile"
+	contains err.hostile "$2"
+}
+bad_config '{"sources":[[1]]}' 'source 1: not an object'
+bad_config '{"dir":"d","sources":[{"name":"a","url":"file:///x","kind":"survey","insats":"FIA\nb\u001fsurvey"}]}' \
+	'"insats" holds a control character'
+bad_config '{"dir":"d","sources":[{"name":"a","url":"file:///x","kind":"survey","group":"a\u001fb"}]}' \
+	'"group" holds a control character'
+bad_config '{"dir":"d","sources":[{"name":"a","name":"b","url":"file:///x","kind":"survey"}]}' 'key "name" given twice'
+bad_config '{"dir":"d","sources":[{"name":"a","url":"file:///x","kind":"survey"}]} trailing' 'not a JSON object (or text after it)'
+bad_config '{"dir":"d","sources":[{"name":"a","url":"file:///x","kind":"survey","insats":5}]}' '"insats" must be a non-empty string'
+bad_config '{"dir":"d","sources":[{"name":"a","url":"file:///x","kind":"survey","auth":"x"}]}' '"auth" must be an object'
+bad_config '{"dir":"d","sources":[{"name":"a","url":"file:///x","kind":"survey","auth":{"token":"x"}}]}' 'unknown key "token"'
+bad_config '{"dir":5,"sources":[{"name":"a","url":"file:///x","kind":"survey"}]}' '"dir" must be a non-empty string'

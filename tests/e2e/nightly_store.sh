@@ -70,3 +70,14 @@ expect_status 65 sh -c "sh '$ROOT/pipelines/nightly' --config sources.json --tar
 contains bad.err "nightly: FAILED: source fia: its export could not be read whole; the store and tables are unchanged"
 contains bad.err "nightly: fia: ifs-survey: store/raw/fia.export: not a text file"
 [ "$(readlink store/current)" = "$day2_version" ] || fail "a bad export switched the store"
+# A config whose field holds a newline and unit separators would have injected a
+# source reading any file and writing outside the store: refused, nothing written.
+python3 - "$BASE" <<'PY' >inject.json
+import json, sys
+print(json.dumps({"sources": [{"name": "fia", "url": sys.argv[1] + "/files/fia.csv", "kind": "survey",
+    "insats": "FIA\x1f\x1f\x1f/etc/hostname\n../../PWNED\x1fsurvey\x1fNOVA\x1f\x1f\x1f/etc/hostname", "group": "avslut"}]}))
+PY
+expect_status 65 sh -c "sh '$ROOT/pipelines/nightly' --config inject.json --targets '$FIXTURES/targets.json' --store store --year 2022 2>inject.err"
+contains inject.err '"insats" holds a control character'
+[ "$(readlink store/current)" = "$day2_version" ] || fail "an injected config switched the store"
+! ls -R . | grep -q PWNED || fail "an injected source wrote outside the store"
