@@ -376,6 +376,14 @@ struct codebook *codebook_load(const char *path, char *error, size_t error_size)
 		free(text);
 		return NULL;
 	}
+	const char *duplicate = json_duplicate_key(root);
+	if (duplicate) {
+		load_error(error, error_size, "%s: key \"%s\" given twice in one object: say it once", path, duplicate);
+		cJSON_Delete(root);
+		free(text);
+		errno = EINVAL;
+		return NULL;
+	}
 	struct codebook *book = calloc(1, sizeof *book);
 	if (!book || !(book->path = strdup(path)) || load_json(book, root, error, error_size) < 0) {
 		if (!book || !book->path) {

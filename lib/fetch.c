@@ -558,12 +558,18 @@ int fetch_to_file(const char *url, const char *path, const char *label, const st
 
 char *fetch_read_token_file(const char *path, char *error, size_t error_size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		snprintf(error, error_size, "%s: cannot read token file: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(error, error_size, "%s: the token file must be a regular file", path);
+		close(fd);
 		return NULL;
 	}
 	if (st.st_mode & 077) {

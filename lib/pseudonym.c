@@ -22,7 +22,8 @@ int crypto_start(void)
 int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size)
 {
 	memset(key, 0, sizeof *key);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	struct stat st;
 	if (fd < 0) {
 		snprintf(error, error_size, "%s: cannot read key file: %s", path, strerror(errno));

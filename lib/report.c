@@ -51,16 +51,25 @@ void report_html_escape(FILE *out, const char *text)
 	}
 }
 
-/* Markdown table cells: a pipe or a line break would end the cell. */
+/*
+ * Text from the JSON in Markdown: a pipe or a line break would end a table cell;
+ * '<' and '&' would let raw HTML through to whatever renders the Markdown; and
+ * emphasis, code and link characters would change how a goal's text reads.
+ */
 static void markdown_escape(FILE *out, const char *text)
 {
 	for (; *text; text++) {
-		if (*text == '|')
-			fputs("\\|", out);
-		else if (*text == '\n' || *text == '\r')
-			fputc(' ', out);
-		else
+		switch (*text) {
+		case '\n': case '\r': fputc(' ', out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '|': case '\\': case '`': case '*': case '_': case '[': case ']':
+			fputc('\\', out);
 			fputc(*text, out);
+			break;
+		default: fputc(*text, out);
+		}
 	}
 }
 
@@ -139,6 +148,15 @@ static int read_goal(const cJSON *row, size_t index, struct goal_view *g, char *
 	g->text = string_of(row, "text");
 	g->verdict = string_of(row, "verdict");
 	g->period = string_of(row, "period");
+	static const char *const verdicts[] = {"met", "within_margin", "not_met", "too_few", "none"};
+	int known_verdict = 0;
+	for (size_t v = 0; g->verdict && v < sizeof verdicts / sizeof *verdicts; v++)
+		known_verdict |= strcmp(g->verdict, verdicts[v]) == 0;
+	if (!known_verdict) {
+		snprintf(error, error_size, "row %zu: verdict must be met, within_margin, not_met, too_few or none",
+		         index + 1);
+		return -1;
+	}
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(row, "target");
 	g->has_target = cJSON_IsNumber(item);
 	g->target = g->has_target ? item->valuedouble : 0;
@@ -560,7 +578,7 @@ static void write_markdown_section(FILE *out, const struct goal_view *goals, siz
 		fputs("**", out);
 		markdown_escape(out, g->text[0] ? g->text : g->goal);
 		fputs("**\n\n", out);
-		fputs(draft.data, out);
+		markdown_escape(out, draft.data);
 		fputs("\n\n", out);
 	}
 }
@@ -783,7 +801,9 @@ int report_render(FILE *out, const char *json_text, const char *source_name, enu
 	int masked_min_n = any_masked(goals, count);
 	const cJSON *vas = cJSON_GetObjectItemCaseSensitive(root, "vas_min_delta");
 	if (format == REPORT_MARKDOWN) {
-		fprintf(out, "# Bilaga 2 – Måluppfyllelse %s\n\n", period.data);
+		fputs("# Bilaga 2 – Måluppfyllelse ", out);
+		markdown_escape(out, period.data);
+		fputs("\n\n", out);
 		fputs("Andelar räknas på dem som besvarat frågan på skalan; ”Vet ej / Ej aktuellt” och obesvarade frågor "
 		      "ingår inte. Intervallet är ett 95 % konfidensintervall (Wilson). IFS-enkätens svar räknas per mätår "
 		      "(1 november–31 oktober), hälsoenkätens par per kalenderår efter avslutsdatum.\n",
@@ -797,9 +817,11 @@ int report_render(FILE *out, const char *json_text, const char *source_name, enu
 			write_markdown_section(out, goals, count, sections[s]);
 	} else {
 		fputs("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
-		fprintf(out, "Bilaga 2 – Måluppfyllelse %s</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>Bilaga 2 – "
-		             "Måluppfyllelse %s</h1>\n",
-		        period.data, html_style, period.data);
+		fputs("Bilaga 2 – Måluppfyllelse ", out);
+		report_html_escape(out, period.data);
+		fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>Bilaga 2 – Måluppfyllelse ", html_style);
+		report_html_escape(out, period.data);
+		fputs("</h1>\n", out);
 		fputs("<p>Andelar räknas på dem som besvarat frågan på skalan; ”Vet ej / Ej aktuellt” och obesvarade frågor "
 		      "ingår inte. Intervallet är ett 95 % konfidensintervall (Wilson). IFS-enkätens svar räknas per mätår "
 		      "(1 november–31 oktober), hälsoenkätens par per kalenderår efter avslutsdatum.",

@@ -30,8 +30,11 @@
 #define CHUNK_SIZE (256u * 1024u)
 /* A row longer than this is not a survey answer; refusing it bounds memory. */
 #define MAX_ROW_BYTES (64u * 1024u * 1024u)
-/* A JSON export is parsed whole; this bounds what one file may cost. */
-#define MAX_JSON_BYTES (1024u * 1024u * 1024u)
+/* A JSON export is parsed whole, and cJSON's tree costs a few times the text: this
+ * bounds what one file may cost (a small .json.gz could otherwise unpack into
+ * gigabytes).  64 MiB is about a hundred thousand questionnaires; an export that
+ * large belongs in CSV, which is streamed. */
+#define MAX_JSON_BYTES (64u * 1024u * 1024u)
 
 enum text_encoding { TEXT_UNDECIDED, TEXT_UTF8, TEXT_UTF8_BOM, TEXT_WINDOWS_1252, TEXT_UTF16LE, TEXT_UTF16BE };
 
@@ -169,7 +172,8 @@ static int buffer_make_room(struct row_source *source, size_t want)
 	if (source->is_json ? capacity > MAX_JSON_BYTES + 2 * (size_t)CHUNK_SIZE
 	                    : capacity > MAX_ROW_BYTES + 2 * (size_t)CHUNK_SIZE) {
 		if (source->is_json)
-			set_error(source, "%s: JSON export larger than %u MiB", source->name, MAX_JSON_BYTES >> 20);
+			set_error(source, "%s: JSON export larger than %u MiB once decompressed (export it as CSV, which has no "
+			          "such limit)", source->name, MAX_JSON_BYTES >> 20);
 		else
 			set_error(source, "%s:%lu: row longer than %u MiB (an unclosed quote?)", source->name, source->line,
 			          MAX_ROW_BYTES >> 20);

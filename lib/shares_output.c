@@ -21,13 +21,22 @@ struct writer {
 	int first;
 };
 
-static void field(struct writer *w, const char *text)
+/*
+ * One cell.  In csv-sv, text that a spreadsheet would take for a formula (it
+ * starts with = + - @, a tab or a CR: a goal id or insats name from a targets
+ * file someone sent) gets a leading apostrophe, which Excel and LibreOffice show
+ * as text.  Numbers this program formats are never touched.
+ */
+static void put_field(struct writer *w, const char *text, int is_text)
 {
 	if (!w->first)
 		fputc(w->swedish ? ';' : '\t', w->out);
 	w->first = 0;
-	if (w->swedish && strpbrk(text, ";\"\r\n")) {
+	int formula = w->swedish && is_text && text[0] && strchr("=+-@\t\r", text[0]);
+	if (w->swedish && (formula || strpbrk(text, ";\"\r\n"))) {
 		fputc('"', w->out);
+		if (formula)
+			fputc('\'', w->out);
 		for (const char *p = text; *p; p++) {
 			if (*p == '"')
 				fputc('"', w->out);
@@ -41,6 +50,8 @@ static void field(struct writer *w, const char *text)
 		fputc(!w->swedish && (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p, w->out);
 }
 
+static void field(struct writer *w, const char *text) { put_field(w, text, 1); }
+
 static void fraction(struct writer *w, double value, int present)
 {
 	char text[32] = "";
@@ -49,7 +60,7 @@ static void fraction(struct writer *w, double value, int present)
 		if (w->swedish)
 			*strchr(text, '.') = ',';
 	}
-	field(w, text);
+	put_field(w, text, 0);
 }
 
 static void count(struct writer *w, unsigned long long value, int present)
@@ -57,7 +68,7 @@ static void count(struct writer *w, unsigned long long value, int present)
 	char text[32] = "";
 	if (present)
 		snprintf(text, sizeof text, "%llu", value);
-	field(w, text);
+	put_field(w, text, 0);
 }
 
 static void level_text(const struct share_result *r, char *out, size_t size)
