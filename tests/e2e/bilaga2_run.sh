@@ -13,3 +13,18 @@ awk -F'\t' '$3=="fia-nytta" {print $8, $9, $13}' out/bilaga2-2022/shares.tsv >fi
 echo "11 8 within_margin" | same_file - fia.txt
 [ "$(stat -c %a out/bilaga2-2022)" = 700 ] || fail "bilaga2 folder mode $(stat -c %a out/bilaga2-2022)"
 expect_status 64 sh -c "sh '$ROOT/pipelines/bilaga2' --store store --targets '$FIXTURES/targets.json' tjugo 2>usage.err"
+# Runs into one folder at the same time take turns: never a result nested in another.
+for round in 1 2 3 4 5 6 7 8; do
+	sh "$ROOT/pipelines/bilaga2" --store store --targets "$FIXTURES/targets.json" --out out 2022 >/dev/null 2>&1 &
+	sh "$ROOT/pipelines/bilaga2" --store store --targets "$FIXTURES/targets.json" --out out 2022 >/dev/null 2>&1 &
+	wait
+done
+ls -a out/bilaga2-2022 >contents.txt
+! grep -q '^\.bilaga2' contents.txt || fail "a work folder was nested in the result: $(cat contents.txt)"
+! ls -a out | grep -q '^\.bilaga2-2022\.[0-9]' || fail "a work folder was left behind: $(ls -a out)"
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 store/current/snapshots/*.rec 2>/dev/null | same_file - out/bilaga2-2022/shares.tsv
+# While another run holds the folder's lock, a run waits for it rather than swap beside it.
+exec 8>out/.bilaga2-2022.lock
+flock 8
+expect_status 124 timeout 2 sh "$ROOT/pipelines/bilaga2" --store store --targets "$FIXTURES/targets.json" --out out 2022
+exec 8>&-
