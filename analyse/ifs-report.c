@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 		diag_error("%s: cannot read: %s", path, strerror(errno));
 		return EX_DATAERR;
 	}
-	char error[512];
+	char error[512] = "";
 	int status = report_render(stdout, text, from_stdin ? "stdin" : path, format, error, sizeof error);
 	free(text);
 	if (status && status != EX_IOERR) {

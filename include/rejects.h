@@ -39,10 +39,11 @@ char *reject_scrub(const char *raw, size_t length, const char *identifier, size_
 /*
  * reject_log_row() for a row that may hold personal identifiers: the row is
  * kept scrubbed (reject_scrub), or as REJECT_ROW_NOT_KEPT when identifier_found
- * is 0 (its fields could not be read, so the identifier could not be located)
- * or when scrubbing runs out of memory.
+ * is 0 (its fields could not be read, so the identifier could not be located).
+ * 0, or -1 when scrubbing ran out of memory: nothing was logged, and the run
+ * must end, as the row would otherwise vanish.
  */
-void reject_log_scrubbed_row(struct reject_log *log, const char *file, unsigned long line, const char *reason,
+int reject_log_scrubbed_row(struct reject_log *log, const char *file, unsigned long line, const char *reason,
                              const char *raw, size_t raw_length, const char *identifier, int identifier_found);
 
 #endif

@@ -37,7 +37,8 @@ struct row {
 
 struct row_source;
 
-/* NULL on failure, with a one-line reason (naming the file) in error. */
+/* NULL on failure, with a one-line reason (naming the file) in error, and errno
+ * ENOMEM when memory ran out (the input may be fine). */
 struct row_source *row_source_open(const char *path, const struct row_source_options *options,
                                    char *error, size_t error_size);
 size_t row_source_columns(const struct row_source *source);
@@ -49,6 +50,8 @@ int row_source_gzipped(const struct row_source *source);
 /* 1: a row in *row; 0: end of input; -1: fatal, see row_source_error(). */
 int row_source_next(struct row_source *source, struct row *row);
 const char *row_source_error(const struct row_source *source); /* "FILE:LINE: reason" */
+/* 1 when row_source_next() failed because memory ran out, not because of the input. */
+int row_source_out_of_memory(const struct row_source *source);
 const char *row_source_name(const struct row_source *source);  /* the path, or "stdin" */
 void row_source_close(struct row_source *source);
 

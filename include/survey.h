@@ -40,8 +40,8 @@ struct survey_converter *survey_converter_new(const struct codebook *codebook,
                                               const struct survey_options *options);
 void survey_converter_free(struct survey_converter *converter);
 
-/* Maps the columns of a newly opened source.  -1 with a reason in error when the
- * file cannot be used (no date column, no question column, a question twice,
+/* Maps the columns of a newly opened source.  -1 with a reason in error (and errno
+ * ENOMEM when memory ran out) when the file cannot be used (no date column, no question column, a question twice,
  * no insats or group column and no option to supply it). */
 int survey_converter_bind(struct survey_converter *converter, const struct row_source *source,
                           char *error, size_t error_size);

@@ -32,8 +32,8 @@ static const char usage_text[] =
 	"                           from https to http (both refused without it)\n"
 	"      --connect-timeout S  (default 30)   --max-time S  per attempt (default 900)\n"
 	"      --low-speed-time S   give up after S seconds below 1 byte/s (default 60)\n"
-	"      --retries N          further attempts on 5xx, 429, timeouts, dropped\n"
-	"                           connections (default 4)\n"
+	"      --retries N          further attempts on 5xx, 429, timeouts, unresolved\n"
+	"                           host names, dropped connections (default 4)\n"
 	"      --backoff S          first retry delay, doubled each time, with jitter (default 2)\n"
 	"      --max-retry-after S  longest Retry-After honoured (default 300)\n"
 	"      --max-size BYTES     largest export accepted (default 1073741824)\n"
@@ -58,7 +58,7 @@ static int parse_number(const char *text, double *out)
 /* The token comes from a file or the environment, never from the command line. */
 static char *load_token(const char *token_file, const char *token_env, const char *label, int *status)
 {
-	char error[1024];
+	char error[1024] = "";
 	if (token_file) {
 		char *token = fetch_read_token_file(token_file, error, sizeof error);
 		if (!token) {
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 		diag_error("cannot start OpenSSL (out of memory?)");
 		return EX_OSERR;
 	}
-	char error[2048];
+	char error[2048] = "";
 	if (!config_path) {
 		if (!output || optind != argc - 1) {
 			diag_error(output ? "give exactly one URL" : "give -o FILE and a URL, or --config FILE");

@@ -107,13 +107,14 @@ static int is_blank(const char *text)
 	return *text == '\0';
 }
 
-static void reject(struct run *run, const char *file, const struct row *row, const char *identifier,
-                   const char *reason)
+/* 1 (the row is rejected, and said so), or -1 when out of memory. */
+static int reject(struct run *run, const char *file, const struct row *row, const char *identifier,
+                  const char *reason)
 {
 	run->rejected++;
 	/* A row with a problem could not be split, so its identifier cannot be located. */
-	reject_log_scrubbed_row(run->rejects, file, row->line, reason, row->raw, row->raw_length, identifier,
-	                        !row->problem);
+	return reject_log_scrubbed_row(run->rejects, file, row->line, reason, row->raw, row->raw_length, identifier,
+	                               !row->problem) < 0 ? -1 : 1;
 }
 
 static void trimmed(const char *text, char *out, size_t size)
@@ -136,8 +137,7 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 	char reason[300];
 	const char *identifier = row->count > c->respondent ? row->fields[c->respondent] : NULL;
 	if (row->problem) {
-		reject(run, file, row, identifier, row->problem);
-		return 1;
+		return reject(run, file, row, identifier, row->problem);
 	}
 	struct questionnaire q;
 	memset(&q, 0, sizeof q);
@@ -148,23 +148,19 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		else
 			snprintf(reason, sizeof reason, "bad date \"%s\" (expected YYYY-MM-DD)",
 			         QUOTE_CELL(date_text, row->lengths[c->date], 20));
-		reject(run, file, row, identifier, reason);
-		return 1;
+		return reject(run, file, row, identifier, reason);
 	}
 	if (is_blank(identifier)) {
-		reject(run, file, row, identifier, "no participant id");
-		return 1;
+		return reject(run, file, row, identifier, "no participant id");
 	}
 	switch (pseudonym_of_participant(run->key, identifier, strlen(identifier), q.date, &q.participant)) {
 	case PERSONNUMMER_VALID:
 	case PERSONNUMMER_NOT:
 		break;
 	case PERSONNUMMER_BAD_CHECK:
-		reject(run, file, row, identifier, "invalid personnummer (check digit)");
-		return 1;
+		return reject(run, file, row, identifier, "invalid personnummer (check digit)");
 	case PERSONNUMMER_BAD_DATE:
-		reject(run, file, row, identifier, "invalid personnummer (no such birth date)");
-		return 1;
+		return reject(run, file, row, identifier, "invalid personnummer (no such birth date)");
 	case PERSONNUMMER_UNCOMPUTED:
 		return -1;
 	}
@@ -175,18 +171,15 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		else
 			snprintf(reason, sizeof reason, "unknown occasion \"%s\" (expected Inskrivning or Avslut)",
 			         QUOTE_CELL(row->fields[c->occasion], row->lengths[c->occasion], 30));
-		reject(run, file, row, identifier, reason);
-		return 1;
+		return reject(run, file, row, identifier, reason);
 	}
 	q.occasion = (uint8_t)occasion;
 	/* Names are stored in every record that names them: no personnummer may be one. */
 	if (c->insats != SIZE_MAX && personal_data_present(row->fields[c->insats], row->lengths[c->insats])) {
-		reject(run, file, row, identifier, "the insats column holds a personnummer, not an intervention's name");
-		return 1;
+		return reject(run, file, row, identifier, "the insats column holds a personnummer, not an intervention's name");
 	}
 	if (c->forbund != SIZE_MAX && personal_data_present(row->fields[c->forbund], row->lengths[c->forbund])) {
-		reject(run, file, row, identifier, "the förbund column holds a personnummer, not an association's name");
-		return 1;
+		return reject(run, file, row, identifier, "the förbund column holds a personnummer, not an association's name");
 	}
 	char name[sizeof q.insats_key];
 	name[0] = '\0';
@@ -195,8 +188,7 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 	if (!name[0] && run->insats)
 		trimmed(run->insats, name, sizeof name);
 	if (!name[0]) {
-		reject(run, file, row, identifier, "no insats (the Insats column is empty; --insats supplies one)");
-		return 1;
+		return reject(run, file, row, identifier, "no insats (the Insats column is empty; --insats supplies one)");
 	}
 	q.insats = record_writer_string(run->writer, name);
 	text_fold(name, strlen(name), q.insats_key, sizeof q.insats_key);
@@ -214,8 +206,7 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 			snprintf(reason, sizeof reason,
 			         "unknown gender \"%s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
 			         QUOTE_CELL(row->fields[c->gender], row->lengths[c->gender], 20));
-			reject(run, file, row, identifier, reason);
-			return 1;
+			return reject(run, file, row, identifier, reason);
 		}
 		q.gender = (uint8_t)gender;
 	}
@@ -226,8 +217,7 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 			end++;
 		if (*end || age < 1 || age > 130) {
 			snprintf(reason, sizeof reason, "bad age \"%s\"", QUOTE_CELL(row->fields[c->age], row->lengths[c->age], 10));
-			reject(run, file, row, identifier, reason);
-			return 1;
+			return reject(run, file, row, identifier, reason);
 		}
 		q.age = (uint8_t)age;
 	}
@@ -241,8 +231,7 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		if (value == ANSWER_UNKNOWN) {
 			snprintf(reason, sizeof reason, "unknown answer \"%s\" to %s (column %zu)",
 			         QUOTE_CELL(text, row->lengths[c->item[i]], 40), item_ids[i], c->item[i] + 1);
-			reject(run, file, row, identifier, reason);
-			return 1;
+			return reject(run, file, row, identifier, reason);
 		}
 		if (value >= 0 && value < HEALTH_MISSING)
 			*items[i] = (uint8_t)value;
@@ -255,7 +244,7 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 
 static int convert_file(struct run *run, const char *path, const struct row_source_options *options, int verbose)
 {
-	char error[1024];
+	char error[1024] = "";
 	if (strcmp(path, "-") != 0 && access(path, R_OK) < 0) {
 		diag_error("%s: cannot open: %s", path, strerror(errno));
 		run->files_failed++;
@@ -263,9 +252,10 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 	}
 	struct row_source *source = row_source_open(path, options, error, sizeof error);
 	if (!source) {
+		int out_of_memory = errno == ENOMEM;
 		diag_error("%s", error);
 		run->files_failed++;
-		return EX_DATAERR;
+		return out_of_memory ? EX_OSERR : EX_DATAERR;
 	}
 	struct columns columns;
 	if (bind_columns(run->codebook, source, &columns, run->insats, error, sizeof error) < 0) {
@@ -284,7 +274,7 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 	while ((got = row_source_next(source, &row)) == 1) {
 		run->rows++;
 		if (convert_row(run, row_source_name(source), &columns, &row) < 0) {
-			diag_error("out of memory");
+			diag_error("%s:%lu: out of memory", row_source_name(source), row.line);
 			status = EX_OSERR;
 			break;
 		}
@@ -292,7 +282,7 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 	if (got < 0) {
 		diag_error("%s", row_source_error(source));
 		run->files_failed++;
-		status = EX_DATAERR;
+		status = row_source_out_of_memory(source) ? EX_OSERR : EX_DATAERR;
 	} else if (!status && run->rows == before) {
 		diag_error("%s: no data rows (header only)", row_source_name(source));
 		run->files_failed++;
@@ -368,7 +358,7 @@ int main(int argc, char **argv)
 		diag_error("cannot start OpenSSL (out of memory?)");
 		return EX_OSERR;
 	}
-	char error[1024];
+	char error[1024] = "";
 	static struct pseudonym_key key;
 	int status = pseudonym_key_load(key_path, &key, error, sizeof error);
 	if (status) {
@@ -400,9 +390,9 @@ int main(int argc, char **argv)
 	const char *stdin_only[] = {"-"};
 	char **paths = optind < argc ? argv + optind : (char **)stdin_only;
 	int path_count = optind < argc ? argc - optind : 1;
-	for (int i = 0; i < path_count; i++) {
+	for (int i = 0; i < path_count && status != EX_OSERR; i++) {
 		int file_status = convert_file(&run, paths[i], &source_options, verbose);
-		if (file_status && (!status || file_status == EX_NOINPUT))
+		if (file_status && (!status || file_status == EX_NOINPUT || file_status == EX_OSERR))
 			status = file_status;
 	}
 	struct health_counts counts = {0};

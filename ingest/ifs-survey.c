@@ -68,16 +68,18 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 	}
 	struct row_source *source = row_source_open(path, source_options, error, sizeof error);
 	if (!source) {
+		int out_of_memory = errno == ENOMEM;
 		diag_error("%s", error);
 		totals->files_failed++;
-		return EX_DATAERR;
+		return out_of_memory ? EX_OSERR : EX_DATAERR;
 	}
 	int status = 0;
 	if (survey_converter_bind(converter, source, error, sizeof error) < 0) {
+		int out_of_memory = errno == ENOMEM;
 		diag_error("%s", error);
 		totals->files_failed++;
 		row_source_close(source);
-		return EX_DATAERR;
+		return out_of_memory ? EX_OSERR : EX_DATAERR;
 	}
 	if (verbose)
 		diag_error("%s: %s, %s%s, %zu columns", row_source_name(source), row_source_format(source),
@@ -92,9 +94,10 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 		int result = survey_converter_row(converter, &row, reason, sizeof reason);
 		if (result < 0) {
 			/* errno tells which: the stream could not be written, or memory ran out */
+			int out_of_memory = errno == ENOMEM;
 			diag_error("%s:%lu: cannot write the record stream: %s", row_source_name(source), row.line,
 			           strerror(errno));
-			status = EX_IOERR;
+			status = out_of_memory ? EX_OSERR : EX_IOERR;
 			break;
 		}
 		if (result == 0) {
@@ -103,9 +106,13 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 			totals->rejected++;
 			/* Scrubbed of personnummer and of the personal id (survey.h says which); a row
 			 * that could not be split is not kept when the file's ids are personal. */
-			reject_log_scrubbed_row(rejects, row_source_name(source), row.line, reason, row.raw, row.raw_length,
-			                        survey_converter_personal_id(converter, &row),
-			                        !(row.problem && survey_converter_ids_personal(converter)));
+			if (reject_log_scrubbed_row(rejects, row_source_name(source), row.line, reason, row.raw,
+			                            row.raw_length, survey_converter_personal_id(converter, &row),
+			                            !(row.problem && survey_converter_ids_personal(converter))) < 0) {
+				diag_error("%s:%lu: out of memory", row_source_name(source), row.line);
+				status = EX_OSERR;
+				break;
+			}
 		}
 	}
 	uint64_t unkept = survey_converter_unkept_ids(converter) - unkept_before;
@@ -116,7 +123,7 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 	if (got < 0) {
 		diag_error("%s", row_source_error(source));
 		totals->files_failed++;
-		status = EX_DATAERR;
+		status = row_source_out_of_memory(source) ? EX_OSERR : EX_DATAERR;
 	} else if (status == 0 && totals->rows == rows_before) {
 		diag_error("%s: no data rows (header only)", row_source_name(source));
 		totals->files_failed++;
@@ -190,7 +197,7 @@ int main(int argc, char **argv)
 		diag_error("cannot start OpenSSL (out of memory?)");
 		return EX_OSERR;
 	}
-	char error[1024];
+	char error[1024] = "";
 	static struct pseudonym_key key;
 	if (key_path) {
 		int key_status = pseudonym_key_load(key_path, &key, error, sizeof error);
@@ -226,20 +233,21 @@ int main(int argc, char **argv)
 	const char *stdin_only[] = {"-"};
 	char **paths = optind < argc ? argv + optind : (char **)stdin_only;
 	int path_count = optind < argc ? argc - optind : 1;
-	for (int i = 0; i < path_count && status != EX_IOERR; i++) {
+	for (int i = 0; i < path_count && status != EX_IOERR && status != EX_OSERR; i++) {
 		int file_status = convert_file(paths[i], &source_options, converter, rejects, &totals, verbose);
-		if (file_status && (status == 0 || file_status == EX_IOERR || file_status == EX_NOINPUT))
+		if (file_status && (status == 0 || file_status == EX_IOERR || file_status == EX_OSERR ||
+		                    file_status == EX_NOINPUT))
 			status = file_status;
 	}
 	if (status == 0 && totals.rejected)
 		status = EX_DATAERR;
 	uint64_t records = survey_converter_records(converter);
 	survey_converter_free(converter);
-	if (status == EX_IOERR || totals.files_failed) {
+	if (status == EX_IOERR || status == EX_OSERR || totals.files_failed) {
 		/* An unusable or truncated input must not pass downstream as a complete
 		 * stream: without its end chunk every reader fails instead of counting short. */
 		record_writer_abandon(writer);
-		if (totals.files_failed && status != EX_IOERR)
+		if (totals.files_failed && status != EX_IOERR && status != EX_OSERR)
 			diag_error("output stream left unfinished because an input could not be read whole");
 	} else if (record_writer_close(writer) < 0) {
 		diag_error("write error on standard output: %s", strerror(errno));

@@ -384,9 +384,11 @@ struct codebook *codebook_load(const char *path, char *error, size_t error_size)
 		errno = EINVAL;
 		return NULL;
 	}
+	/* The loaders' many copies report failure as "must be strings": malloc's ENOMEM tells them apart. */
+	errno = 0;
 	struct codebook *book = calloc(1, sizeof *book);
 	if (!book || !(book->path = strdup(path)) || load_json(book, root, error, error_size) < 0) {
-		if (!book || !book->path) {
+		if (!book || !book->path || errno == ENOMEM) {
 			load_error(error, error_size, "%s: out of memory", path);
 			errno = ENOMEM;
 		}

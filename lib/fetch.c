@@ -53,22 +53,28 @@ struct validators {
 
 static void meta_path(const char *path, char *out, size_t size) { snprintf(out, size, "%s.meta", path); }
 
-static void validators_load(const char *path, struct validators *v)
+/* 0 (validators found or not), or -1 when memory ran out reading them: a fetch
+ * without them would be a different request. */
+static int validators_load(const char *path, struct validators *v)
 {
 	memset(v, 0, sizeof *v);
 	char meta[4096];
 	meta_path(path, meta, sizeof meta);
 	struct stat st;
 	if (stat(path, &st) < 0)
-		return; /* no target: validators would make the server send nothing */
+		return 0; /* no target: validators would make the server send nothing */
+	errno = 0;
 	FILE *f = fopen(meta, "r");
 	if (!f)
-		return;
+		return errno == ENOMEM ? -1 : 0;
 	char text[4096];
 	size_t n = fread(text, 1, sizeof text - 1, f);
 	fclose(f);
 	text[n] = '\0';
+	json_memory_watch();
 	cJSON *root = cJSON_Parse(text);
+	if (!root && json_memory_failed())
+		return -1;
 	const cJSON *item;
 	if ((item = cJSON_GetObjectItemCaseSensitive(root, "etag")) && cJSON_IsString(item))
 		snprintf(v->etag, sizeof v->etag, "%s", item->valuestring);
@@ -77,6 +83,7 @@ static void validators_load(const char *path, struct validators *v)
 	if ((item = cJSON_GetObjectItemCaseSensitive(root, "sha256")) && cJSON_IsString(item))
 		snprintf(v->sha256, sizeof v->sha256, "%s", item->valuestring);
 	cJSON_Delete(root);
+	return 0;
 }
 
 static int fsync_folder(const char *path)
@@ -115,6 +122,7 @@ static int validators_save(const char *path, const struct validators *v, long lo
 	meta_path(path, meta, sizeof meta);
 	time_t now = time(NULL);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	json_memory_watch();
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "etag", v->etag);
 	cJSON_AddStringToObject(root, "last_modified", v->last_modified);
@@ -123,8 +131,11 @@ static int validators_save(const char *path, const struct validators *v, long lo
 	cJSON_AddStringToObject(root, "fetched_at", when);
 	char *text = cJSON_Print(root);
 	cJSON_Delete(root);
-	if (!text)
+	if (!text || json_memory_failed()) {
+		free(text);
+		errno = ENOMEM;
 		return -1;
+	}
 	int status = write_atomically(meta, text);
 	free(text);
 	return status;
@@ -265,25 +276,32 @@ static enum attempt_result attempt_once(const char *url, const struct fetch_opti
 {
 	CURL *curl = curl_easy_init();
 	if (!curl) {
-		result->status = EX_SOFTWARE;
-		snprintf(result->reason, sizeof result->reason, "cannot start libcurl");
+		result->status = EX_OSERR;
+		snprintf(result->reason, sizeof result->reason, "cannot start libcurl: out of memory");
 		return ATTEMPT_FAIL;
 	}
 	char curl_error[CURL_ERROR_SIZE] = "";
 	struct curl_slist *headers = NULL;
 	char header[600];
+	int headers_failed = 0;
+	struct curl_slist *more;
 	if (previous->etag[0]) {
 		snprintf(header, sizeof header, "If-None-Match: %s", previous->etag);
-		headers = curl_slist_append(headers, header);
+		if ((more = curl_slist_append(headers, header)))
+			headers = more;
+		else
+			headers_failed = 1;
 	}
 	if (previous->last_modified[0]) {
 		snprintf(header, sizeof header, "If-Modified-Since: %s", previous->last_modified);
-		headers = curl_slist_append(headers, header);
+		if ((more = curl_slist_append(headers, header)))
+			headers = more;
+		else
+			headers_failed = 1;
 	}
-	int headers_failed = 0;
 	if (options->token) {
 		char *bearer = malloc(strlen(options->token) + 32);
-		struct curl_slist *more = NULL;
+		more = NULL;
 		if (bearer) {
 			sprintf(bearer, "Authorization: Bearer %s", options->token);
 			more = curl_slist_append(headers, bearer);
@@ -296,40 +314,55 @@ static enum attempt_result attempt_once(const char *url, const struct fetch_opti
 			headers_failed = 1;
 	}
 	if (headers_failed) {
-		/* Without its token the request would be a different one: never send it. */
+		/* Without its token or its validators the request would be a different one: never send it. */
 		curl_slist_free_all(headers);
 		curl_easy_cleanup(curl);
 		result->status = EX_OSERR;
 		snprintf(result->reason, sizeof result->reason, "out of memory");
 		return ATTEMPT_FAIL;
 	}
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	/* String options are copied: an unchecked failure would quietly drop the CA file or the URL. */
+	CURLcode options_set = CURLE_OK;
+#define SET_OPTION(option, value) \
+	do { \
+		if (options_set == CURLE_OK) \
+			options_set = curl_easy_setopt(curl, option, value); \
+	} while (0)
+	SET_OPTION(CURLOPT_URL, url);
+	SET_OPTION(CURLOPT_PROTOCOLS_STR, "http,https,file");
 	/* An https source never continues over plain http, where its content could be changed on the way. */
 	int from_https = strncasecmp(url, "https://", 8) == 0;
-	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, from_https && !options->allow_http ? "https" : "http,https");
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	SET_OPTION(CURLOPT_REDIR_PROTOCOLS_STR, from_https && !options->allow_http ? "https" : "http,https");
+	SET_OPTION(CURLOPT_FOLLOWLOCATION, 1L);
+	SET_OPTION(CURLOPT_MAXREDIRS, 5L);
+	SET_OPTION(CURLOPT_SSL_VERIFYPEER, 1L);
+	SET_OPTION(CURLOPT_SSL_VERIFYHOST, 2L);
 	if (options->ca_file)
-		curl_easy_setopt(curl, CURLOPT_CAINFO, options->ca_file);
-	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip");
-	curl_easy_setopt(curl, CURLOPT_HTTP_CONTENT_DECODING, 0L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options->connect_timeout);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, options->max_time);
-	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, options->low_speed_time);
-	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)options->max_size);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "ifs-fetch/0.1");
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
+		SET_OPTION(CURLOPT_CAINFO, options->ca_file);
+	SET_OPTION(CURLOPT_ACCEPT_ENCODING, "gzip");
+	SET_OPTION(CURLOPT_HTTP_CONTENT_DECODING, 0L);
+	SET_OPTION(CURLOPT_CONNECTTIMEOUT, options->connect_timeout);
+	SET_OPTION(CURLOPT_TIMEOUT, options->max_time);
+	SET_OPTION(CURLOPT_LOW_SPEED_LIMIT, 1L);
+	SET_OPTION(CURLOPT_LOW_SPEED_TIME, options->low_speed_time);
+	SET_OPTION(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)options->max_size);
+	SET_OPTION(CURLOPT_NOSIGNAL, 1L);
+	SET_OPTION(CURLOPT_USERAGENT, "ifs-fetch/0.1");
+	SET_OPTION(CURLOPT_ERRORBUFFER, curl_error);
+	SET_OPTION(CURLOPT_HTTPHEADER, headers);
+	SET_OPTION(CURLOPT_WRITEFUNCTION, on_body);
+	SET_OPTION(CURLOPT_WRITEDATA, t);
+	SET_OPTION(CURLOPT_HEADERFUNCTION, on_header);
+	SET_OPTION(CURLOPT_HEADERDATA, t);
 
+#undef SET_OPTION
+	if (options_set != CURLE_OK) {
+		curl_slist_free_all(headers);
+		curl_easy_cleanup(curl);
+		result->status = options_set == CURLE_OUT_OF_MEMORY ? EX_OSERR : EX_SOFTWARE;
+		snprintf(result->reason, sizeof result->reason, "cannot set up the transfer: %s", curl_easy_strerror(options_set));
+		return ATTEMPT_FAIL;
+	}
 	CURLcode code = curl_easy_perform(curl);
 	long http = 0;
 	curl_off_t retry_after = -1;
@@ -387,8 +420,12 @@ static enum attempt_result attempt_once(const char *url, const struct fetch_opti
 		case CURLE_COULDNT_CONNECT:
 		case CURLE_HTTP2:
 		case CURLE_HTTP2_STREAM:
+		case CURLE_COULDNT_RESOLVE_HOST: /* a resolver that hiccups at night, or ran out of memory */
 			result->status = EX_TEMPFAIL;
 			verdict = ATTEMPT_RETRY;
+			break;
+		case CURLE_OUT_OF_MEMORY:
+			result->status = EX_OSERR;
 			break;
 		case CURLE_UNSUPPORTED_PROTOCOL:
 			result->status = EX_UNAVAILABLE;
@@ -399,7 +436,6 @@ static enum attempt_result attempt_once(const char *url, const struct fetch_opti
 			result->status = EX_NOINPUT;
 			break;
 		case CURLE_TOO_MANY_REDIRECTS:
-		case CURLE_COULDNT_RESOLVE_HOST:
 		case CURLE_PEER_FAILED_VERIFICATION:
 		case CURLE_SSL_CONNECT_ERROR:
 		default:
@@ -435,8 +471,14 @@ static int check_file_url(const char *url, const char *label, char *error, size_
 		snprintf(error, error_size, "%s: out of memory", label);
 		return EX_OSERR;
 	}
-	if (curl_url_set(parsed, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(parsed, CURLUPART_PATH, &local, CURLU_URLDECODE) != CURLUE_OK) {
+	errno = 0;
+	CURLUcode parse = curl_url_set(parsed, CURLUPART_URL, url, 0);
+	if (parse == CURLUE_OK)
+		parse = curl_url_get(parsed, CURLUPART_PATH, &local, CURLU_URLDECODE);
+	if (parse == CURLUE_OUT_OF_MEMORY || (parse != CURLUE_OK && errno == ENOMEM)) {
+		snprintf(error, error_size, "%s: out of memory", label);
+		status = EX_OSERR;
+	} else if (parse != CURLUE_OK) {
 		snprintf(error, error_size, "%s: not a valid file:// URL", label);
 		status = EX_USAGE;
 	} else {
@@ -484,7 +526,10 @@ int fetch_to_file(const char *url, const char *path, const char *label, const st
 		curl_ready = 1;
 	}
 	struct validators previous;
-	validators_load(path, &previous);
+	if (validators_load(path, &previous) < 0) {
+		snprintf(error, error_size, "%s: out of memory", label);
+		return EX_OSERR;
+	}
 	struct attempt result;
 	for (int attempt = 0;; attempt++) {
 		memset(&result, 0, sizeof result);
@@ -495,13 +540,15 @@ int fetch_to_file(const char *url, const char *path, const char *label, const st
 			snprintf(error, error_size, "%s: cannot create a temporary file beside %s: %s", label, path, strerror(errno));
 			return EX_CANTCREAT;
 		}
+		errno = 0;
 		struct transfer t = {.fd = fd, .max_size = options->max_size, .digest = EVP_MD_CTX_new()};
 		if (!t.digest || !EVP_DigestInit_ex(t.digest, EVP_sha256(), NULL)) {
+			int out_of_memory = !t.digest || errno == ENOMEM;
 			close(fd);
 			unlink(temp);
 			EVP_MD_CTX_free(t.digest);
-			snprintf(error, error_size, "%s: cannot start sha256", label);
-			return EX_SOFTWARE;
+			snprintf(error, error_size, "%s: cannot start sha256%s", label, out_of_memory ? ": out of memory" : "");
+			return out_of_memory ? EX_OSERR : EX_SOFTWARE;
 		}
 		enum attempt_result verdict = attempt_once(url, options, &previous, &t, &result);
 		unsigned char digest[EVP_MAX_MD_SIZE];
@@ -529,8 +576,16 @@ int fetch_to_file(const char *url, const char *path, const char *label, const st
 				snprintf(error, error_size, "%s: cannot write %s: %s", label, path, strerror(saved));
 				return EX_IOERR;
 			}
-			/* Should this fail, the export is still in place; the next fetch is merely unconditional. */
-			(void)validators_save(path, &t.received, t.bytes);
+			if (validators_save(path, &t.received, t.bytes) < 0) {
+				/* The old .meta would describe another body: better none (the next fetch is then
+				 * merely unconditional), and the run says what happened. */
+				int saved = errno;
+				char meta[4096];
+				meta_path(path, meta, sizeof meta);
+				unlink(meta);
+				snprintf(error, error_size, "%s: %s written, but not its .meta: %s", label, path, strerror(saved));
+				return saved == ENOMEM ? EX_OSERR : EX_IOERR;
+			}
 			*outcome = FETCH_WRITTEN;
 			return 0;
 		}

@@ -50,16 +50,21 @@ int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error,
 	}
 	key->length = (size_t)got;
 	/* Keyed once: HMAC's inner and outer pads are computed here, not for every id. */
+	errno = 0;
 	EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	EVP_MAC_CTX *context = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
 	EVP_MAC_free(hmac);
 	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
 	                       OSSL_PARAM_construct_end()};
 	if (!context || !EVP_MAC_init(context, key->bytes, key->length, params)) {
+		int out_of_memory = errno == ENOMEM;
 		EVP_MAC_CTX_free(context);
-		snprintf(error, error_size, "%s: this system's OpenSSL cannot compute HMAC-SHA256", path);
+		if (out_of_memory)
+			snprintf(error, error_size, "%s: out of memory", path);
+		else
+			snprintf(error, error_size, "%s: this system's OpenSSL cannot compute HMAC-SHA256", path);
 		pseudonym_key_wipe(key);
-		return EX_SOFTWARE;
+		return out_of_memory ? EX_OSERR : EX_SOFTWARE;
 	}
 	key->mac = context;
 	return 0;

@@ -66,14 +66,17 @@ void reject_log_row(struct reject_log *log, const char *file, unsigned long line
 		log->write_failed = 1;
 }
 
-void reject_log_scrubbed_row(struct reject_log *log, const char *file, unsigned long line, const char *reason,
-                             const char *raw, size_t raw_length, const char *identifier, int identifier_found)
+int reject_log_scrubbed_row(struct reject_log *log, const char *file, unsigned long line, const char *reason,
+                            const char *raw, size_t raw_length, const char *identifier, int identifier_found)
 {
 	size_t length = 0;
 	char *scrubbed = identifier_found ? reject_scrub(raw ? raw : "", raw ? raw_length : 0, identifier, &length) : NULL;
+	if (identifier_found && !scrubbed)
+		return -1;
 	reject_log_row(log, file, line, reason, scrubbed ? scrubbed : REJECT_ROW_NOT_KEPT,
 	               scrubbed ? length : strlen(REJECT_ROW_NOT_KEPT));
 	free(scrubbed);
+	return 0;
 }
 
 unsigned long reject_log_count(const struct reject_log *log) { return log->count; }

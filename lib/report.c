@@ -772,6 +772,7 @@ int report_render(FILE *out, const char *json_text, const char *source_name, enu
 	const char **sections = calloc(count ? count : 1, sizeof *sections);
 	size_t section_count = 0;
 	if (!goals || !sections) {
+		snprintf(error, error_size, "%s: out of memory", source_name);
 		free(goals);
 		free(sections);
 		cJSON_Delete(root);

@@ -89,7 +89,12 @@ struct row_source {
 
 	char error[512];
 	int failed;
+	int out_of_memory; /* the failure was memory running out, not the input */
 };
+
+/* The problem a row gets when memory ran out while reading it: not the row's fault,
+ * so row_source_next() fails the whole source instead of handing the row on. */
+static const char out_of_memory_problem[] = "out of memory";
 
 static void set_error(struct row_source *source, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -102,6 +107,8 @@ static void set_error(struct row_source *source, const char *format, ...)
 	vsnprintf(source->error, sizeof source->error, format, args);
 	va_end(args);
 	source->failed = 1;
+	/* Every message of this file for a failed allocation says so in these words. */
+	source->out_of_memory = strstr(source->error, "out of memory") != NULL;
 }
 
 static int growable_reserve(struct growable *g, size_t extra)
@@ -134,6 +141,8 @@ static ssize_t read_bytes(struct row_source *source, char *into, size_t size)
 		const char *message = gzerror(source->gz, &code);
 		if (code == Z_ERRNO)
 			set_error(source, "%s: read error: %s", source->name, strerror(errno));
+		else if (code == Z_MEM_ERROR)
+			set_error(source, "%s: out of memory", source->name);
 		else
 			set_error(source, "%s: corrupt gzip data: %s", source->name, message);
 		return -1;
@@ -142,6 +151,10 @@ static ssize_t read_bytes(struct row_source *source, char *into, size_t size)
 		/* gzread reports a gzip stream cut short only through gzerror. */
 		int code = 0;
 		const char *message = gzerror(source->gz, &code);
+		if (code == Z_MEM_ERROR) {
+			set_error(source, "%s: out of memory", source->name);
+			return -1;
+		}
 		if (code != Z_OK && code != Z_BUF_ERROR) {
 			set_error(source, "%s: corrupt gzip data: %s", source->name, message);
 			return -1;
@@ -303,21 +316,38 @@ static enum text_check check_utf8(const unsigned char *s, size_t n, int *high)
 	return TEXT_UTF8_OK;
 }
 
+/*
+ * iconv_open, tried twice: glibc loads the converter's module on first use, and
+ * when memory runs out while it does, it may report EINVAL as though the system
+ * had no such converter.  *out_of_memory: 1 when the failure was for want of
+ * memory as far as can be told.
+ */
+static iconv_t open_converter(const char *to, const char *from, int *out_of_memory)
+{
+	errno = 0;
+	iconv_t converter = iconv_open(to, from);
+	if (converter == (iconv_t)-1 && errno != ENOMEM)
+		converter = iconv_open(to, from);
+	*out_of_memory = converter == (iconv_t)-1 && errno == ENOMEM;
+	return converter;
+}
+
 /* Windows-1252 text in UTF-8 (in source->converted, with scan padding after it),
  * or NULL with *problem set. */
 static const char *convert_windows_1252(struct row_source *source, const char *text, size_t length,
                                         size_t *out_length, const char **problem)
 {
 	if (source->windows_1252 == (iconv_t)-1) {
-		source->windows_1252 = iconv_open("UTF-8", "WINDOWS-1252");
+		int out_of_memory;
+		source->windows_1252 = open_converter("UTF-8", "WINDOWS-1252", &out_of_memory);
 		if (source->windows_1252 == (iconv_t)-1) {
-			*problem = "this system's iconv cannot convert Windows-1252";
+			*problem = out_of_memory ? out_of_memory_problem : "this system's iconv cannot convert Windows-1252";
 			return NULL;
 		}
 	}
 	source->converted.length = 0;
 	if (growable_reserve(&source->converted, length * 3 + 1 + CSV_SCAN_PADDING) < 0) {
-		*problem = "out of memory";
+		*problem = out_of_memory_problem;
 		return NULL;
 	}
 	char *in = (char *)text, *out = source->converted.data;
@@ -512,7 +542,7 @@ static const char *csv_row_utf8(struct row_source *source, const char *raw, size
 	size_t end;
 	csv_row_scan_reset(&source->scan);
 	if (csv_row_scan(&source->scan, text, *length, 1, source->separator, &end) < 0) {
-		*problem = "out of memory";
+		*problem = out_of_memory_problem;
 		return NULL;
 	}
 	return text;
@@ -826,9 +856,15 @@ static int detect_encoding(struct row_source *source)
 		source->encoding = TEXT_UTF8_BOM;
 	source->start = bom;
 	if (source->encoding == TEXT_UTF16LE || source->encoding == TEXT_UTF16BE) {
-		source->utf16 = iconv_open("UTF-8", source->encoding == TEXT_UTF16LE ? "UTF-16LE" : "UTF-16BE");
+		int out_of_memory;
+		source->utf16 = open_converter("UTF-8", source->encoding == TEXT_UTF16LE ? "UTF-16LE" : "UTF-16BE",
+		                               &out_of_memory);
 		source->pending = malloc(CHUNK_SIZE / 2);
-		if (source->utf16 == (iconv_t)-1 || !source->pending) {
+		if (!source->pending || out_of_memory) {
+			set_error(source, "%s: out of memory", source->name);
+			return -1;
+		}
+		if (source->utf16 == (iconv_t)-1) {
 			set_error(source, "%s: this system's iconv cannot convert UTF-16", source->name);
 			return -1;
 		}
@@ -907,6 +943,7 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 	int is_stdin = !path || strcmp(path, "-") == 0;
 	if (!source) {
 		snprintf(error, error_size, "%s: out of memory", is_stdin ? "stdin" : path);
+		errno = ENOMEM;
 		return NULL;
 	}
 	source->utf16 = source->windows_1252 = (iconv_t)-1;
@@ -917,6 +954,7 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 	if (!source->name || !source->buffer) {
 		snprintf(error, error_size, "%s: out of memory", is_stdin ? "stdin" : path);
 		row_source_close(source);
+		errno = ENOMEM;
 		return NULL;
 	}
 	if (options && options->encoding) {
@@ -939,6 +977,7 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 		close(fd);
 		snprintf(error, error_size, "%s: out of memory", source->name);
 		row_source_close(source);
+		errno = ENOMEM;
 		return NULL;
 	}
 	gzbuffer(source->gz, CHUNK_SIZE);
@@ -955,7 +994,9 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 		if (!source->failed)
 			set_error(source, "%s: out of memory", source->name);
 		snprintf(error, error_size, "%s", source->error);
+		int out_of_memory = source->out_of_memory;
 		row_source_close(source);
+		errno = out_of_memory ? ENOMEM : EINVAL;
 		return NULL;
 	}
 	return source;
@@ -978,6 +1019,10 @@ int row_source_next(struct row_source *source, struct row *row)
 	const char *text = csv_row_utf8(source, raw, raw_length, &length, &problem);
 	row->raw = text ? text : raw;
 	row->raw_length = text ? length : raw_length;
+	if (!text && problem == out_of_memory_problem) {
+		set_error(source, "%s:%lu: out of memory", source->name, row->line);
+		return -1;
+	}
 	if (!text) {
 		row->problem = problem;
 		row->count = 0;
@@ -1021,6 +1066,8 @@ const char *row_source_encoding(const struct row_source *source)
 
 const char *row_source_format(const struct row_source *source) { return source->is_json ? "json" : "csv"; }
 int row_source_gzipped(const struct row_source *source) { return source->gzipped; }
+int row_source_out_of_memory(const struct row_source *source) { return source->out_of_memory; }
+
 const char *row_source_error(const struct row_source *source)
 {
 	return source->failed ? source->error : "no error";

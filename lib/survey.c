@@ -1,5 +1,6 @@
 #include "survey.h"
 
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -105,6 +106,7 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 	converter->row_ordinal = 0;
 	if (!converter->questions) {
 		snprintf(error, error_size, "%s: out of memory", name);
+		errno = ENOMEM;
 		return -1;
 	}
 	for (size_t column = 0; column < columns; column++) {
@@ -127,6 +129,7 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 			                                              codebook_question_id(converter->codebook, question));
 			if (entry->question_string == UINT32_MAX) {
 				snprintf(error, error_size, "%s: out of memory", name);
+				errno = ENOMEM;
 				return -1;
 			}
 			entry->scale_max = (uint8_t)codebook_question_scale_max(converter->codebook, question);

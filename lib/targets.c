@@ -235,6 +235,7 @@ int targets_load(const char *path, const struct codebook *book, struct targets *
 	}
 	targets->goals = calloc((size_t)count, sizeof *targets->goals);
 	if (!targets->goals) {
+		snprintf(error, error_size, "%s: out of memory", path);
 		cJSON_Delete(root);
 		return EX_OSERR;
 	}

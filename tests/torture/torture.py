@@ -5,10 +5,13 @@ fixture once for each allocation it makes, with that one allocation failing.
 Each run is classified against the run where nothing fails:
   identical    the same output and the same exit status (the failure was handled
                and retried, or fell where it changes nothing);
-  clean error  a non-zero exit with a message on stderr, and no record stream
-               that a reader would accept as complete (ifs-dump refuses it).
+  clean error  a non-zero exit with a message on stderr that says memory ran out
+               (not a misleading "invalid JSON" or "must be strings"), and no
+               record stream that a reader would accept as complete (ifs-dump
+               refuses it).
 Anything else fails the test: a signal, exit 0 with a different output, a
 non-zero exit without a word, or a finished stream after a failure.
+A case may name further files it writes (a reject file): "identical" covers them.
 
 usage: torture.py --bin DIR --shim FILE [--max-points N] [--only NAME] [--failures FILE]
   --max-points N  try at most N failure points per case, spread evenly over the
@@ -20,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIX = os.path.join(ROOT, "fixtures")
@@ -73,6 +77,27 @@ def main():
     shares_json = make(os.path.join(work, "shares.json"),
                        [b("ifs-shares"), "-t", targets, "--year", "2022", "--format", "json", both_rec])
     fetched = os.path.join(work, "fetched.csv")
+    # The test HTTP server, for fetches with a token and with validators (a 304).
+    port_file = os.path.join(work, "port")
+    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "server", "fault_server.py"), "--dir",
+                               os.path.join(FIX, "ifs"), "--port-file", port_file, "--log", os.devnull])
+    for _ in range(200):
+        if os.path.exists(port_file) and os.path.getsize(port_file):
+            break
+        time.sleep(0.05)
+    base = "http://127.0.0.1:%s" % open(port_file).read().strip()
+    os.environ["IFS_TORTURE_TOKEN"] = "s3cret-token-value"
+    conditional = os.path.join(work, "conditional.csv")
+    status, _, err = run([b("ifs-fetch"), "-o", conditional, base + "/files/deltagare-2022.csv"], {})
+    if status != 0:
+        sys.exit("torture: cannot prepare the conditional fetch: %s" % err.decode(errors="replace"))
+    saved = {p: open(p, "rb").read() for p in (conditional, conditional + ".meta")}
+
+    def restore_conditional():
+        for p, data in saved.items():
+            with open(p, "wb") as f:
+                f.write(data)
+        return conditional
 
     def reset_fetch():
         for p in (fetched, fetched + ".meta"):
@@ -80,8 +105,20 @@ def main():
                 os.unlink(p)
         return fetched
 
-    # name, argv, output kind ("stream" or "text" on stdout, "file" for ifs-fetch), before-each hook
+    rejects = os.path.join(work, "rejects.tsv")
+    cp1252 = os.path.join(FIX, "ifs", "variants", "cp1252-semicolon-crlf.csv")
+    # name, argv, output kind ("stream" or "text" on stdout, "file" for ifs-fetch), before-each hook,
+    # further files the run writes
     cases = [
+        ("ifs-survey-rejects", [b("ifs-survey"), "--rejects", rejects, os.path.join(FIX, "ifs", "with-errors.csv")],
+         "stream", None, [rejects]),
+        ("ifs-survey-cp1252", [b("ifs-survey"), cp1252], "stream", None),
+        ("ifs-survey-utf16", [b("ifs-survey"), os.path.join(FIX, "ifs", "variants", "utf16le-tab-crlf.txt")],
+         "stream", None),
+        ("ifs-survey-json-gz", [b("ifs-survey"), os.path.join(FIX, "ifs", "variants", "export.json"),
+                                os.path.join(FIX, "ifs", "variants", "export.csv.gz")], "stream", None),
+        ("ifs-health-rejects", [b("ifs-health"), "--key-file", key, "--rejects", rejects,
+                                os.path.join(FIX, "health", "with-errors.csv")], "stream", None, [rejects]),
         ("ifs-survey", [b("ifs-survey"), survey_csv], "stream", None),
         ("ifs-survey-key", [b("ifs-survey"), "--key-file", key, survey_csv], "stream", None),
         ("ifs-health", [b("ifs-health"), "--key-file", key, health_csv], "stream", None),
@@ -92,20 +129,37 @@ def main():
         ("ifs-report-html", [b("ifs-report"), "--format", "html", shares_json], "text", None),
         ("ifs-dump", [b("ifs-dump"), both_rec], "text", None),
         ("ifs-fetch-file", [b("ifs-fetch"), "-o", fetched, "file://" + survey_csv], "file", reset_fetch),
+        ("ifs-fetch-token", [b("ifs-fetch"), "--allow-http", "--token-env", "IFS_TORTURE_TOKEN", "--retries", "1",
+                             "--backoff", "0.01", "-o", fetched, base + "/fault/401/deltagare-2022.csv"], "file", reset_fetch),
+        ("ifs-fetch-304", [b("ifs-fetch"), "--retries", "1", "--backoff", "0.01", "-o", conditional, base + "/files/deltagare-2022.csv"],
+         "file", restore_conditional),
     ]
     if args.only:
         cases = [c for c in cases if c[0] == args.only]
     count_file = os.path.join(work, "count")
     failures = []
     print("%-16s %8s %8s %10s %11s %7s" % ("case", "points", "tried", "identical", "clean error", "failed"))
-    for name, argv, kind, before in cases:
+    def read_files(files):
+        return [open(p, "rb").read() if os.path.exists(p) else None for p in files]
+
+    def remove_files(files):
+        for p in files:
+            if os.path.exists(p):
+                os.unlink(p)
+
+    for case in cases:
+        name, argv, kind, before = case[:4]
+        files = case[4] if len(case) > 4 else []
         if before:
             before()
+        remove_files(files)
         ref_status, ref_out, ref_err = run(argv, {"LD_PRELOAD": args.shim, "IFS_FAIL_AT": "0",
                                                   "IFS_ALLOC_COUNT": count_file})
+        ref_files = read_files(files)
+        target = argv[argv.index("-o") + 1] if kind == "file" else None
         if kind == "file":
-            ref_out = open(fetched, "rb").read()
-        if ref_status != 0:
+            ref_out = open(target, "rb").read()
+        if ref_status not in (0, 65) or (ref_status == 65 and not files):
             sys.exit("torture: %s fails without any failure: %s" % (name, ref_err.decode(errors="replace")))
         points = int(open(count_file).read())
         if args.max_points and points > args.max_points:
@@ -117,18 +171,21 @@ def main():
         for point in tried:
             if before:
                 before()
+            remove_files(files)
             status, out, err = run(argv, {"LD_PRELOAD": args.shim, "IFS_FAIL_AT": str(point)})
             if kind == "file":
-                out = open(fetched, "rb").read() if os.path.exists(fetched) else None
+                out = open(target, "rb").read() if os.path.exists(target) else None
             problem = None
             if status < 0:
                 problem = "killed by signal %d" % -status
-            elif status == ref_status and out == ref_out:
+            elif status == ref_status and out == ref_out and read_files(files) == ref_files:
                 identical += 1
-            elif status == 0:
-                problem = "exit 0 with a different output"
+            elif status == 0 or status == ref_status:
+                problem = "exit %d (as without a failure) with a different output" % status
             elif not err.strip():
                 problem = "exit %d without a message" % status
+            elif b"out of memory" not in err.lower() and b"cannot allocate memory" not in err.lower():
+                problem = "exit %d without saying memory ran out" % status
             elif kind == "stream" and out:
                 streamed = os.path.join(work, "failed.rec")
                 with open(streamed, "wb") as f:
@@ -148,6 +205,8 @@ def main():
         print("%-16s %8d %8d %10d %11d %7d" % (name, points, len(tried), identical, clean,
                                                len(tried) - identical - clean))
         sys.stdout.flush()
+    server.terminate()
+    server.wait()
     shutil.rmtree(work)
     if args.failures:
         with open(args.failures, "w") as f:
