@@ -47,10 +47,18 @@ int personal_data_present(const char *text, size_t length)
 	return 0;
 }
 
-/* Bytes of the UTF-8 character that starts with this byte (1 for a stray byte). */
-static size_t utf8_width(unsigned char lead)
+/* Bytes of the UTF-8 character at text[0]: its lead byte's length when that many
+ * continuation bytes follow, else 1 — a stray byte never swallows the digit after it. */
+static size_t character_width(const char *text, size_t length)
 {
-	return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	unsigned char lead = (unsigned char)text[0];
+	size_t width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (width > length)
+		return 1;
+	for (size_t k = 1; k < width; k++)
+		if (((unsigned char)text[k] & 0xC0) != 0x80)
+			return 1;
+	return width;
 }
 
 /*
@@ -67,9 +75,7 @@ static size_t scrub_into(const char *text, size_t length, size_t max_chars, char
 		size_t span = (is_digit(text[i]) && (i == 0 || !is_digit(text[i - 1])))
 		            ? personal_data_span(text + i, length - i) : 0;
 		const char *piece = span ? mask : text + i;
-		size_t piece_length = span ? sizeof mask - 1 : utf8_width((unsigned char)text[i]);
-		if (!span && i + piece_length > length)
-			piece_length = length - i;
+		size_t piece_length = span ? sizeof mask - 1 : character_width(text + i, length - i);
 		if (used + piece_length + 1 > out_size)
 			break;
 		memcpy(out + used, piece, piece_length);
