@@ -10,13 +10,15 @@
 #include "report.h"
 
 static const char usage_text[] =
-	"usage: ifs-report [--format md|html] [FILE]\n"
+	"usage: ifs-report [--format md|html] [--note TEXT]... [FILE]\n"
 	"Reads the output of ifs-shares --format json (FILE or stdin) and writes Bilaga 2:\n"
 	"one section per intervention with a table (goal, indicator, n for women / men, share,\n"
 	"target, 95 % interval, verdict in Swedish), footnotes for small numbers, and a draft\n"
 	"Swedish paragraph per goal. HTML is one self-contained file, printable on A4, with a\n"
 	"chart of the answer distribution per IFS goal.\n"
 	"  --format F    md (default) or html\n"
+	"  --note TEXT   a note for the reader under the introduction (\"Obs: TEXT\"),\n"
+	"                e.g. that a source's data is from an earlier day; repeatable\n"
 	"  -h, --help    --version\n"
 	"Exit: 0 ok; 64 usage; 65 input that is not ifs-shares JSON; 66 no input; 74 write error.\n";
 
@@ -24,10 +26,14 @@ int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
+		{"note", required_argument, NULL, 'n'},
 		{"version", no_argument, NULL, 'V'}, {0, 0, 0, 0},
 	};
 	enum report_format format = REPORT_MARKDOWN;
 	int option;
+	/* At most one per source of a store: a handful. */
+	const char *notes[64];
+	size_t note_count = 0;
 	diag_set_program(argv[0]);
 	diag_private_files(0);
 	while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
@@ -41,6 +47,13 @@ int main(int argc, char **argv)
 				diag_error("--format: expected md or html, not \"%s\"", optarg);
 				return EX_USAGE;
 			}
+			break;
+		case 'n':
+			if (note_count == sizeof notes / sizeof *notes) {
+				diag_error("--note: at most %zu notes", sizeof notes / sizeof *notes);
+				return EX_USAGE;
+			}
+			notes[note_count++] = optarg;
 			break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("ifs-report %s\n", IFS_VERSION); return 0;
@@ -67,7 +80,8 @@ int main(int argc, char **argv)
 		return EX_DATAERR;
 	}
 	char error[512] = "";
-	int status = report_render(stdout, text, from_stdin ? "stdin" : path, format, error, sizeof error);
+	int status = report_render_with_notes(stdout, text, from_stdin ? "stdin" : path, format, notes, note_count, error,
+	                                      sizeof error);
 	free(text);
 	if (status && status != EX_IOERR) {
 		diag_error("%s", error);

@@ -34,6 +34,25 @@ struct fetch_options {
 
 void fetch_options_default(struct fetch_options *options);
 
+/* What TARGET.meta keeps of the last body written, and sends back to the server. */
+struct fetch_validators {
+	char etag[256];
+	char last_modified[128];
+	char sha256[65];
+};
+/* The validators of a .meta file's text.  Anything malformed is left empty (the next
+ * fetch is merely unconditional); no control character is kept.  0, or -1 when out
+ * of memory. */
+int fetch_validators_parse(const char *text, struct fetch_validators *validators);
+
+/* One response header line as libcurl hands it over: which of the headers that
+ * matter it is, with its value trimmed and cut at any control character. */
+enum fetch_header {
+	FETCH_HEADER_OTHER, FETCH_HEADER_STATUS, FETCH_HEADER_CONTENT_ENCODING, FETCH_HEADER_ETAG,
+	FETCH_HEADER_LAST_MODIFIED
+};
+enum fetch_header fetch_header_parse(const char *line, size_t length, char *value, size_t value_size);
+
 enum fetch_outcome { FETCH_WRITTEN = 1, FETCH_UNCHANGED = 2 };
 
 /* Fetches url into path.  label names the source in messages (a config name,

@@ -43,6 +43,11 @@ void pseudonym_key_wipe(struct pseudonym_key *key);
 int pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *identifier, size_t length,
                  uint64_t *pseudonym);
 
+/* 16 hex digits that name the key without revealing it (the keyed hash of a
+ * constant), so a store can tell that its snapshots were made under another key.
+ * 0, or -1 when OpenSSL fails. */
+int pseudonym_key_fingerprint(const struct pseudonym_key *key, char out[17]);
+
 /*
  * The pseudonym of a participant identifier as an export writes it: a
  * personnummer in any written form is normalised first (name space "pnr"), so

@@ -20,6 +20,10 @@ enum report_format { REPORT_MARKDOWN, REPORT_HTML };
 /* 0, or 65 with a reason (naming what is missing) in error. */
 int report_render(FILE *out, const char *json_text, const char *source_name, enum report_format format,
                   char *error, size_t error_size);
+/* The same, with notes printed under the introduction ("Obs: ..."): what the reader
+ * must know about the data, such as a source whose latest export could not be read. */
+int report_render_with_notes(FILE *out, const char *json_text, const char *source_name, enum report_format format,
+                             const char *const *notes, size_t note_count, char *error, size_t error_size);
 
 /* 0.7272 -> "72,7 %" (decimals 1) or "73 %" (decimals 0). */
 void report_percent(double share, int decimals, char *out, size_t size);

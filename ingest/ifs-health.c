@@ -29,6 +29,8 @@ static const char usage_text[] =
 	"intervention, and writes pairs and bortfall (intake only, exit only) as records.\n"
 	"  --key-file FILE     secret key for the pseudonyms (at least 16 bytes, mode 0600,\n"
 	"                      kept outside the data folder); required\n"
+	"  --key-fingerprint   print the key's fingerprint (a keyed hash of a constant, not\n"
+	"                      the key) and exit: a store notes it to see when the key changed\n"
 	"  -c, --codebook FILE codebook (default: the shipped health codebook)\n"
 	"  --vas-min-delta N   VAS points that count as clearly better (default 10)\n"
 	"  --insats NAME       intervention for exports without an Insats column\n"
@@ -294,9 +296,10 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 
 int main(int argc, char **argv)
 {
-	enum { OPT_KEY = 256, OPT_VAS, OPT_INSATS, OPT_FORBUND, OPT_REJECTS, OPT_SEP, OPT_ENCODING, OPT_VERSION };
+	enum { OPT_KEY = 256, OPT_FINGERPRINT, OPT_VAS, OPT_INSATS, OPT_FORBUND, OPT_REJECTS, OPT_SEP, OPT_ENCODING, OPT_VERSION };
 	static const struct option long_options[] = {
 		{"key-file", required_argument, NULL, OPT_KEY}, {"codebook", required_argument, NULL, 'c'},
+		{"key-fingerprint", no_argument, NULL, OPT_FINGERPRINT},
 		{"vas-min-delta", required_argument, NULL, OPT_VAS}, {"insats", required_argument, NULL, OPT_INSATS},
 		{"forbund", required_argument, NULL, OPT_FORBUND}, {"rejects", required_argument, NULL, OPT_REJECTS},
 		{"sep", required_argument, NULL, OPT_SEP}, {"encoding", required_argument, NULL, OPT_ENCODING},
@@ -307,13 +310,14 @@ int main(int argc, char **argv)
 	struct row_source_options source_options = {0};
 	struct run run;
 	memset(&run, 0, sizeof run);
-	int vas_min_delta = VAS_MIN_DELTA_DEFAULT, verbose = 0, option;
+	int vas_min_delta = VAS_MIN_DELTA_DEFAULT, verbose = 0, print_fingerprint = 0, option;
 	char *end;
 	diag_set_program(argv[0]);
 	diag_private_files(0);
 	while ((option = getopt_long(argc, argv, "c:vh", long_options, NULL)) != -1) {
 		switch (option) {
 		case OPT_KEY: key_path = optarg; break;
+		case OPT_FINGERPRINT: print_fingerprint = 1; break;
 		case 'c': codebook_path = optarg; break;
 		case OPT_VAS:
 			vas_min_delta = (int)strtol(optarg, &end, 10);
@@ -352,7 +356,7 @@ int main(int argc, char **argv)
 		           "head -c 32 /dev/urandom > KEY; chmod 600 KEY)");
 		return EX_USAGE;
 	}
-	if (diag_refuse_terminal_stdout() < 0)
+	if (!print_fingerprint && diag_refuse_terminal_stdout() < 0)
 		return EX_USAGE;
 	if (crypto_start() < 0) {
 		diag_error("cannot start OpenSSL (out of memory?)");
@@ -364,6 +368,16 @@ int main(int argc, char **argv)
 	if (status) {
 		diag_error("%s", error);
 		return status;
+	}
+	if (print_fingerprint) {
+		char fingerprint[17];
+		status = pseudonym_key_fingerprint(&key, fingerprint) < 0 ? EX_OSERR : 0;
+		if (status)
+			diag_error("out of memory");
+		else
+			printf("%s\n", fingerprint);
+		pseudonym_key_wipe(&key);
+		return status ? status : fflush(stdout) == 0 ? 0 : EX_IOERR;
 	}
 	struct codebook *codebook = codebook_path ? codebook_load(codebook_path, error, sizeof error)
 	                                          : codebook_load_default("health", error, sizeof error);

@@ -45,17 +45,12 @@ void fetch_redact_url(const char *url, char *out, size_t out_size)
 
 /* ---- validators beside the target ---------------------------------------- */
 
-struct validators {
-	char etag[256];
-	char last_modified[128];
-	char sha256[65];
-};
 
 static void meta_path(const char *path, char *out, size_t size) { snprintf(out, size, "%s.meta", path); }
 
 /* 0 (validators found or not), or -1 when memory ran out reading them: a fetch
  * without them would be a different request. */
-static int validators_load(const char *path, struct validators *v)
+static int validators_load(const char *path, struct fetch_validators *v)
 {
 	memset(v, 0, sizeof *v);
 	char meta[4096];
@@ -71,17 +66,34 @@ static int validators_load(const char *path, struct validators *v)
 	size_t n = fread(text, 1, sizeof text - 1, f);
 	fclose(f);
 	text[n] = '\0';
+	return fetch_validators_parse(text, v);
+}
+
+/* A validator goes back to the server in a header: no control character may ride along. */
+static void copy_clean(char *out, size_t out_size, const char *text)
+{
+	size_t n = 0;
+	while (text[n] && n + 1 < out_size && ((unsigned char)text[n] >= 0x20 || text[n] == '\t') && text[n] != 0x7f)
+		n++;
+	memcpy(out, text, n);
+	out[n] = '\0';
+}
+
+int fetch_validators_parse(const char *text, struct fetch_validators *v)
+{
+	memset(v, 0, sizeof *v);
 	json_memory_watch();
 	cJSON *root = cJSON_Parse(text);
 	if (!root && json_memory_failed())
 		return -1;
 	const cJSON *item;
 	if ((item = cJSON_GetObjectItemCaseSensitive(root, "etag")) && cJSON_IsString(item))
-		snprintf(v->etag, sizeof v->etag, "%s", item->valuestring);
+		copy_clean(v->etag, sizeof v->etag, item->valuestring);
 	if ((item = cJSON_GetObjectItemCaseSensitive(root, "last_modified")) && cJSON_IsString(item))
-		snprintf(v->last_modified, sizeof v->last_modified, "%s", item->valuestring);
-	if ((item = cJSON_GetObjectItemCaseSensitive(root, "sha256")) && cJSON_IsString(item))
-		snprintf(v->sha256, sizeof v->sha256, "%s", item->valuestring);
+		copy_clean(v->last_modified, sizeof v->last_modified, item->valuestring);
+	if ((item = cJSON_GetObjectItemCaseSensitive(root, "sha256")) && cJSON_IsString(item) &&
+	    strspn(item->valuestring, "0123456789abcdef") == 64 && !item->valuestring[64])
+		copy_clean(v->sha256, sizeof v->sha256, item->valuestring);
 	cJSON_Delete(root);
 	return 0;
 }
@@ -116,7 +128,7 @@ static int write_atomically(const char *path, const char *text)
 	return fsync_folder(path);
 }
 
-static int validators_save(const char *path, const struct validators *v, long long bytes)
+static int validators_save(const char *path, const struct fetch_validators *v, long long bytes)
 {
 	char meta[4096], when[32];
 	meta_path(path, meta, sizeof meta);
@@ -155,7 +167,7 @@ struct transfer {
 	int gzip, gzip_started, gzip_ended, gzip_failed, bad_encoding;
 	z_stream z;
 	EVP_MD_CTX *digest;
-	struct validators received;
+	struct fetch_validators received;
 };
 
 static int keep_bytes(struct transfer *t, const char *data, size_t length)
@@ -222,7 +234,8 @@ static size_t on_body(char *data, size_t size, size_t count, void *user)
 	return length;
 }
 
-static void copy_header_value(const char *line, size_t length, size_t name_length, char *out, size_t out_size);
+/* The value after name_length bytes of a header line, trimmed, and cut at the first
+ * control character (it would go back to the server in the next request's header). */
 static void copy_header_value(const char *line, size_t length, size_t name_length, char *out, size_t out_size)
 {
 	const char *value = line + name_length;
@@ -231,31 +244,61 @@ static void copy_header_value(const char *line, size_t length, size_t name_lengt
 		value++, n--;
 	while (n && (value[n - 1] == '\r' || value[n - 1] == '\n' || value[n - 1] == ' '))
 		n--;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f) {
+			n = i;
+			break;
+		}
 	if (n >= out_size)
 		n = out_size - 1;
 	memcpy(out, value, n);
 	out[n] = '\0';
 }
 
+enum fetch_header fetch_header_parse(const char *line, size_t length, char *value, size_t value_size)
+{
+	if (value_size)
+		value[0] = '\0';
+	if (length >= 5 && strncmp(line, "HTTP/", 5) == 0)
+		return FETCH_HEADER_STATUS;
+	static const struct {
+		const char *name;
+		enum fetch_header kind;
+	} known[] = {{"content-encoding:", FETCH_HEADER_CONTENT_ENCODING}, {"etag:", FETCH_HEADER_ETAG},
+	             {"last-modified:", FETCH_HEADER_LAST_MODIFIED}};
+	for (size_t k = 0; k < sizeof known / sizeof *known; k++) {
+		size_t name_length = strlen(known[k].name);
+		if (length > name_length && strncasecmp(line, known[k].name, name_length) == 0) {
+			if (value_size)
+				copy_header_value(line, length, name_length, value, value_size);
+			return known[k].kind;
+		}
+	}
+	return FETCH_HEADER_OTHER;
+}
+
 static size_t on_header(char *line, size_t size, size_t count, void *user)
 {
 	struct transfer *t = user;
 	size_t length = size * count;
-	if (length >= 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response (after a redirect): start over */
+	char value[256];
+	switch (fetch_header_parse(line, length, value, sizeof value)) {
+	case FETCH_HEADER_STATUS: /* a new response (after a redirect): start over */
 		t->received.etag[0] = t->received.last_modified[0] = '\0';
 		t->gzip = t->bad_encoding = 0;
-	} else if (length > 17 && strncasecmp(line, "content-encoding:", 17) == 0) {
-		char value[64];
-		copy_header_value(line, length, 17, value, sizeof value);
+		break;
+	case FETCH_HEADER_CONTENT_ENCODING:
 		if (strcasecmp(value, "gzip") == 0 || strcasecmp(value, "x-gzip") == 0)
 			t->gzip = 1;
 		else if (strcasecmp(value, "identity") != 0)
 			t->bad_encoding = 1;
+		break;
+	case FETCH_HEADER_ETAG: copy_clean(t->received.etag, sizeof t->received.etag, value); break;
+	case FETCH_HEADER_LAST_MODIFIED:
+		copy_clean(t->received.last_modified, sizeof t->received.last_modified, value);
+		break;
+	case FETCH_HEADER_OTHER: break;
 	}
-	else if (length > 5 && strncasecmp(line, "etag:", 5) == 0)
-		copy_header_value(line, length, 5, t->received.etag, sizeof t->received.etag);
-	else if (length > 14 && strncasecmp(line, "last-modified:", 14) == 0)
-		copy_header_value(line, length, 14, t->received.last_modified, sizeof t->received.last_modified);
 	return length;
 }
 
@@ -271,7 +314,7 @@ struct attempt {
 static int is_http(const char *url) { return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0; }
 
 static enum attempt_result attempt_once(const char *url, const struct fetch_options *options,
-                                        const struct validators *previous, struct transfer *t,
+                                        const struct fetch_validators *previous, struct transfer *t,
                                         struct attempt *result)
 {
 	CURL *curl = curl_easy_init();
@@ -525,7 +568,7 @@ int fetch_to_file(const char *url, const char *path, const char *label, const st
 		}
 		curl_ready = 1;
 	}
-	struct validators previous;
+	struct fetch_validators previous;
 	if (validators_load(path, &previous) < 0) {
 		snprintf(error, error_size, "%s: out of memory", label);
 		return EX_OSERR;

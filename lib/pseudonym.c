@@ -103,6 +103,16 @@ int pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *
 	return 0;
 }
 
+int pseudonym_key_fingerprint(const struct pseudonym_key *key, char out[17])
+{
+	static const char constant[] = "ifs key fingerprint";
+	uint64_t value;
+	if (pseudonym_of(key, "fingerprint", constant, sizeof constant - 1, &value) < 0)
+		return -1;
+	snprintf(out, 17, "%016llx", (unsigned long long)value);
+	return 0;
+}
+
 enum personnummer_result pseudonym_of_participant(const struct pseudonym_key *key, const char *identifier,
                                                   size_t length, uint32_t reference, uint64_t *pseudonym)
 {

@@ -755,6 +755,12 @@ static void write_html_section(FILE *out, const struct goal_view *goals, size_t 
 int report_render(FILE *out, const char *json_text, const char *source_name, enum report_format format, char *error,
                   size_t error_size)
 {
+	return report_render_with_notes(out, json_text, source_name, format, NULL, 0, error, error_size);
+}
+
+int report_render_with_notes(FILE *out, const char *json_text, const char *source_name, enum report_format format,
+                             const char *const *notes, size_t note_count, char *error, size_t error_size)
+{
 	json_memory_watch();
 	cJSON *root = cJSON_Parse(json_text);
 	if (!root && json_memory_failed()) {
@@ -813,6 +819,11 @@ int report_render(FILE *out, const char *json_text, const char *source_name, enu
 			fprintf(out, "\n– = uppgiften redovisas inte: färre än %d svar, så att enskilda personer inte kan "
 			             "identifieras.\n",
 			        masked_min_n);
+		for (size_t n = 0; n < note_count; n++) {
+			fputs("\n> Obs: ", out);
+			markdown_escape(out, notes[n]);
+			fputs("\n", out);
+		}
 		fputs("\n", out);
 		for (size_t s = 0; s < section_count; s++)
 			write_markdown_section(out, goals, count, sections[s]);
@@ -834,6 +845,11 @@ int report_render(FILE *out, const char *json_text, const char *source_name, enu
 			fprintf(out, "<p>– = uppgiften redovisas inte: färre än %d svar, så att enskilda personer inte kan "
 			             "identifieras.</p>\n",
 			        masked_min_n);
+		for (size_t n = 0; n < note_count; n++) {
+			fputs("<p class=\"note\"><strong>Obs:</strong> ", out);
+			report_html_escape(out, notes[n]);
+			fputs("</p>\n", out);
+		}
 		int chart_index = 1;
 		for (size_t s = 0; s < section_count; s++)
 			write_html_section(out, goals, count, sections[s], &chart_index);

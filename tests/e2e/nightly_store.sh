@@ -35,41 +35,72 @@ contains day2.err "nightly: normalise: fia: 52 records"
 lacks day2.err "normalise: enter"
 
 # Day 3: nothing changed: 304 from the server, nothing rewritten, exit 0.
-before=$(ls -liR store | md5sum)
+# Files only: a folder's own time moves when the run makes and removes its work folder.
+files_state() { find store -type f -printf '%i %T@ %s %p\n' | sort | md5sum; }
+before=$(files_state)
 day2_version=$(readlink store/current)
 sleep 1
 nightly 2>day3.err || { cat day3.err; fail "day 3 run failed"; }
 contains day3.err "nightly: fetch: 0 export(s) new or changed"
 contains day3.err "nightly: nothing changed"
 [ "$(readlink store/current)" = "$day2_version" ] || fail "day 3 made a new version"
-[ "$(ls -liR store | md5sum)" = "$before" ] || fail "day 3 rewrote something in the store"
+[ "$(files_state)" = "$before" ] || fail "day 3 rewrote something in the store"
 tail -2 "$SERVER_LOG" | grep -q "GET /files/fia.csv 304" || fail "day 3 was not a conditional 304"
 
 # A second run while one holds the lock: exit 75 with a message, nothing touched.
-flock store/.lock sleep 3 &
-locker=$!
-sleep 0.3
+exec 8>>store/.lock
+flock 8
 expect_status 75 sh -c "sh '$ROOT/pipelines/nightly' --config sources.json --targets '$FIXTURES/targets.json' --store store 2>lock.err"
 contains lock.err "nightly: another nightly run holds store/.lock; not starting"
-wait $locker
+exec 8>&-
 [ "$(readlink store/current)" = "$day2_version" ] || fail "the locked-out run changed the store"
 
-# A failing source: named, non-zero exit, store and tables as they were.
+# A failing source does not hold back the others: the new version has enter's new
+# answers, fia's last good snapshot (the same file), marked stale in its provenance,
+# in NOTES and above the HTML tables; the run still exits non-zero for cron.
 sed "s|$BASE/files/fia.csv|$BASE/fault/500/fia.csv|" sources.json >broken.json
-cp served/fia.csv served/fia.csv.bak && printf 'N-999;2022-05-05;FIA;Avslutad;Man;Inte alls;;;\n' >>served/fia.csv
-tables_before=$(md5sum <store/current/tables/shares-2022.tsv)
+cp served/fia.csv served/fia.csv.bak
+cp "$FIXTURES/ifs/deltagare-2022.csv" enter-before.csv
 expect_status 75 sh -c "sh '$ROOT/pipelines/nightly' --config broken.json --targets '$FIXTURES/targets.json' --store store --year 2022 2>fail.err"
-contains fail.err "ifs-fetch: fia: HTTP 500 (gave up after"
-contains fail.err "nightly: FAILED: fetch (see the ifs-fetch lines above for the source); the store and tables are unchanged"
-[ "$(readlink store/current)" = "$day2_version" ] || fail "a failed run switched the store"
-[ "$(md5sum <store/current/tables/shares-2022.tsv)" = "$tables_before" ] || fail "a failed run changed the tables"
+contains fail.err "nightly: fia: ifs-fetch: fia: HTTP 500 (gave up after"
+contains fail.err "nightly: source fia: FAILED: fetch failed: fia: HTTP 500"
+contains fail.err "nightly: source fia: its snapshot with data from $(date -u +%Y-%m-%d) stays in use, marked stale"
+contains fail.err "nightly: FAILED: 1 source(s) could not be used tonight"
+stale_version=$(readlink store/current)
+[ "$stale_version" != "$day2_version" ] || fail "the sources that could be read were not used"
+[ "$(stat -c %i store/current/snapshots/fia.rec)" = "$(stat -c %i "store/$day2_version/snapshots/fia.rec")" ] ||
+	fail "the failing source's last good snapshot was not kept"
+grep -q "^stale	fetch failed: fia: HTTP 500" store/current/snapshots/fia.prov || fail "no stale mark in fia.prov"
+lacks store/current/snapshots/enter.prov "stale"
+contains store/current/tables/NOTES "fia: data från $(date -u +%Y-%m-%d) (den senaste exporten kunde inte läsas)"
+contains store/current/tables/shares-2022.html "Obs:</strong> fia: data från"
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 store/current/snapshots/*.rec 2>/dev/null |
+	same_file - store/current/tables/shares-2022.tsv
 ! ls store/versions | grep -q '^\.new' || fail "a failed run left its half-built version"
-# An export that cannot be normalised whole: named, store unchanged.
+
+# An export that cannot be read whole, and one whose every row is rejected: each fails
+# its source like an unreachable one; messages point at files that exist afterwards.
 printf 'nonsense\0\0\0binary' >served/fia.csv
 expect_status 65 sh -c "sh '$ROOT/pipelines/nightly' --config sources.json --targets '$FIXTURES/targets.json' --store store --year 2022 2>bad.err"
-contains bad.err "nightly: FAILED: source fia: its export could not be read whole; the store and tables are unchanged"
+contains bad.err "nightly: source fia: FAILED: its export could not be read whole"
 contains bad.err "nightly: fia: ifs-survey: store/raw/fia.export: not a text file"
-[ "$(readlink store/current)" = "$day2_version" ] || fail "a bad export switched the store"
+grep -q "^stale	its export could not be read whole" store/current/snapshots/fia.prov || fail "no stale mark after a bad export"
+head -1 served/fia.csv.bak >served/fia.csv
+tail -n +2 served/fia.csv.bak | sed 's/;Avslutad;/;Okänd grupp;/' >>served/fia.csv
+expect_status 65 sh -c "sh '$ROOT/pipelines/nightly' --config sources.json --targets '$FIXTURES/targets.json' --store store --year 2022 2>rejected.err"
+contains rejected.err "nightly: source fia: FAILED: every row of its export was rejected"
+[ "$(fia_records)" = 52 ] || fail "a wholly rejected export replaced the last good snapshot"
+for line in $(grep -o "see [^ ]*\.tsv" bad.err rejected.err fail.err | sed 's/.*see //'); do
+	[ -f "$line" ] || fail "a log line points at $line, which does not exist"
+done
+
+# The export is back: the stale mark goes, exit 0.
+cp served/fia.csv.bak served/fia.csv
+nightly 2>back.err || { cat back.err; fail "the run after the failure failed"; }
+lacks store/current/snapshots/fia.prov "stale"
+[ ! -s store/current/tables/NOTES ] || fail "NOTES kept a note after the source came back"
+day2_version=$(readlink store/current)
+
 # A config whose field holds a newline and unit separators would have injected a
 # source reading any file and writing outside the store: refused, nothing written.
 python3 - "$BASE" <<'PY' >inject.json
@@ -81,3 +112,35 @@ expect_status 65 sh -c "sh '$ROOT/pipelines/nightly' --config inject.json --targ
 contains inject.err '"insats" holds a control character'
 [ "$(readlink store/current)" = "$day2_version" ] || fail "an injected config switched the store"
 ! ls -R . | grep -q PWNED || fail "an injected source wrote outside the store"
+
+# A key change normalises every source again, so snapshots never mix pseudonyms of
+# two keys; the provenance names the key by its fingerprint, never the key.
+head -c 32 /dev/urandom >k1 && chmod 600 k1
+head -c 32 /dev/urandom >k2 && chmod 600 k2
+sed 's|"sources": \[|"sources": [ { "name": "halsa", "url": "file://'"$FIXTURES"'/health/enter-2022.csv", "kind": "health" },|' \
+	sources.json >with-health.json
+keyed() { sh "$ROOT/pipelines/nightly" --config with-health.json --targets "$FIXTURES/targets.json" --store store --year 2022 "$@"; }
+keyed --key-file k1 2>k1.err || { cat k1.err; fail "the run with key 1 failed"; }
+contains k1.err "nightly: normalise: fia:"
+contains k1.err "nightly: normalise: enter:"
+fp1=$(ifs-health --key-file k1 --key-fingerprint)
+grep -qx "key_fingerprint	$fp1" store/current/snapshots/halsa.prov || fail "no key fingerprint in the provenance"
+keyed --key-file k1 2>k1-again.err
+contains k1-again.err "nightly: nothing changed"
+keyed --key-file k2 2>k2.err || { cat k2.err; fail "the run with key 2 failed"; }
+contains k2.err "nightly: normalise: halsa:"
+contains k2.err "nightly: normalise: enter:"
+grep -qx "key_fingerprint	$(ifs-health --key-file k2 --key-fingerprint)" store/current/snapshots/fia.prov ||
+	fail "a snapshot kept the old key's fingerprint"
+
+# Raw exports hold personnummer: with --keep-raw-days 0 they are gone once normalised,
+# the .meta (validators, sha256) stays, and no written form of an identifier is
+# anywhere in the store; the next run fetches again and finds nothing changed.
+keyed --key-file k2 --keep-raw-days 0 2>raw0.err || { cat raw0.err; fail "the run with --keep-raw-days 0 failed"; }
+! ls store/raw/*.export >/dev/null 2>&1 || fail "raw exports kept: $(ls store/raw)"
+[ -f store/raw/halsa.export.meta ] || fail "the .meta went with the export"
+while read -r id; do
+	! grep -rqaF -- "$id" store || fail "the store holds an identifier"
+done <"$FIXTURES/health/identifiers.txt"
+keyed --key-file k2 --keep-raw-days 0 2>raw0-again.err || { cat raw0-again.err; fail "the run after the raw exports went failed"; }
+contains raw0-again.err "nightly: nothing changed"
