@@ -11,7 +11,11 @@ KIND: 500 | 503 (Retry-After: 1) | 429 (Retry-After: 1) | slow (1 byte per 2 s) 
       drop (half the body, then the connection is closed) | truncated-gzip |
       wrong-length (Content-Length larger than the body) | 401 (unless "Authorization:
       Bearer <--token>") | big (--big-bytes of body) | redirect-file (302 to file:///etc/passwd)
-      | redirect (302 to /files/NAME) | 404
+      | redirect (302 to /files/NAME) | redirect-http (302 to http://127.0.0.1:PORT/files/NAME,
+      plain http on this server's port: for the HTTPS server, a downgrade) | 404
+
+With --cert and --key the server speaks HTTPS (TLS) instead, for tests of certificate
+verification; tests make a self-signed certificate with openssl at test time.
 
 Every request is appended to --log as one line: method, path, status, and the names (not the
 values) of the request headers, so tests can check what was sent without storing secrets.
@@ -84,6 +88,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_plain(302, b"", [("Location", "file:///etc/passwd")])
         if kind == "redirect":
             return self.send_plain(302, b"", [("Location", "/files/" + name)])
+        if kind == "redirect-http":
+            port = self.server.server_address[1]
+            return self.send_plain(302, b"", [("Location", "http://127.0.0.1:%d/files/%s" % (port, name))])
         body = open(os.path.join(self.server.args.dir, name), "rb").read()
         if kind == "slow":
             self.send_response(200)
@@ -136,10 +143,17 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--token", default="s3cret-token-value")
     parser.add_argument("--big-bytes", type=int, default=8 * 1024 * 1024)
+    parser.add_argument("--cert", help="PEM certificate: serve HTTPS")
+    parser.add_argument("--key", help="PEM private key of --cert")
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.args = args
+    if args.cert:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
     os.rename(args.port_file + ".tmp", args.port_file)
