@@ -59,7 +59,29 @@ contains health-form4.err 'unknown occasion "[id removed]"'
 contains ifs-form4.err 'unknown gender "[id removed]"'
 contains ifs-form13.err 'bad age "[id removed]"'
 
+# The nightly store, over every swept export (raw exports deleted once normalised).
+{
+	printf '{ "sources": [\n'
+	i=0
+	for f in in/*.csv; do
+		i=$((i + 1))
+		kind=survey; case $f in in/health-*) kind=health ;; esac
+		[ "$i" = 1 ] || printf ',\n'
+		printf '  { "name": "s%d", "url": "file://%s/%s", "kind": "%s" }' "$i" "$T" "$f" "$kind"
+	done
+	printf ' ] }\n'
+} >sources.json
+set +e
+sh "$ROOT/pipelines/nightly" --config sources.json --targets "$FIXTURES/targets.json" --store store --year 2022 \
+	--key-file key --keep-raw-days 0 2>nightly.err
+set -e
+[ -L store/current ] || { cat nightly.err; fail "the nightly made no store"; }
+[ "$(ls store/current/snapshots/*.rec | wc -l)" -ge 20 ] || fail "the nightly store lacks snapshots"
+cp nightly.err store/nightly.log
+
 # Nothing holds any form of either number, nor its birth-date-and-number core.
+found=$(grep -rlaE '800101[-+ ]*9200|8001019200|800161[-+ ]*3572|8001613572|401019208' store || true)
+[ -z "$found" ] || fail "a personnummer reached the nightly store: $found"
 found=$(grep -alE '800101[-+ ]*9200|8001019200|800161[-+ ]*3572|8001613572|401019208' -- *.* || true)
 [ -z "$found" ] || fail "a personnummer reached: $found"
 ls *.rec *.err *.rejects *.md *.html *.shares.* | wc -l >files.count
