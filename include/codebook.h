@@ -59,6 +59,10 @@ int codebook_question_index(const struct codebook *codebook, const char *id);
 /* Level or value of an answer text: >= 0, or ANSWER_UNKNOWN/DONT_KNOW/MISSING. */
 int codebook_answer(const struct codebook *codebook, size_t question, const char *text, size_t length);
 
+/* Age in years from "34" or "34 år"; 0 (unknown) for an age group ("30-44"), a blank
+ * or anything else: no goal uses age, so it never costs a row. */
+int codebook_age(const char *text, size_t length);
+
 /* Group, gender or occasion of a background value:
  * ROLE_GROUP -> enum respondent_group (GROUP_UNKNOWN for blank),
  * ROLE_GENDER -> enum gender (GENDER_UNSTATED for blank or "Vill ej uppge"),

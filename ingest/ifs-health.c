@@ -155,14 +155,17 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 	if (is_blank(identifier)) {
 		return reject(run, file, row, identifier, "no participant id");
 	}
-	switch (pseudonym_of_participant(run->key, identifier, strlen(identifier), q.date, &q.participant)) {
+	enum personnummer_result shape =
+		pseudonym_of_participant(run->key, identifier, strlen(identifier), q.date, &q.participant);
+	switch (shape) {
 	case PERSONNUMMER_VALID:
 	case PERSONNUMMER_NOT:
 		break;
 	case PERSONNUMMER_BAD_CHECK:
-		return reject(run, file, row, identifier, "invalid personnummer (check digit)");
 	case PERSONNUMMER_BAD_DATE:
-		return reject(run, file, row, identifier, "invalid personnummer (no such birth date)");
+	case PERSONNUMMER_EXCEL_NUMBER:
+	case PERSONNUMMER_LOST_ZERO:
+		return reject(run, file, row, identifier, personnummer_problem(shape));
 	case PERSONNUMMER_UNCOMPUTED:
 		return -1;
 	}
@@ -212,17 +215,8 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		}
 		q.gender = (uint8_t)gender;
 	}
-	if (c->age != SIZE_MAX && !is_blank(row->fields[c->age])) {
-		char *end;
-		long age = strtol(row->fields[c->age], &end, 10);
-		while (*end == ' ')
-			end++;
-		if (*end || age < 1 || age > 130) {
-			snprintf(reason, sizeof reason, "bad age \"%s\"", QUOTE_CELL(row->fields[c->age], row->lengths[c->age], 10));
-			return reject(run, file, row, identifier, reason);
-		}
-		q.age = (uint8_t)age;
-	}
+	if (c->age != SIZE_MAX)
+		q.age = (uint8_t)codebook_age(row->fields[c->age], row->lengths[c->age]);
 	uint8_t *items[ITEM_COUNT] = {&q.lq, &q.lq_due, &q.vas, &q.mental, &q.pain, &q.worry, &q.workcap};
 	for (int i = 0; i < ITEM_COUNT; i++) {
 		*items[i] = HEALTH_MISSING;

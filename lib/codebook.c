@@ -503,14 +503,26 @@ static int parse_range_value(const struct scale *scale, const char *text, size_t
 		text++, length--;
 	while (length && (text[length - 1] == ' ' || text[length - 1] == '\t'))
 		length--;
-	if (length == 0 || length > 4)
+	if (length == 0 || length > 8)
 		return ANSWER_UNKNOWN;
-	int value = 0;
-	for (size_t i = 0; i < length; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return ANSWER_UNKNOWN;
+	/* Whole numbers; a decimal comma (Swedish Excel) or point is rounded half up: "30,5" is 31. */
+	int value = 0, digits = 0, half_up = 0;
+	size_t i = 0;
+	for (; i < length && text[i] >= '0' && text[i] <= '9'; i++, digits++)
 		value = value * 10 + (text[i] - '0');
+	if (digits == 0 || digits > 4)
+		return ANSWER_UNKNOWN;
+	if (i < length && (text[i] == ',' || text[i] == '.')) {
+		i++;
+		if (i == length || text[i] < '0' || text[i] > '9')
+			return ANSWER_UNKNOWN;
+		half_up = text[i] >= '5';
+		while (i < length && text[i] >= '0' && text[i] <= '9')
+			i++;
 	}
+	if (i != length)
+		return ANSWER_UNKNOWN;
+	value += half_up;
 	return value >= scale->minimum && value <= scale->maximum ? value : ANSWER_UNKNOWN;
 }
 
@@ -543,4 +555,26 @@ int codebook_background_value(const struct codebook *book, enum column_role role
 		if (book->background[i].role == role && strcmp(book->background[i].folded, folded) == 0)
 			return book->background[i].value;
 	return -1;
+}
+
+/*
+ * Age in years from "34" or "34 år"; 0 (unknown) for anything else — an age group
+ * ("30-44"), a blank, a typo.  No goal uses age, so it never costs a row.
+ */
+int codebook_age(const char *text, size_t length)
+{
+	unsigned value = 0;
+	size_t digits = 0;
+	while (length && (*text == ' ')) text++, length--;
+	while (length && text[length - 1] == ' ') length--;
+	for (; digits < length && text[digits] >= '0' && text[digits] <= '9' && digits < 3; digits++)
+		value = value * 10 + (unsigned)(text[digits] - '0');
+	const char *rest = text + digits;
+	size_t rest_length = length - digits;
+	while (rest_length && *rest == ' ')
+		rest++, rest_length--;
+	int unit_only = rest_length == 0 || (rest_length == 3 && memcmp(rest, "år", 3) == 0);
+	if (digits == 0 || !unit_only || value == 0 || value > 130)
+		return 0;
+	return (int)value;
 }

@@ -29,6 +29,46 @@ static int plausible_date(const char *yyyymmdd)
 	return 1;
 }
 
+const char *personnummer_problem(enum personnummer_result result)
+{
+	switch (result) {
+	case PERSONNUMMER_BAD_CHECK: return "invalid personnummer (check digit)";
+	case PERSONNUMMER_BAD_DATE: return "invalid personnummer (no such birth date)";
+	case PERSONNUMMER_EXCEL_NUMBER:
+		return "the participant id is a number in Excel's scientific notation (such as 1,23457E+11): Excel has "
+		       "destroyed the identifier; format the column as text (or export to CSV from the source system) "
+		       "and export again";
+	case PERSONNUMMER_LOST_ZERO:
+		return "the participant id is a personnummer whose leading zero was lost (9 digits): Excel read the "
+		       "column as numbers; format it as text and export again";
+	default: return "";
+	}
+}
+
+/* "1,97901E+11", "1.97901e+11": a number in Excel's scientific notation. */
+static int excel_number(const char *text, size_t length)
+{
+	size_t i = 0;
+	if (i < length && text[i] >= '0' && text[i] <= '9')
+		i++;
+	else
+		return 0;
+	if (i < length && (text[i] == ',' || text[i] == '.')) {
+		i++;
+		while (i < length && text[i] >= '0' && text[i] <= '9')
+			i++;
+	}
+	if (i >= length || (text[i] != 'E' && text[i] != 'e'))
+		return 0;
+	i++;
+	if (i < length && text[i] == '+')
+		i++;
+	size_t exponent_start = i;
+	while (i < length && text[i] >= '0' && text[i] <= '9')
+		i++;
+	return i == length && i > exponent_start;
+}
+
 enum personnummer_result personnummer_normalise(const char *text, size_t length, uint32_t reference,
                                                 char out[13])
 {
@@ -36,9 +76,12 @@ enum personnummer_result personnummer_normalise(const char *text, size_t length,
 		text++, length--;
 	while (length && (text[length - 1] == ' ' || text[length - 1] == '\t'))
 		length--;
+	if (excel_number(text, length))
+		return PERSONNUMMER_EXCEL_NUMBER;
 	char digits[13];
-	size_t count = 0, separator_at = 0;
+	size_t count = 0, separator_at = 0, space_at = 0;
 	char separator = 0;
+	int spaces = 0;
 	for (size_t i = 0; i < length; i++) {
 		char c = text[i];
 		if (c >= '0' && c <= '9') {
@@ -48,12 +91,30 @@ enum personnummer_result personnummer_normalise(const char *text, size_t length,
 		} else if ((c == '-' || c == '+') && !separator) {
 			separator = c;
 			separator_at = count;
+		} else if (c == ' ' && (!spaces || space_at == count)) {
+			/* Spaces where the dash goes, or around it: one place only. */
+			spaces = 1;
+			space_at = count;
 		} else {
 			return PERSONNUMMER_NOT;
 		}
 	}
-	if (!(count == 12 && (!separator || (separator == '-' && separator_at == 8))) &&
-	    !(count == 10 && (!separator || separator_at == 6)))
+	if (spaces && separator && space_at != separator_at)
+		return PERSONNUMMER_NOT;
+	if (spaces && !separator)
+		separator_at = space_at;
+	int split = separator || spaces;
+	if (!split && count == 9) {
+		/* With its zero back, a valid personnummer (born 2000-2009): Excel dropped the zero. */
+		char restored[10];
+		restored[0] = '0';
+		memcpy(restored + 1, digits, 9);
+		char scratch[13];
+		return personnummer_normalise(restored, 10, reference, scratch) == PERSONNUMMER_VALID ? PERSONNUMMER_LOST_ZERO
+		                                                                                      : PERSONNUMMER_NOT;
+	}
+	if (!(count == 12 && (!split || (separator != '+' && separator_at == 8))) &&
+	    !(count == 10 && (!split || separator_at == 6)))
 		return PERSONNUMMER_NOT;
 	if (count == 12) {
 		memcpy(out, digits, 12);

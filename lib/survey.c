@@ -219,30 +219,13 @@ static int respondent_value(struct survey_converter *converter, const struct row
 	enum personnummer_result shape = pseudonym_of_participant(converter->options.key, id, length, date, value);
 	if (shape == PERSONNUMMER_UNCOMPUTED)
 		return -1;
-	if (shape == PERSONNUMMER_BAD_CHECK || shape == PERSONNUMMER_BAD_DATE) {
-		snprintf(reason, reason_size, "invalid personnummer (%s)",
-		         shape == PERSONNUMMER_BAD_CHECK ? "check digit" : "no such birth date");
+	if (shape != PERSONNUMMER_VALID && shape != PERSONNUMMER_NOT) {
+		snprintf(reason, reason_size, "%s", personnummer_problem(shape));
 		return 1;
 	}
 	return 0;
 }
 
-static int parse_age(const char *text, size_t length, uint8_t *age)
-{
-	unsigned value = 0;
-	size_t digits = 0;
-	while (length && (*text == ' ')) text++, length--;
-	while (length && text[length - 1] == ' ') length--;
-	for (; digits < length; digits++) {
-		if (text[digits] < '0' || text[digits] > '9' || digits >= 3)
-			return -1;
-		value = value * 10 + (unsigned)(text[digits] - '0');
-	}
-	if (digits == 0 || value == 0 || value > 130)
-		return -1;
-	*age = (uint8_t)value;
-	return 0;
-}
 
 /* The text without surrounding blanks (spaces and tabs). */
 static const char *trim(const char *text, size_t *length)
@@ -374,11 +357,8 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		}
 		answer.gender = (uint8_t)gender;
 	}
-	if (converter->age != SIZE_MAX && !is_blank(fields[converter->age], lengths[converter->age]) &&
-	    parse_age(fields[converter->age], lengths[converter->age], &answer.age) < 0) {
-		snprintf(reason, reason_size, "bad age \"%s\"", QUOTE_CELL(fields[converter->age], lengths[converter->age], 10));
-		return 1;
-	}
+	if (converter->age != SIZE_MAX)
+		answer.age = codebook_age(fields[converter->age], lengths[converter->age]);
 	/* Every answer is checked before any is written, so a row is never half-written. */
 	uint8_t levels[LEVEL_MAX * 8];
 	uint8_t *level = converter->question_count <= sizeof levels ? levels : malloc(converter->question_count);

@@ -57,7 +57,6 @@ contains ifs-form1.err 'the insats column holds a personnummer'
 contains health-form1.err 'the insats column holds a personnummer'
 contains health-form4.err 'unknown occasion "[id removed]"'
 contains ifs-form4.err 'unknown gender "[id removed]"'
-contains ifs-form13.err 'bad age "[id removed]"'
 
 # The nightly store, over every swept export (raw exports deleted once normalised).
 {

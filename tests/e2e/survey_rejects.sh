@@ -6,7 +6,7 @@ cat >"$T/expected.err" <<'END'
 ifs-survey: with-errors.csv:5: unknown answer "Jättebra" to question tillvara (column 8)
 ifs-survey: with-errors.csv:6: bad answer date "2022-13-01" (expected YYYY-MM-DD)
 ifs-survey: with-errors.csv:7: no answer date
-ifs-survey: with-errors.csv:8: unknown gender "Okänd" (expected Kvinna, Man, Annat, Vill ej uppge or empty)
+ifs-survey: with-errors.csv:8: unknown gender "Q" (expected Kvinna, Man, Annat, Vill ej uppge or empty)
 ifs-survey: with-errors.csv:9: expected 11 fields, found 8
 ifs-survey: 9 rows read = 4 written (16 answer records) + 5 rejected
 END

@@ -1,0 +1,31 @@
+# Exports as a förbund's office saves them (Swedish Excel: Windows-1252, ';', CRLF):
+# what Excel does to identifiers is refused with advice, never paired; age groups
+# and unstated gender cost nothing; a decimal comma is read.
+. "$TESTLIB"
+cd "$T"
+head -c 32 /dev/urandom >key && chmod 600 key
+R="$FIXTURES/real"
+
+# Health: two men whose personnummer Excel turned into one number (1,97901E+11) are
+# refused, not paired with each other; a leading zero lost is refused; "19850312 1231"
+# pairs with "198503121231"; VAS "30,5" is read as 31 (half up), so 41 is clearly better.
+expect_status 65 sh -c "ifs-health --key-file key --rejects rejects.tsv '$R/health-excel.csv' >health.rec 2>health.err"
+contains health.err "health-excel.csv:2: the participant id is a number in Excel's scientific notation (such as 1,23457E+11): Excel has destroyed the identifier; format the column as text"
+contains health.err "health-excel.csv:3: the participant id is a number in Excel's scientific notation"
+contains health.err "health-excel.csv:6: the participant id is a personnummer whose leading zero was lost (9 digits)"
+contains health.err "7 rows read = 4 used + 0 duplicates + 3 rejected; records: 2 pairs, 0 intake only, 0 exit only"
+ifs-dump --health health.rec | awk -F'\t' 'NR > 1 {print $1, $3, $4, $11, $12}' >pairs.txt
+same_file - pairs.txt <<'END'
+pair 2022-01-12 2022-06-03 45 61
+pair 2022-02-02 2022-06-20 31 41
+END
+! grep -q '503122467\|1,97901E+11' rejects.tsv || fail "the reject file keeps a damaged identifier"
+
+# IFS: "30-44", "34 år", "under 25" as age, "Vill ej ange" and "Ej angivet" as gender:
+# every row kept; the unstated count in the total only.
+ifs-survey "$R/ifs-age-gender.csv" >ifs.rec 2>ifs.err || { cat ifs.err; fail "age groups or unstated gender rejected rows"; }
+contains ifs.err "5 rows read = 5 written (10 answer records) + 0 rejected"
+ifs-dump ifs.rec | awk -F'\t' 'NR > 1 && $9 == "nytta" {print $7 "|" $8}' >background.txt
+printf 'K|\nM|34\n|\n|\nK|\n' | same_file - background.txt
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 ifs.rec 2>/dev/null | awk -F'\t' '$3 == "fia-nytta" {print $8, $9, $14, $15, $17, $18}' >nytta.txt
+echo "5 3 2 2 1 0" | same_file - nytta.txt
