@@ -166,6 +166,15 @@ int main(int argc, char **argv)
 		for (size_t g = 0; g < count; g++)
 			if (results[g].warning[0])
 				diag_warn("%s", results[g].warning);
+		uint64_t repeats, conflicts;
+		shares_repeats(shares, &repeats, &conflicts);
+		if (repeats)
+			diag_error("%llu answers given again (the same respondent, insats, group and question in more than "
+			           "one input or stream) counted once%s", (unsigned long long)repeats,
+			           conflicts ? "; where the answer differed, the later answer date counts" : "");
+		if (conflicts)
+			diag_warn("%llu repeated answers differed from the first: the later answer date counts",
+			          (unsigned long long)conflicts);
 		int effective_min_n = min_n ? min_n : targets.min_n ? targets.min_n : 5;
 		int effective_delta = vas_min_delta >= 0 ? vas_min_delta : targets.vas_min_delta;
 		struct shares_report report = {targets_path, &period, effective_min_n, suppress, effective_delta, codebook};

@@ -50,7 +50,12 @@ struct answer_record {
 	uint8_t level;       /* 0, 1..scale_max, or LEVEL_MISSING */
 	uint8_t scale_max;   /* highest level of this question's scale (6 by default) */
 	uint8_t age;         /* years, 0 when unknown */
+	uint8_t flags;       /* ANSWER_IDENTIFIED */
 };
+
+/* The respondent is a pseudonym or hash of a real identifier, so the same value in
+ * another file or stream is the same respondent; without it, it is a row number. */
+#define ANSWER_IDENTIFIED 1
 
 enum health_kind {
 	HEALTH_PAIR = 1,        /* intake and exit of one participant in one intervention */

@@ -66,6 +66,9 @@ void shares_free(struct shares *shares);
 /* pool: the pool the record's string ids refer to. */
 /* 0, or -1 when out of memory: the run must end, as the record was not counted. */
 int shares_add(struct shares *shares, const struct string_pool *pool, const struct record *record);
+/* Answers offered again (the same identified respondent, insats, group and question,
+ * from any input), and those of them with another answer (the later date kept). */
+void shares_repeats(const struct shares *shares, uint64_t *repeats, uint64_t *conflicts);
 /* Computes the results; valid until shares_free. */
 const struct share_result *shares_finish(struct shares *shares, size_t *count);
 

@@ -5,7 +5,9 @@
  * is what (refusing a file that lacks a required column); then turns each row
  * into one answer record per question column, or rejects the row with a reason
  * that names the column and never echoes a respondent identifier.  A row is
- * either wholly written or wholly rejected.
+ * either wholly written or wholly rejected.  A respondent with an identifier
+ * counts once per insats and group across every file the converter is given
+ * (answer_set.h): a cumulative export's repeats are dropped and counted.
  *
  * The record's respondent is a 64-bit value no one can turn back into an id.
  * With a key, the id (a participant column's, else the respondent column's)
@@ -46,9 +48,16 @@ void survey_converter_free(struct survey_converter *converter);
 int survey_converter_bind(struct survey_converter *converter, const struct row_source *source,
                           char *error, size_t error_size);
 
-/* 0: the row became records; 1: rejected, reason in reason; -1: write error. */
+/* What survey_converter_row() returns besides 0 (written), 1 (rejected, reason in
+ * reason) and -1 (write error or out of memory, errno says which). */
+#define SURVEY_REPEAT 2         /* the same questionnaire again: dropped, not an error */
+#define SURVEY_REPEAT_KEPT 3    /* the same respondent with other, later answers: written, reason says so */
+#define SURVEY_REPEAT_DROPPED 4 /* the same respondent with other, earlier answers: dropped, reason says so */
 int survey_converter_row(struct survey_converter *converter, const struct row *row,
                          char *reason, size_t reason_size);
+/* Repeats dropped (SURVEY_REPEAT and _DROPPED), and repeats with other answers. */
+uint64_t survey_converter_duplicates(const struct survey_converter *converter);
+uint64_t survey_converter_conflicts(const struct survey_converter *converter);
 
 /* Answer records written so far. */
 uint64_t survey_converter_records(const struct survey_converter *converter);

@@ -41,7 +41,7 @@ static const char usage_text[] =
 	"66 no input or no key file; 77 key file readable by others; 73/74 output errors.\n";
 
 struct totals {
-	unsigned long rows, written, rejected, files_failed;
+	unsigned long rows, written, repeats, rejected, files_failed;
 };
 
 static int parse_separator(const char *text, char *separator)
@@ -100,8 +100,12 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 			status = out_of_memory ? EX_OSERR : EX_IOERR;
 			break;
 		}
-		if (result == 0) {
+		if (result == SURVEY_REPEAT_KEPT || result == SURVEY_REPEAT_DROPPED)
+			diag_warn("%s:%lu: %s", row_source_name(source), row.line, reason);
+		if (result == 0 || result == SURVEY_REPEAT_KEPT) {
 			totals->written++;
+		} else if (result == SURVEY_REPEAT || result == SURVEY_REPEAT_DROPPED) {
+			totals->repeats++;
 		} else {
 			totals->rejected++;
 			/* Scrubbed of personnummer and of the personal id (survey.h says which); a row
@@ -261,8 +265,12 @@ int main(int argc, char **argv)
 	}
 	codebook_free(codebook);
 	pseudonym_key_wipe(&key);
-	fprintf(stderr, "%s: %lu rows read = %lu written (%llu answer records) + %lu rejected%s\n",
-	        diag_program(), totals.rows, totals.written, (unsigned long long)records, totals.rejected,
+	char repeats[96] = "";
+	if (totals.repeats)
+		snprintf(repeats, sizeof repeats, " + %lu repeated (the same questionnaire again: counted once)",
+		         totals.repeats);
+	fprintf(stderr, "%s: %lu rows read = %lu written (%llu answer records)%s + %lu rejected%s\n", diag_program(),
+	        totals.rows, totals.written, (unsigned long long)records, repeats, totals.rejected,
 	        totals.files_failed ? "; some files unusable, see above" : "");
 	return status;
 }

@@ -71,7 +71,7 @@ static void encode_answer(unsigned char *p, const struct answer_record *a)
 	p[28] = a->level;
 	p[29] = a->scale_max;
 	p[30] = a->age;
-	p[31] = 0;
+	p[31] = a->flags;
 }
 
 static void decode_answer(const unsigned char *p, struct answer_record *a)
@@ -87,6 +87,7 @@ static void decode_answer(const unsigned char *p, struct answer_record *a)
 	a->level = p[28];
 	a->scale_max = p[29];
 	a->age = p[30];
+	a->flags = p[31];
 }
 
 /* The single-byte fields of a health record, in their on-disk order from byte 24. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer_set.h"
 #include "dates.h"
 #include "health_indicators.h"
 #include "text_fold.h"
@@ -72,6 +73,10 @@ struct shares {
 	struct goal_tally *tally;
 	uint32_t ifs_first, ifs_last, health_first, health_last;
 	struct share_result *results;
+	/* Answers of identified respondents, counted once at the end (answer_set.h). */
+	struct answer_set *answers;
+	uint64_t repeats, conflicts;
+	int answers_tallied;
 };
 
 struct shares *shares_new(const struct targets *targets, const struct period *period, int min_n,
@@ -109,6 +114,7 @@ void shares_free(struct shares *s)
 	free(s->insats_marked);
 	free(s->tally);
 	free(s->results);
+	answer_set_free(s->answers);
 	free(s);
 }
 
@@ -271,14 +277,54 @@ static void add_health(struct shares *s, const struct health_record *h)
 	}
 }
 
+/*
+ * A health pair (or bortfall) given again — a stream concatenated twice — counts
+ * once.  Its key folds the kind and both dates into the question field, above
+ * every string id, so two rounds of one participant stay two pairs.  1: count it;
+ * 0: a repeat; -1: out of memory.
+ */
+static int health_once(struct shares *s, const struct health_record *h)
+{
+	if (!s->answers && !(s->answers = answer_set_new()))
+		return -1;
+	uint32_t dates = (uint32_t)(((uint64_t)h->intake_date * 2654435761u) ^ ((uint64_t)h->exit_date * 40503u) ^ h->kind);
+	struct answer_record key = {.respondent = h->participant, .insats = h->insats,
+	                            .question = UINT32_C(0x80000000) | (dates & UINT32_C(0x7fffffff)),
+	                            .date = h->exit_date, .forbund = h->intake_date, .gender = h->gender,
+	                            .level = h->kind};
+	int offered = answer_set_offer(s->answers, &key);
+	if (offered < 0)
+		return -1;
+	if (offered == ANSWER_IDENTICAL) {
+		s->repeats++;
+		return 0;
+	}
+	return 1;
+}
+
 int shares_add(struct shares *s, const struct string_pool *pool, const struct record *record)
 {
 	if (learn_strings(s, pool) < 0)
 		return -1;
-	if (record->type == RECORD_ANSWER)
+	if (record->type == RECORD_ANSWER && (record->u.answer.flags & ANSWER_IDENTIFIED)) {
+		if (!s->answers && !(s->answers = answer_set_new()))
+			return -1;
+		switch (answer_set_offer(s->answers, &record->u.answer)) {
+		case ANSWER_NEW: break;
+		case ANSWER_IDENTICAL: s->repeats++; break;
+		case ANSWER_REPLACED:
+		case ANSWER_OUTDATED: s->repeats++, s->conflicts++; break;
+		default: return -1;
+		}
+	} else if (record->type == RECORD_ANSWER)
 		add_answer(s, &record->u.answer);
-	else if (record->type == RECORD_HEALTH)
-		add_health(s, &record->u.health);
+	else if (record->type == RECORD_HEALTH) {
+		int once = health_once(s, &record->u.health);
+		if (once < 0)
+			return -1;
+		if (once)
+			add_health(s, &record->u.health);
+	}
 	return 0;
 }
 
@@ -322,9 +368,21 @@ static void compute_cell(struct share_cell *cell)
 	wilson_interval(cell->pos, cell->n, &cell->ci_low, &cell->ci_high);
 }
 
+void shares_repeats(const struct shares *s, uint64_t *repeats, uint64_t *conflicts)
+{
+	*repeats = s->repeats;
+	*conflicts = s->conflicts;
+}
+
 const struct share_result *shares_finish(struct shares *s, size_t *count)
 {
 	const struct targets *targets = s->targets;
+	for (size_t slot = 0; s->answers && !s->answers_tallied && slot < answer_set_slots(s->answers); slot++) {
+		const struct answer_record *answer = answer_set_slot(s->answers, slot);
+		if (answer && !(answer->question & UINT32_C(0x80000000))) /* health keys are counted as they come */
+			add_answer(s, answer);
+	}
+	s->answers_tallied = 1;
 	for (size_t g = 0; g < targets->count; g++) {
 		const struct goal *goal = &targets->goals[g];
 		struct goal_tally *t = &s->tally[g];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer_set.h"
 #include "dates.h"
 #include "personal_data.h"
 #include "record.h"
@@ -33,6 +34,8 @@ struct survey_converter {
 	uint64_t row_ordinal;
 	uint64_t records;
 	uint64_t unkept_ids;
+	struct answer_set *seen; /* questionnaires of identified respondents, to count each once */
+	uint64_t duplicates, conflicts;
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
 	struct text_memo insats_ids, forbund_ids, groups, genders;
 	/* SHA-256 for unkeyed response ids: fetched once, as looking it up per row costs more than hashing */
@@ -64,6 +67,7 @@ void survey_converter_free(struct survey_converter *converter)
 	if (!converter)
 		return;
 	free(converter->questions);
+	answer_set_free(converter->seen);
 	EVP_MD_CTX_free(converter->hash_context);
 	EVP_MD_free(converter->sha256);
 	free(converter);
@@ -71,6 +75,8 @@ void survey_converter_free(struct survey_converter *converter)
 
 uint64_t survey_converter_records(const struct survey_converter *converter) { return converter->records; }
 uint64_t survey_converter_unkept_ids(const struct survey_converter *converter) { return converter->unkept_ids; }
+uint64_t survey_converter_duplicates(const struct survey_converter *converter) { return converter->duplicates; }
+uint64_t survey_converter_conflicts(const struct survey_converter *converter) { return converter->conflicts; }
 
 int survey_converter_ids_personal(const struct survey_converter *converter)
 {
@@ -192,9 +198,10 @@ static int is_blank(const char *text, size_t length)
  * when the id is a malformed personnummer, or -1 when it cannot be computed.
  */
 static int respondent_value(struct survey_converter *converter, const struct row *row, uint32_t date,
-                            uint64_t *value, char *reason, size_t reason_size)
+                            uint64_t *value, int *identified, char *reason, size_t reason_size)
 {
 	*value = converter->row_ordinal;
+	*identified = 0;
 	int personal = 1;
 	size_t column = converter->participant;
 	if (column == SIZE_MAX || is_blank(row->fields[column], row->lengths[column])) {
@@ -214,6 +221,8 @@ static int respondent_value(struct survey_converter *converter, const struct row
 			converter->unkept_ids++;
 		else if (respondent_hash(converter, id, length, value) < 0)
 			return -1;
+		else
+			*identified = 1;
 		return 0;
 	}
 	enum personnummer_result shape = pseudonym_of_participant(converter->options.key, id, length, date, value);
@@ -223,6 +232,7 @@ static int respondent_value(struct survey_converter *converter, const struct row
 		snprintf(reason, reason_size, "%s", personnummer_problem(shape));
 		return 1;
 	}
+	*identified = 1;
 	return 0;
 }
 
@@ -284,6 +294,47 @@ static int background_value(const struct codebook *book, struct text_memo *memo,
 		text_memo_remember(memo, text, length, value);
 	}
 	return value;
+}
+
+/*
+ * Each questionnaire once: the same respondent, insats and group again (a cumulative
+ * export, a file given twice) with the same date and answers is dropped; with other
+ * answers, the later date is kept and the repeat reported.  The set keeps a 32-bit
+ * fingerprint of the answers in the forbund field of a questionnaire-level key.
+ */
+static int questionnaire_once(struct survey_converter *converter, const struct answer_record *answer,
+                              const uint8_t *level, char *reason, size_t reason_size)
+{
+	if (!converter->seen && !(converter->seen = answer_set_new()))
+		return -1;
+	uint32_t fingerprint = 2166136261u;
+	for (size_t q = 0; q < converter->question_count; q++) {
+		fingerprint = (fingerprint ^ converter->questions[q].question_string) * 16777619u;
+		fingerprint = (fingerprint ^ level[q]) * 16777619u;
+	}
+	struct answer_record key = {.respondent = answer->respondent, .date = answer->date, .insats = answer->insats,
+	                            .forbund = fingerprint ^ answer->forbund, .question = UINT32_MAX,
+	                            .group = answer->group, .gender = answer->gender};
+	char date[11];
+	date_format(answer->date, date);
+	switch (answer_set_offer(converter->seen, &key)) {
+	case ANSWER_NEW: return 0;
+	case ANSWER_IDENTICAL:
+		converter->duplicates++;
+		return SURVEY_REPEAT;
+	case ANSWER_REPLACED:
+		converter->conflicts++;
+		snprintf(reason, reason_size, "the same respondent answered again with other answers (%s): the later "
+		         "answers are kept", date);
+		return SURVEY_REPEAT_KEPT;
+	case ANSWER_OUTDATED:
+		converter->conflicts++;
+		converter->duplicates++;
+		snprintf(reason, reason_size, "the same respondent answered again with other answers, dated earlier "
+		         "(%s): the later answers are kept", date);
+		return SURVEY_REPEAT_DROPPED;
+	default: return -1;
+	}
 }
 
 int survey_converter_row(struct survey_converter *converter, const struct row *row, char *reason,
@@ -384,8 +435,16 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		         : value == ANSWER_MISSING ? LEVEL_MISSING : (uint8_t)value;
 	}
 	/* Last, so that only the ids of rows that are written count as not kept. */
+	int identified = 0;
 	if (status == 0)
-		status = respondent_value(converter, row, answer.date, &answer.respondent, reason, reason_size);
+		status = respondent_value(converter, row, answer.date, &answer.respondent, &identified, reason, reason_size);
+	answer.flags = identified ? ANSWER_IDENTIFIED : 0;
+	int written_status = 0;
+	if (status == 0 && identified) {
+		status = written_status = questionnaire_once(converter, &answer, level, reason, reason_size);
+		if (status == SURVEY_REPEAT_KEPT)
+			status = 0;
+	}
 	for (size_t q = 0; status == 0 && q < converter->question_count; q++) {
 		answer.question = converter->questions[q].question_string;
 		answer.scale_max = converter->questions[q].scale_max;
@@ -397,5 +456,5 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	}
 	if (level != levels)
 		free(level);
-	return status;
+	return status == 0 ? written_status : status;
 }

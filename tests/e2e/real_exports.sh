@@ -14,7 +14,7 @@ contains health.err "health-excel.csv:2: the participant id is a number in Excel
 contains health.err "health-excel.csv:3: the participant id is a number in Excel's scientific notation"
 contains health.err "health-excel.csv:6: the participant id is a personnummer whose leading zero was lost (9 digits)"
 contains health.err "7 rows read = 4 used + 0 duplicates + 3 rejected; records: 2 pairs, 0 intake only, 0 exit only"
-ifs-dump --health health.rec | awk -F'\t' 'NR > 1 {print $1, $3, $4, $11, $12}' >pairs.txt
+ifs-dump --health health.rec | awk -F'\t' 'NR > 1 {print $1, $3, $4, $11, $12}' | sort >pairs.txt
 same_file - pairs.txt <<'END'
 pair 2022-01-12 2022-06-03 45 61
 pair 2022-02-02 2022-06-20 31 41
@@ -29,3 +29,34 @@ ifs-dump ifs.rec | awk -F'\t' 'NR > 1 && $9 == "nytta" {print $7 "|" $8}' >backg
 printf 'K|\nM|34\n|\n|\nK|\n' | same_file - background.txt
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 ifs.rec 2>/dev/null | awk -F'\t' '$3 == "fia-nytta" {print $8, $9, $14, $15, $17, $18}' >nytta.txt
 echo "5 3 2 2 1 0" | same_file - nytta.txt
+
+# Cumulative exports: tonight's repeats last night's.  Each answer counts once, in
+# ifs-survey across files and again in ifs-shares across streams; a respondent who
+# answered again with other answers counts with the later ones (R-2: 1 on 2022-02-10,
+# then 6 on 2022-05-01).  fia-nytta, klart positivt: R-1 6, R-2 6, R-3 4, R-4 5 = 3 of 4;
+# women R-1, R-3: 1 of 2; men R-2, R-4: 2 of 2.
+early="$R/ifs-cumulative-early.csv" later="$R/ifs-cumulative-later.csv"
+ifs-survey "$early" "$later" >both.rec 2>both.err
+contains both.err "8 rows read = 5 written (5 answer records) + 3 repeated (the same questionnaire again: counted once) + 0 rejected"
+contains both.err "ifs-cumulative-later.csv:6: the same respondent answered again with other answers (2022-05-01): the later answers are kept"
+shares_row() { ifs-shares -t "$FIXTURES/targets.json" --year 2022 "$@" 2>>shares.err | awk -F'\t' '$3 == "fia-nytta" {print $8, $9, $14, $15, $17, $18}'; }
+echo "4 3 2 1 2 2" >want.txt
+shares_row both.rec | same_file want.txt -
+# The same file twice: the second adds nothing.
+ifs-survey "$later" "$later" 2>twice.err | ifs-dump | tail -n +2 | wc -l | tr -d ' ' >twice.txt
+echo 5 | same_file - twice.txt
+contains twice.err "10 rows read = 5 written (5 answer records) + 5 repeated"
+# Normalised apart and concatenated, or named twice: ifs-shares counts each answer once, and says so.
+ifs-survey "$early" >early.rec 2>/dev/null
+ifs-survey "$later" >later.rec 2>/dev/null
+cat early.rec later.rec | shares_row | same_file want.txt -
+shares_row later.rec later.rec | same_file want.txt -
+contains shares.err "answers given again (the same respondent, insats, group and question in more than one input or stream) counted once"
+# Without a respondent id there is nothing to tell repeats by: two exports are two sets of answers.
+cut -d';' -f2- "$early" >no-id.csv
+ifs-survey no-id.csv no-id.csv 2>no-id.err | ifs-dump | tail -n +2 | wc -l | tr -d ' ' >no-id.txt
+echo 6 | same_file - no-id.txt
+# Health pairs given twice count once.
+ifs-health --key-file key "$FIXTURES/health/enter-2022.csv" >pairs.rec 2>/dev/null
+cat pairs.rec pairs.rec | ifs-shares -t "$FIXTURES/targets.json" --year 2022 2>/dev/null | awk -F'\t' '$3 == "enter-halsa" {print $8, $9}' >halsa.txt
+echo "23 21" | same_file - halsa.txt

@@ -168,7 +168,13 @@ static void test_custom_and_bad_codebooks(void **state)
 	assert_int_equal(codebook_answer(book, 1, "0", 1), 0);
 	assert_int_equal(codebook_answer(book, 1, " 100", 4), 100);
 	assert_int_equal(codebook_answer(book, 1, "101", 3), ANSWER_UNKNOWN);
-	assert_int_equal(codebook_answer(book, 1, "5.5", 3), ANSWER_UNKNOWN);
+	/* A decimal comma (Swedish Excel) or point is read and rounded half up. */
+	assert_int_equal(codebook_answer(book, 1, "5.5", 3), 6);
+	assert_int_equal(codebook_answer(book, 1, "30,4", 4), 30);
+	assert_int_equal(codebook_answer(book, 1, "99,5", 4), 100);
+	assert_int_equal(codebook_answer(book, 1, "100,5", 5), ANSWER_UNKNOWN);
+	assert_int_equal(codebook_answer(book, 1, "30,", 3), ANSWER_UNKNOWN);
+	assert_int_equal(codebook_answer(book, 1, "3,5,1", 5), ANSWER_UNKNOWN);
 	assert_int_equal(codebook_answer(book, 1, "", 0), ANSWER_MISSING);
 	codebook_free(book);
 

@@ -111,6 +111,7 @@ static void test_health_worked_example(void **state)
 			struct record record = {.type = RECORD_HEALTH};
 			struct health_record *h = &record.u.health;
 			h->kind = HEALTH_PAIR;
+			h->participant = 1000 * (g + 1) + (uint64_t)i; /* one person each: a repeat would count once */
 			h->insats = enter;
 			h->gender = (uint8_t)groups[g].gender;
 			h->intake_date = 20220110;
@@ -132,13 +133,13 @@ static void test_health_worked_example(void **state)
 	/* bortfall: one intake without exit (a woman), one exit without intake (a man),
 	 * and a pair from 2021 that the period leaves out */
 	struct record extra = {.type = RECORD_HEALTH};
-	extra.u.health = (struct health_record){.kind = HEALTH_INTAKE_ONLY, .insats = enter, .gender = GENDER_WOMAN,
+	extra.u.health = (struct health_record){.kind = HEALTH_INTAKE_ONLY, .participant = 1, .insats = enter, .gender = GENDER_WOMAN,
 	                                        .intake_date = 20220301, .lq = HEALTH_MISSING};
 	shares_add(shares, pool, &extra);
-	extra.u.health = (struct health_record){.kind = HEALTH_EXIT_ONLY, .insats = enter, .gender = GENDER_MAN,
+	extra.u.health = (struct health_record){.kind = HEALTH_EXIT_ONLY, .participant = 2, .insats = enter, .gender = GENDER_MAN,
 	                                        .exit_date = 20221201, .lq = LQ_BETTER};
 	shares_add(shares, pool, &extra);
-	extra.u.health = (struct health_record){.kind = HEALTH_PAIR, .insats = enter, .gender = GENDER_MAN,
+	extra.u.health = (struct health_record){.kind = HEALTH_PAIR, .participant = 3, .insats = enter, .gender = GENDER_MAN,
 	                                        .intake_date = 20210101, .exit_date = 20211231, .lq = LQ_BETTER};
 	shares_add(shares, pool, &extra);
 	size_t count;
