@@ -386,6 +386,19 @@ static int read_strings(struct record_reader *reader, uint32_t count, uint32_t l
 	return 0;
 }
 
+/* The first bytes of what users give by mistake: text (a CSV or JSON export, with or
+ * without a BOM), gzip, or a zip container (.xlsx). */
+static int looks_like_an_export(const unsigned char *bytes, size_t length)
+{
+	if (length >= 2 && ((bytes[0] == 0x1f && bytes[1] == 0x8b) || (bytes[0] == 'P' && bytes[1] == 'K') ||
+	                    (bytes[0] == 0xff && bytes[1] == 0xfe) || (bytes[0] == 0xef && bytes[1] == 0xbb)))
+		return 1;
+	for (size_t i = 0; i < length; i++)
+		if (bytes[i] < 0x09 || (bytes[i] > 0x0d && bytes[i] < 0x20) || bytes[i] == 0x7f)
+			return 0;
+	return length > 0;
+}
+
 /* Reads the next chunk header and payload, checks both CRCs and the chunk order.
  * Returns 1 with a chunk loaded, 0 at a clean end of input, -1 on error. */
 static int read_chunk(struct record_reader *reader)
@@ -405,6 +418,9 @@ static int read_chunk(struct record_reader *reader)
 		return 0;
 	}
 	if (memcmp(header, CHUNK_MAGIC, got < 4 ? got : 4) != 0) {
+		if (reader->chunk_offset == 0 && looks_like_an_export(header, got))
+			return fail_at(reader, 0, "this is an export (CSV, JSON, gzip or a spreadsheet), not a record stream: "
+			                          "run ifs-survey or ifs-health on it first, e.g. ifs-survey FILE | ifs-shares ...");
 		if (reader->chunk_offset == 0)
 			return fail_at(reader, 0, "not a record stream (bad magic number)");
 		return fail_at(reader, reader->chunk_offset, "corrupt record stream: no chunk magic number here");

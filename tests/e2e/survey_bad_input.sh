@@ -36,3 +36,8 @@ expect_status 66 sh -c "ifs-dump nope.rec 2>nope.err"
 printf '{"scales": {}, "questions": []}' >bad-codebook.json
 expect_status 65 sh -c "ifs-survey -c bad-codebook.json $FIXTURES/ifs/deltagare-2022.csv >/dev/null 2>cb.err"
 contains cb.err 'ifs-survey: bad-codebook.json: "scales" must be an object of named scales'
+# An export given where a record stream belongs: the message says what to run.
+expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' '$FIXTURES/ifs/deltagare-2022.csv' >/dev/null 2>export.err"
+contains export.err "deltagare-2022.csv: byte 0: this is an export (CSV, JSON, gzip or a spreadsheet), not a record stream: run ifs-survey or ifs-health on it first"
+expect_status 65 sh -c "ifs-dump '$FIXTURES/ifs/variants/export.csv.gz' >/dev/null 2>export-gz.err"
+contains export-gz.err "this is an export"

@@ -248,6 +248,11 @@ static void test_wrong_magic(void **state)
 	struct string_pool *pool = string_pool_new();
 	char error[512] = "";
 	assert_int_equal(read_all(text, sizeof text - 1, pool, NULL, 0, error, sizeof error), -1);
+	/* A CSV export where a stream belongs: the message says what to run first. */
+	assert_string_equal(error, "test.rec: byte 0: this is an export (CSV, JSON, gzip or a spreadsheet), not a record "
+	                           "stream: run ifs-survey or ifs-health on it first, e.g. ifs-survey FILE | ifs-shares ...");
+	const unsigned char binary[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07};
+	assert_int_equal(read_all((const char *)binary, sizeof binary, pool, NULL, 0, error, sizeof error), -1);
 	assert_string_equal(error, "test.rec: byte 0: not a record stream (bad magic number)");
 	string_pool_free(pool);
 }
