@@ -53,6 +53,15 @@ const char *codebook_question_id(const struct codebook *codebook, size_t questio
 const char *codebook_question_text(const struct codebook *codebook, size_t question);
 /* Highest level of a labelled scale (6 for the IFS scale), or the range maximum. */
 int codebook_question_scale_max(const struct codebook *codebook, size_t question);
+/*
+ * The question whose text is nearest a header that matched nothing, by its
+ * distinctive words (four letters or more, folded): *score is the share of the
+ * two texts' words they have in common (Jaccard, 0..1), *shared how many.  -1
+ * when no question shares a word.  A reworded export ("som varit till stor nytta"
+ * for "som är till stor nytta") scores high; callers decide what is near enough.
+ */
+int codebook_nearest_question(const struct codebook *codebook, const char *header, double *score, size_t *shared);
+
 /* Index of the question with this id, or -1. */
 int codebook_question_index(const struct codebook *codebook, const char *id);
 

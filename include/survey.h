@@ -33,6 +33,7 @@ struct survey_options {
 	const char *forbund; /* likewise */
 	int group;           /* enum respondent_group, or -1 when not given */
 	const struct pseudonym_key *key; /* NULL: no keyed pseudonyms */
+	int verbose;         /* bind says on stderr what every column became */
 };
 
 struct survey_converter;

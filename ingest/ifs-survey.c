@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 		case 'f': options.forbund = optarg; break;
 		case 'r': rejects_path = optarg; break;
 		case 'k': key_path = optarg; break;
-		case 'v': verbose = 1; break;
+		case 'v': verbose = options.verbose = 1; break;
 		case 'e': source_options.encoding = optarg; break;
 		case 'g':
 			if ((options.group = group_from_code(optarg)) < 0) {

@@ -578,3 +578,58 @@ int codebook_age(const char *text, size_t length)
 		return 0;
 	return (int)value;
 }
+
+/* The distinctive words of a folded text: runs of letters and digits of four or more. */
+static size_t distinctive_words(const char *folded, const char *words[], size_t lengths[], size_t max)
+{
+	size_t count = 0;
+	for (const char *p = folded; *p && count < max;) {
+		while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (unsigned char)*p >= 0x80))
+			p++;
+		const char *start = p;
+		while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (unsigned char)*p >= 0x80)
+			p++;
+		if (p - start >= 4) {
+			words[count] = start;
+			lengths[count++] = (size_t)(p - start);
+		}
+	}
+	return count;
+}
+
+static int has_word(const char *const words[], const size_t lengths[], size_t count, const char *word, size_t length)
+{
+	for (size_t i = 0; i < count; i++)
+		if (lengths[i] == length && memcmp(words[i], word, length) == 0)
+			return 1;
+	return 0;
+}
+
+int codebook_nearest_question(const struct codebook *book, const char *header, double *score, size_t *shared)
+{
+	char folded_header[FOLD_SIZE], folded_text[FOLD_SIZE];
+	const char *header_words[64], *text_words[64];
+	size_t header_lengths[64], text_lengths[64];
+	text_fold(header, strlen(header), folded_header, sizeof folded_header);
+	size_t header_count = distinctive_words(folded_header, header_words, header_lengths, 64);
+	int best = -1;
+	*score = 0;
+	*shared = 0;
+	for (size_t q = 0; q < book->question_count && header_count; q++) {
+		const char *text = book->questions[q].text;
+		text_fold(text, strlen(text), folded_text, sizeof folded_text);
+		size_t text_count = distinctive_words(folded_text, text_words, text_lengths, 64);
+		size_t common = 0;
+		for (size_t i = 0; i < header_count; i++)
+			common += has_word(text_words, text_lengths, text_count, header_words[i], header_lengths[i]) &&
+			          !has_word(header_words, header_lengths, i, header_words[i], header_lengths[i]);
+		size_t union_count = header_count + text_count - common;
+		double similarity = union_count ? (double)common / (double)union_count : 0;
+		if (similarity > *score) {
+			*score = similarity;
+			*shared = common;
+			best = (int)q;
+		}
+	}
+	return best;
+}

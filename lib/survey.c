@@ -9,6 +9,7 @@
 
 #include "answer_set.h"
 #include "dates.h"
+#include "diag.h"
 #include "personal_data.h"
 #include "record.h"
 #include "text_memo.h"
@@ -92,6 +93,37 @@ const char *survey_converter_personal_id(const struct survey_converter *converte
 	return NULL;
 }
 
+/* A column whose header shares this much of its distinctive words with a question's
+ * text, and at least this many, is that question reworded; from NEAR_MISS_SCORE up a
+ * column that matched nothing is named in a warning with the question it nearly is. */
+#define REWORDED_MIN_SCORE 0.75
+#define REWORDED_MIN_WORDS 4
+#define NEAR_MISS_SCORE 0.4
+
+static int question_bound(const struct survey_converter *converter, size_t question)
+{
+	for (size_t q = 0; q < converter->question_count; q++)
+		if (converter->questions[q].question == question)
+			return 1;
+	return 0;
+}
+
+static const char *role_name(enum column_role role)
+{
+	switch (role) {
+	case ROLE_RESPONDENT: return "respondent id";
+	case ROLE_DATE: return "answer date";
+	case ROLE_INSATS: return "insats";
+	case ROLE_GROUP: return "respondent group";
+	case ROLE_GENDER: return "gender";
+	case ROLE_AGE: return "age";
+	case ROLE_FORBUND: return "förbund";
+	case ROLE_OCCASION: return "occasion";
+	case ROLE_PARTICIPANT: return "participant id";
+	default: return "not used";
+	}
+}
+
 int survey_converter_bind(struct survey_converter *converter, const struct row_source *source,
                           char *error, size_t error_size)
 {
@@ -115,36 +147,85 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 		errno = ENOMEM;
 		return -1;
 	}
-	for (size_t column = 0; column < columns; column++) {
-		const char *header = row_source_header(source, column);
-		size_t question = 0;
-		enum column_role role = codebook_column_role(converter->codebook, header, &question);
-		if (role == ROLE_QUESTION) {
-			for (size_t q = 0; q < converter->question_count; q++) {
-				if (converter->questions[q].question == question) {
-					snprintf(error, error_size, "%s:1: columns %zu and %zu are both question \"%s\"", name,
-					         converter->questions[q].column + 1, column + 1,
-					         codebook_question_id(converter->codebook, question));
-					return -1;
+	/* First every column the codebook names; then, for the columns left, a question
+	 * reworded in the export (docs/codebook.md, "Reworded questions"). */
+	enum column_role *column_roles = calloc(columns ? columns : 1, sizeof *column_roles);
+	if (!column_roles) {
+		snprintf(error, error_size, "%s: out of memory", name);
+		errno = ENOMEM;
+		return -1;
+	}
+	int status = 0;
+	for (int pass = 0; pass < 2 && status == 0; pass++) {
+		for (size_t column = 0; column < columns && status == 0; column++) {
+			const char *header = row_source_header(source, column);
+			size_t question = 0;
+			double score = 0;
+			size_t shared = 0;
+			enum column_role role;
+			if (pass == 0) {
+				role = codebook_column_role(converter->codebook, header, &question);
+			} else {
+				if (column_roles[column] != ROLE_NONE)
+					continue;
+				int near = codebook_nearest_question(converter->codebook, header, &score, &shared);
+				role = ROLE_NONE;
+				if (near >= 0 && score >= REWORDED_MIN_SCORE && shared >= REWORDED_MIN_WORDS &&
+				    !question_bound(converter, (size_t)near)) {
+					role = ROLE_QUESTION;
+					question = (size_t)near;
+				} else if (near >= 0 && (score >= NEAR_MISS_SCORE || strchr(header, '?'))) {
+					diag_warn("%s:1: column %zu \"%s\" matches no question of the codebook; the nearest is %s "
+					          "(\"%s\", %.0f %% of their words in common): if it is that question, add the header "
+					          "to its \"headers\" in a codebook of your own (-c)", name, column + 1,
+					          QUOTE_CELL(header, strlen(header), 60), codebook_question_id(converter->codebook, (size_t)near),
+					          QUOTE_CELL(codebook_question_text(converter->codebook, (size_t)near),
+					                     strlen(codebook_question_text(converter->codebook, (size_t)near)), 60),
+					          100 * score);
 				}
 			}
-			struct question_column *entry = &converter->questions[converter->question_count++];
-			entry->column = column;
-			entry->question = question;
-			entry->question_string = record_writer_string(converter->writer,
-			                                              codebook_question_id(converter->codebook, question));
-			if (entry->question_string == UINT32_MAX) {
-				snprintf(error, error_size, "%s: out of memory", name);
-				errno = ENOMEM;
-				return -1;
+			column_roles[column] = role;
+			if (role == ROLE_QUESTION) {
+				if (question_bound(converter, question)) {
+					for (size_t q = 0; q < converter->question_count; q++)
+						if (converter->questions[q].question == question)
+							snprintf(error, error_size, "%s:1: columns %zu and %zu are both question \"%s\"", name,
+							         converter->questions[q].column + 1, column + 1,
+							         codebook_question_id(converter->codebook, question));
+					status = -1;
+					break;
+				}
+				struct question_column *entry = &converter->questions[converter->question_count++];
+				entry->column = column;
+				entry->question = question;
+				entry->question_string = record_writer_string(converter->writer,
+				                                              codebook_question_id(converter->codebook, question));
+				if (entry->question_string == UINT32_MAX) {
+					snprintf(error, error_size, "%s: out of memory", name);
+					errno = ENOMEM;
+					status = -1;
+					break;
+				}
+				entry->scale_max = (uint8_t)codebook_question_scale_max(converter->codebook, question);
+				if (converter->options.verbose)
+					diag_error("%s: column %zu \"%s\": question %s%s", name, column + 1,
+					           QUOTE_CELL(header, strlen(header), 60), codebook_question_id(converter->codebook, question),
+					           pass ? " (reworded: matched by its words)" : "");
+			} else if (role != ROLE_NONE && role < sizeof roles / sizeof *roles && roles[role]) {
+				/* The first column of a role wins; a second "ID" column is left alone. */
+				if (*roles[role] == SIZE_MAX)
+					*roles[role] = column;
+				if (converter->options.verbose)
+					diag_error("%s: column %zu \"%s\": %s%s", name, column + 1, QUOTE_CELL(header, strlen(header), 60),
+					           role_name(role), *roles[role] == column ? "" : " (a second one: not used)");
+			} else if (pass == 1 && converter->options.verbose) {
+				diag_error("%s: column %zu \"%s\": not used", name, column + 1, QUOTE_CELL(header, strlen(header), 60));
 			}
-			entry->scale_max = (uint8_t)codebook_question_scale_max(converter->codebook, question);
-		} else if (role != ROLE_NONE && role < sizeof roles / sizeof *roles && roles[role]) {
-			/* The first column of a role wins; a second "ID" column is left alone. */
-			if (*roles[role] == SIZE_MAX)
-				*roles[role] = column;
 		}
 	}
+	free(column_roles);
+	if (status)
+		return -1;
 	if (converter->date == SIZE_MAX) {
 		snprintf(error, error_size, "%s:1: no answer-date column (expected Datum or Svarsdatum)", name);
 		return -1;

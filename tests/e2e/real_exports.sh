@@ -60,3 +60,14 @@ echo 6 | same_file - no-id.txt
 ifs-health --key-file key "$FIXTURES/health/enter-2022.csv" >pairs.rec 2>/dev/null
 cat pairs.rec pairs.rec | ifs-shares -t "$FIXTURES/targets.json" --year 2022 2>/dev/null | awk -F'\t' '$3 == "enter-halsa" {print $8, $9}' >halsa.txt
 echo "23 21" | same_file - halsa.txt
+
+# A reworded question ("som varit till stor nytta" for "som är till stor nytta") is the
+# same question by its words; a question-like column that matches nothing is named in a
+# warning with the question it nearly is; -v says what every column became.
+ifs-survey -v "$R/ifs-reworded.csv" >reworded.rec 2>reworded.err
+contains reworded.err 'column 6 "Har du fått stöd på ett sätt som varit till stor nytta för d…": question nytta (reworded: matched by its words)'
+contains reworded.err 'warning: '"$R"'/ifs-reworded.csv:1: column 7 "Har personalen lyssnat på dig?" matches no question of the codebook; the nearest is tid'
+contains reworded.err 'column 2 "Svarsdatum": answer date'
+contains reworded.err 'column 8 "Kommentar": not used'
+ifs-dump reworded.rec | awk -F'\t' 'NR > 1 {print $9, $10}' >reworded.txt
+printf 'nytta 6\nnytta 3\n' | same_file - reworded.txt
