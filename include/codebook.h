@@ -62,6 +62,10 @@ int codebook_question_scale_max(const struct codebook *codebook, size_t question
  */
 int codebook_nearest_question(const struct codebook *codebook, const char *header, double *score, size_t *shared);
 
+/* The answer labels a question accepts, "Inte alls, Till liten del, …" (or "a whole
+ * number 0-100"), for a message; cut to out_size. */
+size_t codebook_question_labels(const struct codebook *codebook, size_t question, char *out, size_t out_size);
+
 /* Index of the question with this id, or -1. */
 int codebook_question_index(const struct codebook *codebook, const char *id);
 

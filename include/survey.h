@@ -5,7 +5,7 @@
  * is what (refusing a file that lacks a required column); then turns each row
  * into one answer record per question column, or rejects the row with a reason
  * that names the column and never echoes a respondent identifier.  A row is
- * either wholly written or wholly rejected.  A respondent with an identifier
+ * either written (less any answer whose cell could not be read) or wholly rejected.  A respondent with an identifier
  * counts once per insats and group across every file the converter is given
  * (answer_set.h): a cumulative export's repeats are dropped and counted.
  *
@@ -56,6 +56,16 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 #define SURVEY_REPEAT_DROPPED 4 /* the same respondent with other, earlier answers: dropped, reason says so */
 int survey_converter_row(struct survey_converter *converter, const struct row *row,
                          char *reason, size_t reason_size);
+/*
+ * Cells of the last row whose answer could not be read ("column 8 (question
+ * tillvara): unknown answer "Ingen åsikt"; expected one of …"): the row is still
+ * written, without those answers.  At most SURVEY_CELL_PROBLEMS_MAX are kept per
+ * row; survey_converter_answers_rejected() counts them all, over every row.
+ */
+#define SURVEY_CELL_PROBLEMS_MAX 8
+size_t survey_converter_cell_problems(const struct survey_converter *converter);
+const char *survey_converter_cell_problem(const struct survey_converter *converter, size_t i);
+uint64_t survey_converter_answers_rejected(const struct survey_converter *converter);
 /* Repeats dropped (SURVEY_REPEAT and _DROPPED), and repeats with other answers. */
 uint64_t survey_converter_duplicates(const struct survey_converter *converter);
 uint64_t survey_converter_conflicts(const struct survey_converter *converter);

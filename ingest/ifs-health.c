@@ -61,7 +61,7 @@ struct run {
 	struct health_pairing *pairing;
 	struct reject_log *rejects;
 	const char *insats, *forbund;
-	unsigned long rows, used, rejected, files_failed;
+	unsigned long rows, used, rejected, files_failed, answers_rejected;
 };
 
 static int bind_columns(const struct codebook *book, const struct row_source *source, struct columns *c,
@@ -136,7 +136,7 @@ static void trimmed(const char *text, char *out, size_t size)
 static int convert_row(struct run *run, const char *file, const struct columns *c, const struct row *row)
 {
 	const struct codebook *book = run->codebook;
-	char reason[300];
+	char reason[400];
 	const char *identifier = row->count > c->respondent ? row->fields[c->respondent] : NULL;
 	if (row->problem) {
 		return reject(run, file, row, identifier, row->problem);
@@ -225,9 +225,16 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		const char *text = row->fields[c->item[i]];
 		int value = codebook_answer(book, c->item_question[i], text, row->lengths[c->item[i]]);
 		if (value == ANSWER_UNKNOWN) {
-			snprintf(reason, sizeof reason, "unknown answer \"%s\" to %s (column %zu)",
-			         QUOTE_CELL(text, row->lengths[c->item[i]], 40), item_ids[i], c->item[i] + 1);
-			return reject(run, file, row, identifier, reason);
+			/* A bad cell costs that item (left missing), not the questionnaire or its pair. */
+			char labels[240];
+			codebook_question_labels(book, c->item_question[i], labels, sizeof labels);
+			snprintf(reason, sizeof reason, "column %zu (%s): unknown answer \"%s\"; expected one of %s",
+			         c->item[i] + 1, item_ids[i], QUOTE_CELL(text, row->lengths[c->item[i]], 40), labels);
+			if (reject_log_scrubbed_row(run->rejects, file, row->line, reason, row->raw, row->raw_length, identifier,
+			                            1) < 0)
+				return -1;
+			run->answers_rejected++;
+			continue;
 		}
 		if (value >= 0 && value < HEALTH_MISSING)
 			*items[i] = (uint8_t)value;
@@ -418,7 +425,7 @@ int main(int argc, char **argv)
 		diag_error("write error on standard output: %s", strerror(errno));
 		status = EX_IOERR;
 	}
-	if (!status && run.rejected)
+	if (!status && (run.rejected || run.answers_rejected))
 		status = EX_DATAERR;
 	if (reject_log_close(run.rejects) < 0) {
 		/* Not 65: the rows are not merely rejected, their record is incomplete. */
@@ -426,12 +433,15 @@ int main(int argc, char **argv)
 		if (!status || status == EX_DATAERR)
 			status = EX_IOERR;
 	}
+	char cells[96] = "";
+	if (run.answers_rejected)
+		snprintf(cells, sizeof cells, "; %lu answers rejected (their questionnaires kept)", run.answers_rejected);
 	fprintf(stderr,
 	        "%s: %lu rows read = %lu used + %llu duplicates + %lu rejected; records: %llu pairs, %llu intake only, "
-	        "%llu exit only%s\n",
+	        "%llu exit only%s%s\n",
 	        diag_program(), run.rows, run.used - (unsigned long)counts.duplicates, (unsigned long long)counts.duplicates,
 	        run.rejected, (unsigned long long)counts.pairs, (unsigned long long)counts.intake_only,
-	        (unsigned long long)counts.exit_only, run.files_failed ? "; some files unusable, see above" : "");
+	        (unsigned long long)counts.exit_only, cells, run.files_failed ? "; some files unusable, see above" : "");
 	health_pairing_free(run.pairing);
 	codebook_free(codebook);
 	pseudonym_key_wipe(&key);

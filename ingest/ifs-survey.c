@@ -102,6 +102,19 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 		}
 		if (result == SURVEY_REPEAT_KEPT || result == SURVEY_REPEAT_DROPPED)
 			diag_warn("%s:%lu: %s", row_source_name(source), row.line, reason);
+		/* Cells whose answer could not be read: the row is kept, and each is reported and
+		 * kept in the reject file beside the row (scrubbed) it came from. */
+		int kept = result == 0 || result == SURVEY_REPEAT_KEPT;
+		for (size_t i = 0; kept && i < survey_converter_cell_problems(converter); i++)
+			if (reject_log_scrubbed_row(rejects, row_source_name(source), row.line,
+			                            survey_converter_cell_problem(converter, i), row.raw, row.raw_length,
+			                            survey_converter_personal_id(converter, &row), 1) < 0) {
+				diag_error("%s:%lu: out of memory", row_source_name(source), row.line);
+				status = EX_OSERR;
+				break;
+			}
+		if (status == EX_OSERR)
+			break;
 		if (result == 0 || result == SURVEY_REPEAT_KEPT) {
 			totals->written++;
 		} else if (result == SURVEY_REPEAT || result == SURVEY_REPEAT_DROPPED) {
@@ -243,7 +256,8 @@ int main(int argc, char **argv)
 		                    file_status == EX_NOINPUT))
 			status = file_status;
 	}
-	if (status == 0 && totals.rejected)
+	uint64_t answers_rejected = survey_converter_answers_rejected(converter);
+	if (status == 0 && (totals.rejected || answers_rejected))
 		status = EX_DATAERR;
 	uint64_t records = survey_converter_records(converter);
 	survey_converter_free(converter);
@@ -265,12 +279,14 @@ int main(int argc, char **argv)
 	}
 	codebook_free(codebook);
 	pseudonym_key_wipe(&key);
-	char repeats[96] = "";
+	char repeats[96] = "", cells[96] = "";
 	if (totals.repeats)
 		snprintf(repeats, sizeof repeats, " + %lu repeated (the same questionnaire again: counted once)",
 		         totals.repeats);
-	fprintf(stderr, "%s: %lu rows read = %lu written (%llu answer records)%s + %lu rejected%s\n", diag_program(),
-	        totals.rows, totals.written, (unsigned long long)records, repeats, totals.rejected,
+	if (answers_rejected)
+		snprintf(cells, sizeof cells, "; %llu answers rejected (their rows kept)", (unsigned long long)answers_rejected);
+	fprintf(stderr, "%s: %lu rows read = %lu written (%llu answer records)%s + %lu rejected%s%s\n", diag_program(),
+	        totals.rows, totals.written, (unsigned long long)records, repeats, totals.rejected, cells,
 	        totals.files_failed ? "; some files unusable, see above" : "");
 	return status;
 }

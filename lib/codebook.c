@@ -633,3 +633,30 @@ int codebook_nearest_question(const struct codebook *book, const char *header, d
 	}
 	return best;
 }
+
+size_t codebook_question_labels(const struct codebook *book, size_t question, char *out, size_t out_size)
+{
+	size_t used = 0;
+	if (!out_size)
+		return 0;
+	out[0] = '\0';
+	if (question >= book->question_count)
+		return 0;
+	const struct scale *scale = &book->scales[book->questions[question].scale];
+	if (scale->is_range)
+		return (size_t)snprintf(out, out_size, "a whole number %d-%d", scale->minimum, scale->maximum);
+	uint32_t count = string_pool_count(scale->exact);
+	for (uint32_t id = 0; id < count; id++) {
+		const char *label = string_pool_get(scale->exact, id);
+		/* Labels, not the numeric codes or the blank that mean the same levels. */
+		if (!label[0] || strspn(label, "0123456789") == strlen(label) || scale->exact_values[id] == ANSWER_MISSING)
+			continue;
+		int wrote = snprintf(out + used, out_size - used, "%s%s", used ? ", " : "", label);
+		if (wrote < 0 || (size_t)wrote >= out_size - used) {
+			out[used] = '\0';
+			break;
+		}
+		used += (size_t)wrote;
+	}
+	return used;
+}

@@ -14,6 +14,9 @@
 #include "record.h"
 #include "text_memo.h"
 
+/* A cell that could not be read: its answer is not written. */
+#define LEVEL_REJECTED 254
+
 struct question_column {
 	size_t column;
 	size_t question;
@@ -37,6 +40,10 @@ struct survey_converter {
 	uint64_t unkept_ids;
 	struct answer_set *seen; /* questionnaires of identified respondents, to count each once */
 	uint64_t duplicates, conflicts;
+	/* the row's cells that could not be read (survey.h) */
+	char cell_problems[SURVEY_CELL_PROBLEMS_MAX][400];
+	size_t cell_problem_count;
+	uint64_t answers_rejected;
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
 	struct text_memo insats_ids, forbund_ids, groups, genders;
 	/* SHA-256 for unkeyed response ids: fetched once, as looking it up per row costs more than hashing */
@@ -77,6 +84,12 @@ void survey_converter_free(struct survey_converter *converter)
 uint64_t survey_converter_records(const struct survey_converter *converter) { return converter->records; }
 uint64_t survey_converter_unkept_ids(const struct survey_converter *converter) { return converter->unkept_ids; }
 uint64_t survey_converter_duplicates(const struct survey_converter *converter) { return converter->duplicates; }
+uint64_t survey_converter_answers_rejected(const struct survey_converter *converter) { return converter->answers_rejected; }
+size_t survey_converter_cell_problems(const struct survey_converter *converter) { return converter->cell_problem_count; }
+const char *survey_converter_cell_problem(const struct survey_converter *converter, size_t i)
+{
+	return i < converter->cell_problem_count ? converter->cell_problems[i] : "";
+}
 uint64_t survey_converter_conflicts(const struct survey_converter *converter) { return converter->conflicts; }
 
 int survey_converter_ids_personal(const struct survey_converter *converter)
@@ -421,6 +434,8 @@ static int questionnaire_once(struct survey_converter *converter, const struct a
 int survey_converter_row(struct survey_converter *converter, const struct row *row, char *reason,
                          size_t reason_size)
 {
+	converter->cell_problem_count = 0;
+	uint64_t row_answers_rejected = 0;
 	const struct codebook *book = converter->codebook;
 	struct answer_record answer = {0};
 	converter->row_ordinal++;
@@ -507,10 +522,17 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 			text_memo_remember(&column->answers, text, length, value);
 		}
 		if (value == ANSWER_UNKNOWN) {
-			snprintf(reason, reason_size, "unknown answer \"%s\" to question %s (column %zu)",
-			         QUOTE_CELL(text, length, 60), codebook_question_id(book, column->question), column->column + 1);
-			status = 1;
-			break;
+			/* A bad cell costs that answer, not the respondent's others. */
+			row_answers_rejected++;
+			if (converter->cell_problem_count < SURVEY_CELL_PROBLEMS_MAX) {
+				char labels[240];
+				codebook_question_labels(book, column->question, labels, sizeof labels);
+				snprintf(converter->cell_problems[converter->cell_problem_count++], sizeof *converter->cell_problems,
+				         "column %zu (question %s): unknown answer \"%s\"; expected one of %s", column->column + 1,
+				         codebook_question_id(book, column->question), QUOTE_CELL(text, length, 60), labels);
+			}
+			level[q] = LEVEL_REJECTED;
+			continue;
 		}
 		level[q] = value == ANSWER_DONT_KNOW ? LEVEL_DONT_KNOW
 		         : value == ANSWER_MISSING ? LEVEL_MISSING : (uint8_t)value;
@@ -527,6 +549,8 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 			status = 0;
 	}
 	for (size_t q = 0; status == 0 && q < converter->question_count; q++) {
+		if (level[q] == LEVEL_REJECTED)
+			continue;
 		answer.question = converter->questions[q].question_string;
 		answer.scale_max = converter->questions[q].scale_max;
 		answer.level = level[q];
@@ -537,5 +561,7 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	}
 	if (level != levels)
 		free(level);
+	if (status == 0 && (written_status == 0 || written_status == SURVEY_REPEAT_KEPT))
+		converter->answers_rejected += row_answers_rejected;
 	return status == 0 ? written_status : status;
 }

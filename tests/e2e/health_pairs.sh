@@ -74,10 +74,10 @@ contains short.err "a key needs at least 16 bytes"
 expect_status 65 sh -c "ifs-health --key-file key --rejects rejects.tsv '$H/with-errors.csv' >e.rec 2>e.err"
 cat >want-e.err <<END
 ifs-health: $H/with-errors.csv:3: invalid personnummer (check digit)
-ifs-health: $H/with-errors.csv:4: unknown answer "Jättebra" to livskvalitet (column 7)
+ifs-health: $H/with-errors.csv:4: column 7 (livskvalitet): unknown answer "Jättebra"; expected one of Bättre, Förbättrad, Oförändrad, Samma, Sämre, Försämrad
 ifs-health: $H/with-errors.csv:5: no occasion (Tillfälle: Inskrivning or Avslut)
 ifs-health: $H/with-errors.csv:6: expected 10 fields, found 4
-ifs-health: 6 rows read = 2 used + 0 duplicates + 4 rejected; records: 1 pairs, 0 intake only, 0 exit only
+ifs-health: 6 rows read = 3 used + 0 duplicates + 3 rejected; records: 1 pairs, 0 intake only, 1 exit only; 1 answers rejected (their questionnaires kept)
 END
 same_file want-e.err e.err
 [ "$(stat -c %a rejects.tsv)" = 600 ] || fail "reject file mode $(stat -c %a rejects.tsv)"

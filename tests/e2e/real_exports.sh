@@ -71,3 +71,11 @@ contains reworded.err 'column 2 "Svarsdatum": answer date'
 contains reworded.err 'column 8 "Kommentar": not used'
 ifs-dump reworded.rec | awk -F'\t' 'NR > 1 {print $9, $10}' >reworded.txt
 printf 'nytta 6\nnytta 3\n' | same_file - reworded.txt
+
+# One unknown answer ("Ingen åsikt") costs that answer, not the respondent's others.
+printf 'Respondent-ID;Svarsdatum;Insats;Enk\344t;K\366n;Fr\345ga 1;F2\r\nR-9;2022-03-01;FIA;Avslutad;Kvinna;Ingen \345sikt;Helt och h\345llet\r\n' >cell.csv
+expect_status 65 sh -c "ifs-survey cell.csv >cell.rec 2>cell.err"
+contains cell.err 'cell.csv:2: column 6 (question nytta): unknown answer "Ingen åsikt"; expected one of Inte alls, Till liten del'
+contains cell.err "1 rows read = 1 written (1 answer records) + 0 rejected; 1 answers rejected (their rows kept)"
+ifs-dump cell.rec | awk -F'\t' 'NR > 1 {print $9, $10}' >cell.txt
+echo "tillvara 6" | same_file - cell.txt

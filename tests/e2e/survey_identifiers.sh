@@ -10,18 +10,18 @@ head -c 32 /dev/urandom >key && chmod 600 key
 # so whose id cannot be found, is not kept at all.
 expect_status 65 sh -c "ifs-survey --rejects plain-rejects.tsv '$export_file' >plain.rec 2>plain.err"
 same_file - plain.err <<END
-ifs-survey: $export_file:6: unknown answer "Jättebra" to question tillvara (column 8)
+ifs-survey: $export_file:6: column 8 (question tillvara): unknown answer "Jättebra"; expected one of Inte alls, Till liten del, Till viss del, Till stor del, Till mycket stor del, Helt och hållet, Vet ej / Ej aktuellt, Vet ej/Ej aktuellt, Vet ej, Ej aktuellt, Vet inte
 ifs-survey: $export_file:8: expected 8 fields, found 7
-ifs-survey: $export_file: 5 respondents identified by personnummer or participant code: not kept without --key-file (the row number stands in)
-ifs-survey: 7 rows read = 5 written (10 answer records) + 2 rejected
+ifs-survey: $export_file: 6 respondents identified by personnummer or participant code: not kept without --key-file (the row number stands in)
+ifs-survey: 7 rows read = 6 written (11 answer records) + 1 rejected; 1 answers rejected (their rows kept)
 END
 ifs-dump plain.rec | awk -F'\t' 'NR > 1 {print $1}' | uniq >plain-respondents.txt
-printf '%s\n' 0000000000000001 0000000000000002 0000000000000003 0000000000000004 0000000000000006 |
+printf '%s\n' 0000000000000001 0000000000000002 0000000000000003 0000000000000004 0000000000000005 0000000000000006 |
 	same_file - plain-respondents.txt
 cut -f2- plain-rejects.tsv >plain-rejects.cut
 same_file - plain-rejects.cut <<'END'
 line	reason	row
-6	unknown answer "Jättebra" to question tillvara (column 8)	[id removed];2022-06-01;Enter;Avslutad;Kvinna;29;Till viss del;Jättebra
+6	column 8 (question tillvara): unknown answer "Jättebra"; expected one of Inte alls, Till liten del, Till viss del, Till stor del, Till mycket stor del, Helt och hållet, Vet ej / Ej aktuellt, Vet ej/Ej aktuellt, Vet ej, Ej aktuellt, Vet inte	[id removed];2022-06-01;Enter;Avslutad;Kvinna;29;Till viss del;Jättebra
 8	expected 8 fields, found 7	[row not kept: it may hold an identifier that could not be located]
 END
 
@@ -29,14 +29,16 @@ END
 # malformed personnummer rejected, and the ids gone from the reject file.
 expect_status 65 sh -c "ifs-survey --key-file key --rejects keyed-rejects.tsv '$export_file' >keyed.rec 2>keyed.err"
 contains keyed.err "$export_file:5: invalid personnummer (check digit)"
-contains keyed.err "7 rows read = 4 written (8 answer records) + 3 rejected"
+contains keyed.err "7 rows read = 5 written (9 answer records) + 2 rejected; 1 answers rejected (their rows kept)"
+# The same person answered twice (in both written forms): reported, the later answers count.
+contains keyed.err "$export_file:3: the same respondent answered again with other answers (2022-03-15): the later answers are kept"
 lacks keyed.err "not kept without --key-file"
 ifs-dump keyed.rec | awk -F'\t' 'NR > 1 {print $2, $1}' | uniq >keyed-respondents.txt
-[ "$(wc -l <keyed-respondents.txt)" = 4 ] || fail "expected 4 written questionnaires"
+[ "$(wc -l <keyed-respondents.txt)" = 5 ] || fail "expected 5 written questionnaires"
 first=$(sed -n 1p keyed-respondents.txt | cut -d' ' -f2)
 second=$(sed -n 2p keyed-respondents.txt | cut -d' ' -f2)
 [ "$first" = "$second" ] || fail "19850314-1239 and 850314-1239 got different pseudonyms"
-[ "$(cut -d' ' -f2 keyed-respondents.txt | sort -u | wc -l)" = 3 ] || fail "three people expected"
+[ "$(cut -d' ' -f2 keyed-respondents.txt | sort -u | wc -l)" = 4 ] || fail "four people expected"
 [ "$(grep -c '\[id removed\]' keyed-rejects.tsv)" = 2 ] || { cat keyed-rejects.tsv; fail "ids not removed"; }
 [ "$(stat -c %a keyed-rejects.tsv)" = 600 ] || fail "reject file mode $(stat -c %a keyed-rejects.tsv)"
 
