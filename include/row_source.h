@@ -53,6 +53,10 @@ const char *row_source_error(const struct row_source *source); /* "FILE:LINE: re
 /* 1 when row_source_next() failed because memory ran out, not because of the input. */
 int row_source_out_of_memory(const struct row_source *source);
 const char *row_source_name(const struct row_source *source);  /* the path, or "stdin" */
+/* 1 when the row holds nothing: only separators, quotes and white space (the ";;;;"
+ * rows a spreadsheet leaves under its data).  Such rows are skipped and counted,
+ * never rejected. */
+int row_is_blank(const struct row *row);
 void row_source_close(struct row_source *source);
 
 #endif

@@ -61,7 +61,7 @@ struct run {
 	struct health_pairing *pairing;
 	struct reject_log *rejects;
 	const char *insats, *forbund;
-	unsigned long rows, used, rejected, files_failed, answers_rejected;
+	unsigned long rows, used, blank, rejected, files_failed, answers_rejected;
 };
 
 static int bind_columns(const struct codebook *book, const struct row_source *source, struct columns *c,
@@ -273,9 +273,13 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 		           row_source_columns(source));
 	struct row row;
 	int got, status = 0;
-	unsigned long before = run->rows;
+	unsigned long before = run->rows, blank_before = run->blank;
 	while ((got = row_source_next(source, &row)) == 1) {
 		run->rows++;
+		if (row_is_blank(&row)) {
+			run->blank++;
+			continue;
+		}
 		if (convert_row(run, row_source_name(source), &columns, &row) < 0) {
 			diag_error("%s:%lu: out of memory", row_source_name(source), row.line);
 			status = EX_OSERR;
@@ -286,7 +290,7 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 		diag_error("%s", row_source_error(source));
 		run->files_failed++;
 		status = row_source_out_of_memory(source) ? EX_OSERR : EX_DATAERR;
-	} else if (!status && run->rows == before) {
+	} else if (!status && run->rows - (run->blank - blank_before) == before) {
 		diag_error("%s: no data rows (header only)", row_source_name(source));
 		run->files_failed++;
 		status = EX_DATAERR;
@@ -433,9 +437,12 @@ int main(int argc, char **argv)
 		if (!status || status == EX_DATAERR)
 			status = EX_IOERR;
 	}
-	char cells[96] = "";
+	char cells[160] = "";
+	if (run.blank)
+		snprintf(cells, sizeof cells, "; %lu empty rows skipped", run.blank);
 	if (run.answers_rejected)
-		snprintf(cells, sizeof cells, "; %lu answers rejected (their questionnaires kept)", run.answers_rejected);
+		snprintf(cells + strlen(cells), sizeof cells - strlen(cells), "; %lu answers rejected (their questionnaires kept)",
+		         run.answers_rejected);
 	fprintf(stderr,
 	        "%s: %lu rows read = %lu used + %llu duplicates + %lu rejected; records: %llu pairs, %llu intake only, "
 	        "%llu exit only%s%s\n",

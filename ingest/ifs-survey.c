@@ -41,7 +41,7 @@ static const char usage_text[] =
 	"66 no input or no key file; 77 key file readable by others; 73/74 output errors.\n";
 
 struct totals {
-	unsigned long rows, written, repeats, rejected, files_failed;
+	unsigned long rows, written, repeats, blank, rejected, files_failed;
 };
 
 static int parse_separator(const char *text, char *separator)
@@ -85,12 +85,16 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 		diag_error("%s: %s, %s%s, %zu columns", row_source_name(source), row_source_format(source),
 		           row_source_encoding(source), row_source_gzipped(source) ? ", gzip" : "",
 		           row_source_columns(source));
-	unsigned long rows_before = totals->rows;
+	unsigned long rows_before = totals->rows, blank_before = totals->blank;
 	uint64_t unkept_before = survey_converter_unkept_ids(converter);
 	struct row row;
 	int got;
 	while ((got = row_source_next(source, &row)) == 1) {
 		totals->rows++;
+		if (row_is_blank(&row)) {
+			totals->blank++;
+			continue;
+		}
 		int result = survey_converter_row(converter, &row, reason, sizeof reason);
 		if (result < 0) {
 			/* errno tells which: the stream could not be written, or memory ran out */
@@ -141,7 +145,7 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 		diag_error("%s", row_source_error(source));
 		totals->files_failed++;
 		status = row_source_out_of_memory(source) ? EX_OSERR : EX_DATAERR;
-	} else if (status == 0 && totals->rows == rows_before) {
+	} else if (status == 0 && totals->rows - (totals->blank - blank_before) == rows_before) {
 		diag_error("%s: no data rows (header only)", row_source_name(source));
 		totals->files_failed++;
 		status = EX_DATAERR;
@@ -279,10 +283,12 @@ int main(int argc, char **argv)
 	}
 	codebook_free(codebook);
 	pseudonym_key_wipe(&key);
-	char repeats[96] = "", cells[96] = "";
+	char repeats[160] = "", cells[96] = "";
 	if (totals.repeats)
 		snprintf(repeats, sizeof repeats, " + %lu repeated (the same questionnaire again: counted once)",
 		         totals.repeats);
+	if (totals.blank)
+		snprintf(repeats + strlen(repeats), sizeof repeats - strlen(repeats), " + %lu empty", totals.blank);
 	if (answers_rejected)
 		snprintf(cells, sizeof cells, "; %llu answers rejected (their rows kept)", (unsigned long long)answers_rejected);
 	fprintf(stderr, "%s: %lu rows read = %lu written (%llu answer records)%s + %lu rejected%s%s\n", diag_program(),

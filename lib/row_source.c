@@ -1105,3 +1105,11 @@ void row_source_close(struct row_source *source)
 	free(source->name);
 	free(source);
 }
+
+int row_is_blank(const struct row *row)
+{
+	for (size_t i = 0; i < row->raw_length; i++)
+		if (!strchr(" \t\r;,\"", row->raw[i]) || row->raw[i] == '\0')
+			return 0;
+	return 1;
+}

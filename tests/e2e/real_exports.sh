@@ -79,3 +79,12 @@ contains cell.err 'cell.csv:2: column 6 (question nytta): unknown answer "Ingen 
 contains cell.err "1 rows read = 1 written (1 answer records) + 0 rejected; 1 answers rejected (their rows kept)"
 ifs-dump cell.rec | awk -F'\t' 'NR > 1 {print $9, $10}' >cell.txt
 echo "tillvara 6" | same_file - cell.txt
+
+# Rows of only separators under the data (Excel leaves them): skipped and counted, not
+# rejected; a file with nothing else is still "no data rows".
+printf 'Respondent-ID;Svarsdatum;Insats;Enk\344t;K\366n;Fr\345ga 1\r\nR-1;2022-03-01;FIA;Avslutad;Man;Helt och h\345llet\r\n;;;;;\r\n;;;\r\n' >blank.csv
+ifs-survey blank.csv >blank.rec 2>blank.err || { cat blank.err; fail "separator-only rows failed the run"; }
+contains blank.err "3 rows read = 1 written (1 answer records) + 2 empty + 0 rejected"
+printf 'Respondent-ID;Svarsdatum;Insats;Enk\344t;K\366n;Fr\345ga 1\r\n;;;;;\r\n' >only-blank.csv
+expect_status 65 sh -c "ifs-survey only-blank.csv >/dev/null 2>only-blank.err"
+contains only-blank.err "only-blank.csv: no data rows (header only)"
