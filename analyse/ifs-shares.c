@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 
-	char error[1024] = "";
+	char error[16384] = "";
 	struct codebook *codebook = codebook_path ? codebook_load(codebook_path, error, sizeof error)
 	                                          : codebook_load_default("ifs", error, sizeof error);
 	if (!codebook) {

@@ -393,10 +393,14 @@ static int looks_like_an_export(const unsigned char *bytes, size_t length)
 	if (length >= 2 && ((bytes[0] == 0x1f && bytes[1] == 0x8b) || (bytes[0] == 'P' && bytes[1] == 'K') ||
 	                    (bytes[0] == 0xff && bytes[1] == 0xfe) || (bytes[0] == 0xef && bytes[1] == 0xbb)))
 		return 1;
-	for (size_t i = 0; i < length; i++)
+	/* Text: no control bytes, and mostly ASCII (a header's å or ä, not random bytes). */
+	size_t high = 0;
+	for (size_t i = 0; i < length; i++) {
 		if (bytes[i] < 0x09 || (bytes[i] > 0x0d && bytes[i] < 0x20) || bytes[i] == 0x7f)
 			return 0;
-	return length > 0;
+		high += bytes[i] >= 0x80;
+	}
+	return length > 0 && high * 4 <= length;
 }
 
 /* Reads the next chunk header and payload, checks both CRCs and the chunk order.

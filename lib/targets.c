@@ -30,6 +30,73 @@ static char *read_whole(const char *path, char *error, size_t error_size, int *s
 	return text;
 }
 
+#define TARGETS_MISTAKES_SHOWN 20
+
+static int valid_utf8(const char *text, size_t *bad_byte)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	for (size_t i = 0; s[i];) {
+		size_t extra = s[i] < 0x80 ? 0 : (s[i] & 0xE0) == 0xC0 && s[i] >= 0xC2 ? 1 : (s[i] & 0xF0) == 0xE0 ? 2
+		             : (s[i] & 0xF8) == 0xF0 && s[i] <= 0xF4 ? 3 : 9;
+		if (extra == 9) {
+			*bad_byte = i;
+			return 0;
+		}
+		for (size_t k = 1; k <= extra; k++)
+			if ((s[i + k] & 0xC0) != 0x80) {
+				*bad_byte = i;
+				return 0;
+			}
+		i += extra + 1;
+	}
+	return 1;
+}
+
+static void line_and_column(const char *text, const char *at, unsigned *line, unsigned *column)
+{
+	*line = 1;
+	*column = 1;
+	for (const char *p = text; p < at && *p; p++) {
+		if (*p == '\n')
+			(*line)++, *column = 1;
+		else if (((unsigned char)*p & 0xC0) != 0x80)
+			(*column)++;
+	}
+}
+
+/* Where the JSON broke, and the mistakes people make by hand: a decimal comma, a
+ * comma before } or ], a missing comma or quote. */
+static void syntax_error(const char *path, const char *text, const char *at, char *error, size_t error_size)
+{
+	if (!at || at < text)
+		at = text;
+	unsigned line, column;
+	line_and_column(text, at, &line, &column);
+	const char *before = at;
+	while (before > text && (before[-1] == ' ' || before[-1] == '\t' || before[-1] == '\n' || before[-1] == '\r'))
+		before--;
+	const char *hint = "";
+	/* cJSON may stop inside the digits after a decimal comma ("0,75"): look back over them. */
+	const char *digits = at;
+	while (digits > text && digits[-1] >= '0' && digits[-1] <= '9')
+		digits--;
+	if (digits > text + 1 && digits[-1] == ',' && digits[-2] >= '0' && digits[-2] <= '9' &&
+	    *digits >= '0' && *digits <= '9')
+		hint = ": a decimal comma? write 0.75, with a point, for 75 %";
+	else if ((*at == '}' || *at == ']') && before > text && before[-1] == ',')
+		hint = ": a comma before } or ] (remove it)";
+	else if (before > text + 1 && before[-1] == ',' && before[-2] >= '0' && before[-2] <= '9' && *at >= '0' && *at <= '9')
+		hint = ": a decimal comma? write 0.75, with a point, for 75 %";
+	else if (*at >= '0' && *at <= '9' && before > text && before[-1] == ',' && before > text + 1 &&
+	         before[-2] >= '0' && before[-2] <= '9')
+		hint = ": a decimal comma? write 0.75, with a point, for 75 %";
+	else if (*at == '"' && before > text && before[-1] != ',' && before[-1] != '{' && before[-1] != '[' &&
+	         before[-1] != ':')
+		hint = ": a comma missing before this?";
+	snprintf(error, error_size, "%s:%u:%u: not valid JSON%s (see man ifs-shares for the targets file)", path, line,
+	         column, hint);
+}
+
 static int positive_int(const cJSON *item, int *out)
 {
 	if (!cJSON_IsNumber(item) || item->valuedouble < 0 || item->valuedouble > 1e6 ||
@@ -130,6 +197,11 @@ static int load_goal(const char *path, const cJSON *object, size_t index, const 
 	}
 	const cJSON *target = cJSON_GetObjectItemCaseSensitive(object, "target");
 	if (target && !cJSON_IsNull(target)) {
+		if (cJSON_IsString(target)) {
+			snprintf(error, error_size, "%s: \"target\" is the text \"%.20s\": write a number with a decimal point "
+			         "and no quotes, such as 0.75 for 75 %%", name, target->valuestring);
+			return -1;
+		}
 		if (!cJSON_IsNumber(target) || !(target->valuedouble >= 0.0 && target->valuedouble <= 1.0)) {
 			snprintf(error, error_size, "%s: target outside 0-1 (a share: 0.75 for 75 %%)", name);
 			return -1;
@@ -185,13 +257,29 @@ int targets_load(const char *path, const struct codebook *book, struct targets *
 	char *text = read_whole(path, error, error_size, &status);
 	if (!text)
 		return status;
+	size_t bad_byte;
+	if (!valid_utf8(text, &bad_byte)) {
+		unsigned line, column;
+		line_and_column(text, text + bad_byte, &line, &column);
+		snprintf(error, error_size, "%s:%u:%u: not UTF-8 text (saved as Windows-1252 by Excel or Notepad?): save the "
+		         "file as UTF-8", path, line, column);
+		free(text);
+		return EX_DATAERR;
+	}
 	json_memory_watch();
-	cJSON *root = cJSON_Parse(text);
-	free(text);
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
 	if (!root && json_memory_failed()) {
+		free(text);
 		snprintf(error, error_size, "%s: out of memory", path);
 		return EX_OSERR;
 	}
+	if (!root) {
+		syntax_error(path, text, cJSON_GetErrorPtr(), error, error_size);
+		free(text);
+		return EX_DATAERR;
+	}
+	free(text);
 	const char *duplicate = root ? json_duplicate_key(root) : NULL;
 	if (duplicate) {
 		snprintf(error, error_size, "%s: key \"%s\" given twice in one object: say it once", path, duplicate);
@@ -239,14 +327,26 @@ int targets_load(const char *path, const struct codebook *book, struct targets *
 		cJSON_Delete(root);
 		return EX_OSERR;
 	}
+	/* Every goal is checked, and every mistake listed (up to a screenful), so a
+	 * hand-written file is put right in one go. */
+	size_t mistakes = 0, used = 0;
+	char mistake[512];
 	cJSON_ArrayForEach(item, goals)
 	{
 		struct goal *goal = &targets->goals[targets->count++];
-		if (load_goal(path, item, targets->count - 1, book, goal, error, error_size) < 0) {
-			status = EX_DATAERR;
-			break;
+		if (load_goal(path, item, targets->count - 1, book, goal, mistake, sizeof mistake) < 0) {
+			status = strstr(mistake, "out of memory") ? EX_OSERR : EX_DATAERR;
+			if (mistakes < TARGETS_MISTAKES_SHOWN && used < error_size) {
+				int wrote = snprintf(error + used, error_size - used, "%s%s", mistakes ? "\n" : "", mistake);
+				used += wrote > 0 ? (size_t)wrote : 0;
+			}
+			mistakes++;
+			if (status == EX_OSERR)
+				break;
 		}
 	}
+	if (mistakes > TARGETS_MISTAKES_SHOWN && used < error_size)
+		snprintf(error + used, error_size - used, "\n%s: and %zu more mistakes", path, mistakes - TARGETS_MISTAKES_SHOWN);
 	if (!status)
 		status = check_unique_ids(path, targets, error, error_size);
 	cJSON_Delete(root);

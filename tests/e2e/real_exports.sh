@@ -88,3 +88,26 @@ contains blank.err "3 rows read = 1 written (1 answer records) + 2 empty + 0 rej
 printf 'Respondent-ID;Svarsdatum;Insats;Enk\344t;K\366n;Fr\345ga 1\r\n;;;;;\r\n' >only-blank.csv
 expect_status 65 sh -c "ifs-survey only-blank.csv >/dev/null 2>only-blank.err"
 contains only-blank.err "only-blank.csv: no data rows (header only)"
+
+# A targets file written by hand: each mistake located, explained, and all listed at once.
+python3 - "$FIXTURES/targets.json" <<'PY'
+import json, sys
+text = json.dumps(json.load(open(sys.argv[1])), indent=1, ensure_ascii=False)
+open("t-comma.json", "w").write(text.replace('"target": 0.75', '"target": 0,75', 1))
+open("t-trailing.json", "w").write(text.replace("\n  }\n ]", "\n  },\n ]", 1))
+t = json.loads(text)
+t["goals"][0]["target"] = "0,75"
+t["goals"][1]["group"] = "avslutade"
+t["goals"][2]["level"] = "bra"
+open("t-many.json", "w").write(json.dumps(t, indent=1, ensure_ascii=False))
+open("t-cp1252.json", "wb").write(text.replace('"FIA"', '"Förberedande"', 1).encode("cp1252"))
+PY
+for f in t-comma t-trailing t-many t-cp1252; do
+	expect_status 65 sh -c "ifs-shares -t $f.json --year 2022 ifs.rec >/dev/null 2>$f.err"
+done
+contains t-comma.err "t-comma.json:11:17: not valid JSON: a decimal comma? write 0.75, with a point, for 75 %"
+contains t-trailing.err "t-trailing.json:65:2: not valid JSON: a comma before } or ] (remove it)"
+contains t-many.err 'goal "fia-nytta": "target" is the text "0,75": write a number with a decimal point and no quotes, such as 0.75 for 75 %'
+contains t-many.err 'goal "fia-tillvara": bad group "avslutade"'
+contains t-many.err 'goal "fia-redo": bad level'
+contains t-cp1252.err "t-cp1252.json:7:16: not UTF-8 text (saved as Windows-1252 by Excel or Notepad?): save the file as UTF-8"
