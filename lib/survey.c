@@ -401,10 +401,12 @@ static int questionnaire_once(struct survey_converter *converter, const struct a
 {
 	if (!converter->seen && !(converter->seen = answer_set_new()))
 		return -1;
-	uint32_t fingerprint = 2166136261u;
+	/* A sum of one hash per (question, level): the same answers in another column order
+	 * (a JSON export of the same questionnaires) give the same fingerprint. */
+	uint32_t fingerprint = 0;
 	for (size_t q = 0; q < converter->question_count; q++) {
-		fingerprint = (fingerprint ^ converter->questions[q].question_string) * 16777619u;
-		fingerprint = (fingerprint ^ level[q]) * 16777619u;
+		uint32_t pair = (converter->questions[q].question_string * 2654435761u) ^ (level[q] * 40503u + 1);
+		fingerprint += (pair ^ (pair >> 15)) * 2246822519u;
 	}
 	struct answer_record key = {.respondent = answer->respondent, .date = answer->date, .insats = answer->insats,
 	                            .forbund = fingerprint ^ answer->forbund, .question = UINT32_MAX,

@@ -111,3 +111,15 @@ contains t-many.err 'goal "fia-nytta": "target" is the text "0,75": write a numb
 contains t-many.err 'goal "fia-tillvara": bad group "avslutade"'
 contains t-many.err 'goal "fia-redo": bad level'
 contains t-cp1252.err "t-cp1252.json:7:16: not UTF-8 text (saved as Windows-1252 by Excel or Notepad?): save the file as UTF-8"
+
+# The same questionnaires with the question columns in another order are the same
+# questionnaires: repeats, not respondents who answered again.
+python3 - "$FIXTURES/ifs/deltagare-2022.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8"), delimiter=";"))
+order = [0, 1, 2, 3, 4, 5, 7, 6, 9, 8, 10]
+csv.writer(open("reordered.csv", "w", encoding="utf-8", newline=""), delimiter=";").writerows([[r[i] for i in order] for r in rows])
+PY
+ifs-survey "$FIXTURES/ifs/deltagare-2022.csv" reordered.csv >reordered.rec 2>reordered.err
+contains reordered.err "74 rows read = 37 written (148 answer records) + 37 repeated"
+lacks reordered.err "answered again"
