@@ -2,8 +2,11 @@
  * dates.h — answer dates and measurement years.
  *
  * Promise: ISO dates (YYYY-MM-DD, optionally followed by 'T' or ' ' and a time)
- * parse to YYYYMMDD integers with real calendar checks; the mätår of a date runs
- * from 1 November of Y-1 to 31 October of Y.
+ * parse to YYYYMMDD integers with real calendar checks; so do D/M/YYYY and
+ * D.M.YYYY, read day first (the Swedish order: 1/3/2022 is 1 March), which the
+ * caller is told so it can say so.  A date with no such day (2022-02-29) is told
+ * apart from text that is no date.  The mätår of a date runs from 1 November of
+ * Y-1 to 31 October of Y.
  */
 #ifndef IFS_DATES_H
 #define IFS_DATES_H
@@ -11,7 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 0 on success with *yyyymmdd set; -1 when text is not a valid date. */
+#define DATE_DAY_FIRST 1     /* parsed, from D/M/YYYY: day first */
+#define DATE_NOT (-1)        /* not a date */
+#define DATE_NO_SUCH_DAY (-2) /* shaped like one, but the calendar has no such day */
+
+/* 0 (ISO) or DATE_DAY_FIRST with *yyyymmdd set; DATE_NOT or DATE_NO_SUCH_DAY. */
 int date_parse(const char *text, size_t length, uint32_t *yyyymmdd);
 unsigned date_matar(uint32_t yyyymmdd);
 /* Writes "YYYY-MM-DD" (11 bytes with NUL). */

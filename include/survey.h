@@ -69,6 +69,8 @@ uint64_t survey_converter_answers_rejected(const struct survey_converter *conver
 /* Repeats dropped (SURVEY_REPEAT and _DROPPED), and repeats with other answers. */
 uint64_t survey_converter_duplicates(const struct survey_converter *converter);
 uint64_t survey_converter_conflicts(const struct survey_converter *converter);
+/* Answer dates read from D/M/YYYY, day first (the Swedish order): the tool says so. */
+uint64_t survey_converter_day_first_dates(const struct survey_converter *converter);
 
 /* Answer records written so far. */
 uint64_t survey_converter_records(const struct survey_converter *converter);

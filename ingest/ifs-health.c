@@ -61,7 +61,7 @@ struct run {
 	struct health_pairing *pairing;
 	struct reject_log *rejects;
 	const char *insats, *forbund;
-	unsigned long rows, used, blank, rejected, files_failed, answers_rejected;
+	unsigned long rows, used, blank, rejected, files_failed, answers_rejected, day_first;
 };
 
 static int bind_columns(const struct codebook *book, const struct row_source *source, struct columns *c,
@@ -144,14 +144,20 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 	struct questionnaire q;
 	memset(&q, 0, sizeof q);
 	const char *date_text = row->fields[c->date];
-	if (date_parse(date_text, row->lengths[c->date], &q.date) < 0) {
+	int parsed = date_parse(date_text, row->lengths[c->date], &q.date);
+	if (parsed < 0) {
 		if (is_blank(date_text))
 			snprintf(reason, sizeof reason, "no date");
+		else if (parsed == DATE_NO_SUCH_DAY)
+			snprintf(reason, sizeof reason, "bad date \"%s\": no such day in the calendar",
+			         QUOTE_CELL(date_text, row->lengths[c->date], 20));
 		else
-			snprintf(reason, sizeof reason, "bad date \"%s\" (expected YYYY-MM-DD)",
+			snprintf(reason, sizeof reason, "bad date \"%s\" (expected YYYY-MM-DD or D/M/YYYY)",
 			         QUOTE_CELL(date_text, row->lengths[c->date], 20));
 		return reject(run, file, row, identifier, reason);
 	}
+	if (parsed == DATE_DAY_FIRST)
+		run->day_first++;
 	if (is_blank(identifier)) {
 		return reject(run, file, row, identifier, "no participant id");
 	}
@@ -273,7 +279,7 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 		           row_source_columns(source));
 	struct row row;
 	int got, status = 0;
-	unsigned long before = run->rows, blank_before = run->blank;
+	unsigned long before = run->rows, blank_before = run->blank, day_first_before = run->day_first;
 	while ((got = row_source_next(source, &row)) == 1) {
 		run->rows++;
 		if (row_is_blank(&row)) {
@@ -286,6 +292,9 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 			break;
 		}
 	}
+	if (run->day_first > day_first_before)
+		diag_warn("%s: %lu dates written D/M/YYYY were read day first, the Swedish way (1/3/2022 is 1 March 2022)",
+		          row_source_name(source), run->day_first - day_first_before);
 	if (got < 0) {
 		diag_error("%s", row_source_error(source));
 		run->files_failed++;

@@ -87,6 +87,7 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 		           row_source_columns(source));
 	unsigned long rows_before = totals->rows, blank_before = totals->blank;
 	uint64_t unkept_before = survey_converter_unkept_ids(converter);
+	uint64_t day_first_before = survey_converter_day_first_dates(converter);
 	struct row row;
 	int got;
 	while ((got = row_source_next(source, &row)) == 1) {
@@ -136,6 +137,10 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 			}
 		}
 	}
+	uint64_t day_first = survey_converter_day_first_dates(converter) - day_first_before;
+	if (day_first)
+		diag_warn("%s: %llu dates written D/M/YYYY were read day first, the Swedish way (1/3/2022 is 1 March 2022)",
+		          row_source_name(source), (unsigned long long)day_first);
 	uint64_t unkept = survey_converter_unkept_ids(converter) - unkept_before;
 	if (unkept)
 		diag_error("%s: %llu respondents identified by personnummer or participant code: not kept without "

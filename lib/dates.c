@@ -21,6 +21,30 @@ static unsigned days_in_month(unsigned year, unsigned month)
 	return month == 2 && leap ? 29 : days[month - 1];
 }
 
+/* D/M/YYYY or D.M.YYYY (one or two digits each), day first: the Swedish order.
+ * Returns the bytes read, or 0. */
+static size_t day_month_year(const char *text, size_t length, unsigned *year, unsigned *month, unsigned *day)
+{
+	size_t i = 0, widths[3] = {0, 0, 0};
+	unsigned values[3] = {0, 0, 0};
+	char separator = 0;
+	for (int part = 0; part < 3; part++) {
+		while (i < length && text[i] >= '0' && text[i] <= '9' && widths[part] < 4)
+			values[part] = values[part] * 10 + (unsigned)(text[i++] - '0'), widths[part]++;
+		if (part < 2) {
+			if (i >= length || (text[i] != '/' && text[i] != '.') || (separator && text[i] != separator))
+				return 0;
+			separator = text[i++];
+		}
+	}
+	if (widths[0] < 1 || widths[0] > 2 || widths[1] < 1 || widths[1] > 2 || widths[2] != 4)
+		return 0;
+	*day = values[0];
+	*month = values[1];
+	*year = values[2];
+	return i;
+}
+
 int date_parse(const char *text, size_t length, uint32_t *yyyymmdd)
 {
 	unsigned year, month, day;
@@ -28,17 +52,25 @@ int date_parse(const char *text, size_t length, uint32_t *yyyymmdd)
 		length--;
 	while (length > 0 && (*text == ' ' || *text == '\t'))
 		text++, length--;
-	if (length < 10 || text[4] != '-' || text[7] != '-' || digits(text, 4, &year) < 0 ||
-	    digits(text + 5, 2, &month) < 0 || digits(text + 8, 2, &day) < 0)
-		return -1;
+	size_t used = 10;
+	int result = 0;
+	if (length >= 10 && text[4] == '-' && text[7] == '-' && digits(text, 4, &year) == 0 &&
+	    digits(text + 5, 2, &month) == 0 && digits(text + 8, 2, &day) == 0) {
+		result = 0;
+	} else if ((used = day_month_year(text, length, &year, &month, &day)) != 0) {
+		result = DATE_DAY_FIRST;
+	} else {
+		return DATE_NOT;
+	}
 	/* A time may follow ("2022-03-01 14:05" or "2022-03-01T14:05:00Z"); it is not used. */
-	if (length > 10 && text[10] != 'T' && text[10] != ' ')
-		return -1;
-	if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1 ||
-	    day > days_in_month(year, month))
-		return -1;
+	if (length > used && text[used] != 'T' && text[used] != ' ')
+		return DATE_NOT;
+	if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1)
+		return DATE_NOT;
+	if (day > days_in_month(year, month))
+		return DATE_NO_SUCH_DAY;
 	*yyyymmdd = year * 10000 + month * 100 + day;
-	return 0;
+	return result;
 }
 
 unsigned date_matar(uint32_t yyyymmdd)

@@ -44,6 +44,7 @@ struct survey_converter {
 	char cell_problems[SURVEY_CELL_PROBLEMS_MAX][400];
 	size_t cell_problem_count;
 	uint64_t answers_rejected;
+	uint64_t day_first_dates; /* read from D/M/YYYY */
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
 	struct text_memo insats_ids, forbund_ids, groups, genders;
 	/* SHA-256 for unkeyed response ids: fetched once, as looking it up per row costs more than hashing */
@@ -91,6 +92,7 @@ const char *survey_converter_cell_problem(const struct survey_converter *convert
 	return i < converter->cell_problem_count ? converter->cell_problems[i] : "";
 }
 uint64_t survey_converter_conflicts(const struct survey_converter *converter) { return converter->conflicts; }
+uint64_t survey_converter_day_first_dates(const struct survey_converter *converter) { return converter->day_first_dates; }
 
 int survey_converter_ids_personal(const struct survey_converter *converter)
 {
@@ -448,14 +450,20 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	const char *const *fields = row->fields;
 	const size_t *lengths = row->lengths;
 
-	if (date_parse(fields[converter->date], lengths[converter->date], &answer.date) < 0) {
+	int parsed = date_parse(fields[converter->date], lengths[converter->date], &answer.date);
+	if (parsed < 0) {
 		if (is_blank(fields[converter->date], lengths[converter->date]))
 			snprintf(reason, reason_size, "no answer date");
+		else if (parsed == DATE_NO_SUCH_DAY)
+			snprintf(reason, reason_size, "bad answer date \"%s\": no such day in the calendar",
+			         QUOTE_CELL(fields[converter->date], lengths[converter->date], 40));
 		else
-			snprintf(reason, reason_size, "bad answer date \"%s\" (expected YYYY-MM-DD)",
+			snprintf(reason, reason_size, "bad answer date \"%s\" (expected YYYY-MM-DD or D/M/YYYY)",
 			         QUOTE_CELL(fields[converter->date], lengths[converter->date], 40));
 		return 1;
 	}
+	if (parsed == DATE_DAY_FIRST)
+		converter->day_first_dates++;
 	answer.matar = (uint16_t)date_matar(answer.date);
 
 	int has_insats = converter->insats != SIZE_MAX, has_forbund = converter->forbund != SIZE_MAX;

@@ -123,3 +123,12 @@ PY
 ifs-survey "$FIXTURES/ifs/deltagare-2022.csv" reordered.csv >reordered.rec 2>reordered.err
 contains reordered.err "74 rows read = 37 written (148 answer records) + 37 repeated"
 lacks reordered.err "answered again"
+
+# Dates as Swedish Excel writes them: D/M/YYYY read day first, with a note; a time after
+# the date is fine; a day the calendar lacks says so.
+printf 'Respondent-ID;Svarsdatum;Insats;Enk\344t;K\366n;Fr\345ga 1\r\nR-1;1/3/2022;FIA;Avslutad;Man;Helt och h\345llet\r\nR-2;15.11.2021;FIA;Avslutad;Man;Helt och h\345llet\r\nR-3;2022-03-04 13:45;FIA;Avslutad;Man;Inte alls\r\nR-4;2022-02-29;FIA;Avslutad;Man;Inte alls\r\n' >dates.csv
+expect_status 65 sh -c "ifs-survey dates.csv >dates.rec 2>dates.err"
+contains dates.err "dates.csv: 2 dates written D/M/YYYY were read day first, the Swedish way (1/3/2022 is 1 March 2022)"
+contains dates.err 'dates.csv:5: bad answer date "2022-02-29": no such day in the calendar'
+ifs-dump dates.rec | awk -F'\t' 'NR > 1 {print $2, $3}' >dates.txt
+printf '2022-03-01 2022\n2021-11-15 2022\n2022-03-04 2022\n' | same_file - dates.txt

@@ -46,7 +46,16 @@ static void test_dates_and_matar(void **state)
 	assert_int_equal(date_matar(date), 2022);
 	assert_int_equal(date_parse(" 2024-02-29 08:15 ", 18, &date), 0);
 	assert_int_equal(date, 20240229);
-	assert_int_equal(date_parse("2023-02-29", 10, &date), -1);
+	assert_int_equal(date_parse("2023-02-29", 10, &date), DATE_NO_SUCH_DAY);
+	/* Day first, the Swedish order, and told so. */
+	assert_int_equal(date_parse("1/3/2022", 8, &date), DATE_DAY_FIRST);
+	assert_int_equal(date, 20220301);
+	assert_int_equal(date_parse("31.10.2021 14:05", 16, &date), DATE_DAY_FIRST);
+	assert_int_equal(date, 20211031);
+	assert_int_equal(date_parse("31/4/2022", 9, &date), DATE_NO_SUCH_DAY);
+	assert_int_equal(date_parse("1/3.2022", 8, &date), DATE_NOT);
+	assert_int_equal(date_parse("1/3/22", 6, &date), DATE_NOT);
+	assert_int_equal(date_parse("123/3/2022", 10, &date), DATE_NOT);
 	assert_int_equal(date_parse("2022-13-01", 10, &date), -1);
 	assert_int_equal(date_parse("2022-1-01", 9, &date), -1);
 	assert_int_equal(date_parse("20220101", 8, &date), -1);
