@@ -301,6 +301,8 @@ static void verdict_sentence(const struct goal_view *g, struct text *t)
 	else if (strcmp(v, "not_met") == 0)
 		add(t, " Målet på %s är inte uppfyllt: även den övre gränsen för felmarginalen (%s) ligger under målet.",
 		    target, high);
+	else if (strcmp(v, "too_few") == 0 && g->cell[0].n == 0 && !g->cell[0].masked)
+		add(t, " Det finns inga svar att bedöma målet på.");
 	else if (strcmp(v, "too_few") == 0)
 		add(t, " Med %ld svar (minst %d behövs) görs ingen bedömning av måluppfyllelsen: så få svar ger en för stor "
 		       "felmarginal%s.",
@@ -426,6 +428,13 @@ static void goal_footnotes(const struct goal_view *g, struct footnotes *notes, c
 	char text[200];
 	out[0] = '\0';
 	int numbers[6], count = 0;
+	/* No answers at all: one note that says why, not three about small numbers. */
+	if (has_flag(g, "no_data")) {
+		int number = footnote(notes, "Inga svar i underlaget för denna insats och fråga: kontrollera målfilen.");
+		if (number)
+			snprintf(out, size, "%d", number);
+		return;
+	}
 	if (has_flag(g, "small_n")) {
 		snprintf(text, sizeof text, "Färre än %d svar: ingen bedömning görs.", g->min_n);
 		numbers[count++] = footnote(notes, text);
@@ -438,8 +447,6 @@ static void goal_footnotes(const struct goal_view *g, struct footnotes *notes, c
 		snprintf(text, sizeof text, "Färre än %d svar bland män: andelen för män är mycket osäker.", g->min_n);
 		numbers[count++] = footnote(notes, text);
 	}
-	if (has_flag(g, "no_data"))
-		numbers[count++] = footnote(notes, "Inga svar i underlaget för denna insats och fråga: kontrollera målfilen.");
 	for (int i = 0; i < count; i++)
 		if (numbers[i])
 			snprintf(out + strlen(out), size - strlen(out), "%s%d", out[0] ? "," : "", numbers[i]);
@@ -521,7 +528,8 @@ static void table_row(const struct goal_view *g, struct footnotes *notes, struct
 		report_percent(g->target, 0, r->target, sizeof r->target);
 	else
 		snprintf(r->target, sizeof r->target, "–");
-	r->verdict = g->has_target ? report_verdict_swedish(g->verdict) : "Inget mål";
+	r->verdict = has_flag(g, "no_data") || (g->cell[0].n == 0 && !g->cell[0].masked) ? "Inga svar"
+	           : g->has_target ? report_verdict_swedish(g->verdict) : "Inget mål";
 }
 
 /* ---- Markdown ---------------------------------------------------------------------- */

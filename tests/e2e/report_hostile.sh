@@ -51,3 +51,11 @@ print(json.dumps(d))
 PY
 expect_status 65 sh -c "ifs-report --format html verdict.json >verdict.html 2>verdict.err"
 contains verdict.err "row 1: verdict must be met, within_margin, not_met, too_few or none"
+
+# A goal with no answers at all says "Inga svar", with one note that says why, not
+# "För få svar" and three notes about small numbers.
+grep '^| 75 % av deltagarna ska vid avslut uppleva' hostile.md >no-data-row.txt
+contains no-data-row.txt "| 0 (0 / 0) [1] |  | – / – | 75 % |  | Inga svar |"
+contains hostile.md "[1] Inga svar i underlaget för denna insats och fråga: kontrollera målfilen."
+contains hostile.md "Det finns inga svar att bedöma målet på."
+lacks no-data-row.txt "För få svar"
