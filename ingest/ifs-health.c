@@ -446,17 +446,16 @@ int main(int argc, char **argv)
 		if (!status || status == EX_DATAERR)
 			status = EX_IOERR;
 	}
-	char cells[160] = "";
+	char cells[96] = "", empty[48] = "";
 	if (run.blank)
-		snprintf(cells, sizeof cells, "; %lu empty rows skipped", run.blank);
+		snprintf(empty, sizeof empty, " + %lu empty", run.blank);
 	if (run.answers_rejected)
-		snprintf(cells + strlen(cells), sizeof cells - strlen(cells), "; %lu answers rejected (their questionnaires kept)",
-		         run.answers_rejected);
+		snprintf(cells, sizeof cells, "; %lu answers rejected (their questionnaires kept)", run.answers_rejected);
 	fprintf(stderr,
-	        "%s: %lu rows read = %lu used + %llu duplicates + %lu rejected; records: %llu pairs, %llu intake only, "
+	        "%s: %lu rows read = %lu used + %llu duplicates%s + %lu rejected; records: %llu pairs, %llu intake only, "
 	        "%llu exit only%s%s\n",
 	        diag_program(), run.rows, run.used - (unsigned long)counts.duplicates, (unsigned long long)counts.duplicates,
-	        run.rejected, (unsigned long long)counts.pairs, (unsigned long long)counts.intake_only,
+	        empty, run.rejected, (unsigned long long)counts.pairs, (unsigned long long)counts.intake_only,
 	        (unsigned long long)counts.exit_only, cells, run.files_failed ? "; some files unusable, see above" : "");
 	health_pairing_free(run.pairing);
 	codebook_free(codebook);

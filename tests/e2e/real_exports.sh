@@ -132,3 +132,7 @@ contains dates.err "dates.csv: 2 dates written D/M/YYYY were read day first, the
 contains dates.err 'dates.csv:5: bad answer date "2022-02-29": no such day in the calendar'
 ifs-dump dates.rec | awk -F'\t' 'NR > 1 {print $2, $3}' >dates.txt
 printf '2022-03-01 2022\n2021-11-15 2022\n2022-03-04 2022\n' | same_file - dates.txt
+# ifs-health too: separator-only rows are counted in the summary's sum, not rejected.
+printf 'Deltagare;Datum;Insats;Tillf\344lle;K\366n;VAS\r\nP-1;2022-01-10;Enter;Inskrivning;Man;30\r\n;;;;;\r\n' >health-blank.csv
+ifs-health --key-file key health-blank.csv >/dev/null 2>health-blank.err || { cat health-blank.err; fail "a separator-only row failed ifs-health"; }
+contains health-blank.err "2 rows read = 1 used + 0 duplicates + 1 empty + 0 rejected"
