@@ -50,6 +50,14 @@ int row_source_gzipped(const struct row_source *source);
 /* 1: a row in *row; 0: end of input; -1: fatal, see row_source_error(). */
 int row_source_next(struct row_source *source, struct row *row);
 const char *row_source_error(const struct row_source *source); /* "FILE:LINE: reason" */
+/*
+ * The header was not the header (a title line, an empty ";;;;" line above the
+ * real one): the next line becomes the header, its separator guessed anew.  1: a
+ * new header; 0: no more lines (or JSON, where there is no header line); -1: out
+ * of memory.  The physical line of the header in use is row_source_header_line().
+ */
+int row_source_next_header(struct row_source *source, const struct row_source_options *options);
+unsigned long row_source_header_line(const struct row_source *source);
 /* 1 when row_source_next() failed because memory ran out, not because of the input. */
 int row_source_out_of_memory(const struct row_source *source);
 const char *row_source_name(const struct row_source *source);  /* the path, or "stdin" */

@@ -49,6 +49,9 @@ void survey_converter_free(struct survey_converter *converter);
 int survey_converter_bind(struct survey_converter *converter, const struct row_source *source,
                           char *error, size_t error_size);
 
+/* While quiet, bind says nothing: for trying lines as the header (a title line above it). */
+void survey_converter_quiet(struct survey_converter *converter, int quiet);
+
 /* What survey_converter_row() returns besides 0 (written), 1 (rejected, reason in
  * reason) and -1 (write error or out of memory, errno says which). */
 #define SURVEY_REPEAT 2         /* the same questionnaire again: dropped, not an error */

@@ -267,7 +267,31 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 		return out_of_memory ? EX_OSERR : EX_DATAERR;
 	}
 	struct columns columns;
-	if (bind_columns(run->codebook, source, &columns, run->insats, error, sizeof error) < 0) {
+	/* The header is the first line (of the first 30) that binds: a title line or an
+	 * empty ';;;;' line above it is skipped, and -v says so. */
+	int bound = bind_columns(run->codebook, source, &columns, run->insats, error, sizeof error);
+	if (bound < 0) {
+		char first_error[1024];
+		snprintf(first_error, sizeof first_error, "%s", error);
+		for (int tries = 0; bound < 0 && tries < 30; tries++) {
+			int next = row_source_next_header(source, options);
+			if (next < 0) {
+				diag_error("%s: out of memory", row_source_name(source));
+				run->files_failed++;
+				row_source_close(source);
+				return EX_OSERR;
+			}
+			if (next == 0)
+				break;
+			bound = bind_columns(run->codebook, source, &columns, run->insats, error, sizeof error);
+		}
+		if (bound < 0)
+			snprintf(error, sizeof error, "%s", first_error);
+		else if (verbose)
+			diag_error("%s: header on line %lu; the %lu line(s) above it (a title, empty lines) skipped",
+			           row_source_name(source), row_source_header_line(source), row_source_header_line(source) - 1);
+	}
+	if (bound < 0) {
 		diag_error("%s", error);
 		run->files_failed++;
 		row_source_close(source);

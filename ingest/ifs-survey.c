@@ -40,6 +40,9 @@ static const char usage_text[] =
 	"(the stream is then left unfinished, so later stages fail rather than count short);\n"
 	"66 no input or no key file; 77 key file readable by others; 73/74 output errors.\n";
 
+/* How far down the header may stand, under a title and empty lines. */
+#define HEADER_SEARCH_LINES 30
+
 struct totals {
 	unsigned long rows, written, repeats, blank, rejected, files_failed;
 };
@@ -74,7 +77,37 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 		return out_of_memory ? EX_OSERR : EX_DATAERR;
 	}
 	int status = 0;
-	if (survey_converter_bind(converter, source, error, sizeof error) < 0) {
+	/* The header is the first line (of the first HEADER_SEARCH_LINES) that binds: a
+	 * title line or an empty ';;;;' line above it is skipped, and -v says so. */
+	survey_converter_quiet(converter, 1);
+	errno = 0;
+	int bound = survey_converter_bind(converter, source, error, sizeof error);
+	if (bound < 0 && errno != ENOMEM) {
+		char first_error[1024];
+		snprintf(first_error, sizeof first_error, "%s", error);
+		for (int tries = 0; bound < 0 && tries < HEADER_SEARCH_LINES; tries++) {
+			int next = row_source_next_header(source, source_options);
+			if (next < 0)
+				errno = ENOMEM;
+			if (next <= 0)
+				break;
+			errno = 0;
+			bound = survey_converter_bind(converter, source, error, sizeof error);
+			if (bound < 0 && errno == ENOMEM)
+				break;
+		}
+		if (bound < 0 && errno != ENOMEM)
+			snprintf(error, sizeof error, "%s", first_error);
+	}
+	survey_converter_quiet(converter, 0);
+	if (bound == 0) {
+		if (verbose && row_source_header_line(source) > 1)
+			diag_error("%s: header on line %lu; the %lu line(s) above it (a title, empty lines) skipped",
+			           row_source_name(source), row_source_header_line(source), row_source_header_line(source) - 1);
+		errno = 0;
+		bound = survey_converter_bind(converter, source, error, sizeof error); /* again, aloud: -v and warnings */
+	}
+	if (bound < 0) {
 		int out_of_memory = errno == ENOMEM;
 		diag_error("%s", error);
 		totals->files_failed++;

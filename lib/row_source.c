@@ -90,6 +90,7 @@ struct row_source {
 	char error[512];
 	int failed;
 	int out_of_memory; /* the failure was memory running out, not the input */
+	unsigned long header_line;
 };
 
 /* The problem a row gets when memory ran out while reading it: not the row's fault,
@@ -924,6 +925,7 @@ static int open_csv(struct row_source *source, const struct row_source_options *
 		return -1;
 	}
 	/* The header was scanned before its separator was known: scan it again. */
+	source->header_line = line;
 	source->separator = options && options->separator ? options->separator : guess_separator(text, length);
 	size_t end, count;
 	csv_row_scan_reset(&source->scan);
@@ -1067,6 +1069,24 @@ const char *row_source_encoding(const struct row_source *source)
 const char *row_source_format(const struct row_source *source) { return source->is_json ? "json" : "csv"; }
 int row_source_gzipped(const struct row_source *source) { return source->gzipped; }
 int row_source_out_of_memory(const struct row_source *source) { return source->out_of_memory; }
+
+unsigned long row_source_header_line(const struct row_source *source) { return source->header_line ? source->header_line : 1; }
+
+int row_source_next_header(struct row_source *source, const struct row_source_options *options)
+{
+	if (source->is_json || source->failed)
+		return 0;
+	for (size_t c = 0; c < source->columns; c++)
+		free(source->headers[c]);
+	free(source->headers);
+	source->headers = NULL;
+	source->columns = 0;
+	/* The separator is guessed again from the new header: a title line has none. */
+	source->separator = 0;
+	if (open_csv(source, options) < 0)
+		return source->out_of_memory ? -1 : 0;
+	return 1;
+}
 
 const char *row_source_error(const struct row_source *source)
 {

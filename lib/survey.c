@@ -45,6 +45,7 @@ struct survey_converter {
 	size_t cell_problem_count;
 	uint64_t answers_rejected;
 	uint64_t day_first_dates; /* read from D/M/YYYY */
+	int quiet; /* bind only tries a header: no warnings, no -v lines */
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
 	struct text_memo insats_ids, forbund_ids, groups, genders;
 	/* SHA-256 for unkeyed response ids: fetched once, as looking it up per row costs more than hashing */
@@ -83,6 +84,7 @@ void survey_converter_free(struct survey_converter *converter)
 }
 
 uint64_t survey_converter_records(const struct survey_converter *converter) { return converter->records; }
+void survey_converter_quiet(struct survey_converter *converter, int quiet) { converter->quiet = quiet; }
 uint64_t survey_converter_unkept_ids(const struct survey_converter *converter) { return converter->unkept_ids; }
 uint64_t survey_converter_duplicates(const struct survey_converter *converter) { return converter->duplicates; }
 uint64_t survey_converter_answers_rejected(const struct survey_converter *converter) { return converter->answers_rejected; }
@@ -189,7 +191,7 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 				    !question_bound(converter, (size_t)near)) {
 					role = ROLE_QUESTION;
 					question = (size_t)near;
-				} else if (near >= 0 && (score >= NEAR_MISS_SCORE || strchr(header, '?'))) {
+				} else if (!converter->quiet && near >= 0 && (score >= NEAR_MISS_SCORE || strchr(header, '?'))) {
 					diag_warn("%s:1: column %zu \"%s\" matches no question of the codebook; the nearest is %s "
 					          "(\"%s\", %.0f %% of their words in common): if it is that question, add the header "
 					          "to its \"headers\" in a codebook of your own (-c)", name, column + 1,
@@ -222,7 +224,7 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 					break;
 				}
 				entry->scale_max = (uint8_t)codebook_question_scale_max(converter->codebook, question);
-				if (converter->options.verbose)
+				if (converter->options.verbose && !converter->quiet)
 					diag_error("%s: column %zu \"%s\": question %s%s", name, column + 1,
 					           QUOTE_CELL(header, strlen(header), 60), codebook_question_id(converter->codebook, question),
 					           pass ? " (reworded: matched by its words)" : "");
@@ -230,10 +232,10 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 				/* The first column of a role wins; a second "ID" column is left alone. */
 				if (*roles[role] == SIZE_MAX)
 					*roles[role] = column;
-				if (converter->options.verbose)
+				if (converter->options.verbose && !converter->quiet)
 					diag_error("%s: column %zu \"%s\": %s%s", name, column + 1, QUOTE_CELL(header, strlen(header), 60),
 					           role_name(role), *roles[role] == column ? "" : " (a second one: not used)");
-			} else if (pass == 1 && converter->options.verbose) {
+			} else if (pass == 1 && converter->options.verbose && !converter->quiet) {
 				diag_error("%s: column %zu \"%s\": not used", name, column + 1, QUOTE_CELL(header, strlen(header), 60));
 			}
 		}

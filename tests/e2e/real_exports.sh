@@ -136,3 +136,18 @@ printf '2022-03-01 2022\n2021-11-15 2022\n2022-03-04 2022\n' | same_file - dates
 printf 'Deltagare;Datum;Insats;Tillf\344lle;K\366n;VAS\r\nP-1;2022-01-10;Enter;Inskrivning;Man;30\r\n;;;;;\r\n' >health-blank.csv
 ifs-health --key-file key health-blank.csv >/dev/null 2>health-blank.err || { cat health-blank.err; fail "a separator-only row failed ifs-health"; }
 contains health-blank.err "2 rows read = 1 used + 0 duplicates + 1 empty + 0 rejected"
+
+# A title line and an empty ';;;;' line above the header (as Excel reports are saved):
+# the header is found where it is, the lines above named with -v; a file with no header
+# at all still gets the reason of its first line.
+printf 'Indikatorenk\344t FIA 2022, uttag 2022-11-20\r\n;;;;;\r\nRespondent-ID;Svarsdatum;Insats;Enk\344t;K\366n;Fr\345ga 1\r\nR-1;2022-03-01;FIA;Avslutad;Man;Helt och h\345llet\r\n' >title.csv
+ifs-survey -v title.csv >title.rec 2>title.err || { cat title.err; fail "a title line made the file unusable"; }
+contains title.err "title.csv: header on line 3; the 2 line(s) above it (a title, empty lines) skipped"
+contains title.err "1 rows read = 1 written (1 answer records) + 0 rejected"
+lacks title.err "not used"
+printf 'Uttag ur h\344lsoenk\344ten\r\nDeltagare;Datum;Insats;Tillf\344lle;K\366n;VAS\r\nP-1;2022-01-10;Enter;Inskrivning;Man;30\r\n' >health-title.csv
+ifs-health --key-file key health-title.csv >/dev/null 2>health-title.err || { cat health-title.err; fail "a title line made the health export unusable"; }
+contains health-title.err "1 rows read = 1 used"
+printf 'Namn;Adress\r\nA;B\r\nC;D\r\n' >no-header.csv
+expect_status 65 sh -c "ifs-survey no-header.csv >/dev/null 2>no-header.err"
+contains no-header.err "no-header.csv:1: no answer-date column (expected Datum or Svarsdatum)"
