@@ -170,8 +170,7 @@ int main(int argc, char **argv)
 		shares_repeats(shares, &repeats, &conflicts);
 		if (repeats)
 			diag_error("%llu answers given again (the same respondent, insats, group and question in more than "
-			           "one input or stream) counted once%s", (unsigned long long)repeats,
-			           conflicts ? "; where the answer differed, the later answer date counts" : "");
+			           "one input or stream) counted once", (unsigned long long)repeats);
 		if (conflicts)
 			diag_warn("%llu repeated answers differed from the first: the later answer date counts",
 			          (unsigned long long)conflicts);

@@ -69,9 +69,6 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 size_t survey_converter_cell_problems(const struct survey_converter *converter);
 const char *survey_converter_cell_problem(const struct survey_converter *converter, size_t i);
 uint64_t survey_converter_answers_rejected(const struct survey_converter *converter);
-/* Repeats dropped (SURVEY_REPEAT and _DROPPED), and repeats with other answers. */
-uint64_t survey_converter_duplicates(const struct survey_converter *converter);
-uint64_t survey_converter_conflicts(const struct survey_converter *converter);
 /* Answer dates read from D/M/YYYY, day first (the Swedish order): the tool says so. */
 uint64_t survey_converter_day_first_dates(const struct survey_converter *converter);
 

@@ -39,7 +39,6 @@ struct survey_converter {
 	uint64_t records;
 	uint64_t unkept_ids;
 	struct answer_set *seen; /* questionnaires of identified respondents, to count each once */
-	uint64_t duplicates, conflicts;
 	/* the row's cells that could not be read (survey.h) */
 	char cell_problems[SURVEY_CELL_PROBLEMS_MAX][400];
 	size_t cell_problem_count;
@@ -86,14 +85,12 @@ void survey_converter_free(struct survey_converter *converter)
 uint64_t survey_converter_records(const struct survey_converter *converter) { return converter->records; }
 void survey_converter_quiet(struct survey_converter *converter, int quiet) { converter->quiet = quiet; }
 uint64_t survey_converter_unkept_ids(const struct survey_converter *converter) { return converter->unkept_ids; }
-uint64_t survey_converter_duplicates(const struct survey_converter *converter) { return converter->duplicates; }
 uint64_t survey_converter_answers_rejected(const struct survey_converter *converter) { return converter->answers_rejected; }
 size_t survey_converter_cell_problems(const struct survey_converter *converter) { return converter->cell_problem_count; }
 const char *survey_converter_cell_problem(const struct survey_converter *converter, size_t i)
 {
 	return i < converter->cell_problem_count ? converter->cell_problems[i] : "";
 }
-uint64_t survey_converter_conflicts(const struct survey_converter *converter) { return converter->conflicts; }
 uint64_t survey_converter_day_first_dates(const struct survey_converter *converter) { return converter->day_first_dates; }
 
 int survey_converter_ids_personal(const struct survey_converter *converter)
@@ -415,26 +412,16 @@ static int questionnaire_once(struct survey_converter *converter, const struct a
 	struct answer_record key = {.respondent = answer->respondent, .date = answer->date, .insats = answer->insats,
 	                            .forbund = fingerprint ^ answer->forbund, .question = UINT32_MAX,
 	                            .group = answer->group, .gender = answer->gender};
+	int offered = answer_set_offer(converter->seen, &key);
+	if (offered == ANSWER_NEW || offered < 0)
+		return offered == ANSWER_NEW ? 0 : -1;
+	if (offered == ANSWER_IDENTICAL)
+		return SURVEY_REPEAT;
 	char date[11];
 	date_format(answer->date, date);
-	switch (answer_set_offer(converter->seen, &key)) {
-	case ANSWER_NEW: return 0;
-	case ANSWER_IDENTICAL:
-		converter->duplicates++;
-		return SURVEY_REPEAT;
-	case ANSWER_REPLACED:
-		converter->conflicts++;
-		snprintf(reason, reason_size, "the same respondent answered again with other answers (%s): the later "
-		         "answers are kept", date);
-		return SURVEY_REPEAT_KEPT;
-	case ANSWER_OUTDATED:
-		converter->conflicts++;
-		converter->duplicates++;
-		snprintf(reason, reason_size, "the same respondent answered again with other answers, dated earlier "
-		         "(%s): the later answers are kept", date);
-		return SURVEY_REPEAT_DROPPED;
-	default: return -1;
-	}
+	snprintf(reason, reason_size, "the same respondent answered again with other answers%s (%s): the later answers "
+	         "are kept", offered == ANSWER_OUTDATED ? ", dated earlier" : "", date);
+	return offered == ANSWER_REPLACED ? SURVEY_REPEAT_KEPT : SURVEY_REPEAT_DROPPED;
 }
 
 int survey_converter_row(struct survey_converter *converter, const struct row *row, char *reason,
