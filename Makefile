@@ -9,8 +9,8 @@ MANDIR    = $(PREFIX)/share/man
 DESTDIR  ?=
 
 CC       ?= cc
-PKGS      = libcurl libcjson zlib libcrypto
-TEST_PKGS = cmocka
+PKGS      = libcurl libcjson zlib libcrypto libzip expat
+TEST_PKGS = cmocka xlsxwriter
 PKG_CONFIG ?= pkg-config
 
 WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \

@@ -23,5 +23,12 @@ int date_parse(const char *text, size_t length, uint32_t *yyyymmdd);
 unsigned date_matar(uint32_t yyyymmdd);
 /* Writes "YYYY-MM-DD" (11 bytes with NUL). */
 void date_format(uint32_t yyyymmdd, char out[11]);
+/* The civil date of day number days, counted from 1899-12-30 (day 0 of the
+ * spreadsheets' serial dates, from 1900-03-01 on).  Years 1-9999. */
+void date_from_serial_day(long days, long *year, long *month, long *day);
+/* What a reject reason says after text that is no date: "expected YYYY-MM-DD or
+ * D/M/YYYY", and when the text is a whole number that a spreadsheet would show as
+ * a date between 1990 and 2100, which date and what to do about it. */
+void date_expectation(const char *text, size_t length, char *out, size_t size);
 
 #endif

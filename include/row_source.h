@@ -8,7 +8,10 @@
  * an array of objects).  Every row is handed over as UTF-8 fields aligned to the
  * header, with the physical line where the row starts and the row's raw text
  * (UTF-8) for reject files.  CSV is streamed: memory is bounded by the longest
- * row, not by the file.  JSON is parsed whole with cJSON.
+ * row, not by the file.  JSON is parsed whole with cJSON.  An Excel workbook
+ * (.xlsx, detected from its zip magic, see xlsx.h) gives the rows of its first
+ * sheet, each numbered by its row in the sheet; a legacy .xls or an .ods is
+ * refused with what to save it as.
  *
  * A problem confined to one row (invalid text, wrong number of fields) does not
  * stop the source: that row comes back with row.problem set, so the caller can
@@ -45,7 +48,15 @@ size_t row_source_columns(const struct row_source *source);
 const char *row_source_header(const struct row_source *source, size_t column);
 /* What was detected, for --verbose and tests: "utf-8", "utf-8-bom", "utf-16le", "windows-1252". */
 const char *row_source_encoding(const struct row_source *source);
-const char *row_source_format(const struct row_source *source); /* "csv", "json" */
+const char *row_source_format(const struct row_source *source); /* "csv", "json", "xlsx" */
+/* What was detected, for -v: "csv, windows-1252, gzip, 11 columns", "xlsx, sheet \"Blad1\", 11 columns". */
+void row_source_describe(const struct row_source *source, char *out, size_t size);
+/* 1, with a warning in out, when the user should hear of what was not read (the
+ * other sheets of a workbook); 0 otherwise. */
+int row_source_notice(const struct row_source *source, char *out, size_t size);
+/* For a workbook: the sheet read, and in *sheet_count the number of visible
+ * worksheets (a caller warns when it is more than one).  NULL for text. */
+const char *row_source_sheet(const struct row_source *source, size_t *sheet_count);
 int row_source_gzipped(const struct row_source *source);
 /* 1: a row in *row; 0: end of input; -1: fatal, see row_source_error(). */
 int row_source_next(struct row_source *source, struct row *row);
@@ -53,8 +64,10 @@ const char *row_source_error(const struct row_source *source); /* "FILE:LINE: re
 /*
  * The header was not the header (a title line, an empty ";;;;" line above the
  * real one): the next line becomes the header, its separator guessed anew.  1: a
- * new header; 0: no more lines (or JSON, where there is no header line); -1: out
- * of memory.  The physical line of the header in use is row_source_header_line().
+ * new header; 0: no more lines, or one that is not text (or JSON, where there is
+ * no header line); -1: the input failed, see row_source_error() and
+ * row_source_out_of_memory().  The physical line of the header in use is
+ * row_source_header_line().
  */
 int row_source_next_header(struct row_source *source, const struct row_source_options *options);
 unsigned long row_source_header_line(const struct row_source *source);

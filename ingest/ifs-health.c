@@ -151,9 +151,12 @@ static int convert_row(struct run *run, const char *file, const struct columns *
 		else if (parsed == DATE_NO_SUCH_DAY)
 			snprintf(reason, sizeof reason, "bad date \"%s\": no such day in the calendar",
 			         QUOTE_CELL(date_text, row->lengths[c->date], 20));
-		else
-			snprintf(reason, sizeof reason, "bad date \"%s\" (expected YYYY-MM-DD or D/M/YYYY)",
-			         QUOTE_CELL(date_text, row->lengths[c->date], 20));
+		else {
+			char expected[160];
+			date_expectation(date_text, row->lengths[c->date], expected, sizeof expected);
+			snprintf(reason, sizeof reason, "bad date \"%s\" (%s)", QUOTE_CELL(date_text, row->lengths[c->date], 20),
+			         expected);
+		}
 		return reject(run, file, row, identifier, reason);
 	}
 	if (parsed == DATE_DAY_FIRST)
@@ -276,10 +279,11 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 		for (int tries = 0; bound < 0 && tries < 30; tries++) {
 			int next = row_source_next_header(source, options);
 			if (next < 0) {
-				diag_error("%s: out of memory", row_source_name(source));
+				int out_of_memory = row_source_out_of_memory(source);
+				diag_error("%s", row_source_error(source));
 				run->files_failed++;
 				row_source_close(source);
-				return EX_OSERR;
+				return out_of_memory ? EX_OSERR : EX_DATAERR;
 			}
 			if (next == 0)
 				break;
@@ -297,10 +301,13 @@ static int convert_file(struct run *run, const char *path, const struct row_sour
 		row_source_close(source);
 		return EX_DATAERR;
 	}
-	if (verbose)
-		diag_error("%s: %s, %s%s, %zu columns", row_source_name(source), row_source_format(source),
-		           row_source_encoding(source), row_source_gzipped(source) ? ", gzip" : "",
-		           row_source_columns(source));
+	char description[512];
+	if (verbose) {
+		row_source_describe(source, description, sizeof description);
+		diag_error("%s: %s", row_source_name(source), description);
+	}
+	if (row_source_notice(source, description, sizeof description))
+		diag_warn("%s", description);
 	struct row row;
 	int got, status = 0;
 	unsigned long before = run->rows, blank_before = run->blank, day_first_before = run->day_first;

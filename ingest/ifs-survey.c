@@ -87,8 +87,12 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 		snprintf(first_error, sizeof first_error, "%s", error);
 		for (int tries = 0; bound < 0 && tries < HEADER_SEARCH_LINES; tries++) {
 			int next = row_source_next_header(source, source_options);
-			if (next < 0)
-				errno = ENOMEM;
+			if (next < 0) {
+				/* the input failed, not the search: its own message, not the first line's */
+				snprintf(first_error, sizeof first_error, "%s", row_source_error(source));
+				if (row_source_out_of_memory(source))
+					errno = ENOMEM, snprintf(error, sizeof error, "%s", first_error);
+			}
 			if (next <= 0)
 				break;
 			errno = 0;
@@ -114,10 +118,13 @@ static int convert_file(const char *path, const struct row_source_options *sourc
 		row_source_close(source);
 		return out_of_memory ? EX_OSERR : EX_DATAERR;
 	}
-	if (verbose)
-		diag_error("%s: %s, %s%s, %zu columns", row_source_name(source), row_source_format(source),
-		           row_source_encoding(source), row_source_gzipped(source) ? ", gzip" : "",
-		           row_source_columns(source));
+	char description[512];
+	if (verbose) {
+		row_source_describe(source, description, sizeof description);
+		diag_error("%s: %s", row_source_name(source), description);
+	}
+	if (row_source_notice(source, description, sizeof description))
+		diag_warn("%s", description);
 	unsigned long rows_before = totals->rows, blank_before = totals->blank;
 	uint64_t unkept_before = survey_converter_unkept_ids(converter);
 	uint64_t day_first_before = survey_converter_day_first_dates(converter);

@@ -84,3 +84,36 @@ void date_format(uint32_t yyyymmdd, char out[11])
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(yyyymmdd / 10000) % 10000u,
 	         (unsigned)(yyyymmdd / 100 % 100), (unsigned)(yyyymmdd % 100));
 }
+
+void date_from_serial_day(long days, long *year, long *month, long *day)
+{
+	/* Hinnant's days-to-civil, shifted from 1970-01-01 to 1899-12-30 */
+	long z = days - 25569 + 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	*day = doy - (153 * mp + 2) / 5 + 1;
+	*month = mp < 10 ? mp + 3 : mp - 9;
+	*year = yoe + era * 400 + (*month <= 2);
+}
+
+void date_expectation(const char *text, size_t length, char *out, size_t size)
+{
+	unsigned serial;
+	while (length > 0 && (text[length - 1] == ' ' || text[length - 1] == '\t'))
+		length--;
+	/* 32874 is 1990-01-01 and 73051 is 2100-01-01: a five-digit number between
+	 * them, where a date belongs, is a date cell that lost its date format. */
+	if (length == 5 && digits(text, 5, &serial) == 0 && serial >= 32874 && serial < 73051) {
+		long year, month, day;
+		date_from_serial_day((long)serial, &year, &month, &day);
+		snprintf(out, size,
+		         "expected YYYY-MM-DD or D/M/YYYY; %u is how a spreadsheet stores %04ld-%02ld-%02ld: format the "
+		         "column as a date before saving",
+		         serial, year % 10000, month % 100, day % 100);
+		return;
+	}
+	snprintf(out, size, "expected YYYY-MM-DD or D/M/YYYY");
+}

@@ -22,10 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "csv_scan.h"
+#include "xlsx.h"
 
 #define CHUNK_SIZE (256u * 1024u)
 /* A row longer than this is not a survey answer; refusing it bounds memory. */
@@ -35,6 +37,9 @@
  * gigabytes).  64 MiB is about a hundred thousand questionnaires; an export that
  * large belongs in CSV, which is streamed. */
 #define MAX_JSON_BYTES (64u * 1024u * 1024u)
+/* A workbook that is not a plain file (stdin, gzip) is read into memory, because a
+ * zip archive is read from its end: this bounds what that may cost. */
+#define MAX_XLSX_MEMORY_BYTES (256u * 1024u * 1024u)
 
 enum text_encoding { TEXT_UNDECIDED, TEXT_UTF8, TEXT_UTF8_BOM, TEXT_WINDOWS_1252, TEXT_UTF16LE, TEXT_UTF16BE };
 
@@ -77,6 +82,8 @@ struct row_source {
 	char separator;
 	int is_json;
 	struct json_rows json;
+	struct xlsx_book *xlsx;     /* an Excel workbook: its first sheet's rows */
+	char *xlsx_bytes;           /* the workbook, when read into memory */
 
 	char **headers;
 	size_t columns;
@@ -90,6 +97,7 @@ struct row_source {
 	char error[512];
 	int failed;
 	int out_of_memory; /* the failure was memory running out, not the input */
+	int exhausted;     /* the failure was the end of the input while looking for a header */
 	unsigned long header_line;
 };
 
@@ -829,7 +837,8 @@ static int parse_encoding(const char *name, enum text_encoding *encoding)
 	return -1;
 }
 
-/* Looks at the start of the text: BOM, then whether it is text at all. */
+/* Looks at the start of the text: BOM, then whether it is text at all.  1: not
+ * text but a zip archive (an .xlsx workbook, see open_xlsx). */
 static int detect_encoding(struct row_source *source)
 {
 	/* Only the BOM's bytes: UTF-16 must not be read as bytes beyond it. */
@@ -840,6 +849,16 @@ static int detect_encoding(struct row_source *source)
 		source->length += (size_t)got;
 	}
 	const unsigned char *b = (const unsigned char *)source->buffer;
+	if (source->length == 4 && b[0] == 'P' && b[1] == 'K' && ((b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6)))
+		return 1;
+	if (source->length == 4 && b[0] == 0xD0 && b[1] == 0xCF && b[2] == 0x11 && b[3] == 0xE0) {
+		/* OLE2: a legacy .xls, or an .xlsx that is password-protected (also OLE2) */
+		set_error(source,
+		          "%s: a legacy Excel .xls workbook (or a password-protected one): open it in Excel and save it "
+		          "as .xlsx without a password, or as CSV UTF-8",
+		          source->name);
+		return -1;
+	}
 	size_t bom = 0;
 	enum text_encoding found = TEXT_UNDECIDED;
 	if (source->length >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
@@ -915,6 +934,7 @@ static int open_csv(struct row_source *source, const struct row_source_options *
 		return -1;
 	if (got == 0) {
 		set_error(source, "%s: empty input", source->name);
+		source->exhausted = 1;
 		return -1;
 	}
 	size_t length;
@@ -922,6 +942,7 @@ static int open_csv(struct row_source *source, const struct row_source_options *
 	const char *text = csv_row_utf8(source, raw, raw_length, &length, &problem);
 	if (!text) {
 		set_error(source, "%s:%lu: header: %s", source->name, line, problem);
+		source->exhausted = problem != out_of_memory_problem; /* the search ends here, as at the end */
 		return -1;
 	}
 	/* The header was scanned before its separator was known: scan it again. */
@@ -936,6 +957,155 @@ static int open_csv(struct row_source *source, const struct row_source_options *
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- Excel workbooks ------------------------------------------------------ */
+
+static const char *column_letters(size_t column, char out[4])
+{
+	char reversed[4];
+	size_t n = 0;
+	for (column++; column > 0 && n < 3; column = (column - 1) / 26)
+		reversed[n++] = (char)('A' + (column - 1) % 26);
+	for (size_t i = 0; i < n; i++)
+		out[i] = reversed[n - 1 - i];
+	out[n] = '\0';
+	return out;
+}
+
+static int take_xlsx_header(struct row_source *source)
+{
+	struct xlsx_row row;
+	int got;
+	/* Empty rows above the header are no header: Excel writes formatted ones. */
+	while ((got = xlsx_next_row(source->xlsx, &row)) == 1 && row.count == 0)
+		;
+	if (got < 0) {
+		set_error(source, "%s", xlsx_error(source->xlsx));
+		source->out_of_memory = xlsx_out_of_memory(source->xlsx);
+		return -1;
+	}
+	if (got == 0) {
+		source->exhausted = 1;
+		set_error(source, "%s: the sheet \"%s\" holds no rows%s", source->name, xlsx_sheet_name(source->xlsx),
+		          source->header_line ? " below the lines tried as its header" : "");
+		return -1;
+	}
+	source->header_line = row.number;
+	if (take_headers(source, row.cells, row.lengths, row.count) < 0) {
+		set_error(source, "%s: out of memory", source->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_xlsx(struct row_source *source, const char *path)
+{
+	char error[512];
+	struct stat status;
+	if (path && !source->gzipped && stat(path, &status) == 0 && S_ISREG(status.st_mode)) {
+		gzclose(source->gz);
+		source->gz = NULL;
+		source->xlsx = xlsx_open(path, NULL, 0, source->name, error, sizeof error);
+	} else {
+		/* stdin, a pipe or a gzipped workbook: a zip is read from its end, so all of it */
+		struct growable all = {0};
+		if (growable_reserve(&all, source->length + CHUNK_SIZE) < 0) {
+			set_error(source, "%s: out of memory", source->name);
+			return -1;
+		}
+		memcpy(all.data, source->buffer, source->length);
+		all.length = source->length;
+		for (;;) {
+			if (growable_reserve(&all, CHUNK_SIZE) < 0) {
+				free(all.data);
+				set_error(source, "%s: out of memory", source->name);
+				return -1;
+			}
+			ssize_t got = read_bytes(source, all.data + all.length, CHUNK_SIZE);
+			if (got < 0) {
+				free(all.data);
+				return -1;
+			}
+			if (got == 0)
+				break;
+			all.length += (size_t)got;
+			if (all.length > MAX_XLSX_MEMORY_BYTES) {
+				free(all.data);
+				set_error(source, "%s: a workbook of more than %u MiB read from a pipe or gzip; give the .xlsx file "
+				          "itself, or save it as CSV", source->name, MAX_XLSX_MEMORY_BYTES >> 20);
+				return -1;
+			}
+		}
+		source->xlsx_bytes = all.data;
+		source->xlsx = xlsx_open(NULL, all.data, all.length, source->name, error, sizeof error);
+	}
+	if (!source->xlsx) {
+		int out_of_memory = errno == ENOMEM;
+		set_error(source, "%s", error);
+		source->out_of_memory = out_of_memory;
+		return -1;
+	}
+	return take_xlsx_header(source);
+}
+
+/* A row of the sheet, aligned to the header; its raw text is the cells joined
+ * with ';' as a CSV export would have them, for the reject file. */
+static int next_xlsx_row(struct row_source *source, struct row *row)
+{
+	struct xlsx_row cells;
+	int got = xlsx_next_row(source->xlsx, &cells);
+	if (got < 0) {
+		set_error(source, "%s", xlsx_error(source->xlsx));
+		source->out_of_memory = xlsx_out_of_memory(source->xlsx);
+		return -1;
+	}
+	if (got == 0)
+		return 0;
+	if (reserve_fields(source, source->columns ? source->columns : 1) < 0) {
+		set_error(source, "%s: out of memory", source->name);
+		return -1;
+	}
+	struct growable *raw = &source->converted;
+	raw->length = 0;
+	for (size_t c = 0; c < source->columns || c < cells.count; c++) {
+		const char *text = c < cells.count ? cells.cells[c] : "";
+		size_t length = c < cells.count ? cells.lengths[c] : 0;
+		if (c < source->columns) {
+			source->fields[c] = text;
+			source->lengths[c] = length;
+		}
+		int quote = strpbrk(text, ";\"\r\n") != NULL;
+		if (growable_reserve(raw, 2 * length + 4) < 0) {
+			set_error(source, "%s: out of memory", source->name);
+			return -1;
+		}
+		if (c > 0)
+			raw->data[raw->length++] = ';';
+		if (quote)
+			raw->data[raw->length++] = '"';
+		for (size_t i = 0; i < length; i++) {
+			if (text[i] == '"')
+				raw->data[raw->length++] = '"';
+			raw->data[raw->length++] = text[i];
+		}
+		if (quote)
+			raw->data[raw->length++] = '"';
+	}
+	row->line = cells.number;
+	row->raw = raw->data ? raw->data : "";
+	row->raw_length = raw->length;
+	row->count = source->columns;
+	row->fields = source->fields;
+	row->lengths = source->lengths;
+	if (cells.count > source->columns) {
+		char letters[4];
+		snprintf(source->error, sizeof source->error,
+		         "a value in column %s, right of the header's last column (%zu columns)",
+		         column_letters(cells.count - 1, letters), source->columns);
+		row->problem = source->error;
+	}
+	return 1;
 }
 
 struct row_source *row_source_open(const char *path, const struct row_source_options *options, char *error,
@@ -985,7 +1155,9 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 	gzbuffer(source->gz, CHUNK_SIZE);
 	int status = detect_encoding(source);
 	source->gzipped = !gzdirect(source->gz);
-	if (status == 0) {
+	if (status == 1) {
+		status = open_xlsx(source, is_stdin ? NULL : path);
+	} else if (status == 0) {
 		size_t first = source->start;
 		while (first < source->length && strchr(" \t\r\n", source->buffer[first]))
 			first++;
@@ -1011,6 +1183,8 @@ int row_source_next(struct row_source *source, struct row *row)
 	memset(row, 0, sizeof *row);
 	if (source->is_json)
 		return next_json_row(source, row);
+	if (source->xlsx)
+		return next_xlsx_row(source, row);
 	const char *raw;
 	size_t raw_length;
 	int got = next_csv_line(source, &raw, &raw_length, &row->line);
@@ -1066,7 +1240,35 @@ const char *row_source_encoding(const struct row_source *source)
 	return "utf-8";
 }
 
-const char *row_source_format(const struct row_source *source) { return source->is_json ? "json" : "csv"; }
+const char *row_source_format(const struct row_source *source)
+{
+	return source->xlsx ? "xlsx" : source->is_json ? "json" : "csv";
+}
+
+void row_source_describe(const struct row_source *source, char *out, size_t size)
+{
+	if (source->xlsx)
+		snprintf(out, size, "xlsx, sheet \"%s\", %zu columns", xlsx_sheet_name(source->xlsx), source->columns);
+	else
+		snprintf(out, size, "%s, %s%s, %zu columns", row_source_format(source), row_source_encoding(source),
+		         source->gzipped ? ", gzip" : "", source->columns);
+}
+
+int row_source_notice(const struct row_source *source, char *out, size_t size)
+{
+	if (!source->xlsx || xlsx_sheet_count(source->xlsx) < 2)
+		return 0;
+	snprintf(out, size, "%s: only the first sheet, \"%s\", is read; the workbook has %zu visible sheets",
+	         source->name, xlsx_sheet_name(source->xlsx), xlsx_sheet_count(source->xlsx));
+	return 1;
+}
+
+const char *row_source_sheet(const struct row_source *source, size_t *sheet_count)
+{
+	if (sheet_count)
+		*sheet_count = source->xlsx ? xlsx_sheet_count(source->xlsx) : 0;
+	return source->xlsx ? xlsx_sheet_name(source->xlsx) : NULL;
+}
 int row_source_gzipped(const struct row_source *source) { return source->gzipped; }
 int row_source_out_of_memory(const struct row_source *source) { return source->out_of_memory; }
 
@@ -1083,8 +1285,8 @@ int row_source_next_header(struct row_source *source, const struct row_source_op
 	source->columns = 0;
 	/* The separator is guessed again from the new header: a title line has none. */
 	source->separator = 0;
-	if (open_csv(source, options) < 0)
-		return source->out_of_memory ? -1 : 0;
+	if (source->xlsx ? take_xlsx_header(source) < 0 : open_csv(source, options) < 0)
+		return source->exhausted && !source->out_of_memory ? 0 : -1;
 	return 1;
 }
 
@@ -1100,6 +1302,8 @@ void row_source_close(struct row_source *source)
 		return;
 	if (source->gz)
 		gzclose(source->gz);
+	xlsx_close(source->xlsx);
+	free(source->xlsx_bytes);
 	if (source->utf16 != (iconv_t)-1)
 		iconv_close(source->utf16);
 	if (source->windows_1252 != (iconv_t)-1)

@@ -446,9 +446,12 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		else if (parsed == DATE_NO_SUCH_DAY)
 			snprintf(reason, reason_size, "bad answer date \"%s\": no such day in the calendar",
 			         QUOTE_CELL(fields[converter->date], lengths[converter->date], 40));
-		else
-			snprintf(reason, reason_size, "bad answer date \"%s\" (expected YYYY-MM-DD or D/M/YYYY)",
-			         QUOTE_CELL(fields[converter->date], lengths[converter->date], 40));
+		else {
+			char expected[160];
+			date_expectation(fields[converter->date], lengths[converter->date], expected, sizeof expected);
+			snprintf(reason, reason_size, "bad answer date \"%s\" (%s)",
+			         QUOTE_CELL(fields[converter->date], lengths[converter->date], 40), expected);
+		}
 		return 1;
 	}
 	if (parsed == DATE_DAY_FIRST)

@@ -151,3 +151,51 @@ contains health-title.err "1 rows read = 1 used"
 printf 'Namn;Adress\r\nA;B\r\nC;D\r\n' >no-header.csv
 expect_status 65 sh -c "ifs-survey no-header.csv >/dev/null 2>no-header.err"
 contains no-header.err "no-header.csv:1: no answer-date column (expected Datum or Svarsdatum)"
+
+# An Excel workbook as the office keeps it (fixtures/real/make-xlsx.py, written by
+# openpyxl): found from its content whatever its name; the header below a title line;
+# dates from date cells (one with a time); "30-44", 34 as a number, an answer turned
+# into the number 4; a date typed into a General cell is the serial 44628, refused with
+# the date it stands for; the second visible sheet is not read, and the tool says so.
+cp "$R/ifs-office.xlsx" office-export
+expect_status 65 sh -c "ifs-survey -v --rejects office-rejects.tsv office-export >office.rec 2>office.err"
+contains office.err "office-export: header on line 3; the 2 line(s) above it (a title, empty lines) skipped"
+contains office.err 'office-export: xlsx, sheet "Svar 2022", 8 columns'
+contains office.err 'warning: office-export: only the first sheet, "Svar 2022", is read; the workbook has 2 visible sheets'
+contains office.err 'office-export:7: bad answer date "44628" (expected YYYY-MM-DD or D/M/YYYY; 44628 is how a spreadsheet stores 2022-03-08: format the column as a date before saving)'
+contains office.err "5 rows read = 4 written (8 answer records) + 1 rejected"
+ifs-dump office.rec | awk -F'\t' 'NR > 1 {print $2, $7 "|" $8, $9, $10}' >office.txt
+same_file - office.txt <<'END'
+2022-03-01 K| nytta 6
+2022-03-01 K| tillvara 4
+2022-03-02 M|34 nytta 1
+2022-03-02 M|34 tillvara 3
+2022-03-03 | nytta 5
+2022-03-03 | tillvara 4
+2022-03-05 M| nytta 5
+2022-03-05 M| tillvara 6
+END
+# the reject file holds the row as a ';' line, its line the sheet's row number
+awk -F'\t' 'NR == 2 {print $2, $4}' office-rejects.tsv >office-reject.txt
+echo "7 X-4;44628;FIA;Avslutad;Kvinna;51;Till stor del;Till stor del" | same_file - office-reject.txt
+# from a pipe and gzipped, the same records
+ifs-survey - <"$R/ifs-office.xlsx" 2>/dev/null | ifs-dump >office-stdin.tsv || true
+ifs-dump office.rec | same_file - office-stdin.tsv
+gzip -c "$R/ifs-office.xlsx" >office.xlsx.gz
+ifs-survey office.xlsx.gz 2>/dev/null | ifs-dump >office-gz.tsv || true
+ifs-dump office.rec | same_file - office-gz.tsv
+# a legacy .xls and an OpenDocument sheet get what to save them as; a truncated
+# workbook is refused whole, never read short
+printf '\320\317\021\340\241\261\032\341\0\0\0\0' >old.xls
+expect_status 65 sh -c "ifs-survey old.xls >/dev/null 2>old.err"
+contains old.err "old.xls: a legacy Excel .xls workbook (or a password-protected one): open it in Excel and save it as .xlsx without a password, or as CSV UTF-8"
+head -c 3000 "$R/ifs-office.xlsx" >cut.xlsx
+expect_status 65 sh -c "ifs-survey cut.xlsx >/dev/null 2>cut.err"
+contains cut.err "cut.xlsx: a damaged or truncated .xlsx workbook"
+# ifs-health reads the same workbook shapes: enter-2022.xlsx (fixtures/health/make-xlsx.py)
+# holds enter-2022.csv with dates as date cells and every third personnummer typed
+# without its dash, stored by Excel as a number: the same pairs, byte for byte.
+ifs-health --key-file key "$FIXTURES/health/enter-2022.csv" 2>/dev/null | ifs-dump --health >health-csv.tsv
+ifs-health --key-file key "$FIXTURES/health/enter-2022.xlsx" 2>health-xlsx.err | ifs-dump --health >health-xlsx.tsv
+contains health-xlsx.err "54 rows read = 53 used + 1 duplicates + 0 rejected; records: 25 pairs, 2 intake only, 1 exit only"
+same_file health-csv.tsv health-xlsx.tsv
