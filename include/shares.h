@@ -53,6 +53,7 @@ struct share_result {
 	struct share_cell cell[CELL_COUNT];
 	int small_n[CELL_COUNT];
 	uint64_t pairs;         /* health: pairs in the period */
+	uint64_t persons;       /* health: distinct participants of those pairs */
 	char warning[512];      /* empty, or why this goal has no data */
 };
 

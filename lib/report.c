@@ -311,11 +311,33 @@ static void verdict_sentence(const struct goal_view *g, struct text *t)
 		add(t, " Målet saknar målnivå; andelen redovisas utan bedömning.");
 }
 
+/* Those of other or unstated gender: in the total, never among women or men.
+ * 0 when a cell is masked (then they must not be derived either). */
+static long other_gender(const struct goal_view *g)
+{
+	if (g->cell[0].masked || g->cell[1].masked || g->cell[2].masked)
+		return 0;
+	long other = g->cell[0].n - g->cell[1].n - g->cell[2].n;
+	return other > 0 ? other : 0;
+}
+
+/* " (6 kvinnor och 3 män)", or with the others: " (6 kvinnor, 3 män och 2 med annat eller ej angivet kön)" */
+static void gender_counts(const struct goal_view *g, struct text *t)
+{
+	long other = other_gender(g);
+	if (g->cell[1].masked || g->cell[2].masked)
+		return;
+	if (other)
+		add(t, " (%ld kvinnor, %ld män och %ld med annat eller ej angivet kön)", g->cell[1].n, g->cell[2].n, other);
+	else
+		add(t, " (%ld kvinnor och %ld män)", g->cell[1].n, g->cell[2].n);
+}
+
 static void gender_split(const struct goal_view *g, struct text *t, const char *noun)
 {
 	const struct cell *w = &g->cell[1], *m = &g->cell[2];
 	if (w->masked || m->masked) {
-		add(t, " Fördelningen på kvinnor och män redovisas inte, eftersom en av grupperna har färre än %d %s.",
+		add(t, " Fördelningen på kvinnor och män redovisas inte, eftersom någon grupp har färre än %d %s.",
 		    g->min_n, noun);
 		return;
 	}
@@ -331,28 +353,58 @@ static void gender_split(const struct goal_view *g, struct text *t, const char *
 		add(t, " Bland männen var andelen %s (%ld av %ld); inga kvinnor finns i underlaget.", ms, m->pos, m->n);
 }
 
+static void improvements(const struct goal_view *g, struct text *t)
+{
+	const cJSON *h = g->health, *iw = cJSON_GetObjectItemCaseSensitive(h, "improved_women"),
+	            *im = cJSON_GetObjectItemCaseSensitive(h, "improved_men");
+	add(t, " %ld kvinnor och %ld män anger en bättre livskvalitet vid avslut jämfört med vid start.",
+	    json_count(iw, "lq_better"), json_count(im, "lq_better"));
+	add(t, " %ld kvinnor och %ld män anger på VAS-skalan en klart bättre hälsa (minst %ld poäng) vid avslut "
+	       "än vid start.",
+	    json_count(iw, "vas_better"), json_count(im, "vas_better"), json_count(h, "vas_min_delta"));
+}
+
 static void draft_paragraph(const struct goal_view *g, struct text *t)
 {
 	char share[32];
 	report_percent(g->cell[0].share, 0, share, sizeof share);
 	const struct cell *all = &g->cell[0];
 	if (strcmp(g->kind, "health") == 0) {
-		const cJSON *h = g->health, *iw = cJSON_GetObjectItemCaseSensitive(h, "improved_women"),
-		            *im = cJSON_GetObjectItemCaseSensitive(h, "improved_men");
+		const cJSON *h = g->health;
+		/* one who went through the insats twice gives two pairs */
+		long pairs = json_count(h, "pairs"), persons = json_count(h, "persons");
+		long twice = persons > 0 && persons < pairs ? pairs - persons : 0;
 		if (all->n == 0 && !all->masked) {
 			add(t, "Inga deltagare i %s har besvarat hälsoenkäten både vid inskrivning och avslut under perioden.",
 			    g->insats);
+		} else if (all->masked) {
+			add(t, "Färre än %d deltagare i %s besvarade hälsoenkäten både vid inskrivning och avslut; antalet "
+			       "redovisas inte.", g->min_n, g->insats);
 		} else if (g->cell[1].masked || g->cell[2].masked) {
-			add(t, "I %s besvarade %ld deltagare hälsoenkäten både vid inskrivning och avslut.", g->insats,
-			    json_count(h, "pairs"));
+			add(t, "I %s besvarade %ld deltagare hälsoenkäten både vid inskrivning och avslut.", g->insats, pairs);
+			if (twice > 0)
+				add(t, " Det är %ld par av enkäter från %ld personer: %ld har gått igenom insatsen mer än en gång "
+				       "under perioden och räknas en gång per genomgång.",
+				    pairs, persons, twice);
+		} else if (twice > 0) {
+			/* the counts are of pairs, not people: say so before any of them */
+			add(t, "I %s finns %ld par av hälsoenkäter besvarade både vid inskrivning och avslut (%ld från kvinnor, "
+			       "%ld från män", g->insats, pairs, g->cell[1].n, g->cell[2].n);
+			if (other_gender(g))
+				add(t, ", %ld från personer med annat eller ej angivet kön", other_gender(g));
+			add(t, "), från %ld personer: %ld har gått igenom insatsen mer än en gång under perioden och räknas en "
+			       "gång per genomgång.", persons, twice);
+			improvements(g, t);
 		} else {
-			add(t, "I %s besvarade %ld kvinnor och %ld män hälsoenkäten både vid inskrivning och avslut.", g->insats,
-			    g->cell[1].n, g->cell[2].n);
-			add(t, " %ld kvinnor och %ld män anger en bättre livskvalitet vid avslut jämfört med vid start.",
-			    json_count(iw, "lq_better"), json_count(im, "lq_better"));
-			add(t, " %ld kvinnor och %ld män anger på VAS-skalan en klart bättre hälsa (minst %ld poäng) vid avslut "
-			       "än vid start.",
-			    json_count(iw, "vas_better"), json_count(im, "vas_better"), json_count(h, "vas_min_delta"));
+			long other = other_gender(g);
+			if (other)
+				add(t, "I %s besvarade %ld kvinnor, %ld män och %ld med annat eller ej angivet kön hälsoenkäten både "
+				       "vid inskrivning och avslut.",
+				    g->insats, g->cell[1].n, g->cell[2].n, other);
+			else
+				add(t, "I %s besvarade %ld kvinnor och %ld män hälsoenkäten både vid inskrivning och avslut.",
+				    g->insats, g->cell[1].n, g->cell[2].n);
+			improvements(g, t);
 		}
 		if (all->n && !all->masked)
 			add(t, " Totalt %ld av %ld (%s) har %s.", all->pos, all->n, share, health_name(g->indicator));
@@ -382,8 +434,7 @@ static void draft_paragraph(const struct goal_view *g, struct text *t)
 			if (g->question)
 				add(t, " ”%s”", g->question);
 			add(t, " besvarades %s av %ld deltagare i %s", group_phrase(g->group), all->n, g->insats);
-			if (!g->cell[1].masked && !g->cell[2].masked)
-				add(t, " (%ld kvinnor och %ld män)", g->cell[1].n, g->cell[2].n);
+			gender_counts(g, t);
 			add(t, ". %ld av dem (%s) svarade ", all->pos, share);
 			positivity_words(g, t);
 			add(t, ".");
@@ -447,6 +498,9 @@ static void goal_footnotes(const struct goal_view *g, struct footnotes *notes, c
 		snprintf(text, sizeof text, "Färre än %d svar bland män: andelen för män är mycket osäker.", g->min_n);
 		numbers[count++] = footnote(notes, text);
 	}
+	if (other_gender(g))
+		numbers[count++] = footnote(notes, "I n ingår också personer med annat eller ej angivet kön; de räknas "
+		                                   "inte bland kvinnor eller män.");
 	for (int i = 0; i < count; i++)
 		if (numbers[i])
 			snprintf(out + strlen(out), size - strlen(out), "%s%d", out[0] ? "," : "", numbers[i]);
@@ -611,17 +665,36 @@ static const char html_style[] =
 	"section.insats:first-of-type{break-before:auto}tr,figure,.draft p{break-inside:avoid}"
 	"h2,h3{break-after:avoid}}\n";
 
-static void svg_bar(FILE *out, const cJSON *distribution, const char *label, int scale_max, double y)
+/* Answers per level (up to scale_max) and "Vet ej" of one bar's distribution. */
+static long bar_counts(const cJSON *distribution, int scale_max, long counts[32], long *dont_know)
 {
 	const cJSON *levels = cJSON_GetObjectItemCaseSensitive(distribution, "levels");
-	long counts[32] = {0}, n = 0, dont_know = json_count(distribution, "dont_know");
+	long n = 0;
 	int size = cJSON_IsArray(levels) ? cJSON_GetArraySize(levels) : 0;
 	if (size > scale_max)
 		size = scale_max;
-	for (int i = 0; i < size && i < 32; i++) {
-		counts[i] = json_count_item(cJSON_GetArrayItem(levels, i));
+	for (int i = 0; i < 32; i++) {
+		counts[i] = i < size ? json_count_item(cJSON_GetArrayItem(levels, i)) : 0;
 		n += counts[i];
 	}
+	*dont_know = json_count(distribution, "dont_know");
+	return n;
+}
+
+/* The "Vet ej" segment's width: to the same scale as the levels (400 units for
+ * the n who answered on the scale), so 3 of 12 looks like a quarter of the bar. */
+static double dont_know_width(const cJSON *distribution, int scale_max)
+{
+	long counts[32], dont_know;
+	long n = bar_counts(distribution, scale_max, counts, &dont_know);
+	return n ? 400.0 * (double)dont_know / (double)n : 0;
+}
+
+static void svg_bar(FILE *out, const cJSON *distribution, const char *label, int scale_max, double y, double n_x)
+{
+	long counts[32], dont_know;
+	long n = bar_counts(distribution, scale_max, counts, &dont_know);
+	int size = scale_max < 32 ? scale_max : 32;
 	fprintf(out, "<text x=\"0\" y=\"%.0f\" font-size=\"11\">%s</text>\n", y + 13, label);
 	if (!cJSON_IsObject(distribution)) {
 		fprintf(out, "<text x=\"70\" y=\"%.0f\" font-size=\"11\">– (för få svar, redovisas inte)</text>\n", y + 13);
@@ -631,10 +704,15 @@ static void svg_bar(FILE *out, const cJSON *distribution, const char *label, int
 		fprintf(out, "<text x=\"70\" y=\"%.0f\" font-size=\"11\">inga svar</text>\n", y + 13);
 		return;
 	}
+	if (n == 0) {
+		fprintf(out, "<text x=\"70\" y=\"%.0f\" font-size=\"11\">bara ”Vet ej / Ej aktuellt” (%ld)</text>\n", y + 13,
+		        dont_know);
+		return;
+	}
 	/* Highest level first, so the positive answers start at 0 and meet the target line. */
 	double x = 70, width = 400;
 	for (int level = size; level >= 1; level--) {
-		if (!counts[level - 1] || !n)
+		if (!counts[level - 1])
 			continue;
 		double w = width * (double)counts[level - 1] / (double)n;
 		const char *colour = level_colours[size == 6 ? level - 1 : (level - 1) * 6 / (size ? size : 1)];
@@ -643,15 +721,11 @@ static void svg_bar(FILE *out, const cJSON *distribution, const char *label, int
 		        x, y, w, colour, scale_max == 6 ? ifs_labels[level - 1] : "nivå", counts[level - 1]);
 		x += w;
 	}
-	if (dont_know) {
-		double w = n ? width * (double)dont_know / (double)n : 40;
-		if (w > 80)
-			w = 80;
+	if (dont_know)
 		fprintf(out, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"18\" fill=\"url(#vetej)\" stroke=\"#333\" "
 		             "stroke-width=\"0.5\"><title>Vet ej / Ej aktuellt: %ld</title></rect>\n",
-		        476.0, y, w, dont_know);
-	}
-	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\">n = %ld</text>\n", 565.0, y + 13, n);
+		        476.0, y, width * (double)dont_know / (double)n, dont_know);
+	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\">n = %ld</text>\n", n_x, y + 13, n);
 }
 
 static void html_chart(FILE *out, const struct goal_view *g, int index)
@@ -659,6 +733,14 @@ static void html_chart(FILE *out, const struct goal_view *g, int index)
 	if (strcmp(g->kind, "ifs") != 0 || !cJSON_IsObject(g->distribution))
 		return;
 	int scale_max = g->scale_max > 0 && g->scale_max <= 32 ? g->scale_max : 6;
+	const char *labels[] = {"Alla", "Kvinnor", "Män"}, *keys[] = {"all", "women", "men"};
+	/* The chart widens when a "Vet ej" segment, drawn to scale, needs the room. */
+	double widest = 0;
+	for (int c = 0; c < 3; c++) {
+		double w = dont_know_width(cJSON_GetObjectItemCaseSensitive(g->distribution, keys[c]), scale_max);
+		widest = w > widest ? w : widest;
+	}
+	double n_x = widest > 79 ? 476 + widest + 10 : 565, chart_width = n_x + 55;
 	char target[32] = "";
 	if (g->has_target)
 		report_percent(g->target, 0, target, sizeof target);
@@ -667,9 +749,9 @@ static void html_chart(FILE *out, const struct goal_view *g, int index)
 	fputs(" – ", out);
 	report_html_escape(out, g->question ? g->question : g->indicator);
 	fputs(": svarsfördelning för alla, kvinnor och män</div>\n", out);
-	fprintf(out, "<svg role=\"img\" aria-labelledby=\"chart%d-title chart%d-desc\" viewBox=\"0 0 620 120\" "
-	             "width=\"620\" height=\"120\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"chart%d-title\">",
-	        index, index, index);
+	fprintf(out, "<svg role=\"img\" aria-labelledby=\"chart%d-title chart%d-desc\" viewBox=\"0 0 %.0f 120\" "
+	             "width=\"%.0f\" height=\"120\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"chart%d-title\">",
+	        index, index, chart_width, chart_width, index);
 	report_html_escape(out, g->insats);
 	fputs(": svarsfördelning, ", out);
 	report_html_escape(out, g->indicator);
@@ -680,9 +762,9 @@ static void html_chart(FILE *out, const struct goal_view *g, int index)
 	      "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fff\"/>"
 	      "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#555\" stroke-width=\"2\"/></pattern></defs>\n",
 	      out);
-	const char *labels[] = {"Alla", "Kvinnor", "Män"}, *keys[] = {"all", "women", "men"};
 	for (int c = 0; c < 3; c++)
-		svg_bar(out, cJSON_GetObjectItemCaseSensitive(g->distribution, keys[c]), labels[c], scale_max, 8 + c * 26.0);
+		svg_bar(out, cJSON_GetObjectItemCaseSensitive(g->distribution, keys[c]), labels[c], scale_max, 8 + c * 26.0,
+		        n_x);
 	if (g->has_target) {
 		double x = 70 + 400 * g->target;
 		fprintf(out, "<line x1=\"%.1f\" y1=\"2\" x2=\"%.1f\" y2=\"86\" stroke=\"#000\" stroke-width=\"2\" "

@@ -55,7 +55,7 @@ enum verdict share_verdict(int has_target, double target, uint64_t n, int min_n,
 
 struct goal_tally {
 	struct share_cell cell[CELL_COUNT];
-	uint64_t pairs;
+	uint64_t pairs, persons;
 	int scale_max;
 	int seen_insats, seen_indicator;
 };
@@ -75,6 +75,7 @@ struct shares {
 	struct share_result *results;
 	/* Answers of identified respondents, counted once at the end (answer_set.h). */
 	struct answer_set *answers;
+	struct answer_set *persons; /* (goal, participant) of the health pairs counted */
 	uint64_t repeats, conflicts;
 	int answers_tallied;
 };
@@ -115,6 +116,7 @@ void shares_free(struct shares *s)
 	free(s->tally);
 	free(s->results);
 	answer_set_free(s->answers);
+	answer_set_free(s->persons);
 	free(s);
 }
 
@@ -229,12 +231,26 @@ static void add_answer(struct shares *s, const struct answer_record *a)
 	}
 }
 
-static void add_health(struct shares *s, const struct health_record *h)
+/* A participant who went through an insats twice gives two pairs but is one
+ * person: each goal counts the distinct participants of its pairs too.  -1: out of memory. */
+static int count_person(struct shares *s, struct goal_tally *t, size_t goal, uint32_t participant)
+{
+	if (!s->persons && !(s->persons = answer_set_new()))
+		return -1;
+	struct answer_record key = {.respondent = participant, .insats = (uint32_t)goal};
+	int offered = answer_set_offer(s->persons, &key);
+	if (offered < 0)
+		return -1;
+	t->persons += offered == ANSWER_NEW;
+	return 0;
+}
+
+static int add_health(struct shares *s, const struct health_record *h)
 {
 	uint32_t date = h->kind == HEALTH_INTAKE_ONLY ? h->intake_date : h->exit_date;
 	widen(&s->health_first, &s->health_last, date);
 	if (h->insats >= s->known_ids)
-		return;
+		return 0;
 	const uint64_t *im = s->insats_mask + (size_t)h->insats * s->words;
 	int delta = s->vas_min_delta >= 0 ? s->vas_min_delta : h->vas_min_delta;
 	for (size_t w = 0; w < s->words; w++) {
@@ -250,6 +266,8 @@ static void add_health(struct shares *s, const struct health_record *h)
 				t->seen_indicator = 1;
 			if (!in_period_health(&s->period, date))
 				continue;
+			if (h->kind == HEALTH_PAIR && count_person(s, t, g, h->participant) < 0)
+				return -1;
 			int cells[2] = {CELL_ALL, h->gender == GENDER_WOMAN ? CELL_WOMEN : h->gender == GENDER_MAN ? CELL_MEN : -1};
 			for (int c = 0; c < 2 && cells[c] >= 0; c++) {
 				struct share_cell *cell = &t->cell[cells[c]];
@@ -275,6 +293,7 @@ static void add_health(struct shares *s, const struct health_record *h)
 			}
 		}
 	}
+	return 0;
 }
 
 /*
@@ -322,8 +341,8 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 		int once = health_once(s, &record->u.health);
 		if (once < 0)
 			return -1;
-		if (once)
-			add_health(s, &record->u.health);
+		if (once && add_health(s, &record->u.health) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -395,6 +414,7 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		period_text(s, health, r->period, sizeof r->period);
 		memcpy(r->cell, t->cell, sizeof r->cell);
 		r->pairs = t->pairs;
+		r->persons = t->persons;
 		if (!health) {
 			r->scale_max = t->scale_max ? t->scale_max : goal->scale_max;
 			r->min_level = goal->positivity == POSITIVITY_CLEARLY ? r->scale_max - 1
@@ -419,8 +439,12 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		if (s->suppress) {
 			for (int c = 0; c < CELL_COUNT; c++)
 				r->cell[c].masked = r->small_n[c];
-			/* One gender cell shown beside the total would give the other away. */
-			if (r->cell[CELL_WOMEN].masked != r->cell[CELL_MEN].masked)
+			/* One gender cell shown beside the total would give the other away; both
+			 * shown beside it would give away the few of other or unstated gender
+			 * (total − women − men), which are never shown on their own. */
+			uint64_t residual = r->cell[CELL_ALL].n - r->cell[CELL_WOMEN].n - r->cell[CELL_MEN].n;
+			if (r->cell[CELL_WOMEN].masked != r->cell[CELL_MEN].masked ||
+			    (!r->cell[CELL_ALL].masked && residual > 0 && residual < (uint64_t)r->min_n))
 				r->cell[CELL_WOMEN].masked = r->cell[CELL_MEN].masked = 1;
 		}
 		char *warning = r->warning;

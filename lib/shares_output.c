@@ -8,12 +8,27 @@
 #include "json_memory.h"
 #include "health_indicators.h"
 #include "diag.h"
+#include "report.h"
 #include "shares.h"
 
 static const char *const columns[] = {
 	"period", "insats", "goal", "indicator", "group", "level", "target", "n", "pos", "share", "ci_low",
 	"ci_high", "verdict", "n_women", "pos_women", "share_women", "n_men", "pos_men", "share_men", "flags",
 };
+/* csv-sv is for Swedish spreadsheet users: the same columns, in Swedish words. */
+static const char *const swedish_columns[] = {
+	"Period", "Insats", "Mål", "Indikator", "Grupp", "Nivå", "Målnivå", "n", "Positiva", "Andel",
+	"95 % KI nedre", "95 % KI övre", "Bedömning", "n kvinnor", "Positiva kvinnor", "Andel kvinnor", "n män",
+	"Positiva män", "Andel män", "Anmärkningar",
+};
+
+static const char *group_swedish(int group)
+{
+	static const char *const names[GROUP_COUNT] = {
+		"", "Pågående", "Avslutade", "Personal", "Chefer", "Styrelse", "Remittenter",
+	};
+	return group >= 0 && group < GROUP_COUNT ? names[group] : "";
+}
 
 struct writer {
 	FILE *out;
@@ -71,30 +86,46 @@ static void count(struct writer *w, unsigned long long value, int present)
 	put_field(w, text, 0);
 }
 
-static void level_text(const struct share_result *r, char *out, size_t size)
+static void level_text(const struct share_result *r, int swedish, char *out, size_t size)
 {
 	const struct goal *goal = r->goal;
 	if (goal->health_indicator >= 0)
 		out[0] = '\0';
 	else if (goal->positivity == POSITIVITY_CLEARLY)
-		snprintf(out, size, "klart_positivt");
+		snprintf(out, size, swedish ? "klart positivt" : "klart_positivt");
 	else if (goal->positivity == POSITIVITY_POSITIVE)
 		snprintf(out, size, "positivt");
 	else
-		snprintf(out, size, "min:%d", goal->min_level);
+		snprintf(out, size, swedish ? "minst nivå %d" : "min:%d", goal->min_level);
 }
 
-static void flags_text(const struct share_result *r, char *out, size_t size)
+static void flags_text(const struct share_result *r, int swedish, char *out, size_t size)
 {
 	out[0] = '\0';
+	const char *separator = swedish ? ", " : ",";
 	const char *names[] = {"small_n", "small_n_women", "small_n_men"};
+	const char *swedish_names[] = {"få svar", "få svar bland kvinnor", "få svar bland män"};
 	for (int c = 0; c < CELL_COUNT; c++)
 		if (r->small_n[c])
-			snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? "," : "", names[c]);
+			snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? separator : "",
+			         swedish ? swedish_names[c] : names[c]);
 	if (r->cell[CELL_ALL].masked || r->cell[CELL_WOMEN].masked || r->cell[CELL_MEN].masked)
-		snprintf(out + strlen(out), size - strlen(out), "%smasked", out[0] ? "," : "");
+		snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? separator : "",
+		         swedish ? "dolda tal (för få svar)" : "masked");
 	if (r->warning[0])
-		snprintf(out + strlen(out), size - strlen(out), "%sno_data", out[0] ? "," : "");
+		snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? separator : "",
+		         swedish ? "inga svar i underlaget" : "no_data");
+}
+
+static const char *verdict_text(const struct share_result *r, int swedish)
+{
+	if (!swedish)
+		return verdict_code(r->verdict);
+	if (r->warning[0] || (r->cell[CELL_ALL].n == 0 && !r->cell[CELL_ALL].masked))
+		return "Inga svar";
+	if (r->verdict == VERDICT_NONE)
+		return "Inget mål";
+	return report_verdict_swedish(verdict_code(r->verdict));
 }
 
 int shares_write_tsv(FILE *out, const struct share_result *results, size_t result_count, int swedish)
@@ -103,7 +134,7 @@ int shares_write_tsv(FILE *out, const struct share_result *results, size_t resul
 	if (swedish)
 		fputs("\xEF\xBB\xBF", out);
 	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
-		field(&w, columns[i]);
+		field(&w, swedish ? swedish_columns[i] : columns[i]);
 	fputs(swedish ? "\r\n" : "\n", out);
 	for (size_t i = 0; i < result_count; i++) {
 		const struct share_result *r = &results[i];
@@ -114,8 +145,10 @@ int shares_write_tsv(FILE *out, const struct share_result *results, size_t resul
 		field(&w, goal->insats);
 		field(&w, goal->id);
 		field(&w, goal->indicator);
-		field(&w, goal->health_indicator >= 0 ? "" : group_code((enum respondent_group)goal->group));
-		level_text(r, text, sizeof text);
+		field(&w, goal->health_indicator >= 0 ? ""
+		          : swedish                  ? group_swedish(goal->group)
+		                                     : group_code((enum respondent_group)goal->group));
+		level_text(r, swedish, text, sizeof text);
 		field(&w, text);
 		fraction(&w, goal->target, goal->has_target);
 		for (int c = 0; c < CELL_COUNT; c++) {
@@ -126,10 +159,10 @@ int shares_write_tsv(FILE *out, const struct share_result *results, size_t resul
 			if (c == CELL_ALL) {
 				fraction(&w, cell->ci_low, !cell->masked && cell->n > 0);
 				fraction(&w, cell->ci_high, !cell->masked && cell->n > 0);
-				field(&w, verdict_code(r->verdict));
+				field(&w, verdict_text(r, swedish));
 			}
 		}
-		flags_text(r, text, sizeof text);
+		flags_text(r, swedish, text, sizeof text);
 		field(&w, text);
 		fputs(swedish ? "\r\n" : "\n", out);
 	}
@@ -169,6 +202,8 @@ static cJSON *distribution_json(const struct share_cell *cell, int scale_max)
 
 static cJSON *improved_json(const struct share_cell *cell)
 {
+	if (cell->masked)
+		return cJSON_CreateNull(); /* a masked cell's counts would give its n away */
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "lq_better", (double)cell->improved[0]);
 	cJSON_AddNumberToObject(o, "vas_better", (double)cell->improved[1]);
@@ -238,7 +273,7 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 		cJSON_AddItemToObject(row, "question", question ? cJSON_CreateString(question) : cJSON_CreateNull());
 		cJSON_AddItemToObject(row, "group", health ? cJSON_CreateNull()
 		                                           : cJSON_CreateString(group_code((enum respondent_group)goal->group)));
-		level_text(r, text, sizeof text);
+		level_text(r, 0, text, sizeof text);
 		cJSON_AddItemToObject(row, "level", health ? cJSON_CreateNull() : cJSON_CreateString(text));
 		cJSON_AddItemToObject(row, "min_level", number_or_null(r->min_level, !health));
 		cJSON_AddItemToObject(row, "scale_max", number_or_null(r->scale_max, !health));
@@ -246,7 +281,7 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 		cJSON_AddStringToObject(row, "text", goal->text);
 		cJSON_AddNumberToObject(row, "min_n", r->min_n);
 		cJSON_AddStringToObject(row, "verdict", verdict_code(r->verdict));
-		flags_text(r, text, sizeof text);
+		flags_text(r, 0, text, sizeof text);
 		cJSON *flags = cJSON_AddArrayToObject(row, "flags");
 		for (char *save = NULL, *flag = strtok_r(text, ",", &save); flag; flag = strtok_r(NULL, ",", &save))
 			cJSON_AddItemToArray(flags, cJSON_CreateString(flag));
@@ -256,10 +291,13 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 		if (health) {
 			cJSON_AddNullToObject(row, "distribution");
 			cJSON *h = cJSON_AddObjectToObject(row, "health");
-			cJSON_AddNumberToObject(h, "pairs", (double)r->pairs);
-			cJSON_AddNumberToObject(h, "unknown", (double)r->cell[CELL_ALL].unknown);
-			cJSON_AddNumberToObject(h, "unknown_women", (double)r->cell[CELL_WOMEN].unknown);
-			cJSON_AddNumberToObject(h, "unknown_men", (double)r->cell[CELL_MEN].unknown);
+			/* counts of people: hidden with a masked total, which they would give away */
+			cJSON_AddItemToObject(h, "pairs", number_or_null((double)r->pairs, !r->cell[CELL_ALL].masked));
+			cJSON_AddItemToObject(h, "persons", number_or_null((double)r->persons, !r->cell[CELL_ALL].masked));
+			const char *unknown_keys[] = {"unknown", "unknown_women", "unknown_men"};
+			for (int c = 0; c < CELL_COUNT; c++)
+				cJSON_AddItemToObject(h, unknown_keys[c],
+				                      number_or_null((double)r->cell[c].unknown, !r->cell[c].masked));
 			cJSON_AddItemToObject(h, "improved", improved_json(&r->cell[CELL_ALL]));
 			cJSON_AddItemToObject(h, "improved_women", improved_json(&r->cell[CELL_WOMEN]));
 			cJSON_AddItemToObject(h, "improved_men", improved_json(&r->cell[CELL_MEN]));

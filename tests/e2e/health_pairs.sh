@@ -21,16 +21,17 @@ enter-vas 23 16 0.6957 none 9 7 14 9
 nova-halsa 1 1 1.0000 too_few 1 1 0 0
 END
 same_file want.txt got.txt
-# Bortfall in 2022 and the blank item, in the JSON.
+# Bortfall in 2022 and the blank item, in the JSON; 23 pairs from 22 persons (the man
+# with two rounds).
 ifs-shares -t "$H/targets-health.json" --year 2022 --format json h.rec >shares.json 2>/dev/null
 python3 - shares.json <<'PY' >json.txt
 import json, sys
 row = json.load(open(sys.argv[1]))["rows"][0]
 h = row["health"]
-print(h["pairs"], h["bortfall"]["intake_only"], h["bortfall"]["exit_only"], h["improved"], h["vas_min_delta"])
+print(h["pairs"], h["persons"], h["bortfall"]["intake_only"], h["bortfall"]["exit_only"], h["improved"], h["vas_min_delta"])
 PY
 cat >want-json.txt <<'END'
-23 {'all': 2, 'women': 1, 'men': 1} {'all': 1, 'women': 0, 'men': 1} {'lq_better': 18, 'vas_better': 16, 'mental_better': 0} 10
+23 22 {'all': 2, 'women': 1, 'men': 1} {'all': 1, 'women': 0, 'men': 1} {'lq_better': 18, 'vas_better': 16, 'mental_better': 0} 10
 END
 same_file want-json.txt json.txt
 # Mental health left blank at one exit: that pair cannot be told for mental_better.

@@ -12,12 +12,21 @@ ifs-report --format html shares.json >report.html
 same_file "$ROOT/tests/e2e/golden/report-2022.md" report.md
 same_file "$ROOT/tests/e2e/golden/report-2022.html" report.html
 # Figures worked out by hand (see shares_goals.sh and health_pairs.sh).
-contains report.md "| 11 (6 / 3) [1] | 72,7 % | 83,3 % / 100,0 % | 75 % | 43,4–90,3 % | Inom felmarginalen |"
+# FIA nytta: 11 answers, 6 women, 3 men and 2 of other or unstated gender (R-1009 blank,
+# R-1010 "Vill ej uppge"): said in the text and in a note, never hidden in the total.
+contains report.md "| 11 (6 / 3) [1,2] | 72,7 % | 83,3 % / 100,0 % | 75 % | 43,4–90,3 % | Inom felmarginalen |"
+contains report.md "[2] I n ingår också personer med annat eller ej angivet kön; de räknas inte bland kvinnor eller män."
+contains report.md "besvarades vid avslut av 11 deltagare i FIA (6 kvinnor, 3 män och 2 med annat eller ej angivet kön)."
 contains report.md "| 23 (9 / 14) | 91,3 % | 88,9 % / 92,9 % | 75 % | 73,2–97,6 % | Uppfyllt |"
-contains report.md "I Enter besvarade 9 kvinnor och 14 män hälsoenkäten både vid inskrivning och avslut. 8 kvinnor och 10 män anger en bättre livskvalitet"
+# Health: 23 pairs from 22 persons (one man went through Enter twice): counted as pairs, and said so.
+contains report.md "I Enter finns 23 par av hälsoenkäter besvarade både vid inskrivning och avslut (9 från kvinnor, 14 från män), från 22 personer: 1 har gått igenom insatsen mer än en gång under perioden och räknas en gång per genomgång. 8 kvinnor och 10 män anger en bättre livskvalitet"
 contains report.md "Totalt 21 av 23 (91 %) har bättre hälsa och/eller livskvalitet."
 contains report.md "Bortfall: 2 besvarade enkäten bara vid inskrivning och 1 bara vid avslut."
 contains report.md "| 4 (2 / 2) [1,2,3] | 100,0 % |"
+# "Vet ej" drawn to the scale of the levels: FIA redo, men: 3 on the scale (400 units) and
+# 1 Vet ej, so 133.3 units; the chart widens to hold it, the n label after it.
+contains report.html '<rect x="476.0" y="60" width="133.3" height="18" fill="url(#vetej)"'
+contains report.html '<text x="619" y="73" font-size="10">n = 3</text>'
 # stdin works, and bad input is refused.
 ifs-report --format md <shares.json | same_file report.md -
 echo '{"rows": 3}' >bad.json
@@ -69,12 +78,12 @@ S = "{http://www.w3.org/2000/svg}"
 print("charts", len(doc.findall(".//" + S + "svg")), "rects", len(doc.findall(".//" + S + "svg/" + S + "rect")))
 PY
 cat >want-dom.txt <<'END'
-fia-nytta | 11 (6 / 3)1 | 72,7 % | Inom felmarginalen
-fia-tillvara | 12 (6 / 4)1 | 58,3 % | Inom felmarginalen
-fia-redo | 9 (5 / 3)1 | 44,4 % | Inget mål
+fia-nytta | 11 (6 / 3)1,2 | 72,7 % | Inom felmarginalen
+fia-tillvara | 12 (6 / 4)1,2 | 58,3 % | Inom felmarginalen
+fia-redo | 9 (5 / 3)1,2 | 44,4 % | Inget mål
 enter-halsa | 23 (9 / 14) | 91,3 % | Uppfyllt
-enter-nytta | 18 (6 / 10) | 88,9 % | Uppfyllt
-enter-tillvara | 18 (6 / 10) | 83,3 % | Inom felmarginalen
+enter-nytta | 18 (6 / 10)1 | 88,9 % | Uppfyllt
+enter-tillvara | 18 (6 / 10)1 | 83,3 % | Inom felmarginalen
 nova-nytta | 4 (2 / 2)1,2,3 | 100,0 % | För få svar
 END
 head -7 dom.txt | same_file want-dom.txt -

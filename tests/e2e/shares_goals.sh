@@ -60,6 +60,19 @@ ifs-shares -t "$FIXTURES/targets.json" --year 2022 --suppress sup.rec 2>/dev/nul
 printf '2021-11-01..2022-10-31\tFIA\tfia-nytta\tnytta\tavslut\tklart_positivt\t0.7500\t12\t7\t0.5833\t0.3195\t0.8067\twithin_margin\t\t\t\t\t\t\tsmall_n_women,masked\n' | same_file - sup.tsv
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 sup.rec 2>/dev/null | awk -F'\t' '$3=="fia-nytta" {print $14, $15, $17, $18}' >unsup.txt
 echo "3 2 9 5" | same_file - unsup.txt
+# 5 women, 6 men and 2 of unstated gender: women and men shown beside the total would
+# give the 2 away (13 - 5 - 6), so both are masked; without the 2, both are shown.
+{ printf 'Respondent-ID;Svarsdatum;Insats;Enk\344t;K\366n;Fr\345ga 1\n'
+  for i in 1 2 3 4 5; do printf 'W-%s;2022-03-01;FIA;Avslutad;Kvinna;Helt och h\345llet\n' $i; done
+  for i in 1 2 3 4 5 6; do printf 'M-%s;2022-03-01;FIA;Avslutad;Man;Inte alls\n' $i; done
+} >residual0.csv
+{ cat residual0.csv; printf 'U-1;2022-03-01;FIA;Avslutad;Vill ej ange;Helt och h\345llet\nU-2;2022-03-01;FIA;Avslutad;;Inte alls\n'; } >residual2.csv
+for r in 0 2; do
+	ifs-survey residual$r.csv 2>/dev/null | ifs-shares -t "$FIXTURES/targets.json" --year 2022 --suppress 2>/dev/null |
+		awk -F'\t' '$3=="fia-nytta" {print $8, $9, "[" $14, $15, $17, $18 "]", $20}' >residual$r.txt
+done
+echo "11 5 [5 5 6 0] " | same_file - residual0.txt
+echo "13 6 [   ] masked" | same_file - residual2.txt
 
 # Periods: 2021-11-01..2021-12-31 holds R-1001 and R-1002 (FIA) and E-2001..2003 (Enter).
 ifs-shares -t "$FIXTURES/targets.json" --from 2021-11-01 --to 2021-12-31 ifs.rec 2>/dev/null |
@@ -80,8 +93,12 @@ contains double.err "ifs-shares: 148 answers given again"
 # csv-sv: BOM, ';', decimal comma, CRLF.
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format csv-sv ifs.rec >sv.csv 2>/dev/null
 [ "$(head -c 3 sv.csv | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "csv-sv has no BOM"
-grep -q '^2021-11-01..2022-10-31;FIA;fia-nytta;nytta;avslut;klart_positivt;0,7500;11;8;0,7273;0,4344;0,9025;within_margin;6;5;0,8333;3;3;1,0000;small_n_men'"$(printf '\r')"'$' sv.csv ||
+# Swedish column names and words: it is for Swedish spreadsheet users.
+head -1 sv.csv | tail -c +4 | tr -d '\r' >sv-header.txt
+echo 'Period;Insats;Mål;Indikator;Grupp;Nivå;Målnivå;n;Positiva;Andel;95 % KI nedre;95 % KI övre;Bedömning;n kvinnor;Positiva kvinnor;Andel kvinnor;n män;Positiva män;Andel män;Anmärkningar' | same_file - sv-header.txt
+grep -q '^2021-11-01..2022-10-31;FIA;fia-nytta;nytta;Avslutade;klart positivt;0,7500;11;8;0,7273;0,4344;0,9025;Inom felmarginalen;6;5;0,8333;3;3;1,0000;få svar bland män'"$(printf '\r')"'$' sv.csv ||
 	{ cat sv.csv; fail "csv-sv row for fia-nytta"; }
+grep -q ';fia-redo;redo;Avslutade;positivt;;9;4;0,4444;0,1888;0,7333;Inget mål;' sv.csv || fail "csv-sv: a goal without target says Inget mål"
 
 # json: everything, with the answer distribution per level.
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json ifs.rec >all.json 2>/dev/null
