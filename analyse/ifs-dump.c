@@ -13,6 +13,7 @@
 
 static const char usage_text[] =
 	"usage: ifs-dump [--answers | --health] [FILE...]\n"
+	"       ifs-dump --stream-version\n"
 	"Prints record streams (files, or stdin) as tab-separated text with a header line.\n"
 	"Answer records: respondent date matar forbund insats group gender age question level scale_max\n"
 	"Health records: kind participant intake_date exit_date forbund insats gender age lq lq_due\n"
@@ -20,6 +21,8 @@ static const char usage_text[] =
 	"  workcap_intake workcap_exit vas_min_delta\n"
 	"A stream holding both kinds prints each kind under its own header, in order of first\n"
 	"appearance; --answers or --health prints one kind only.  Empty fields: unknown or blank.\n"
+	"Questionnaires print as one answer record per question.  --stream-version prints the\n"
+	"record stream format version this program reads and writes.\n"
 	"Exit: 0 ok; 65 corrupt or truncated input (after printing what came before); 66 no input.\n";
 
 static const char answer_header[] =
@@ -125,7 +128,8 @@ int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{"answers", no_argument, NULL, 'a'}, {"health", no_argument, NULL, 'H'},
-		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {0, 0, 0, 0},
+		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+		{"stream-version", no_argument, NULL, 'S'}, {0, 0, 0, 0},
 	};
 	int only = 0, option;
 	diag_set_program(argv[0]);
@@ -135,6 +139,7 @@ int main(int argc, char **argv)
 		case 'H': only = RECORD_HEALTH; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("ifs-dump %s\n", IFS_VERSION); return 0;
+		case 'S': printf("%d\n", RECORD_STREAM_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EX_USAGE;
 		}
 	}
@@ -144,7 +149,7 @@ int main(int argc, char **argv)
 		return EX_OSERR;
 	}
 	struct dump_state state = {only, 0, 0};
-	int status = record_inputs_read(argv + optind, argc - optind, pool, dump_record, &state);
+	int status = record_inputs_read(argv + optind, argc - optind, pool, 0, dump_record, &state);
 	/* An empty stream still gets its header, so a pipeline sees the columns. */
 	if (status == 0 && !state.printed_answers && !state.printed_health)
 		fputs(only == RECORD_HEALTH ? health_header : answer_header, stdout);

@@ -10,6 +10,9 @@
 #include "diag.h"
 #include "record_inputs.h"
 #include "record_stream.h"
+#include "rejects.h"
+#include "row_source.h"
+#include "survey.h"
 #include "shares.h"
 #include "targets.h"
 
@@ -17,7 +20,8 @@ static const char usage_text[] =
 	"usage: ifs-shares -t TARGETS [--year Y | --from YYYY-MM-DD --to YYYY-MM-DD | --since Y]\n"
 	"                  [--min-n N] [--suppress] [--format tsv|json|csv-sv] [-c CODEBOOK]\n"
 	"                  [--vas-min-delta N] [FILE...]\n"
-	"Reads record streams (files, or several streams concatenated on stdin) and prints\n"
+	"Reads record streams (files, or several streams concatenated on stdin), or IFS\n"
+	"exports named as files (read as ifs-survey reads them, without a key), and prints\n"
 	"one row per goal of TARGETS: n, positives, share, 95 % Wilson interval, verdict,\n"
 	"and the same for women and men.\n"
 	"  -t, --targets FILE     the goals (JSON; see man ifs-shares)\n"
@@ -61,6 +65,63 @@ static int parse_whole(const char *text, int low, int high, int *out)
 static int add_record(const struct record *record, const struct string_pool *pool, void *shares)
 {
 	return shares_add(shares, pool, record);
+}
+
+/* A named file that does not begin with a record stream's magic number: an export,
+ * read here with the ingest code of ifs-survey.  Standard input is always a stream. */
+static int is_export(const char *path)
+{
+	if (strcmp(path, "-") == 0)
+		return 0;
+	FILE *in = fopen(path, "rb");
+	if (!in)
+		return 0; /* the stream reader says why */
+	char magic[4];
+	size_t got = fread(magic, 1, sizeof magic, in);
+	fclose(in);
+	return got > 0 && !(got == 4 && memcmp(magic, "IFSR", 4) == 0);
+}
+
+/*
+ * An export given where a stream may stand: the same conversion as ifs-survey's
+ * (default options, no key: ids shaped like a personnummer are not kept), its
+ * questionnaires counted as they come.  Rows rejected are reported as ifs-survey
+ * reports them, and make the run fail as a corrupt stream would: a table is never
+ * printed from an export read only in part.
+ */
+static int read_export(const char *path, const struct codebook *codebook, struct string_pool *pool,
+                       struct shares *shares)
+{
+	struct survey_options options = {.group = -1};
+	struct row_source_options source_options = {0};
+	char error[512];
+	struct reject_log *rejects = reject_log_open(NULL, error, sizeof error);
+	struct record_writer *writer = record_writer_to_callback(pool, add_record, shares);
+	struct survey_converter *converter = writer ? survey_converter_new(codebook, writer, &options) : NULL;
+	if (!rejects || !converter) {
+		survey_converter_free(converter);
+		record_writer_abandon(writer);
+		reject_log_close(rejects);
+		diag_error("out of memory");
+		return EX_OSERR;
+	}
+	struct survey_totals totals = {0};
+	int status = survey_ingest_file(path, &source_options, converter, rejects, &totals, 0);
+	if (status == EX_DATAERR && totals.rows == 0)
+		diag_error("%s: ifs-shares reads IFS exports itself; a health export needs ifs-health --key-file KEY "
+		           "first, and ifs-shares its stream", path);
+	uint64_t answers_rejected = survey_converter_answers_rejected(converter);
+	survey_converter_free(converter);
+	if (record_writer_close(writer) < 0 && status == 0)
+		status = errno == ENOMEM ? EX_OSERR : EX_IOERR;
+	reject_log_close(rejects);
+	if (status == 0 && (totals.rejected || answers_rejected)) {
+		diag_error("%s: %lu rows and %llu answers rejected (above), so no table: to count the rest, give "
+		           "ifs-shares the stream ifs-survey writes of it (ifs-survey --rejects FILE keeps the rejected rows)",
+		           path, totals.rejected, (unsigned long long)answers_rejected);
+		status = EX_DATAERR;
+	}
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -159,7 +220,14 @@ int main(int argc, char **argv)
 		return EX_OSERR;
 	}
 	/* Never a shorter table: an input that cannot be read whole stops the run before output. */
-	status = record_inputs_read(argv + optind, argc - optind, pool, add_record, shares);
+	if (optind == argc)
+		status = record_inputs_read(NULL, 0, pool, 1, add_record, shares);
+	for (int i = optind; i < argc && status == 0; i++) {
+		if (is_export(argv[i]))
+			status = read_export(argv[i], codebook, pool, shares);
+		else
+			status = record_inputs_read(argv + i, 1, pool, 1, add_record, shares);
+	}
 	if (status == 0) {
 		size_t count;
 		const struct share_result *results = shares_finish(shares, &count);

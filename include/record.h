@@ -11,6 +11,7 @@
 #ifndef IFS_RECORD_H
 #define IFS_RECORD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum respondent_group {
@@ -36,6 +37,7 @@ enum gender {
 #define LEVEL_DONT_KNOW 0
 #define LEVEL_MISSING 255
 #define LEVEL_MAX 32 /* largest scale a codebook may define */
+#define LEVEL_ABSENT 254 /* in a questionnaire: the cell could not be read, so no answer at all */
 
 /* One answer to one question in one questionnaire. */
 struct answer_record {
@@ -88,13 +90,30 @@ struct health_record {
 	uint8_t vas_min_delta; /* the minimum VAS difference ifs-health was told */
 };
 
-enum record_type { RECORD_ANSWER = 1, RECORD_HEALTH = 2 };
+/* One questionnaire: what a record stream holds on disk (docs/record-stream.md),
+ * one answer_record per question when read answer by answer.  Its questions are
+ * those of its form: string ids and scales, in the order of the levels. */
+#define QUESTIONNAIRE_MAX_QUESTIONS 255
+struct questionnaire_record {
+	uint64_t respondent;
+	uint32_t date, insats, forbund;
+	uint16_t matar;
+	uint8_t group, gender, age, flags;
+	uint32_t form;                /* reader: an id unique within the reader, for telling forms apart */
+	size_t count;                 /* questions of the form */
+	const uint32_t *questions;    /* string ids, count of them */
+	const uint8_t *scale_max;     /* count of them */
+	uint8_t levels[QUESTIONNAIRE_MAX_QUESTIONS]; /* LEVEL_DONT_KNOW, 1..scale_max, LEVEL_MISSING, LEVEL_ABSENT */
+};
+
+enum record_type { RECORD_ANSWER = 1, RECORD_HEALTH = 2, RECORD_QUESTIONNAIRE = 3 };
 
 struct record {
 	enum record_type type;
 	union {
 		struct answer_record answer;
 		struct health_record health;
+		struct questionnaire_record questionnaire; /* only when the reader was asked for whole questionnaires */
 	} u;
 };
 

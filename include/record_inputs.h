@@ -18,7 +18,7 @@ typedef int (*record_callback)(const struct record *record, const struct string_
 
 /* 0; EX_NOINPUT when an input cannot be opened; EX_DATAERR when one is corrupt or
  * truncated; EX_OSERR when the callback failed. */
-int record_inputs_read(char *const *paths, int count, struct string_pool *pool, record_callback each,
-                       void *context);
+int record_inputs_read(char *const *paths, int count, struct string_pool *pool, int whole_questionnaires,
+                       record_callback each, void *context);
 
 #endif

@@ -82,4 +82,20 @@ const char *survey_converter_personal_id(const struct survey_converter *converte
 /* Personal ids (participant ids, ids shaped like a personnummer) not kept for want of a key. */
 uint64_t survey_converter_unkept_ids(const struct survey_converter *converter);
 
+/* What survey_ingest_file() counted, over every file it was given. */
+struct survey_totals {
+	unsigned long rows, written, repeats, blank, rejected, files_failed;
+};
+struct reject_log;
+/*
+ * Reads one export (path, or "-" for stdin) through the converter: finds the
+ * header (a title or empty lines above it are skipped), binds, converts every row,
+ * logs rejected rows and cells, and reports on stderr (diag) as ifs-survey does.
+ * 0, or an exit status for a problem with the whole file (EX_NOINPUT, EX_DATAERR,
+ * EX_OSERR, EX_IOERR); rows rejected are counted in totals, not returned.
+ */
+int survey_ingest_file(const char *path, const struct row_source_options *source_options,
+                       struct survey_converter *converter, struct reject_log *rejects,
+                       struct survey_totals *totals, int verbose);
+
 #endif

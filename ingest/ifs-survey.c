@@ -40,13 +40,6 @@ static const char usage_text[] =
 	"(the stream is then left unfinished, so later stages fail rather than count short);\n"
 	"66 no input or no key file; 77 key file readable by others; 73/74 output errors.\n";
 
-/* How far down the header may stand, under a title and empty lines. */
-#define HEADER_SEARCH_LINES 30
-
-struct totals {
-	unsigned long rows, written, repeats, blank, rejected, files_failed;
-};
-
 static int parse_separator(const char *text, char *separator)
 {
 	if (strcmp(text, "tab") == 0 || strcmp(text, "\\t") == 0 || strcmp(text, "\t") == 0)
@@ -56,147 +49,6 @@ static int parse_separator(const char *text, char *separator)
 	else
 		return -1;
 	return 0;
-}
-
-/* Converts one input; returns 0, or an exit status for a problem with the whole file. */
-static int convert_file(const char *path, const struct row_source_options *source_options,
-                        struct survey_converter *converter, struct reject_log *rejects,
-                        struct totals *totals, int verbose)
-{
-	char error[1024], reason[512];
-	if (strcmp(path, "-") != 0 && access(path, R_OK) < 0) {
-		diag_error("%s: cannot open: %s", path, strerror(errno));
-		totals->files_failed++;
-		return EX_NOINPUT;
-	}
-	struct row_source *source = row_source_open(path, source_options, error, sizeof error);
-	if (!source) {
-		int out_of_memory = errno == ENOMEM;
-		diag_error("%s", error);
-		totals->files_failed++;
-		return out_of_memory ? EX_OSERR : EX_DATAERR;
-	}
-	int status = 0;
-	/* The header is the first line (of the first HEADER_SEARCH_LINES) that binds: a
-	 * title line or an empty ';;;;' line above it is skipped, and -v says so. */
-	survey_converter_quiet(converter, 1);
-	errno = 0;
-	int bound = survey_converter_bind(converter, source, error, sizeof error);
-	if (bound < 0 && errno != ENOMEM) {
-		char first_error[1024];
-		snprintf(first_error, sizeof first_error, "%s", error);
-		for (int tries = 0; bound < 0 && tries < HEADER_SEARCH_LINES; tries++) {
-			int next = row_source_next_header(source, source_options);
-			if (next < 0) {
-				/* the input failed, not the search: its own message, not the first line's */
-				snprintf(first_error, sizeof first_error, "%s", row_source_error(source));
-				if (row_source_out_of_memory(source))
-					errno = ENOMEM, snprintf(error, sizeof error, "%s", first_error);
-			}
-			if (next <= 0)
-				break;
-			errno = 0;
-			bound = survey_converter_bind(converter, source, error, sizeof error);
-			if (bound < 0 && errno == ENOMEM)
-				break;
-		}
-		if (bound < 0 && errno != ENOMEM)
-			snprintf(error, sizeof error, "%s", first_error);
-	}
-	survey_converter_quiet(converter, 0);
-	if (bound == 0) {
-		if (verbose && row_source_header_line(source) > 1)
-			diag_error("%s: header on line %lu; the %lu line(s) above it (a title, empty lines) skipped",
-			           row_source_name(source), row_source_header_line(source), row_source_header_line(source) - 1);
-		errno = 0;
-		bound = survey_converter_bind(converter, source, error, sizeof error); /* again, aloud: -v and warnings */
-	}
-	if (bound < 0) {
-		int out_of_memory = errno == ENOMEM;
-		diag_error("%s", error);
-		totals->files_failed++;
-		row_source_close(source);
-		return out_of_memory ? EX_OSERR : EX_DATAERR;
-	}
-	char description[512];
-	if (verbose) {
-		row_source_describe(source, description, sizeof description);
-		diag_error("%s: %s", row_source_name(source), description);
-	}
-	if (row_source_notice(source, description, sizeof description))
-		diag_warn("%s", description);
-	unsigned long rows_before = totals->rows, blank_before = totals->blank;
-	uint64_t unkept_before = survey_converter_unkept_ids(converter);
-	uint64_t day_first_before = survey_converter_day_first_dates(converter);
-	struct row row;
-	int got;
-	while ((got = row_source_next(source, &row)) == 1) {
-		totals->rows++;
-		if (row_is_blank(&row)) {
-			totals->blank++;
-			continue;
-		}
-		int result = survey_converter_row(converter, &row, reason, sizeof reason);
-		if (result < 0) {
-			/* errno tells which: the stream could not be written, or memory ran out */
-			int out_of_memory = errno == ENOMEM;
-			diag_error("%s:%lu: cannot write the record stream: %s", row_source_name(source), row.line,
-			           strerror(errno));
-			status = out_of_memory ? EX_OSERR : EX_IOERR;
-			break;
-		}
-		if (result == SURVEY_REPEAT_KEPT || result == SURVEY_REPEAT_DROPPED)
-			diag_warn("%s:%lu: %s", row_source_name(source), row.line, reason);
-		/* Cells whose answer could not be read: the row is kept, and each is reported and
-		 * kept in the reject file beside the row (scrubbed) it came from. */
-		int kept = result == 0 || result == SURVEY_REPEAT_KEPT;
-		for (size_t i = 0; kept && i < survey_converter_cell_problems(converter); i++)
-			if (reject_log_scrubbed_row(rejects, row_source_name(source), row.line,
-			                            survey_converter_cell_problem(converter, i), row.raw, row.raw_length,
-			                            survey_converter_personal_id(converter, &row), 1) < 0) {
-				diag_error("%s:%lu: out of memory", row_source_name(source), row.line);
-				status = EX_OSERR;
-				break;
-			}
-		if (status == EX_OSERR)
-			break;
-		if (result == 0 || result == SURVEY_REPEAT_KEPT) {
-			totals->written++;
-		} else if (result == SURVEY_REPEAT || result == SURVEY_REPEAT_DROPPED) {
-			totals->repeats++;
-		} else {
-			totals->rejected++;
-			/* Scrubbed of personnummer and of the personal id (survey.h says which); a row
-			 * that could not be split is not kept when the file's ids are personal. */
-			if (reject_log_scrubbed_row(rejects, row_source_name(source), row.line, reason, row.raw,
-			                            row.raw_length, survey_converter_personal_id(converter, &row),
-			                            !(row.problem && survey_converter_ids_personal(converter))) < 0) {
-				diag_error("%s:%lu: out of memory", row_source_name(source), row.line);
-				status = EX_OSERR;
-				break;
-			}
-		}
-	}
-	uint64_t day_first = survey_converter_day_first_dates(converter) - day_first_before;
-	if (day_first)
-		diag_warn("%s: %llu dates written D/M/YYYY were read day first, the Swedish way (1/3/2022 is 1 March 2022)",
-		          row_source_name(source), (unsigned long long)day_first);
-	uint64_t unkept = survey_converter_unkept_ids(converter) - unkept_before;
-	if (unkept)
-		diag_error("%s: %llu respondents identified by personnummer or participant code: not kept without "
-		           "--key-file (the row number stands in)",
-		           row_source_name(source), (unsigned long long)unkept);
-	if (got < 0) {
-		diag_error("%s", row_source_error(source));
-		totals->files_failed++;
-		status = row_source_out_of_memory(source) ? EX_OSERR : EX_DATAERR;
-	} else if (status == 0 && totals->rows - (totals->blank - blank_before) == rows_before) {
-		diag_error("%s: no data rows (header only)", row_source_name(source));
-		totals->files_failed++;
-		status = EX_DATAERR;
-	}
-	row_source_close(source);
-	return status;
 }
 
 int main(int argc, char **argv)
@@ -294,13 +146,13 @@ int main(int argc, char **argv)
 		return EX_OSERR;
 	}
 
-	struct totals totals = {0};
+	struct survey_totals totals = {0};
 	int status = 0;
 	const char *stdin_only[] = {"-"};
 	char **paths = optind < argc ? argv + optind : (char **)stdin_only;
 	int path_count = optind < argc ? argc - optind : 1;
 	for (int i = 0; i < path_count && status != EX_IOERR && status != EX_OSERR; i++) {
-		int file_status = convert_file(paths[i], &source_options, converter, rejects, &totals, verbose);
+		int file_status = survey_ingest_file(paths[i], &source_options, converter, rejects, &totals, verbose);
 		if (file_status && (status == 0 || file_status == EX_IOERR || file_status == EX_OSERR ||
 		                    file_status == EX_NOINPUT))
 			status = file_status;

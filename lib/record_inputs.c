@@ -7,8 +7,8 @@
 #include "diag.h"
 #include "record_stream.h"
 
-int record_inputs_read(char *const *paths, int count, struct string_pool *pool, record_callback each,
-                       void *context)
+int record_inputs_read(char *const *paths, int count, struct string_pool *pool, int whole_questionnaires,
+                       record_callback each, void *context)
 {
 	static char *const stdin_only[] = {"-"};
 	if (count <= 0) {
@@ -23,6 +23,8 @@ int record_inputs_read(char *const *paths, int count, struct string_pool *pool, 
 			return EX_NOINPUT;
 		}
 		struct record_reader *reader = record_reader_open(in, from_stdin ? "stdin" : paths[i], pool);
+		if (reader)
+			record_reader_whole_questionnaires(reader, whole_questionnaires);
 		struct record record;
 		int got = reader ? 0 : -1, taken = 0;
 		while (reader && (got = record_reader_next(reader, &record)) == 1 && (taken = each(&record, pool, context)) == 0)

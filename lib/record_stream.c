@@ -1,11 +1,18 @@
 /*
- * The record stream: chunks of fixed-size little-endian records, each chunk
- * guarded by crc32.  docs/record-stream.md is the byte-by-byte description;
- * keep the two in step.
+ * The record stream: chunks of little-endian records, each chunk guarded by
+ * crc32.  A questionnaire is one record whose answers are packed four bits each
+ * in the order of its form (the list of questions, defined once per stream);
+ * readers hand it over whole or answer by answer.  docs/record-stream.md is the
+ * byte-by-byte description; keep the two in step.
  */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include "record_stream.h"
 
+#include "dates.h"
+
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,7 +21,7 @@
 
 #define CHUNK_MAGIC "IFSR"
 #define CHUNK_HEADER_SIZE 24
-#define ANSWER_SIZE 32
+#define QUESTIONNAIRE_HEADER_SIZE 28
 #define HEALTH_SIZE 64
 #define END_PAYLOAD_SIZE 16
 #define MAX_PAYLOAD (16u << 20) /* a reader refuses larger chunks as corrupt */
@@ -23,15 +30,44 @@
 enum chunk_type {
 	CHUNK_START = 1,
 	CHUNK_STRINGS = 2,
-	CHUNK_ANSWERS = 3,
 	CHUNK_HEALTH = 4,
+	CHUNK_FORMS = 5,
+	CHUNK_QUESTIONNAIRES = 6,
 	CHUNK_END = 15,
 };
 
 /* Records per chunk: large enough that per-chunk costs vanish, small enough
  * that a reader's buffer stays in cache. */
-#define ANSWERS_PER_CHUNK 4096
+#define QUESTIONNAIRES_PER_CHUNK 4096
 #define HEALTH_PER_CHUNK 1024
+
+/* A level in four bits: 0 Vet ej, 1..13 the scale, 14 absent, 15 no answer.  A
+ * form with a scale longer than 13 levels takes a byte per answer instead. */
+#define NIBBLE_LEVEL_MAX 13
+#define NIBBLE_ABSENT 14
+#define NIBBLE_MISSING 15
+
+struct form {
+	uint32_t count;
+	uint32_t *questions;
+	uint8_t *scale_max;
+	int wide;      /* a byte per answer */
+	uint32_t id;   /* reader: unique within the reader */
+};
+
+static size_t form_answer_bytes(const struct form *form)
+{
+	return form->wide ? form->count : (form->count + 1) / 2;
+}
+
+static void free_forms(struct form *forms, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		free(forms[i].questions);
+		free(forms[i].scale_max);
+	}
+	free(forms);
+}
 
 static void put16(unsigned char *p, uint16_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
 static void put32(unsigned char *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
@@ -39,6 +75,20 @@ static void put64(unsigned char *p, uint64_t v) { put32(p, (uint32_t)v); put32(p
 static uint16_t get16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t get32(const unsigned char *p) { return get16(p) | (uint32_t)get16(p + 2) << 16; }
 static uint64_t get64(const unsigned char *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
+
+/* Between two stages a 64 KiB pipe costs a context switch per 64 KiB; a wider one
+ * lets whole chunks through.  Best effort: the system may refuse, and that is fine. */
+static void widen_pipe(FILE *stream)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat status;
+	int fd = fileno(stream);
+	if (fd >= 0 && fstat(fd, &status) == 0 && S_ISFIFO(status.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+	(void)stream;
+#endif
+}
 
 static uint32_t crc(const unsigned char *bytes, size_t length)
 {
@@ -58,36 +108,20 @@ static void encode_header(unsigned char header[CHUNK_HEADER_SIZE], enum chunk_ty
 	put32(header + 20, crc(header, 20));
 }
 
-static void encode_answer(unsigned char *p, const struct answer_record *a)
+static void encode_levels(unsigned char *p, const struct form *form, const uint8_t *levels)
 {
-	put64(p, a->respondent);
-	put32(p + 8, a->date);
-	put32(p + 12, a->insats);
-	put32(p + 16, a->forbund);
-	put32(p + 20, a->question);
-	put16(p + 24, a->matar);
-	p[26] = a->group;
-	p[27] = a->gender;
-	p[28] = a->level;
-	p[29] = a->scale_max;
-	p[30] = a->age;
-	p[31] = a->flags;
-}
-
-static void decode_answer(const unsigned char *p, struct answer_record *a)
-{
-	a->respondent = get64(p);
-	a->date = get32(p + 8);
-	a->insats = get32(p + 12);
-	a->forbund = get32(p + 16);
-	a->question = get32(p + 20);
-	a->matar = get16(p + 24);
-	a->group = p[26];
-	a->gender = p[27];
-	a->level = p[28];
-	a->scale_max = p[29];
-	a->age = p[30];
-	a->flags = p[31];
+	if (form->wide) {
+		memcpy(p, levels, form->count);
+		return;
+	}
+	memset(p, 0, form_answer_bytes(form));
+	for (uint32_t q = 0; q < form->count; q++) {
+		uint8_t level = levels[q];
+		unsigned code = level == LEVEL_MISSING ? NIBBLE_MISSING
+		              : level == LEVEL_ABSENT  ? NIBBLE_ABSENT
+		                                       : level; /* 0 (Vet ej) or 1..13: the form is not wide */
+		p[q / 2] |= (unsigned char)(code << (q % 2 * 4));
+	}
 }
 
 /* The single-byte fields of a health record, in their on-disk order from byte 24. */
@@ -129,12 +163,21 @@ struct record_writer {
 	FILE *out;
 	struct string_pool *strings;
 	uint32_t strings_written; /* ids below this are already in the stream */
-	unsigned char *answers;
-	uint32_t answer_count;
+	struct form *forms;
+	uint32_t form_count, form_capacity, forms_written;
+	/* one-question forms of record_writer_answer: (question << 8 | scale_max) -> form */
+	uint64_t *single_keys;
+	uint32_t *single_forms;
+	uint32_t single_count, single_capacity;
+	unsigned char *questionnaires;
+	size_t questionnaire_length, questionnaire_capacity;
+	uint32_t questionnaire_count;
 	unsigned char *health;
 	uint32_t health_count;
 	uint64_t records;
 	int failed;
+	record_writer_sink sink; /* set: records go here, not into chunks */
+	void *sink_context;
 };
 
 static int write_chunk(struct record_writer *writer, enum chunk_type type, uint32_t count,
@@ -143,6 +186,8 @@ static int write_chunk(struct record_writer *writer, enum chunk_type type, uint3
 	unsigned char header[CHUNK_HEADER_SIZE];
 	if (writer->failed)
 		return -1;
+	if (writer->sink)
+		return 0;
 	encode_header(header, type, count, payload, length);
 	if (fwrite(header, 1, sizeof header, writer->out) != sizeof header ||
 	    (length && fwrite(payload, 1, length, writer->out) != length)) {
@@ -179,15 +224,47 @@ static int flush_strings(struct record_writer *writer)
 	return status;
 }
 
-static int flush_answers(struct record_writer *writer)
+static int flush_forms(struct record_writer *writer)
 {
-	if (writer->answer_count == 0)
+	if (writer->forms_written == writer->form_count)
 		return 0;
 	if (flush_strings(writer) < 0)
 		return -1;
-	int status = write_chunk(writer, CHUNK_ANSWERS, writer->answer_count, writer->answers,
-	                         writer->answer_count * ANSWER_SIZE);
-	writer->answer_count = 0;
+	size_t length = 0;
+	for (uint32_t f = writer->forms_written; f < writer->form_count; f++)
+		length += 4 + 5 * (size_t)writer->forms[f].count;
+	unsigned char *payload = malloc(length);
+	if (!payload) {
+		writer->failed = 1;
+		return -1;
+	}
+	unsigned char *p = payload;
+	for (uint32_t f = writer->forms_written; f < writer->form_count; f++) {
+		const struct form *form = &writer->forms[f];
+		put32(p, form->count);
+		p += 4;
+		for (uint32_t q = 0; q < form->count; q++, p += 5) {
+			put32(p, form->questions[q]);
+			p[4] = form->scale_max[q];
+		}
+	}
+	int status = write_chunk(writer, CHUNK_FORMS, writer->form_count - writer->forms_written, payload,
+	                         (uint32_t)length);
+	free(payload);
+	writer->forms_written = writer->form_count;
+	return status;
+}
+
+static int flush_questionnaires(struct record_writer *writer)
+{
+	if (writer->questionnaire_count == 0)
+		return 0;
+	if (flush_forms(writer) < 0)
+		return -1;
+	int status = write_chunk(writer, CHUNK_QUESTIONNAIRES, writer->questionnaire_count, writer->questionnaires,
+	                         (uint32_t)writer->questionnaire_length);
+	writer->questionnaire_count = 0;
+	writer->questionnaire_length = 0;
 	return status;
 }
 
@@ -210,18 +287,43 @@ struct record_writer *record_writer_open(FILE *out, const char *producer)
 		return NULL;
 	writer->out = out;
 	writer->strings = string_pool_new();
-	writer->answers = malloc((size_t)ANSWERS_PER_CHUNK * ANSWER_SIZE);
+	writer->questionnaire_capacity = (size_t)QUESTIONNAIRES_PER_CHUNK * (QUESTIONNAIRE_HEADER_SIZE + 8);
+	writer->questionnaires = malloc(writer->questionnaire_capacity);
 	writer->health = malloc((size_t)HEALTH_PER_CHUNK * HEALTH_SIZE);
-	if (!writer->strings || !writer->answers || !writer->health) {
+	if (!writer->strings || !writer->questionnaires || !writer->health) {
 		record_writer_abandon(writer);
 		return NULL;
 	}
 	writer->strings_written = 1; /* id 0, the empty string, is implicit */
+	widen_pipe(out);
 	size_t producer_length = strlen(producer);
 	if (producer_length > 255)
 		producer_length = 255;
 	write_chunk(writer, CHUNK_START, 0, (const unsigned char *)producer, (uint32_t)producer_length);
 	return writer;
+}
+
+struct record_writer *record_writer_to_callback(struct string_pool *pool, record_writer_sink each, void *context)
+{
+	struct record_writer *writer = calloc(1, sizeof *writer);
+	if (!writer)
+		return NULL;
+	writer->strings = pool;
+	writer->sink = each;
+	writer->sink_context = context;
+	return writer;
+}
+
+static int to_sink(struct record_writer *writer, const struct record *record)
+{
+	if (writer->sink(record, writer->strings, writer->sink_context) != 0) {
+		int saved = errno ? errno : ENOMEM;
+		writer->failed = 1;
+		errno = saved;
+		return -1;
+	}
+	writer->records++;
+	return 0;
 }
 
 uint32_t record_writer_string(struct record_writer *writer, const char *text)
@@ -232,17 +334,127 @@ uint32_t record_writer_string(struct record_writer *writer, const char *text)
 	return string_pool_intern(writer->strings, text, length);
 }
 
+uint32_t record_writer_form(struct record_writer *writer, const uint32_t *questions, const uint8_t *scale_max,
+                            size_t count)
+{
+	if (count == 0 || count > QUESTIONNAIRE_MAX_QUESTIONS)
+		return UINT32_MAX;
+	if (writer->form_count == writer->form_capacity) {
+		uint32_t capacity = writer->form_capacity ? writer->form_capacity * 2 : 8;
+		struct form *forms = realloc(writer->forms, capacity * sizeof *forms);
+		if (!forms)
+			return UINT32_MAX;
+		writer->forms = forms;
+		writer->form_capacity = capacity;
+	}
+	struct form *form = &writer->forms[writer->form_count];
+	memset(form, 0, sizeof *form);
+	form->questions = malloc(count * sizeof *form->questions);
+	form->scale_max = malloc(count);
+	if (!form->questions || !form->scale_max) {
+		free(form->questions);
+		free(form->scale_max);
+		return UINT32_MAX;
+	}
+	form->count = (uint32_t)count;
+	memcpy(form->questions, questions, count * sizeof *questions);
+	memcpy(form->scale_max, scale_max, count);
+	for (size_t q = 0; q < count; q++)
+		form->wide |= scale_max[q] > NIBBLE_LEVEL_MAX;
+	return writer->form_count++;
+}
+
+int record_writer_questionnaire(struct record_writer *writer, const struct questionnaire_record *q)
+{
+	if (writer->failed || q->form >= writer->form_count)
+		return -1;
+	const struct form *form = &writer->forms[q->form];
+	if (writer->sink) {
+		struct record record = {.type = RECORD_QUESTIONNAIRE};
+		record.u.questionnaire = *q;
+		struct questionnaire_record *r = &record.u.questionnaire;
+		r->matar = (uint16_t)date_matar(q->date);
+		r->count = form->count;
+		r->questions = form->questions;
+		r->scale_max = form->scale_max;
+		return to_sink(writer, &record);
+	}
+	size_t size = QUESTIONNAIRE_HEADER_SIZE + form_answer_bytes(form);
+	if (writer->questionnaire_length + size > writer->questionnaire_capacity) {
+		size_t capacity = writer->questionnaire_capacity * 2;
+		while (capacity < writer->questionnaire_length + size)
+			capacity *= 2;
+		unsigned char *grown = realloc(writer->questionnaires, capacity);
+		if (!grown) {
+			writer->failed = 1;
+			errno = ENOMEM;
+			return -1;
+		}
+		writer->questionnaires = grown;
+		writer->questionnaire_capacity = capacity;
+	}
+	unsigned char *p = writer->questionnaires + writer->questionnaire_length;
+	put64(p, q->respondent);
+	put32(p + 8, q->date);
+	put32(p + 12, q->insats);
+	put32(p + 16, q->forbund);
+	put32(p + 20, q->form);
+	p[24] = q->group;
+	p[25] = q->gender;
+	p[26] = q->age;
+	p[27] = q->flags;
+	encode_levels(p + QUESTIONNAIRE_HEADER_SIZE, form, q->levels);
+	writer->questionnaire_length += size;
+	writer->records++;
+	if (++writer->questionnaire_count == QUESTIONNAIRES_PER_CHUNK || writer->questionnaire_length >= (1u << 20))
+		return flush_questionnaires(writer);
+	return 0;
+}
+
 int record_writer_answer(struct record_writer *writer, const struct answer_record *answer)
 {
-	encode_answer(writer->answers + (size_t)writer->answer_count * ANSWER_SIZE, answer);
-	writer->records++;
-	if (++writer->answer_count == ANSWERS_PER_CHUNK)
-		return flush_answers(writer);
-	return writer->failed ? -1 : 0;
+	uint64_t key = (uint64_t)answer->question << 8 | answer->scale_max;
+	uint32_t form = UINT32_MAX;
+	for (uint32_t i = 0; i < writer->single_count && form == UINT32_MAX; i++)
+		if (writer->single_keys[i] == key)
+			form = writer->single_forms[i];
+	if (form == UINT32_MAX) {
+		if (writer->single_count == writer->single_capacity) {
+			uint32_t capacity = writer->single_capacity ? writer->single_capacity * 2 : 8;
+			uint64_t *keys = realloc(writer->single_keys, capacity * sizeof *keys);
+			if (keys)
+				writer->single_keys = keys;
+			uint32_t *forms = realloc(writer->single_forms, capacity * sizeof *forms);
+			if (forms)
+				writer->single_forms = forms;
+			if (!keys || !forms) {
+				errno = ENOMEM;
+				return -1;
+			}
+			writer->single_capacity = capacity;
+		}
+		form = record_writer_form(writer, &answer->question, &answer->scale_max, 1);
+		if (form == UINT32_MAX) {
+			errno = ENOMEM;
+			return -1;
+		}
+		writer->single_keys[writer->single_count] = key;
+		writer->single_forms[writer->single_count++] = form;
+	}
+	struct questionnaire_record q = {.respondent = answer->respondent, .date = answer->date, .insats = answer->insats,
+	                                 .forbund = answer->forbund, .group = answer->group, .gender = answer->gender,
+	                                 .age = answer->age, .flags = answer->flags, .form = form};
+	q.levels[0] = answer->level;
+	return record_writer_questionnaire(writer, &q);
 }
 
 int record_writer_health(struct record_writer *writer, const struct health_record *health)
 {
+	if (writer->sink) {
+		struct record record = {.type = RECORD_HEALTH};
+		record.u.health = *health;
+		return writer->failed ? -1 : to_sink(writer, &record);
+	}
 	encode_health(writer->health + (size_t)writer->health_count * HEALTH_SIZE, health);
 	writer->records++;
 	if (++writer->health_count == HEALTH_PER_CHUNK)
@@ -255,7 +467,12 @@ uint64_t record_writer_count(const struct record_writer *writer) { return writer
 int record_writer_close(struct record_writer *writer)
 {
 	unsigned char end[END_PAYLOAD_SIZE];
-	flush_answers(writer);
+	if (writer->sink) {
+		int status = writer->failed ? -1 : 0;
+		record_writer_abandon(writer);
+		return status;
+	}
+	flush_questionnaires(writer);
 	flush_health(writer);
 	flush_strings(writer);
 	put64(end, writer->records);
@@ -272,8 +489,12 @@ void record_writer_abandon(struct record_writer *writer)
 {
 	if (!writer)
 		return;
-	string_pool_free(writer->strings);
-	free(writer->answers);
+	if (!writer->sink)
+		string_pool_free(writer->strings); /* a sink's pool is its caller's */
+	free_forms(writer->forms, writer->form_count);
+	free(writer->single_keys);
+	free(writer->single_forms);
+	free(writer->questionnaires);
 	free(writer->health);
 	free(writer);
 }
@@ -292,10 +513,17 @@ struct record_reader {
 	uint64_t stream_records;
 	uint32_t *string_map;  /* stream-local id -> pool id */
 	uint32_t string_count, string_capacity;
+	struct form *forms;    /* this stream's forms, questions as pool ids */
+	uint32_t form_count, form_capacity, forms_defined;
 	unsigned char *payload;
 	uint32_t payload_capacity;
 	enum chunk_type chunk_type;
 	uint32_t chunk_count, chunk_next;
+	size_t cursor;         /* the next questionnaire's offset in the payload */
+	int whole;             /* hand over whole questionnaires */
+	struct questionnaire_record current; /* being handed over answer by answer */
+	size_t current_next;   /* its next question; current.count when done */
+	uint64_t current_at;
 	char error[512];
 	int failed;
 };
@@ -307,6 +535,7 @@ struct record_reader *record_reader_open(FILE *in, const char *name, struct stri
 		return NULL;
 	reader->in = in;
 	reader->pool = pool;
+	widen_pipe(in);
 	reader->name = strdup(name ? name : "stdin");
 	if (!reader->name) {
 		free(reader);
@@ -321,9 +550,12 @@ void record_reader_close(struct record_reader *reader)
 		return;
 	free(reader->name);
 	free(reader->string_map);
+	free_forms(reader->forms, reader->form_count);
 	free(reader->payload);
 	free(reader);
 }
+
+void record_reader_whole_questionnaires(struct record_reader *reader, int whole) { reader->whole = whole; }
 
 const char *record_reader_error(const struct record_reader *reader) { return reader->error; }
 unsigned record_reader_streams(const struct record_reader *reader) { return reader->streams; }
@@ -386,6 +618,84 @@ static int read_strings(struct record_reader *reader, uint32_t count, uint32_t l
 	return 0;
 }
 
+static int map_string(struct record_reader *reader, uint32_t *id, uint64_t at);
+
+static int read_forms(struct record_reader *reader, uint32_t count, uint32_t length)
+{
+	const unsigned char *p = reader->payload, *end = reader->payload + length;
+	for (uint32_t i = 0; i < count; i++) {
+		if (end - p < 4)
+			return fail_at(reader, reader->chunk_offset, "corrupt form chunk: form %" PRIu32 " runs past the chunk", i);
+		uint32_t questions = get32(p);
+		p += 4;
+		if (questions == 0 || questions > QUESTIONNAIRE_MAX_QUESTIONS)
+			return fail_at(reader, reader->chunk_offset, "corrupt form chunk: form %" PRIu32 " has %" PRIu32 " questions",
+			               i, questions);
+		if ((size_t)(end - p) < 5 * (size_t)questions)
+			return fail_at(reader, reader->chunk_offset, "corrupt form chunk: form %" PRIu32 " runs past the chunk", i);
+		if (reader->form_count == reader->form_capacity) {
+			uint32_t capacity = reader->form_capacity ? reader->form_capacity * 2 : 8;
+			struct form *forms = realloc(reader->forms, capacity * sizeof *forms);
+			if (!forms)
+				return fail_at(reader, reader->chunk_offset, "out of memory");
+			reader->forms = forms;
+			reader->form_capacity = capacity;
+		}
+		struct form *form = &reader->forms[reader->form_count];
+		memset(form, 0, sizeof *form);
+		form->questions = malloc(questions * sizeof *form->questions);
+		form->scale_max = malloc(questions);
+		if (!form->questions || !form->scale_max) {
+			free(form->questions);
+			free(form->scale_max);
+			return fail_at(reader, reader->chunk_offset, "out of memory");
+		}
+		form->count = questions;
+		form->id = reader->forms_defined++;
+		reader->form_count++;
+		for (uint32_t q = 0; q < questions; q++, p += 5) {
+			form->questions[q] = get32(p);
+			form->scale_max[q] = p[4];
+			if (map_string(reader, &form->questions[q], reader->chunk_offset) < 0)
+				return -1;
+			if (form->scale_max[q] == 0 || form->scale_max[q] > LEVEL_MAX)
+				return fail_at(reader, reader->chunk_offset, "corrupt form chunk: a scale of %u levels",
+				               (unsigned)form->scale_max[q]);
+			form->wide |= form->scale_max[q] > NIBBLE_LEVEL_MAX;
+		}
+	}
+	if (p != end)
+		return fail_at(reader, reader->chunk_offset, "corrupt form chunk: %zu bytes left over", (size_t)(end - p));
+	return 0;
+}
+
+/* Every questionnaire of the chunk names a defined form and the records fill
+ * the payload exactly: checked once, so reading one never runs past the end. */
+static int check_questionnaires(struct record_reader *reader, uint32_t count, uint32_t length)
+{
+	size_t at = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		if (length - at < QUESTIONNAIRE_HEADER_SIZE)
+			return fail_at(reader, reader->chunk_offset,
+			               "corrupt record stream: %" PRIu32 " records do not fill %" PRIu32 " bytes", count, length);
+		uint32_t form = get32(reader->payload + at + 20);
+		if (form >= reader->form_count)
+			return fail_at(reader, reader->chunk_offset + CHUNK_HEADER_SIZE + at,
+			               "corrupt record: form %" PRIu32 " not defined (stream has %" PRIu32 ")", form,
+			               reader->form_count);
+		size_t size = QUESTIONNAIRE_HEADER_SIZE + form_answer_bytes(&reader->forms[form]);
+		if (length - at < size)
+			return fail_at(reader, reader->chunk_offset,
+			               "corrupt record stream: %" PRIu32 " records do not fill %" PRIu32 " bytes", count, length);
+		at += size;
+	}
+	if (at != length)
+		return fail_at(reader, reader->chunk_offset,
+		               "corrupt record stream: %" PRIu32 " records do not fill %" PRIu32 " bytes", count, length);
+	reader->cursor = 0;
+	return 0;
+}
+
 /* The first bytes of what users give by mistake: text (a CSV or JSON export, with or
  * without a BOM), gzip, or a zip container (.xlsx). */
 static int looks_like_an_export(const unsigned char *bytes, size_t length)
@@ -436,6 +746,12 @@ static int read_chunk(struct record_reader *reader)
 	if (get32(header + 20) != crc(header, 20))
 		return fail_at(reader, reader->chunk_offset, "corrupt record stream: chunk header CRC mismatch");
 	uint16_t version = get16(header + 4);
+	if (version == 1)
+		return fail_at(reader, reader->chunk_offset,
+		               "a record stream of version 1, written by an older ifs-survey or ifs-health: this program "
+		               "reads version %d; run ifs-survey or ifs-health again on the exports to write it anew "
+		               "(pipelines/nightly does so by itself)",
+		               RECORD_STREAM_VERSION);
 	if (version != RECORD_STREAM_VERSION)
 		return fail_at(reader, reader->chunk_offset,
 		               "record stream version %u is %s than this program understands (version %d)%s",
@@ -472,6 +788,9 @@ static int read_chunk(struct record_reader *reader)
 		reader->stream_offset = reader->chunk_offset;
 		reader->stream_records = 0;
 		reader->string_count = 0;
+		free_forms(reader->forms, reader->form_count);
+		reader->forms = NULL;
+		reader->form_count = reader->form_capacity = 0;
 		if (add_string(reader, (const unsigned char *)"", 0) < 0)
 			return fail_at(reader, reader->chunk_offset, "out of memory");
 	} else if (!reader->in_stream) {
@@ -487,14 +806,19 @@ static int read_chunk(struct record_reader *reader)
 		if (read_strings(reader, count, length) < 0)
 			return -1;
 		break;
-	case CHUNK_ANSWERS:
-	case CHUNK_HEALTH: {
-		uint32_t size = type == CHUNK_ANSWERS ? ANSWER_SIZE : HEALTH_SIZE;
-		if ((uint64_t)count * size != length)
+	case CHUNK_FORMS:
+		if (read_forms(reader, count, length) < 0)
+			return -1;
+		break;
+	case CHUNK_QUESTIONNAIRES:
+		if (check_questionnaires(reader, count, length) < 0)
+			return -1;
+		break;
+	case CHUNK_HEALTH:
+		if ((uint64_t)count * HEALTH_SIZE != length)
 			return fail_at(reader, reader->chunk_offset,
 			               "corrupt record stream: %" PRIu32 " records do not fill %" PRIu32 " bytes", count, length);
 		break;
-	}
 	case CHUNK_END:
 		if (length != END_PAYLOAD_SIZE)
 			return fail_at(reader, reader->chunk_offset, "corrupt record stream: bad end chunk");
@@ -520,14 +844,43 @@ static int map_string(struct record_reader *reader, uint32_t *id, uint64_t at)
 	return 0;
 }
 
-static int check_answer(struct record_reader *reader, struct answer_record *a, uint64_t at)
+static const uint32_t no_questions[1];
+static const uint8_t no_scales[1];
+
+/* Decodes the questionnaire at the cursor (check_questionnaires vouched for its size). */
+static int decode_questionnaire(struct record_reader *reader, struct questionnaire_record *q)
 {
-	if (map_string(reader, &a->insats, at) < 0 || map_string(reader, &a->forbund, at) < 0 ||
-	    map_string(reader, &a->question, at) < 0)
+	const unsigned char *p = reader->payload + reader->cursor;
+	uint64_t at = reader->chunk_offset + CHUNK_HEADER_SIZE + reader->cursor;
+	const struct form *form = &reader->forms[get32(p + 20)];
+	q->respondent = get64(p);
+	q->date = get32(p + 8);
+	q->insats = get32(p + 12);
+	q->forbund = get32(p + 16);
+	q->group = p[24];
+	q->gender = p[25];
+	q->age = p[26];
+	q->flags = p[27];
+	q->form = form->id;
+	q->count = form->count;
+	q->questions = form->count ? form->questions : no_questions;
+	q->scale_max = form->count ? form->scale_max : no_scales;
+	reader->cursor += QUESTIONNAIRE_HEADER_SIZE + form_answer_bytes(form);
+	q->matar = (uint16_t)date_matar(q->date);
+	if (map_string(reader, &q->insats, at) < 0 || map_string(reader, &q->forbund, at) < 0)
 		return -1;
-	if (a->group >= GROUP_COUNT || a->gender > GENDER_OTHER || a->scale_max == 0 ||
-	    a->scale_max > LEVEL_MAX || (a->level > a->scale_max && a->level != LEVEL_MISSING))
+	if (q->group >= GROUP_COUNT || q->gender > GENDER_OTHER || (q->flags & ~ANSWER_IDENTIFIED))
 		return fail_at(reader, at, "corrupt record: field out of range");
+	const unsigned char *levels = p + QUESTIONNAIRE_HEADER_SIZE;
+	for (uint32_t i = 0; i < form->count; i++) {
+		unsigned code = form->wide ? levels[i] : (unsigned)(levels[i / 2] >> (i % 2 * 4)) & 15u;
+		uint8_t level = form->wide ? (uint8_t)code
+		              : code == NIBBLE_MISSING ? LEVEL_MISSING
+		              : code == NIBBLE_ABSENT ? LEVEL_ABSENT : (uint8_t)code;
+		if (level > form->scale_max[i] && level != LEVEL_MISSING && level != LEVEL_ABSENT)
+			return fail_at(reader, at, "corrupt record: field out of range");
+		q->levels[i] = level;
+	}
 	return 0;
 }
 
@@ -545,16 +898,44 @@ int record_reader_next(struct record_reader *reader, struct record *out)
 	if (reader->failed)
 		return -1;
 	for (;;) {
-		if (reader->chunk_next < reader->chunk_count &&
-		    (reader->chunk_type == CHUNK_ANSWERS || reader->chunk_type == CHUNK_HEALTH)) {
+		/* the answers of a questionnaire, one at a time (none for a cell that could not be read) */
+		struct questionnaire_record *q = &reader->current;
+		while (reader->current_next < q->count) {
+			size_t i = reader->current_next++;
+			if (q->levels[i] == LEVEL_ABSENT)
+				continue;
+			struct answer_record *a = &out->u.answer;
+			out->type = RECORD_ANSWER;
+			a->respondent = q->respondent;
+			a->date = q->date;
+			a->insats = q->insats;
+			a->forbund = q->forbund;
+			a->question = q->questions[i];
+			a->matar = q->matar;
+			a->group = q->group;
+			a->gender = q->gender;
+			a->level = q->levels[i];
+			a->scale_max = q->scale_max[i];
+			a->age = q->age;
+			a->flags = q->flags;
+			return 1;
+		}
+		if (reader->chunk_next < reader->chunk_count && reader->chunk_type == CHUNK_QUESTIONNAIRES) {
+			reader->chunk_next++;
+			reader->stream_records++;
+			struct questionnaire_record *into = reader->whole ? &out->u.questionnaire : q;
+			if (decode_questionnaire(reader, into) < 0)
+				return -1;
+			if (reader->whole) {
+				out->type = RECORD_QUESTIONNAIRE;
+				return 1;
+			}
+			reader->current_next = 0;
+			continue;
+		}
+		if (reader->chunk_next < reader->chunk_count && reader->chunk_type == CHUNK_HEALTH) {
 			uint32_t index = reader->chunk_next++;
 			reader->stream_records++;
-			if (reader->chunk_type == CHUNK_ANSWERS) {
-				uint64_t at = reader->chunk_offset + CHUNK_HEADER_SIZE + (uint64_t)index * ANSWER_SIZE;
-				out->type = RECORD_ANSWER;
-				decode_answer(reader->payload + (size_t)index * ANSWER_SIZE, &out->u.answer);
-				return check_answer(reader, &out->u.answer, at) < 0 ? -1 : 1;
-			}
 			uint64_t at = reader->chunk_offset + CHUNK_HEADER_SIZE + (uint64_t)index * HEALTH_SIZE;
 			out->type = RECORD_HEALTH;
 			decode_health(reader->payload + (size_t)index * HEALTH_SIZE, &out->u.health);

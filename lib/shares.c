@@ -8,6 +8,7 @@
 #include "answer_set.h"
 #include "dates.h"
 #include "health_indicators.h"
+#include "questionnaire_set.h"
 #include "text_fold.h"
 
 #define MIN_N_DEFAULT 5
@@ -76,6 +77,7 @@ struct shares {
 	/* Answers of identified respondents, counted once at the end (answer_set.h). */
 	struct answer_set *answers;
 	struct answer_set *persons; /* (goal, participant) of the health pairs counted */
+	struct questionnaire_set *questionnaires; /* identified respondents' questionnaires, counted at the end */
 	uint64_t repeats, conflicts;
 	int answers_tallied;
 };
@@ -117,6 +119,7 @@ void shares_free(struct shares *s)
 	free(s->results);
 	answer_set_free(s->answers);
 	answer_set_free(s->persons);
+	questionnaire_set_free(s->questionnaires);
 	free(s);
 }
 
@@ -231,6 +234,21 @@ static void add_answer(struct shares *s, const struct answer_record *a)
 	}
 }
 
+static void add_questionnaire(struct shares *s, const struct questionnaire_record *q)
+{
+	struct answer_record a = {.respondent = q->respondent, .date = q->date, .insats = q->insats,
+	                          .forbund = q->forbund, .matar = q->matar, .group = q->group, .gender = q->gender,
+	                          .age = q->age, .flags = q->flags};
+	for (size_t i = 0; i < q->count; i++) {
+		if (q->levels[i] == LEVEL_ABSENT)
+			continue;
+		a.question = q->questions[i];
+		a.scale_max = q->scale_max[i];
+		a.level = q->levels[i];
+		add_answer(s, &a);
+	}
+}
+
 /* A participant who went through an insats twice gives two pairs but is one
  * person: each goal counts the distinct participants of its pairs too.  -1: out of memory. */
 static int count_person(struct shares *s, struct goal_tally *t, size_t goal, uint32_t participant)
@@ -335,9 +353,19 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 		case ANSWER_OUTDATED: s->repeats++, s->conflicts++; break;
 		default: return -1;
 		}
-	} else if (record->type == RECORD_ANSWER)
+	} else if (record->type == RECORD_ANSWER) {
 		add_answer(s, &record->u.answer);
-	else if (record->type == RECORD_HEALTH) {
+	} else if (record->type == RECORD_QUESTIONNAIRE && (record->u.questionnaire.flags & ANSWER_IDENTIFIED)) {
+		if (!s->answers && !(s->answers = answer_set_new()))
+			return -1;
+		if (!s->questionnaires && !(s->questionnaires = questionnaire_set_new()))
+			return -1;
+		if (questionnaire_set_offer(s->questionnaires, &record->u.questionnaire, s->answers, &s->repeats,
+		                            &s->conflicts) < 0)
+			return -1;
+	} else if (record->type == RECORD_QUESTIONNAIRE) {
+		add_questionnaire(s, &record->u.questionnaire);
+	} else if (record->type == RECORD_HEALTH) {
 		int once = health_once(s, &record->u.health);
 		if (once < 0)
 			return -1;
@@ -400,6 +428,11 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		const struct answer_record *answer = answer_set_slot(s->answers, slot);
 		if (answer && !(answer->question & UINT32_C(0x80000000))) /* health keys are counted as they come */
 			add_answer(s, answer);
+	}
+	for (size_t i = 0; s->questionnaires && !s->answers_tallied && i < questionnaire_set_entries(s->questionnaires); i++) {
+		struct questionnaire_record q;
+		if (questionnaire_set_entry(s->questionnaires, i, &q))
+			add_questionnaire(s, &q);
 	}
 	s->answers_tallied = 1;
 	for (size_t g = 0; g < targets->count; g++) {

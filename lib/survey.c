@@ -35,6 +35,7 @@ struct survey_converter {
 	size_t respondent, participant, date, insats, group, gender, age, forbund;
 	struct question_column *questions;
 	size_t question_count;
+	uint32_t form;    /* the writer's form of the bound file's questions; UINT32_MAX until its first row */
 	uint64_t row_ordinal;
 	uint64_t records;
 	uint64_t unkept_ids;
@@ -155,6 +156,7 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 	free(converter->questions);
 	converter->questions = calloc(columns ? columns : 1, sizeof *converter->questions);
 	converter->question_count = 0;
+	converter->form = UINT32_MAX;
 	converter->row_ordinal = 0;
 	if (!converter->questions) {
 		snprintf(error, error_size, "%s: out of memory", name);
@@ -247,6 +249,11 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 	if (converter->question_count == 0) {
 		snprintf(error, error_size, "%s:1: no column matches a question of codebook %s", name,
 		         codebook_path(converter->codebook));
+		return -1;
+	}
+	if (converter->question_count > QUESTIONNAIRE_MAX_QUESTIONS) {
+		snprintf(error, error_size, "%s:1: %zu question columns; a questionnaire holds at most %d", name,
+		         converter->question_count, QUESTIONNAIRE_MAX_QUESTIONS);
 		return -1;
 	}
 	if (converter->insats == SIZE_MAX && !converter->options.insats) {
@@ -424,6 +431,43 @@ static int questionnaire_once(struct survey_converter *converter, const struct a
 	return offered == ANSWER_REPLACED ? SURVEY_REPEAT_KEPT : SURVEY_REPEAT_DROPPED;
 }
 
+/* The row as one questionnaire record of the file's form (registered with its first row). */
+static int write_questionnaire(struct survey_converter *converter, const struct answer_record *answer,
+                               const uint8_t *level)
+{
+	if (converter->form == UINT32_MAX) {
+		size_t count = converter->question_count;
+		uint32_t *questions = malloc(count * sizeof *questions);
+		uint8_t *scales = malloc(count);
+		if (questions && scales) {
+			for (size_t q = 0; q < count; q++) {
+				questions[q] = converter->questions[q].question_string;
+				scales[q] = converter->questions[q].scale_max;
+			}
+			converter->form = record_writer_form(converter->writer, questions, scales, count);
+		}
+		free(questions);
+		free(scales);
+		if (converter->form == UINT32_MAX) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	struct questionnaire_record q = {.respondent = answer->respondent, .date = answer->date,
+	                                 .insats = answer->insats, .forbund = answer->forbund, .form = converter->form,
+	                                 .group = answer->group, .gender = answer->gender, .age = answer->age,
+	                                 .flags = answer->flags};
+	uint64_t written = 0;
+	for (size_t i = 0; i < converter->question_count; i++) {
+		q.levels[i] = level[i] == LEVEL_REJECTED ? LEVEL_ABSENT : level[i];
+		written += level[i] != LEVEL_REJECTED;
+	}
+	if (record_writer_questionnaire(converter->writer, &q) < 0)
+		return -1;
+	converter->records += written;
+	return 0;
+}
+
 int survey_converter_row(struct survey_converter *converter, const struct row *row, char *reason,
                          size_t reason_size)
 {
@@ -550,17 +594,8 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		if (status == SURVEY_REPEAT_KEPT)
 			status = 0;
 	}
-	for (size_t q = 0; status == 0 && q < converter->question_count; q++) {
-		if (level[q] == LEVEL_REJECTED)
-			continue;
-		answer.question = converter->questions[q].question_string;
-		answer.scale_max = converter->questions[q].scale_max;
-		answer.level = level[q];
-		if (record_writer_answer(converter->writer, &answer) < 0)
-			status = -1;
-		else
-			converter->records++;
-	}
+	if (status == 0)
+		status = write_questionnaire(converter, &answer, level);
 	if (level != levels)
 		free(level);
 	if (status == 0 && (written_status == 0 || written_status == SURVEY_REPEAT_KEPT))

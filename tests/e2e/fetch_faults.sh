@@ -59,7 +59,8 @@ done
 # 401: not retried, exit 77; a token from a private file or the environment works,
 # and never appears in a message.
 reset_old
-expect_status 77 sh -c "ifs-fetch $fast -o out/old.csv '$BASE/fault/401/x.csv' 2>err.401"
+# Timeouts far beyond any load: a retry after a timeout must not pass for a retried 401.
+expect_status 77 sh -c "ifs-fetch --backoff 0.05 --connect-timeout 120 --max-time 240 -o out/old.csv '$BASE/fault/401/x.csv' 2>err.401"
 contains err.401 "HTTP 401: not authorised (check the token)"
 [ "$(grep -c 'GET /fault/401/x.csv 401' "$SERVER_LOG")" = 1 ] || fail "a 401 was retried"
 keeps_old

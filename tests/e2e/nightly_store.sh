@@ -55,6 +55,26 @@ contains lock.err "nightly: another nightly run holds store/.lock; not starting"
 exec 8>&-
 [ "$(readlink store/current)" = "$day2_version" ] || fail "the locked-out run changed the store"
 
+# After an upgrade that changed the record stream format: an unchanged export whose
+# snapshot is of the old version is normalised again, not reused (simulated by writing
+# version 1 into enter's snapshot, a copy, so the older versions keep theirs).
+cp store/current/snapshots/enter.rec old-format.rec
+python3 - old-format.rec <<'PY'
+import struct, sys, zlib
+b = bytearray(open(sys.argv[1], "rb").read())
+b[4:6] = b"\x01\x00"
+b[20:24] = struct.pack("<I", zlib.crc32(bytes(b[0:20])))
+open(sys.argv[1], "wb").write(b)
+PY
+mv old-format.rec store/current/snapshots/enter.rec
+expect_status 65 ifs-dump store/current/snapshots/enter.rec >/dev/null 2>old-format.err
+contains old-format.err "a record stream of version 1"
+nightly 2>upgrade.err || { cat upgrade.err; fail "the run after an upgrade failed"; }
+contains upgrade.err "nightly: normalise: enter:"
+lacks upgrade.err "normalise: fia:"
+ifs-dump store/current/snapshots/enter.rec >/dev/null || fail "enter's snapshot is still of the old format"
+day2_version=$(readlink store/current)
+
 # A failing source does not hold back the others: the new version has enter's new
 # answers, fia's last good snapshot (the same file), marked stale in its provenance,
 # in NOTES and above the HTML tables; the run still exits non-zero for cron.

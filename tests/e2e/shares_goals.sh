@@ -122,7 +122,7 @@ cp ifs.rec flipped.rec
 printf 'X' | dd of=flipped.rec bs=1 seek=200 conv=notrunc 2>/dev/null
 expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' flipped.rec >flip.out 2>flip.err"
 [ ! -s flip.out ] || fail "a table was printed from a corrupt stream"
-contains flip.err "ifs-shares: flipped.rec: byte 128: corrupt record stream: chunk payload CRC mismatch"
+contains flip.err "ifs-shares: flipped.rec: byte 176: corrupt record stream: chunk payload CRC mismatch"
 # Usage and targets errors.
 expect_status 64 sh -c "ifs-shares ifs.rec 2>usage.err"
 contains usage.err "ifs-shares: -t TARGETS is required"
@@ -130,3 +130,19 @@ expect_status 64 sh -c "ifs-shares -t '$FIXTURES/targets.json' --year 2022 --sin
 printf '{"goals": [{"id": "x", "insats": "FIA", "indicator": "nytta", "group": "avslut", "level": "positivt", "target": 1.5}]}' >bad.json
 expect_status 65 sh -c "ifs-shares -t bad.json ifs.rec 2>bad.err"
 echo 'ifs-shares: bad.json: goal "x": target outside 0-1 (a share: 0.75 for 75 %)' | same_file - bad.err
+
+# One command from export to table: an export named where a stream may stand is read
+# with ifs-survey's own code, in the same process; the table is byte for byte the
+# staged pipe's.  Exports and streams mix; an export with rejected rows prints no table.
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 "$FIXTURES/ifs/deltagare-2022.csv" >direct.tsv 2>direct.err ||
+	{ cat direct.err; fail "ifs-shares could not read an export"; }
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 ifs.rec >staged.tsv 2>/dev/null
+same_file staged.tsv direct.tsv
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json "$FIXTURES/ifs/variants/excel-title-rows.xlsx" \
+	"$FIXTURES/ifs/variants/cp1252-semicolon-crlf.csv" ifs.rec >direct.json 2>direct-mixed.err
+contains direct-mixed.err "296 answers given again"
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json ifs.rec 2>/dev/null | same_file - direct.json
+expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' --year 2022 '$FIXTURES/ifs/with-errors.csv' >direct-bad.tsv 2>direct-bad.err"
+[ ! -s direct-bad.tsv ] || fail "a table was printed from an export read only in part"
+contains direct-bad.err "with-errors.csv:6: bad answer date"
+contains direct-bad.err "with-errors.csv: 4 rows and 1 answers rejected (above), so no table"

@@ -37,8 +37,11 @@ expect_status 66 sh -c "ifs-dump nope.rec 2>nope.err"
 printf '{"scales": {}, "questions": []}' >bad-codebook.json
 expect_status 65 sh -c "ifs-survey -c bad-codebook.json $FIXTURES/ifs/deltagare-2022.csv >/dev/null 2>cb.err"
 contains cb.err 'ifs-survey: bad-codebook.json: "scales" must be an object of named scales'
-# An export given where a record stream belongs: the message says what to run.
-expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' '$FIXTURES/ifs/deltagare-2022.csv' >/dev/null 2>export.err"
+# An export given where a record stream belongs: ifs-dump says what to run; ifs-shares
+# reads an IFS export itself, and for a health export says what to run.
+expect_status 65 sh -c "ifs-dump '$FIXTURES/ifs/deltagare-2022.csv' >/dev/null 2>export.err"
 contains export.err "deltagare-2022.csv: byte 0: this is an export (CSV, JSON, gzip or a spreadsheet), not a record stream: run ifs-survey or ifs-health on it first"
+expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' '$FIXTURES/health/enter-2022.csv' >/dev/null 2>health-export.err"
+contains health-export.err "enter-2022.csv: ifs-shares reads IFS exports itself; a health export needs ifs-health --key-file KEY first, and ifs-shares its stream"
 expect_status 65 sh -c "ifs-dump '$FIXTURES/ifs/variants/export.csv.gz' >/dev/null 2>export-gz.err"
 contains export-gz.err "this is an export"

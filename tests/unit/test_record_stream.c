@@ -195,10 +195,12 @@ static void test_every_truncation_is_an_error(void **state)
 		assert_non_null(strstr(error, "test.rec: byte "));
 	}
 	/* The exact message for a cut inside a chunk payload names both offsets. */
-	/* start chunk 24+6 bytes, string chunk 24+38, so the first answer chunk is at 92. */
-	read_all(stream.bytes, 130, pool, NULL, 0, error, sizeof error);
-	assert_string_equal(error, "test.rec: byte 130: truncated record stream: chunk at byte 92 "
-	                           "declares 131072 payload bytes, only 14 present");
+	/* start chunk 24+6 bytes, string chunk 24+38, form chunk 24+9 (one form: nytta on a
+	 * six-level scale), so the first questionnaire chunk is at 125; it holds 4096
+	 * questionnaires of 28 + 1 bytes. */
+	read_all(stream.bytes, 160, pool, NULL, 0, error, sizeof error);
+	assert_string_equal(error, "test.rec: byte 160: truncated record stream: chunk at byte 125 "
+	                           "declares 118784 payload bytes, only 11 present");
 	read_all(stream.bytes, 100, pool, NULL, 0, error, sizeof error);
 	assert_string_equal(error, "test.rec: byte 100: truncated record stream: chunk header at byte 92 "
 	                           "cut short after 8 of 24 bytes");
@@ -211,11 +213,13 @@ static void test_truncation_at_chunk_boundary(void **state)
 {
 	(void)state;
 	struct buffer stream = write_stream(1, 0, NULL);
-	/* start(24+6) strings(24+...) answers(24+32) end(24+16): drop the end chunk. */
+	/* start(24+6) strings(24+31: Enter, Finnveden, nytta) form(24+9) questionnaire(24+29)
+	 * end(24+16): drop the end chunk. */
 	struct string_pool *pool = string_pool_new();
 	char error[512] = "";
+	assert_int_equal(stream.length, 211);
 	assert_int_equal(read_all(stream.bytes, stream.length - 40, pool, NULL, 0, error, sizeof error), -1);
-	assert_string_equal(error, "test.rec: byte 141: truncated record stream: the stream that began at byte 0 has no end chunk");
+	assert_string_equal(error, "test.rec: byte 171: truncated record stream: the stream that began at byte 0 has no end chunk");
 	string_pool_free(pool);
 	free(stream.bytes);
 }
@@ -261,17 +265,24 @@ static void test_newer_version_is_named(void **state)
 {
 	(void)state;
 	struct buffer stream = write_stream(1, 0, NULL);
-	/* Rewrite the first header as version 2 with a valid header CRC. */
+	/* Rewrite the first header as version 3, then 1, with a valid header CRC. */
 	unsigned char *h = (unsigned char *)stream.bytes;
-	h[4] = 2;
-	uint32_t c = (uint32_t)crc32(crc32(0L, Z_NULL, 0), h, 20);
-	h[20] = (unsigned char)c; h[21] = (unsigned char)(c >> 8);
-	h[22] = (unsigned char)(c >> 16); h[23] = (unsigned char)(c >> 24);
 	struct string_pool *pool = string_pool_new();
 	char error[512] = "";
-	assert_int_equal(read_all(stream.bytes, stream.length, pool, NULL, 0, error, sizeof error), -1);
-	assert_string_equal(error, "test.rec: byte 0: record stream version 2 is newer than this program "
-	                           "understands (version 1); upgrade the ifs tools");
+	for (int version = 3; version >= 1; version -= 2) {
+		h[4] = (unsigned char)version;
+		uint32_t c = (uint32_t)crc32(crc32(0L, Z_NULL, 0), h, 20);
+		h[20] = (unsigned char)c; h[21] = (unsigned char)(c >> 8);
+		h[22] = (unsigned char)(c >> 16); h[23] = (unsigned char)(c >> 24);
+		assert_int_equal(read_all(stream.bytes, stream.length, pool, NULL, 0, error, sizeof error), -1);
+		if (version == 3)
+			assert_string_equal(error, "test.rec: byte 0: record stream version 3 is newer than this program "
+			                           "understands (version 2); upgrade the ifs tools");
+		else /* the old format: how to get the new one */
+			assert_string_equal(error, "test.rec: byte 0: a record stream of version 1, written by an older ifs-survey "
+			                           "or ifs-health: this program reads version 2; run ifs-survey or ifs-health again "
+			                           "on the exports to write it anew (pipelines/nightly does so by itself)");
+	}
 	string_pool_free(pool);
 	free(stream.bytes);
 }

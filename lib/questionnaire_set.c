@@ -1,0 +1,284 @@
+/*
+ * questionnaire_set.c — one compact entry per respondent, insats and group.
+ *
+ * Entries live in one array, their levels (a byte each) in another; the hash
+ * table holds only indices.  The equivalence with answer_set's rule, answer by
+ * answer, is what every branch of questionnaire_set_offer() keeps: an entry has
+ * one date, förbund and gender, so a repeat that would leave answers of one
+ * entry under different dates is handed to the answer_set instead.
+ */
+#include "questionnaire_set.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct form {
+	size_t count;
+	uint32_t *questions;
+	uint8_t *scale_max;
+};
+
+struct entry {
+	uint64_t respondent;
+	uint32_t insats, date, forbund, form;
+	uint32_t levels; /* offset of count bytes in set->levels */
+	uint16_t matar;
+	uint8_t group, gender, age, flags, split;
+};
+
+struct questionnaire_set {
+	struct entry *entries;
+	size_t entry_count, entry_capacity;
+	uint8_t *levels;
+	size_t level_length, level_capacity;
+	uint32_t *table; /* entry index + 1; 0 = empty */
+	size_t table_capacity;
+	struct form *forms;
+	size_t form_count, form_capacity, last_form;
+};
+
+struct questionnaire_set *questionnaire_set_new(void) { return calloc(1, sizeof(struct questionnaire_set)); }
+
+void questionnaire_set_free(struct questionnaire_set *set)
+{
+	if (!set)
+		return;
+	for (size_t f = 0; f < set->form_count; f++) {
+		free(set->forms[f].questions);
+		free(set->forms[f].scale_max);
+	}
+	free(set->forms);
+	free(set->entries);
+	free(set->levels);
+	free(set->table);
+	free(set);
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94d049bb133111eb);
+	return x ^ (x >> 31);
+}
+
+static uint64_t key_hash(uint64_t respondent, uint32_t insats, uint8_t group)
+{
+	return mix(respondent ^ mix((uint64_t)insats << 8 ^ group));
+}
+
+static int same_form(const struct form *f, const struct questionnaire_record *q)
+{
+	return f->count == q->count && memcmp(f->questions, q->questions, q->count * sizeof *q->questions) == 0 &&
+	       memcmp(f->scale_max, q->scale_max, q->count) == 0;
+}
+
+/* The set's number for q's questions and scales; SIZE_MAX when memory ran out. */
+static size_t form_of(struct questionnaire_set *set, const struct questionnaire_record *q)
+{
+	if (set->last_form < set->form_count && same_form(&set->forms[set->last_form], q))
+		return set->last_form;
+	for (size_t f = 0; f < set->form_count; f++)
+		if (same_form(&set->forms[f], q))
+			return set->last_form = f;
+	if (set->form_count == set->form_capacity) {
+		size_t capacity = set->form_capacity ? set->form_capacity * 2 : 8;
+		struct form *forms = realloc(set->forms, capacity * sizeof *forms);
+		if (!forms)
+			return SIZE_MAX;
+		set->forms = forms;
+		set->form_capacity = capacity;
+	}
+	struct form *f = &set->forms[set->form_count];
+	f->count = q->count;
+	f->questions = malloc((q->count ? q->count : 1) * sizeof *f->questions);
+	f->scale_max = malloc(q->count ? q->count : 1);
+	if (!f->questions || !f->scale_max) {
+		free(f->questions);
+		free(f->scale_max);
+		return SIZE_MAX;
+	}
+	memcpy(f->questions, q->questions, q->count * sizeof *q->questions);
+	memcpy(f->scale_max, q->scale_max, q->count);
+	return set->last_form = set->form_count++;
+}
+
+static int grow_table(struct questionnaire_set *set)
+{
+	size_t capacity = set->table_capacity ? set->table_capacity * 2 : 1024;
+	uint32_t *table = calloc(capacity, sizeof *table);
+	if (!table)
+		return -1;
+	for (size_t i = 0; i < set->entry_count; i++) {
+		const struct entry *e = &set->entries[i];
+		size_t at = (size_t)key_hash(e->respondent, e->insats, e->group) & (capacity - 1);
+		while (table[at])
+			at = (at + 1) & (capacity - 1);
+		table[at] = (uint32_t)i + 1;
+	}
+	free(set->table);
+	set->table = table;
+	set->table_capacity = capacity;
+	return 0;
+}
+
+static void answer_of(const struct questionnaire_record *q, size_t i, struct answer_record *a)
+{
+	memset(a, 0, sizeof *a);
+	a->respondent = q->respondent;
+	a->date = q->date;
+	a->insats = q->insats;
+	a->forbund = q->forbund;
+	a->question = q->questions[i];
+	a->matar = q->matar;
+	a->group = q->group;
+	a->gender = q->gender;
+	a->level = q->levels[i];
+	a->scale_max = q->scale_max[i];
+	a->age = q->age;
+	a->flags = q->flags;
+}
+
+/* Every answer of q, answer by answer; counted as repeats when counted is set. */
+static int offer_answers(struct answer_set *split, const struct questionnaire_record *q, int counted,
+                         uint64_t *repeats, uint64_t *conflicts)
+{
+	for (size_t i = 0; i < q->count; i++) {
+		if (q->levels[i] == LEVEL_ABSENT)
+			continue;
+		struct answer_record a;
+		answer_of(q, i, &a);
+		int offered = answer_set_offer(split, &a);
+		if (offered < 0)
+			return -1;
+		if (counted && offered != ANSWER_NEW) {
+			++*repeats;
+			*conflicts += offered != ANSWER_IDENTICAL;
+		}
+	}
+	return 0;
+}
+
+int questionnaire_set_entry(const struct questionnaire_set *set, size_t i, struct questionnaire_record *q)
+{
+	const struct entry *e = &set->entries[i];
+	if (e->split)
+		return 0;
+	const struct form *f = &set->forms[e->form];
+	q->respondent = e->respondent;
+	q->date = e->date;
+	q->insats = e->insats;
+	q->forbund = e->forbund;
+	q->matar = e->matar;
+	q->group = e->group;
+	q->gender = e->gender;
+	q->age = e->age;
+	q->flags = e->flags;
+	q->form = e->form;
+	q->count = f->count;
+	q->questions = f->questions;
+	q->scale_max = f->scale_max;
+	memcpy(q->levels, set->levels + e->levels, f->count);
+	return 1;
+}
+
+size_t questionnaire_set_entries(const struct questionnaire_set *set) { return set->entry_count; }
+
+static void take_meta(struct entry *e, const struct questionnaire_record *q)
+{
+	e->date = q->date;
+	e->forbund = q->forbund;
+	e->matar = q->matar;
+	e->gender = q->gender;
+	e->age = q->age;
+	e->flags = q->flags;
+}
+
+int questionnaire_set_offer(struct questionnaire_set *set, const struct questionnaire_record *q,
+                            struct answer_set *split, uint64_t *repeats, uint64_t *conflicts)
+{
+	size_t form = form_of(set, q);
+	if (form == SIZE_MAX)
+		return -1;
+	if ((set->entry_count + 1) * 4 > set->table_capacity * 3 && grow_table(set) < 0)
+		return -1;
+	size_t mask = set->table_capacity - 1;
+	size_t at = (size_t)key_hash(q->respondent, q->insats, q->group) & mask;
+	for (; set->table[at]; at = (at + 1) & mask) {
+		const struct entry *e = &set->entries[set->table[at] - 1];
+		if (e->respondent == q->respondent && e->insats == q->insats && e->group == q->group)
+			break;
+	}
+	if (!set->table[at]) {
+		if (set->entry_count == UINT32_MAX - 1)
+			return -1;
+		if (set->entry_count == set->entry_capacity) {
+			size_t capacity = set->entry_capacity ? set->entry_capacity * 2 : 1024;
+			struct entry *entries = realloc(set->entries, capacity * sizeof *entries);
+			if (!entries)
+				return -1;
+			set->entries = entries;
+			set->entry_capacity = capacity;
+		}
+		if (set->level_length + q->count > set->level_capacity) {
+			size_t capacity = set->level_capacity ? set->level_capacity * 2 : 16384;
+			while (capacity < set->level_length + q->count)
+				capacity *= 2;
+			if (capacity > UINT32_MAX)
+				return -1;
+			uint8_t *levels = realloc(set->levels, capacity);
+			if (!levels)
+				return -1;
+			set->levels = levels;
+			set->level_capacity = capacity;
+		}
+		struct entry *e = &set->entries[set->entry_count];
+		memset(e, 0, sizeof *e);
+		e->respondent = q->respondent;
+		e->insats = q->insats;
+		e->group = q->group;
+		e->form = (uint32_t)form;
+		e->levels = (uint32_t)set->level_length;
+		take_meta(e, q);
+		memcpy(set->levels + set->level_length, q->levels, q->count);
+		set->level_length += q->count;
+		set->table[at] = (uint32_t)++set->entry_count;
+		return 0;
+	}
+	struct entry *e = &set->entries[set->table[at] - 1];
+	if (e->split)
+		return offer_answers(split, q, 1, repeats, conflicts);
+	uint8_t *kept = set->levels + e->levels;
+	int same_meta = e->date == q->date && e->forbund == q->forbund && e->gender == q->gender;
+	int representable = e->form == form;
+	for (size_t i = 0; representable && i < q->count; i++)
+		if (!same_meta && (kept[i] == LEVEL_ABSENT) != (q->levels[i] == LEVEL_ABSENT))
+			representable = 0; /* answers of one respondent under two dates */
+	if (!representable) {
+		struct questionnaire_record old;
+		questionnaire_set_entry(set, (size_t)(e - set->entries), &old);
+		if (offer_answers(split, &old, 0, repeats, conflicts) < 0)
+			return -1;
+		set->entries[set->table[at] - 1].split = 1;
+		return offer_answers(split, q, 1, repeats, conflicts);
+	}
+	int later = q->date >= e->date;
+	for (size_t i = 0; i < q->count; i++) {
+		if (q->levels[i] == LEVEL_ABSENT)
+			continue;
+		if (kept[i] == LEVEL_ABSENT) { /* a new answer, under the same date (same_meta) */
+			kept[i] = q->levels[i];
+			continue;
+		}
+		++*repeats;
+		if (same_meta && kept[i] == q->levels[i])
+			continue;
+		++*conflicts;
+		if (later)
+			kept[i] = q->levels[i];
+	}
+	if (!same_meta && later)
+		take_meta(e, q);
+	return 0;
+}

@@ -1,0 +1,134 @@
+/* questionnaire_set against answer_set: the same repeats, conflicts and kept answers,
+ * answer by answer, on random questionnaires built to collide (few respondents, a
+ * few dates, three forms, absent and blank answers). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "questionnaire_set.h"
+
+struct kept {
+	uint64_t respondent;
+	uint32_t insats, question, date, forbund;
+	uint8_t group, gender, level, scale_max;
+};
+
+static int compare_kept(const void *a, const void *b) { return memcmp(a, b, sizeof(struct kept)); }
+
+static struct kept kept_of(const struct answer_record *a)
+{
+	struct kept k;
+	memset(&k, 0, sizeof k); /* padding too: compared with memcmp */
+	k.respondent = a->respondent;
+	k.insats = a->insats;
+	k.question = a->question;
+	k.date = a->date;
+	k.forbund = a->forbund;
+	k.group = a->group;
+	k.gender = a->gender;
+	k.level = a->level;
+	k.scale_max = a->scale_max;
+	return k;
+}
+
+/* The answers an answer_set keeps (health keys aside, there are none here). */
+static size_t collect(const struct answer_set *set, struct kept *out)
+{
+	size_t n = 0;
+	for (size_t slot = 0; slot < answer_set_slots(set); slot++) {
+		const struct answer_record *a = answer_set_slot(set, slot);
+		if (a)
+			out[n++] = kept_of(a);
+	}
+	return n;
+}
+
+static void test_same_as_answer_by_answer(void **state)
+{
+	static const uint32_t questions[3][3] = {{11, 12, 13}, {11, 13, 0}, {11, 12, 13}};
+	static const uint8_t scales[3][3] = {{6, 6, 6}, {6, 6, 0}, {6, 5, 6}};
+	static const size_t counts[3] = {3, 2, 3};
+	static const uint32_t dates[] = {20220301, 20220302, 20220915};
+	for (unsigned seed = 1; seed <= 200; seed++) {
+		srand(seed);
+		struct questionnaire_set *set = questionnaire_set_new();
+		struct answer_set *split = answer_set_new(), *reference = answer_set_new();
+		assert_non_null(set);
+		uint64_t repeats = 0, conflicts = 0, reference_repeats = 0, reference_conflicts = 0;
+		int questionnaires = 50 + rand() % 400;
+		for (int n = 0; n < questionnaires; n++) {
+			int form = rand() % 10 < 7 ? 0 : 1 + rand() % 2; /* mostly one form, as real exports */
+			struct questionnaire_record q;
+			memset(&q, 0, sizeof q);
+			q.respondent = (uint64_t)(rand() % 12) * 0x9E3779B97F4A7C15ull;
+			q.insats = 1 + (uint32_t)(rand() % 2);
+			q.group = (uint8_t)(1 + rand() % 2);
+			q.date = dates[rand() % 3];
+			q.matar = 2022;
+			q.forbund = rand() % 8 ? 7 : 8;
+			q.gender = (uint8_t)(rand() % 8 ? 1 : rand() % 3);
+			q.age = (uint8_t)(rand() % 60);
+			q.flags = ANSWER_IDENTIFIED;
+			q.count = counts[form];
+			q.questions = questions[form];
+			q.scale_max = scales[form];
+			for (size_t i = 0; i < q.count; i++) {
+				int pick = rand() % 10;
+				q.levels[i] = pick == 0 ? LEVEL_ABSENT : pick == 1 ? LEVEL_MISSING : pick == 2 ? LEVEL_DONT_KNOW
+				            : (uint8_t)(1 + rand() % (rand() % 3 ? 2 : scales[form][i]));
+			}
+			assert_int_equal(questionnaire_set_offer(set, &q, split, &repeats, &conflicts), 0);
+			for (size_t i = 0; i < q.count; i++) {
+				if (q.levels[i] == LEVEL_ABSENT)
+					continue;
+				struct answer_record a = {.respondent = q.respondent, .date = q.date, .insats = q.insats,
+				                          .forbund = q.forbund, .question = q.questions[i], .matar = q.matar,
+				                          .group = q.group, .gender = q.gender, .level = q.levels[i],
+				                          .scale_max = q.scale_max[i], .age = q.age, .flags = q.flags};
+				int offered = answer_set_offer(reference, &a);
+				assert_true(offered >= 0);
+				reference_repeats += offered != ANSWER_NEW;
+				reference_conflicts += offered == ANSWER_REPLACED || offered == ANSWER_OUTDATED;
+			}
+		}
+		if (repeats != reference_repeats || conflicts != reference_conflicts)
+			fail_msg("seed %u: repeats %llu/%llu, conflicts %llu/%llu", seed, (unsigned long long)repeats,
+			         (unsigned long long)reference_repeats, (unsigned long long)conflicts,
+			         (unsigned long long)reference_conflicts);
+		static struct kept got[8192], want[8192];
+		size_t n = collect(split, got), m = collect(reference, want);
+		for (size_t i = 0; i < questionnaire_set_entries(set); i++) {
+			struct questionnaire_record q;
+			if (!questionnaire_set_entry(set, i, &q))
+				continue;
+			for (size_t k = 0; k < q.count; k++) {
+				if (q.levels[k] == LEVEL_ABSENT)
+					continue;
+				struct answer_record a = {.respondent = q.respondent, .date = q.date, .insats = q.insats,
+				                          .forbund = q.forbund, .question = q.questions[k], .group = q.group,
+				                          .gender = q.gender, .level = q.levels[k], .scale_max = q.scale_max[k]};
+				got[n++] = kept_of(&a);
+			}
+		}
+		qsort(got, n, sizeof *got, compare_kept);
+		qsort(want, m, sizeof *want, compare_kept);
+		if (n != m || memcmp(got, want, n * sizeof *got) != 0)
+			fail_msg("seed %u: %zu answers kept, answer by answer %zu, or other answers", seed, n, m);
+		questionnaire_set_free(set);
+		answer_set_free(split);
+		answer_set_free(reference);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_same_as_answer_by_answer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
