@@ -92,7 +92,8 @@ static int is_export(const char *path)
 static int read_export(const char *path, const struct codebook *codebook, struct string_pool *pool,
                        struct shares *shares)
 {
-	struct survey_options options = {.group = -1};
+	/* Each answer is counted once by shares itself: the converter need not check too. */
+	struct survey_options options = {.group = -1, .repeats_downstream = 1};
 	struct row_source_options source_options = {0};
 	char error[512];
 	struct reject_log *rejects = reject_log_open(NULL, error, sizeof error);

@@ -50,6 +50,7 @@ mawk_program='
 BEGIN { FS = ";"; split("Inte alls;Till liten del;Till viss del;Till stor del;Till mycket stor del;Helt och hållet", l, ";")
 	for (i = 1; i <= 6; i++) level[l[i]] = i
 	split("nytta tillvara redo hantera sammanhang plan tid kontakter bemotande inflytande", q, " ") }
+{ sub(/\r$/, "") }
 NR > 1 && $4 == "Avslutad" && $2 >= "2021-11-01" && $2 <= "2022-10-31" {
 	for (i = 7; i <= 16; i++) if ($i in level) { k = $3 "\t" q[i - 6]; v = level[$i]; n[k]++; if (v >= 5) p[k]++
 		if ($5 == "Kvinna") { nw[k]++; if (v >= 5) pw[k]++ } else if ($5 == "Man") { nm[k]++; if (v >= 5) pm[k]++ } } }
@@ -66,12 +67,16 @@ for other in pipe duckdb mawk; do
 done
 echo "tables checked equal: $(wc -l <"$peers/one.tsv") rows (insats x question), ifs-shares = pipe = DuckDB = mawk"
 
-# run LABEL COMMAND: one timed run; seconds and peak KiB appended to $peers/LABEL.times
+# run LABEL COMMAND: one timed run (wall clock in ms, as /usr/bin/time rounds to 10 ms);
+# seconds and peak KiB appended to $peers/LABEL.times
 run() {
 	label=$1; shift
-	/usr/bin/time -f "%e %M" -o "$peers/time.out" sh -c "$*" >/dev/null 2>"$peers/err.out" || {
+	start=$(date +%s%N)
+	/usr/bin/time -f "%M" -o "$peers/time.out" sh -c "$*" >/dev/null 2>"$peers/err.out" || {
 		cat "$peers/err.out" >&2; echo "peers: $label failed" >&2; exit 1; }
-	cat "$peers/time.out" >>"$peers/$label.times"
+	end=$(date +%s%N)
+	printf '%s %s\n' "$(echo "scale=3; ($end - $start) / 1000000000" | bc)" "$(tail -n 1 "$peers/time.out")" \
+		>>"$peers/$label.times"
 }
 median() { sort -n "$peers/$1.times" | awk '{ s[NR] = $1 } END { print s[int((NR + 1) / 2)] }'; }
 peak() { sort -n -k2 "$peers/$1.times" | tail -n 1 | awk '{ printf "%d", $2 / 1024 }'; }
@@ -94,7 +99,7 @@ for size in $((n / 4)) $((n * 2)); do
 	run "pipe_$size" "$bin/ifs-survey '$work/export-$size.csv' | $S"
 done
 duck=$(median duckdb) small_duck=$(median small_duckdb)
-ratio() { echo "scale=2; $2 / $1" | bc; }
+ratio() { echo "scale=2; $2 / $1" | bc | sed 's/^\./0./'; }
 echo
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); export: $(wc -c <"$export_file") bytes, $n questionnaires"
 printf '| %-44s | %8s | %12s | %9s |\n' path "median s" "DuckDB / it" "peak MiB"
@@ -108,7 +113,7 @@ line "DuckDB (read_csv, UNPIVOT, GROUP BY; 2 threads)" duckdb
 line "mawk one-liner" mawk
 line "ifs-shares, Windows-1252 export" one_cp1252
 line "ifs-shares, gzip export" one_gzip
-line "ifs-shares, 1 MB export ($small)" small_one "$(ratio "$(median small_one)" "$small_duck")"
+line "ifs-shares, 1 MB export (5000 questionnaires)" small_one "$(ratio "$(median small_one)" "$small_duck")"
 line "DuckDB, 1 MB export" small_duckdb "1"
 line "ifs-shares, 0.25x export (peak memory)" "one_$((n / 4))" "—"
 line "ifs-shares, 2x export (peak memory)" "one_$((n * 2))" "—"

@@ -34,6 +34,8 @@ struct survey_options {
 	int group;           /* enum respondent_group, or -1 when not given */
 	const struct pseudonym_key *key; /* NULL: no keyed pseudonyms */
 	int verbose;         /* bind says on stderr what every column became */
+	int repeats_downstream; /* the records go straight to a reader that counts each answer
+	                         * once itself (ifs-shares): the converter skips its own check */
 };
 
 struct survey_converter;

@@ -31,7 +31,9 @@ struct questionnaire_set {
 	size_t entry_count, entry_capacity;
 	uint8_t *levels;
 	size_t level_length, level_capacity;
-	uint32_t *table; /* entry index + 1; 0 = empty */
+	/* entry index + 1 in the low half, the key hash's high half above it (so a probe
+	 * past other keys rarely touches their entries); 0 = empty */
+	uint64_t *table;
 	size_t table_capacity;
 	struct form *forms;
 	size_t form_count, form_capacity, last_form;
@@ -104,18 +106,21 @@ static size_t form_of(struct questionnaire_set *set, const struct questionnaire_
 	return set->last_form = set->form_count++;
 }
 
+static uint64_t slot_of(uint64_t hash, size_t index) { return (hash & UINT64_C(0xFFFFFFFF00000000)) | (index + 1); }
+
 static int grow_table(struct questionnaire_set *set)
 {
 	size_t capacity = set->table_capacity ? set->table_capacity * 2 : 1024;
-	uint32_t *table = calloc(capacity, sizeof *table);
+	uint64_t *table = calloc(capacity, sizeof *table);
 	if (!table)
 		return -1;
 	for (size_t i = 0; i < set->entry_count; i++) {
 		const struct entry *e = &set->entries[i];
-		size_t at = (size_t)key_hash(e->respondent, e->insats, e->group) & (capacity - 1);
+		uint64_t hash = key_hash(e->respondent, e->insats, e->group);
+		size_t at = (size_t)hash & (capacity - 1);
 		while (table[at])
 			at = (at + 1) & (capacity - 1);
-		table[at] = (uint32_t)i + 1;
+		table[at] = slot_of(hash, i);
 	}
 	free(set->table);
 	set->table = table;
@@ -204,9 +209,12 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 	if ((set->entry_count + 1) * 4 > set->table_capacity * 3 && grow_table(set) < 0)
 		return -1;
 	size_t mask = set->table_capacity - 1;
-	size_t at = (size_t)key_hash(q->respondent, q->insats, q->group) & mask;
+	uint64_t hash = key_hash(q->respondent, q->insats, q->group), tag = hash & UINT64_C(0xFFFFFFFF00000000);
+	size_t at = (size_t)hash & mask;
 	for (; set->table[at]; at = (at + 1) & mask) {
-		const struct entry *e = &set->entries[set->table[at] - 1];
+		if ((set->table[at] & UINT64_C(0xFFFFFFFF00000000)) != tag)
+			continue;
+		const struct entry *e = &set->entries[(uint32_t)set->table[at] - 1];
 		if (e->respondent == q->respondent && e->insats == q->insats && e->group == q->group)
 			break;
 	}
@@ -243,10 +251,10 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 		take_meta(e, q);
 		memcpy(set->levels + set->level_length, q->levels, q->count);
 		set->level_length += q->count;
-		set->table[at] = (uint32_t)++set->entry_count;
+		set->table[at] = slot_of(hash, set->entry_count++);
 		return 0;
 	}
-	struct entry *e = &set->entries[set->table[at] - 1];
+	struct entry *e = &set->entries[(uint32_t)set->table[at] - 1];
 	if (e->split)
 		return offer_answers(split, q, 1, repeats, conflicts);
 	uint8_t *kept = set->levels + e->levels;
@@ -260,7 +268,7 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 		questionnaire_set_entry(set, (size_t)(e - set->entries), &old);
 		if (offer_answers(split, &old, 0, repeats, conflicts) < 0)
 			return -1;
-		set->entries[set->table[at] - 1].split = 1;
+		set->entries[(uint32_t)set->table[at] - 1].split = 1;
 		return offer_answers(split, q, 1, repeats, conflicts);
 	}
 	int later = q->date >= e->date;

@@ -178,6 +178,7 @@ struct record_writer {
 	int failed;
 	record_writer_sink sink; /* set: records go here, not into chunks */
 	void *sink_context;
+	struct record sink_record;
 };
 
 static int write_chunk(struct record_writer *writer, enum chunk_type type, uint32_t count,
@@ -370,14 +371,26 @@ int record_writer_questionnaire(struct record_writer *writer, const struct quest
 		return -1;
 	const struct form *form = &writer->forms[q->form];
 	if (writer->sink) {
-		struct record record = {.type = RECORD_QUESTIONNAIRE};
-		record.u.questionnaire = *q;
-		struct questionnaire_record *r = &record.u.questionnaire;
+		/* Field by field, and only the form's levels: a record copied whole costs more
+		 * than reading the row it came from. */
+		struct record *record = &writer->sink_record;
+		struct questionnaire_record *r = &record->u.questionnaire;
+		record->type = RECORD_QUESTIONNAIRE;
+		r->respondent = q->respondent;
+		r->date = q->date;
+		r->insats = q->insats;
+		r->forbund = q->forbund;
+		r->group = q->group;
+		r->gender = q->gender;
+		r->age = q->age;
+		r->flags = q->flags;
+		r->form = q->form;
 		r->matar = (uint16_t)date_matar(q->date);
 		r->count = form->count;
 		r->questions = form->questions;
 		r->scale_max = form->scale_max;
-		return to_sink(writer, &record);
+		memcpy(r->levels, q->levels, form->count);
+		return to_sink(writer, record);
 	}
 	size_t size = QUESTIONNAIRE_HEADER_SIZE + form_answer_bytes(form);
 	if (writer->questionnaire_length + size > writer->questionnaire_capacity) {

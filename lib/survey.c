@@ -453,10 +453,17 @@ static int write_questionnaire(struct survey_converter *converter, const struct 
 			return -1;
 		}
 	}
-	struct questionnaire_record q = {.respondent = answer->respondent, .date = answer->date,
-	                                 .insats = answer->insats, .forbund = answer->forbund, .form = converter->form,
-	                                 .group = answer->group, .gender = answer->gender, .age = answer->age,
-	                                 .flags = answer->flags};
+	/* Not zeroed whole: only the levels of the form's questions are read. */
+	struct questionnaire_record q;
+	q.respondent = answer->respondent;
+	q.date = answer->date;
+	q.insats = answer->insats;
+	q.forbund = answer->forbund;
+	q.form = converter->form;
+	q.group = answer->group;
+	q.gender = answer->gender;
+	q.age = answer->age;
+	q.flags = answer->flags;
 	uint64_t written = 0;
 	for (size_t i = 0; i < converter->question_count; i++) {
 		q.levels[i] = level[i] == LEVEL_REJECTED ? LEVEL_ABSENT : level[i];
@@ -589,7 +596,7 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		status = respondent_value(converter, row, answer.date, &answer.respondent, &identified, reason, reason_size);
 	answer.flags = identified ? ANSWER_IDENTIFIED : 0;
 	int written_status = 0;
-	if (status == 0 && identified) {
+	if (status == 0 && identified && !converter->options.repeats_downstream) {
 		status = written_status = questionnaire_once(converter, &answer, level, reason, reason_size);
 		if (status == SURVEY_REPEAT_KEPT)
 			status = 0;
