@@ -106,8 +106,10 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 		diag_error("out of memory");
 		return EX_OSERR;
 	}
-	struct survey_totals totals = {0};
-	int status = survey_ingest_file(path, &source_options, converter, rejects, &totals, 0);
+	struct ingest_totals totals = {0};
+	struct ingest_converter ingest;
+	survey_converter_ingest(converter, &ingest);
+	int status = ingest_file(path, &source_options, &ingest, rejects, &totals, 0);
 	if (status == EX_DATAERR && totals.rows == 0)
 		diag_error("%s: ifs-shares reads IFS exports itself; a health export needs ifs-health --key-file KEY "
 		           "first, and ifs-shares its stream", path);

@@ -106,7 +106,60 @@ struct questionnaire_record {
 	uint8_t levels[QUESTIONNAIRE_MAX_QUESTIONS]; /* LEVEL_DONT_KNOW, 1..scale_max, LEVEL_MISSING, LEVEL_ABSENT */
 };
 
-enum record_type { RECORD_ANSWER = 1, RECORD_HEALTH = 2, RECORD_QUESTIONNAIRE = 3 };
+/* One course of the participant register (SPEC §2.3): inskrivning to avslut. */
+enum end_reason {
+	END_ARBETE = 0,
+	END_ARBETE_SUBVENTIONERAT,
+	END_STUDIER,
+	END_FORTSATT_REHABILITERING,
+	END_SJUKDOM,
+	END_EGEN_BEGARAN,
+	END_ATER_REMITTENT,
+	END_ANNAT,
+	END_REASON_COUNT
+};
+enum support {
+	SUPPORT_FORSORJNINGSSTOD = 0, /* public: bits 0-7 */
+	SUPPORT_SJUKPENNING,
+	SUPPORT_SJUKERSATTNING,
+	SUPPORT_AKTIVITETSERSATTNING,
+	SUPPORT_A_KASSA,
+	SUPPORT_AKTIVITETSSTOD,
+	SUPPORT_ETABLERINGSERSATTNING,
+	SUPPORT_ANNAN_OFFENTLIG,
+	SUPPORT_LON, /* not public: bits 8-11 */
+	SUPPORT_STUDIEMEDEL,
+	SUPPORT_INGEN,
+	SUPPORT_ANNAN,
+	SUPPORT_COUNT
+};
+#define SUPPORT_PUBLIC_MASK 0x00FFu
+enum work_capacity { WORK_CAPACITY_UNKNOWN = 0, WORK_CAPACITY_YES = 1, WORK_CAPACITY_NO = 2, WORK_CAPACITY_NOT_JUDGED = 3 };
+enum referrer { REFERRER_UNKNOWN = 0, REFERRER_AF, REFERRER_FK, REFERRER_REGION, REFERRER_KOMMUN, REFERRER_ANNAT,
+                REFERRER_COUNT };
+
+struct course_record {
+	uint64_t participant;  /* keyed pseudonym, as in health records */
+	uint32_t start_date;   /* YYYYMMDD */
+	uint32_t end_date;     /* YYYYMMDD, 0 while the course goes on */
+	uint32_t insats;       /* string id */
+	uint32_t forbund;      /* string id */
+	uint16_t end_reasons;  /* bit per enum end_reason; 0: none given (or unreadable) */
+	uint16_t support_intake, support_exit; /* bit per enum support */
+	uint8_t gender;
+	uint8_t age;
+	uint8_t work_capacity; /* enum work_capacity */
+	uint8_t referrer;      /* enum referrer */
+	uint8_t flags;         /* COURSE_* */
+};
+#define COURSE_SUPPORT_INTAKE_KNOWN 1
+#define COURSE_SUPPORT_EXIT_KNOWN 2
+
+const char *end_reason_code(enum end_reason reason); /* "arbete", "studier", ... */
+const char *support_code(enum support support);       /* "forsorjningsstod", ... */
+const char *referrer_code(enum referrer referrer);    /* "af", "fk", ..., "" */
+
+enum record_type { RECORD_ANSWER = 1, RECORD_HEALTH = 2, RECORD_QUESTIONNAIRE = 3, RECORD_COURSE = 4 };
 
 struct record {
 	enum record_type type;
@@ -114,6 +167,7 @@ struct record {
 		struct answer_record answer;
 		struct health_record health;
 		struct questionnaire_record questionnaire; /* only when the reader was asked for whole questionnaires */
+		struct course_record course;
 	} u;
 };
 

@@ -45,6 +45,7 @@ int record_writer_questionnaire(struct record_writer *writer, const struct quest
  * that have single answers).  0 on success, -1 on a write error (errno set). */
 int record_writer_answer(struct record_writer *writer, const struct answer_record *answer);
 int record_writer_health(struct record_writer *writer, const struct health_record *health);
+int record_writer_course(struct record_writer *writer, const struct course_record *course);
 uint64_t record_writer_count(const struct record_writer *writer);
 /* Flushes, writes the end chunk and frees the writer (not the FILE).
  * 0 on success, -1 on a write error. */

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "codebook.h"
+#include "ingest.h"
 #include "pseudonym.h"
 #include "record_stream.h"
 #include "row_source.h"
@@ -56,9 +57,9 @@ void survey_converter_quiet(struct survey_converter *converter, int quiet);
 
 /* What survey_converter_row() returns besides 0 (written), 1 (rejected, reason in
  * reason) and -1 (write error or out of memory, errno says which). */
-#define SURVEY_REPEAT 2         /* the same questionnaire again: dropped, not an error */
-#define SURVEY_REPEAT_KEPT 3    /* the same respondent with other, later answers: written, reason says so */
-#define SURVEY_REPEAT_DROPPED 4 /* the same respondent with other, earlier answers: dropped, reason says so */
+#define SURVEY_REPEAT INGEST_REPEAT
+#define SURVEY_REPEAT_KEPT INGEST_REPEAT_KEPT
+#define SURVEY_REPEAT_DROPPED INGEST_REPEAT_DROPPED
 int survey_converter_row(struct survey_converter *converter, const struct row *row,
                          char *reason, size_t reason_size);
 /*
@@ -84,20 +85,8 @@ const char *survey_converter_personal_id(const struct survey_converter *converte
 /* Personal ids (participant ids, ids shaped like a personnummer) not kept for want of a key. */
 uint64_t survey_converter_unkept_ids(const struct survey_converter *converter);
 
-/* What survey_ingest_file() counted, over every file it was given. */
-struct survey_totals {
-	unsigned long rows, written, repeats, blank, rejected, files_failed;
-};
-struct reject_log;
-/*
- * Reads one export (path, or "-" for stdin) through the converter: finds the
- * header (a title or empty lines above it are skipped), binds, converts every row,
- * logs rejected rows and cells, and reports on stderr (diag) as ifs-survey does.
- * 0, or an exit status for a problem with the whole file (EX_NOINPUT, EX_DATAERR,
- * EX_OSERR, EX_IOERR); rows rejected are counted in totals, not returned.
- */
-int survey_ingest_file(const char *path, const struct row_source_options *source_options,
-                       struct survey_converter *converter, struct reject_log *rejects,
-                       struct survey_totals *totals, int verbose);
+/* The converter as ingest.h drives it. */
+struct ingest_converter;
+void survey_converter_ingest(struct survey_converter *converter, struct ingest_converter *out);
 
 #endif

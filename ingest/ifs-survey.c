@@ -146,13 +146,15 @@ int main(int argc, char **argv)
 		return EX_OSERR;
 	}
 
-	struct survey_totals totals = {0};
+	struct ingest_totals totals = {0};
+	struct ingest_converter ingest;
+	survey_converter_ingest(converter, &ingest);
 	int status = 0;
 	const char *stdin_only[] = {"-"};
 	char **paths = optind < argc ? argv + optind : (char **)stdin_only;
 	int path_count = optind < argc ? argc - optind : 1;
 	for (int i = 0; i < path_count && status != EX_IOERR && status != EX_OSERR; i++) {
-		int file_status = survey_ingest_file(paths[i], &source_options, converter, rejects, &totals, verbose);
+		int file_status = ingest_file(paths[i], &source_options, &ingest, rejects, &totals, verbose);
 		if (file_status && (status == 0 || file_status == EX_IOERR || file_status == EX_OSERR ||
 		                    file_status == EX_NOINPUT))
 			status = file_status;

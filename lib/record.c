@@ -28,3 +28,27 @@ const char *gender_code(enum gender gender)
 	default: return "";
 	}
 }
+
+const char *end_reason_code(enum end_reason reason)
+{
+	static const char *const codes[END_REASON_COUNT] = {
+		"arbete", "arbete_subventionerat", "studier", "fortsatt_rehabilitering",
+		"sjukdom", "egen_begaran", "ater_remittent", "annat",
+	};
+	return (unsigned)reason < END_REASON_COUNT ? codes[reason] : "";
+}
+
+const char *support_code(enum support support)
+{
+	static const char *const codes[SUPPORT_COUNT] = {
+		"forsorjningsstod", "sjukpenning", "sjukersattning", "aktivitetsersattning", "a_kassa", "aktivitetsstod",
+		"etableringsersattning", "annan_offentlig", "lon", "studiemedel", "ingen_ersattning", "annan",
+	};
+	return (unsigned)support < SUPPORT_COUNT ? codes[support] : "";
+}
+
+const char *referrer_code(enum referrer referrer)
+{
+	static const char *const codes[REFERRER_COUNT] = {"", "af", "fk", "region", "kommun", "annat"};
+	return (unsigned)referrer < REFERRER_COUNT ? codes[referrer] : "";
+}

@@ -23,6 +23,8 @@
 #define CHUNK_HEADER_SIZE 24
 #define QUESTIONNAIRE_HEADER_SIZE 28
 #define HEALTH_SIZE 64
+#define COURSE_SIZE 40
+#define COURSES_PER_CHUNK 1024
 #define END_PAYLOAD_SIZE 16
 #define MAX_PAYLOAD (16u << 20) /* a reader refuses larger chunks as corrupt */
 #define MAX_STRING_LENGTH 65535
@@ -33,6 +35,7 @@ enum chunk_type {
 	CHUNK_HEALTH = 4,
 	CHUNK_FORMS = 5,
 	CHUNK_QUESTIONNAIRES = 6,
+	CHUNK_COURSES = 7,
 	CHUNK_END = 15,
 };
 
@@ -157,6 +160,41 @@ static void decode_health(const unsigned char *p, struct health_record *h)
 #undef DECODE_BYTE
 }
 
+static void encode_course(unsigned char *p, const struct course_record *c)
+{
+	memset(p, 0, COURSE_SIZE);
+	put64(p, c->participant);
+	put32(p + 8, c->start_date);
+	put32(p + 12, c->end_date);
+	put32(p + 16, c->insats);
+	put32(p + 20, c->forbund);
+	put16(p + 24, c->end_reasons);
+	put16(p + 26, c->support_intake);
+	put16(p + 28, c->support_exit);
+	p[30] = c->gender;
+	p[31] = c->age;
+	p[32] = c->work_capacity;
+	p[33] = c->referrer;
+	p[34] = c->flags;
+}
+
+static void decode_course(const unsigned char *p, struct course_record *c)
+{
+	c->participant = get64(p);
+	c->start_date = get32(p + 8);
+	c->end_date = get32(p + 12);
+	c->insats = get32(p + 16);
+	c->forbund = get32(p + 20);
+	c->end_reasons = get16(p + 24);
+	c->support_intake = get16(p + 26);
+	c->support_exit = get16(p + 28);
+	c->gender = p[30];
+	c->age = p[31];
+	c->work_capacity = p[32];
+	c->referrer = p[33];
+	c->flags = p[34];
+}
+
 /* ---------------------------------------------------------------- writer */
 
 struct record_writer {
@@ -174,6 +212,8 @@ struct record_writer {
 	uint32_t questionnaire_count;
 	unsigned char *health;
 	uint32_t health_count;
+	unsigned char *courses;
+	uint32_t course_count;
 	uint64_t records;
 	int failed;
 	record_writer_sink sink; /* set: records go here, not into chunks */
@@ -279,6 +319,39 @@ static int flush_health(struct record_writer *writer)
 	                         writer->health_count * HEALTH_SIZE);
 	writer->health_count = 0;
 	return status;
+}
+
+static int to_sink(struct record_writer *writer, const struct record *record);
+
+static int flush_courses(struct record_writer *writer)
+{
+	if (writer->course_count == 0)
+		return 0;
+	if (flush_strings(writer) < 0)
+		return -1;
+	int status = write_chunk(writer, CHUNK_COURSES, writer->course_count, writer->courses,
+	                         writer->course_count * COURSE_SIZE);
+	writer->course_count = 0;
+	return status;
+}
+
+int record_writer_course(struct record_writer *writer, const struct course_record *course)
+{
+	if (writer->sink) {
+		struct record record = {.type = RECORD_COURSE};
+		record.u.course = *course;
+		return writer->failed ? -1 : to_sink(writer, &record);
+	}
+	if (!writer->courses && !(writer->courses = malloc((size_t)COURSES_PER_CHUNK * COURSE_SIZE))) {
+		writer->failed = 1;
+		errno = ENOMEM;
+		return -1;
+	}
+	encode_course(writer->courses + (size_t)writer->course_count * COURSE_SIZE, course);
+	writer->records++;
+	if (++writer->course_count == COURSES_PER_CHUNK)
+		return flush_courses(writer);
+	return writer->failed ? -1 : 0;
 }
 
 struct record_writer *record_writer_open(FILE *out, const char *producer)
@@ -487,6 +560,7 @@ int record_writer_close(struct record_writer *writer)
 	}
 	flush_questionnaires(writer);
 	flush_health(writer);
+	flush_courses(writer);
 	flush_strings(writer);
 	put64(end, writer->records);
 	put64(end + 8, string_pool_count(writer->strings));
@@ -509,6 +583,7 @@ void record_writer_abandon(struct record_writer *writer)
 	free(writer->single_forms);
 	free(writer->questionnaires);
 	free(writer->health);
+	free(writer->courses);
 	free(writer);
 }
 
@@ -827,6 +902,11 @@ static int read_chunk(struct record_reader *reader)
 		if (check_questionnaires(reader, count, length) < 0)
 			return -1;
 		break;
+	case CHUNK_COURSES:
+		if ((uint64_t)count * COURSE_SIZE != length)
+			return fail_at(reader, reader->chunk_offset,
+			               "corrupt record stream: %" PRIu32 " records do not fill %" PRIu32 " bytes", count, length);
+		break;
 	case CHUNK_HEALTH:
 		if ((uint64_t)count * HEALTH_SIZE != length)
 			return fail_at(reader, reader->chunk_offset,
@@ -953,6 +1033,22 @@ int record_reader_next(struct record_reader *reader, struct record *out)
 			out->type = RECORD_HEALTH;
 			decode_health(reader->payload + (size_t)index * HEALTH_SIZE, &out->u.health);
 			return check_health(reader, &out->u.health, at) < 0 ? -1 : 1;
+		}
+		if (reader->chunk_next < reader->chunk_count && reader->chunk_type == CHUNK_COURSES) {
+			uint32_t index = reader->chunk_next++;
+			reader->stream_records++;
+			uint64_t at = reader->chunk_offset + CHUNK_HEADER_SIZE + (uint64_t)index * COURSE_SIZE;
+			out->type = RECORD_COURSE;
+			struct course_record *c = &out->u.course;
+			decode_course(reader->payload + (size_t)index * COURSE_SIZE, c);
+			if (map_string(reader, &c->insats, at) < 0 || map_string(reader, &c->forbund, at) < 0)
+				return -1;
+			if (c->gender > GENDER_OTHER || c->work_capacity > WORK_CAPACITY_NOT_JUDGED ||
+			    c->referrer >= REFERRER_COUNT || c->end_reasons >> END_REASON_COUNT ||
+			    c->support_intake >> SUPPORT_COUNT || c->support_exit >> SUPPORT_COUNT || c->flags > 3 ||
+			    (c->end_date && c->end_date < c->start_date))
+				return fail_at(reader, at, "corrupt record: field out of range");
+			return 1;
 		}
 		int status = read_chunk(reader);
 		if (status <= 0)

@@ -609,3 +609,32 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		converter->answers_rejected += row_answers_rejected;
 	return status == 0 ? written_status : status;
 }
+
+/* ---- as ingest.h drives it ---------------------------------------------------- */
+
+static int ingest_bind(void *self, const struct row_source *source, char *error, size_t error_size)
+{
+	return survey_converter_bind(self, source, error, error_size);
+}
+static void ingest_quiet(void *self, int quiet) { survey_converter_quiet(self, quiet); }
+static int ingest_row(void *self, const struct row *row, char *reason, size_t reason_size)
+{
+	return survey_converter_row(self, row, reason, reason_size);
+}
+static size_t ingest_cell_problems(const void *self) { return survey_converter_cell_problems(self); }
+static const char *ingest_cell_problem(const void *self, size_t i) { return survey_converter_cell_problem(self, i); }
+static const char *ingest_personal_id(const void *self, const struct row *row)
+{
+	return survey_converter_personal_id(self, row);
+}
+static int ingest_ids_personal(const void *self) { return survey_converter_ids_personal(self); }
+static uint64_t ingest_day_first(const void *self) { return survey_converter_day_first_dates(self); }
+static uint64_t ingest_unkept(const void *self) { return survey_converter_unkept_ids(self); }
+
+void survey_converter_ingest(struct survey_converter *converter, struct ingest_converter *out)
+{
+	*out = (struct ingest_converter){converter,           ingest_bind,         ingest_quiet,
+	                                 ingest_row,          ingest_cell_problems, ingest_cell_problem,
+	                                 ingest_personal_id,  ingest_ids_personal, ingest_day_first,
+	                                 ingest_unkept};
+}

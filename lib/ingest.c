@@ -1,6 +1,8 @@
 /*
- * survey_ingest.c — one IFS export through the survey converter: the loop every
- * tool that reads exports runs (ifs-survey, and ifs-shares given an export).
+ * ingest.c — one export through a converter: the loop every tool that reads
+ * exports runs (ifs-survey, ifs-participants, and ifs-shares given an export).
+ * The converter says what a row becomes; this file finds the header, skips empty
+ * rows, logs rejects and counts, the same way for every kind of export.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,14 +12,15 @@
 #include "diag.h"
 #include "rejects.h"
 #include "row_source.h"
+#include "ingest.h"
 #include "survey.h"
 
 /* How far down the header may stand, under a title and empty lines. */
 #define HEADER_SEARCH_LINES 30
 
-int survey_ingest_file(const char *path, const struct row_source_options *source_options,
-                       struct survey_converter *converter, struct reject_log *rejects,
-                       struct survey_totals *totals, int verbose)
+int ingest_file(const char *path, const struct row_source_options *source_options,
+                const struct ingest_converter *converter, struct reject_log *rejects, struct ingest_totals *totals,
+                int verbose)
 {
 	char error[1024], reason[512];
 	if (strcmp(path, "-") != 0 && access(path, R_OK) < 0) {
@@ -35,9 +38,9 @@ int survey_ingest_file(const char *path, const struct row_source_options *source
 	int status = 0;
 	/* The header is the first line (of the first HEADER_SEARCH_LINES) that binds: a
 	 * title line or an empty ';;;;' line above it is skipped, and -v says so. */
-	survey_converter_quiet(converter, 1);
+	converter->quiet(converter->self, 1);
 	errno = 0;
-	int bound = survey_converter_bind(converter, source, error, sizeof error);
+	int bound = converter->bind(converter->self, source, error, sizeof error);
 	if (bound < 0 && errno != ENOMEM) {
 		char first_error[1024];
 		snprintf(first_error, sizeof first_error, "%s", error);
@@ -52,20 +55,20 @@ int survey_ingest_file(const char *path, const struct row_source_options *source
 			if (next <= 0)
 				break;
 			errno = 0;
-			bound = survey_converter_bind(converter, source, error, sizeof error);
+			bound = converter->bind(converter->self, source, error, sizeof error);
 			if (bound < 0 && errno == ENOMEM)
 				break;
 		}
 		if (bound < 0 && errno != ENOMEM)
 			snprintf(error, sizeof error, "%s", first_error);
 	}
-	survey_converter_quiet(converter, 0);
+	converter->quiet(converter->self, 0);
 	if (bound == 0) {
 		if (verbose && row_source_header_line(source) > 1)
 			diag_error("%s: header on line %lu; the %lu line(s) above it (a title, empty lines) skipped",
 			           row_source_name(source), row_source_header_line(source), row_source_header_line(source) - 1);
 		errno = 0;
-		bound = survey_converter_bind(converter, source, error, sizeof error); /* again, aloud: -v and warnings */
+		bound = converter->bind(converter->self, source, error, sizeof error); /* again, aloud: -v and warnings */
 	}
 	if (bound < 0) {
 		int out_of_memory = errno == ENOMEM;
@@ -82,8 +85,8 @@ int survey_ingest_file(const char *path, const struct row_source_options *source
 	if (row_source_notice(source, description, sizeof description))
 		diag_warn("%s", description);
 	unsigned long rows_before = totals->rows, blank_before = totals->blank;
-	uint64_t unkept_before = survey_converter_unkept_ids(converter);
-	uint64_t day_first_before = survey_converter_day_first_dates(converter);
+	uint64_t unkept_before = converter->unkept_ids(converter->self);
+	uint64_t day_first_before = converter->day_first_dates(converter->self);
 	struct row row;
 	int got;
 	while ((got = row_source_next(source, &row)) == 1) {
@@ -92,7 +95,7 @@ int survey_ingest_file(const char *path, const struct row_source_options *source
 			totals->blank++;
 			continue;
 		}
-		int result = survey_converter_row(converter, &row, reason, sizeof reason);
+		int result = converter->row(converter->self, &row, reason, sizeof reason);
 		if (result < 0) {
 			/* errno tells which: the stream could not be written, or memory ran out */
 			int out_of_memory = errno == ENOMEM;
@@ -101,43 +104,43 @@ int survey_ingest_file(const char *path, const struct row_source_options *source
 			status = out_of_memory ? EX_OSERR : EX_IOERR;
 			break;
 		}
-		if (result == SURVEY_REPEAT_KEPT || result == SURVEY_REPEAT_DROPPED)
+		if (result == INGEST_REPEAT_KEPT || result == INGEST_REPEAT_DROPPED)
 			diag_warn("%s:%lu: %s", row_source_name(source), row.line, reason);
 		/* Cells whose answer could not be read: the row is kept, and each is reported and
 		 * kept in the reject file beside the row (scrubbed) it came from. */
-		int kept = result == 0 || result == SURVEY_REPEAT_KEPT;
-		for (size_t i = 0; kept && i < survey_converter_cell_problems(converter); i++)
+		int kept = result == 0 || result == INGEST_REPEAT_KEPT;
+		for (size_t i = 0; kept && i < converter->cell_problems(converter->self); i++)
 			if (reject_log_scrubbed_row(rejects, row_source_name(source), row.line,
-			                            survey_converter_cell_problem(converter, i), row.raw, row.raw_length,
-			                            survey_converter_personal_id(converter, &row), 1) < 0) {
+			                            converter->cell_problem(converter->self, i), row.raw, row.raw_length,
+			                            converter->personal_id(converter->self, &row), 1) < 0) {
 				diag_error("%s:%lu: out of memory", row_source_name(source), row.line);
 				status = EX_OSERR;
 				break;
 			}
 		if (status == EX_OSERR)
 			break;
-		if (result == 0 || result == SURVEY_REPEAT_KEPT) {
+		if (result == 0 || result == INGEST_REPEAT_KEPT) {
 			totals->written++;
-		} else if (result == SURVEY_REPEAT || result == SURVEY_REPEAT_DROPPED) {
+		} else if (result == INGEST_REPEAT || result == INGEST_REPEAT_DROPPED) {
 			totals->repeats++;
 		} else {
 			totals->rejected++;
 			/* Scrubbed of personnummer and of the personal id (survey.h says which); a row
 			 * that could not be split is not kept when the file's ids are personal. */
 			if (reject_log_scrubbed_row(rejects, row_source_name(source), row.line, reason, row.raw,
-			                            row.raw_length, survey_converter_personal_id(converter, &row),
-			                            !(row.problem && survey_converter_ids_personal(converter))) < 0) {
+			                            row.raw_length, converter->personal_id(converter->self, &row),
+			                            !(row.problem && converter->ids_personal(converter->self))) < 0) {
 				diag_error("%s:%lu: out of memory", row_source_name(source), row.line);
 				status = EX_OSERR;
 				break;
 			}
 		}
 	}
-	uint64_t day_first = survey_converter_day_first_dates(converter) - day_first_before;
+	uint64_t day_first = converter->day_first_dates(converter->self) - day_first_before;
 	if (day_first)
 		diag_warn("%s: %llu dates written D/M/YYYY were read day first, the Swedish way (1/3/2022 is 1 March 2022)",
 		          row_source_name(source), (unsigned long long)day_first);
-	uint64_t unkept = survey_converter_unkept_ids(converter) - unkept_before;
+	uint64_t unkept = converter->unkept_ids(converter->self) - unkept_before;
 	if (unkept)
 		diag_error("%s: %llu respondents identified by personnummer or participant code: not kept without "
 		           "--key-file (the row number stands in)",

@@ -1,0 +1,52 @@
+/*
+ * ingest.h — one export file through a converter, the same loop for every kind.
+ *
+ * Promise: ingest_file() opens the file (row_source.h: any encoding, CSV, JSON or
+ * .xlsx), finds the header within the first 30 lines (a title or empty lines above
+ * it are skipped and named with -v), skips empty rows (counted), hands every other
+ * row to the converter, and logs what the converter rejects (reject.h: scrubbed of
+ * personal data) and every cell it could not read; rows read = written + repeated
+ * + empty + rejected.  A problem with the whole file is an exit status, never a
+ * silently short result.
+ */
+#ifndef IFS_INGEST_H
+#define IFS_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "row_source.h"
+
+/* What a converter's row() returns besides 0 (written), 1 (rejected, reason in
+ * reason) and -1 (write error or out of memory, errno says which). */
+#define INGEST_REPEAT 2         /* the same record again: dropped, not an error */
+#define INGEST_REPEAT_KEPT 3    /* the same respondent with other, later answers: written, reason says so */
+#define INGEST_REPEAT_DROPPED 4 /* the same respondent with other, earlier answers: dropped, reason says so */
+
+/* A converter: what the rows of one kind of export become.  self is passed back. */
+struct ingest_converter {
+	void *self;
+	/* 0 when the header binds; -1 with a reason (errno ENOMEM when memory ran out) */
+	int (*bind)(void *self, const struct row_source *source, char *error, size_t error_size);
+	void (*quiet)(void *self, int quiet); /* while quiet, bind says nothing */
+	int (*row)(void *self, const struct row *row, char *reason, size_t reason_size);
+	size_t (*cell_problems)(const void *self); /* cells of the last row that could not be read */
+	const char *(*cell_problem)(const void *self, size_t i);
+	const char *(*personal_id)(const void *self, const struct row *row); /* to scrub from reject files */
+	int (*ids_personal)(const void *self);       /* a row that cannot be split is then not kept */
+	uint64_t (*day_first_dates)(const void *self);
+	uint64_t (*unkept_ids)(const void *self);
+};
+
+struct ingest_totals {
+	unsigned long rows, written, repeats, blank, rejected, files_failed;
+};
+struct reject_log;
+
+/* 0, or an exit status for a problem with the whole file (EX_NOINPUT, EX_DATAERR,
+ * EX_OSERR, EX_IOERR); rows rejected are counted in totals, not returned. */
+int ingest_file(const char *path, const struct row_source_options *source_options,
+                const struct ingest_converter *converter, struct reject_log *rejects, struct ingest_totals *totals,
+                int verbose);
+
+#endif
