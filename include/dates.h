@@ -23,6 +23,8 @@ int date_parse(const char *text, size_t length, uint32_t *yyyymmdd);
 unsigned date_matar(uint32_t yyyymmdd);
 /* Writes "YYYY-MM-DD" (11 bytes with NUL). */
 void date_format(uint32_t yyyymmdd, char out[11]);
+/* Days from 0000-03-01 (a day number for differences: b - a is the days between). */
+long date_day_number(uint32_t yyyymmdd);
 /* The civil date of day number days, counted from 1899-12-30 (day 0 of the
  * spreadsheets' serial dates, from 1900-03-01 on).  Years 1-9999. */
 void date_from_serial_day(long days, long *year, long *month, long *day);

@@ -54,6 +54,7 @@ struct share_result {
 	int small_n[CELL_COUNT];
 	uint64_t pairs;         /* health: pairs in the period */
 	uint64_t persons;       /* health: distinct participants of those pairs */
+	uint64_t ended[CELL_COUNT]; /* register goals: courses of the insats ended in the period */
 	char warning[512];      /* empty, or why this goal has no data */
 };
 

@@ -15,9 +15,16 @@
 
 enum positivity { POSITIVITY_CLEARLY = 1, POSITIVITY_POSITIVE, POSITIVITY_MIN_LEVEL };
 
+/* Register goals (SPEC §2.3): counted over the courses that ended in the period. */
+enum outcome_indicator { OUTCOME_WORK_OR_STUDIES = 0, OUTCOME_WORK, OUTCOME_NO_PUBLIC_SUPPORT };
+enum outcome_among { AMONG_ALL = 0, AMONG_WORK_CAPACITY, AMONG_PUBLIC_AT_INTAKE };
+const char *outcome_among_code(int among); /* "all", "work_capacity", "public_at_intake" */
+
 struct goal {
 	char *id, *insats, *indicator, *text;
 	int health_indicator;      /* enum health_indicator, or -1 for an IFS question */
+	int outcome;               /* enum outcome_indicator, or -1 */
+	int among;                 /* enum outcome_among, for outcome goals */
 	int question;              /* codebook question index, or -1 */
 	int group;                 /* enum respondent_group; 0 for health goals */
 	enum positivity positivity;

@@ -117,3 +117,14 @@ void date_expectation(const char *text, size_t length, char *out, size_t size)
 	}
 	snprintf(out, size, "expected YYYY-MM-DD or D/M/YYYY");
 }
+
+long date_day_number(uint32_t yyyymmdd)
+{
+	long year = (long)(yyyymmdd / 10000), month = (long)(yyyymmdd / 100 % 100), day = (long)(yyyymmdd % 100);
+	if (month <= 2)
+		year--, month += 12;
+	/* Hinnant's days-from-civil, counted from 0000-03-01 */
+	long era = year / 400, yoe = year - era * 400;
+	long doy = (153 * (month - 3) + 2) / 5 + day - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy;
+}

@@ -95,7 +95,7 @@ struct goal_view {
 	int min_level, scale_max, min_n, has_target;
 	double target;
 	struct cell cell[3];
-	const cJSON *flags, *distribution, *health;
+	const cJSON *flags, *distribution, *health, *outcome;
 };
 
 static const char *string_of(const cJSON *object, const char *key)
@@ -179,6 +179,7 @@ static int read_goal(const cJSON *row, size_t index, struct goal_view *g, char *
 	g->flags = cJSON_GetObjectItemCaseSensitive(row, "flags");
 	g->distribution = cJSON_GetObjectItemCaseSensitive(row, "distribution");
 	g->health = cJSON_GetObjectItemCaseSensitive(row, "health");
+	g->outcome = cJSON_GetObjectItemCaseSensitive(row, "outcome");
 	return 0;
 }
 
@@ -275,10 +276,34 @@ static void positivity_words(const struct goal_view *g, struct text *t)
 	}
 }
 
+/* A register goal's outcome, as the text says it: "arbete och/eller studier". */
+static const char *outcome_words(const char *indicator)
+{
+	if (strcmp(indicator, "outcome.work") == 0)
+		return "arbete";
+	if (strcmp(indicator, "outcome.no_public_support") == 0)
+		return "ingen offentlig försörjning";
+	return "arbete och/eller studier";
+}
+
+static const char *among_words(const struct goal_view *g)
+{
+	const char *among = string_of(g->outcome, "among");
+	if (among && strcmp(among, "work_capacity") == 0)
+		return " (bland dem som bedömts ha arbetsförmåga)";
+	if (among && strcmp(among, "public_at_intake") == 0)
+		return " (bland dem med offentlig försörjning vid inskrivning)";
+	return "";
+}
+
 static void indicator_words(const struct goal_view *g, struct text *t)
 {
 	if (strcmp(g->kind, "health") == 0) {
 		add(t, "Hälsoenkät: %s", health_name(g->indicator));
+		return;
+	}
+	if (strcmp(g->kind, "outcome") == 0) {
+		add(t, "Deltagarregistret: %s vid avslut%s", outcome_words(g->indicator), among_words(g));
 		return;
 	}
 	add(t, "%s, ", g->indicator);
@@ -364,8 +389,65 @@ static void improvements(const struct goal_view *g, struct text *t)
 	    json_count(iw, "vas_better"), json_count(im, "vas_better"), json_count(h, "vas_min_delta"));
 }
 
+/* SPEC §2.3, in the seeds' words: "14 kvinnor och 21 män avslutades under 2022. Av dem
+ * bedömdes 21 ha arbetsförmåga. Av dessa började 4 kvinnor och 11 män (71 %) arbeta
+ * och/eller studera vid avslut." */
+static void outcome_paragraph(const struct goal_view *g, struct text *t)
+{
+	const cJSON *ended = cJSON_GetObjectItemCaseSensitive(g->outcome, "ended");
+	const char *among = string_of(g->outcome, "among");
+	const struct cell *all = &g->cell[0], *w = &g->cell[1], *m = &g->cell[2];
+	char when[40] = "under perioden", share[32];
+	if (g->period && strlen(g->period) == 22 && strncmp(g->period + 4, "-01-01..", 8) == 0 &&
+	    strcmp(g->period + 16, "-12-31") == 0 && strncmp(g->period, g->period + 12, 4) == 0)
+		snprintf(when, sizeof when, "under %.4s", g->period);
+	report_percent(all->share, 0, share, sizeof share);
+	if (all->masked || w->masked || m->masked) {
+		add(t, "Färre än %d deltagare i %s ingår i underlaget; antalen redovisas inte.", g->min_n, g->insats);
+		verdict_sentence(g, t);
+		return;
+	}
+	long ended_all = json_count(ended, "all"), ended_women = json_count(ended, "women"),
+	     ended_men = json_count(ended, "men");
+	if (ended_all == 0) {
+		add(t, "Ingen deltagare i %s avslutades %s.", g->insats, when);
+		verdict_sentence(g, t);
+		return;
+	}
+	if (ended_all > ended_women + ended_men)
+		add(t, "%ld kvinnor, %ld män och %ld med annat eller ej angivet kön avslutades i %s %s.", ended_women,
+		    ended_men, ended_all - ended_women - ended_men, g->insats, when);
+	else
+		add(t, "%ld kvinnor och %ld män avslutades i %s %s.", ended_women, ended_men, g->insats, when);
+	const char *of_them = "Av dem";
+	if (among && strcmp(among, "work_capacity") == 0) {
+		add(t, " Av dem bedömdes %ld ha arbetsförmåga.", all->n);
+		of_them = "Av dessa";
+	} else if (among && strcmp(among, "public_at_intake") == 0) {
+		add(t, " Av dem hade %ld offentlig försörjning vid inskrivning.", all->n);
+		of_them = "Av dessa";
+	}
+	if (strcmp(g->indicator, "outcome.no_public_support") == 0) {
+		add(t, " %s hade %ld kvinnor och %ld män (%s av %ld) ingen offentlig försörjning vid avslut.", of_them,
+		    w->pos, m->pos, share, all->n);
+		long unknown = json_count(g->outcome, "unknown");
+		if (unknown)
+			add(t, " För %ld saknas uppgift om försörjningen vid avslut; de ingår inte i underlaget.", unknown);
+	} else {
+		add(t, " %s började %ld kvinnor och %ld män (%s av %ld) %s vid avslut.", of_them, w->pos, m->pos, share,
+		    all->n, strcmp(g->indicator, "outcome.work") == 0 ? "arbeta" : "arbeta och/eller studera");
+	}
+	if (all->pos > w->pos + m->pos)
+		add(t, " Bland dem finns %ld med annat eller ej angivet kön.", all->pos - w->pos - m->pos);
+	verdict_sentence(g, t);
+}
+
 static void draft_paragraph(const struct goal_view *g, struct text *t)
 {
+	if (strcmp(g->kind, "outcome") == 0) {
+		outcome_paragraph(g, t);
+		return;
+	}
 	char share[32];
 	report_percent(g->cell[0].share, 0, share, sizeof share);
 	const struct cell *all = &g->cell[0];

@@ -57,6 +57,7 @@ enum verdict share_verdict(int has_target, double target, uint64_t n, int min_n,
 struct goal_tally {
 	struct share_cell cell[CELL_COUNT];
 	uint64_t pairs, persons;
+	uint64_t ended[CELL_COUNT]; /* register goals: the courses of the insats that ended in the period */
 	int scale_max;
 	int seen_insats, seen_indicator;
 };
@@ -198,7 +199,8 @@ static void mark_insats_seen(struct shares *s, uint32_t id, int health)
 	s->insats_marked[id] |= bit;
 	const uint64_t *im = s->insats_mask + (size_t)id * s->words;
 	for (size_t g = 0; g < s->targets->count; g++)
-		if ((im[g / 64] >> (g % 64) & 1) && (s->targets->goals[g].health_indicator >= 0) == health)
+		if ((im[g / 64] >> (g % 64) & 1) && s->targets->goals[g].outcome < 0 &&
+		    (s->targets->goals[g].health_indicator >= 0) == health)
 			s->tally[g].seen_insats = 1;
 }
 
@@ -339,6 +341,49 @@ static int health_once(struct shares *s, const struct health_record *h)
 	return 1;
 }
 
+/* A course of the register: every outcome goal of its insats counts it when it
+ * ended in the period (calendar years, by the end date, as health pairs). */
+static void add_course(struct shares *s, const struct course_record *c)
+{
+	if (!c->end_date || c->insats >= s->known_ids)
+		return;
+	widen(&s->health_first, &s->health_last, c->end_date);
+	const uint64_t *im = s->insats_mask + (size_t)c->insats * s->words;
+	const uint16_t to_work = 1u << END_ARBETE | 1u << END_ARBETE_SUBVENTIONERAT;
+	const uint16_t to_work_or_studies = to_work | 1u << END_STUDIER;
+	for (size_t g = 0; g < s->targets->count; g++) {
+		const struct goal *goal = &s->targets->goals[g];
+		if (goal->outcome < 0 || !(im[g / 64] >> (g % 64) & 1))
+			continue;
+		struct goal_tally *t = &s->tally[g];
+		t->seen_insats = t->seen_indicator = 1;
+		if (!in_period_health(&s->period, c->end_date))
+			continue;
+		int cells[2] = {CELL_ALL, c->gender == GENDER_WOMAN ? CELL_WOMEN : c->gender == GENDER_MAN ? CELL_MEN : -1};
+		for (int k = 0; k < 2 && cells[k] >= 0; k++)
+			t->ended[cells[k]]++;
+		if (goal->among == AMONG_WORK_CAPACITY && c->work_capacity != WORK_CAPACITY_YES)
+			continue;
+		if (goal->among == AMONG_PUBLIC_AT_INTAKE &&
+		    !((c->flags & COURSE_SUPPORT_INTAKE_KNOWN) && (c->support_intake & SUPPORT_PUBLIC_MASK)))
+			continue;
+		int value;
+		if (goal->outcome == OUTCOME_NO_PUBLIC_SUPPORT)
+			value = !(c->flags & COURSE_SUPPORT_EXIT_KNOWN) ? -1 : !(c->support_exit & SUPPORT_PUBLIC_MASK);
+		else
+			value = (c->end_reasons & (goal->outcome == OUTCOME_WORK ? to_work : to_work_or_studies)) != 0;
+		for (int k = 0; k < 2 && cells[k] >= 0; k++) {
+			struct share_cell *cell = &t->cell[cells[k]];
+			if (value < 0) {
+				cell->unknown++; /* support at exit not given: cannot be told */
+			} else {
+				cell->n++;
+				cell->pos += (uint64_t)value;
+			}
+		}
+	}
+}
+
 int shares_add(struct shares *s, const struct string_pool *pool, const struct record *record)
 {
 	if (learn_strings(s, pool) < 0)
@@ -365,6 +410,8 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 			return -1;
 	} else if (record->type == RECORD_QUESTIONNAIRE) {
 		add_questionnaire(s, &record->u.questionnaire);
+	} else if (record->type == RECORD_COURSE) {
+		add_course(s, &record->u.course);
 	} else if (record->type == RECORD_HEALTH) {
 		int once = health_once(s, &record->u.health);
 		if (once < 0)
@@ -439,7 +486,9 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		const struct goal *goal = &targets->goals[g];
 		struct goal_tally *t = &s->tally[g];
 		struct share_result *r = &s->results[g];
-		int health = goal->health_indicator >= 0;
+		int outcome = goal->outcome >= 0;
+		/* register goals follow the health convention: calendar years, by the end date */
+		int health = goal->health_indicator >= 0 || outcome;
 		memset(r, 0, sizeof *r);
 		r->goal = goal;
 		r->min_n = goal->min_n ? goal->min_n : s->min_n ? s->min_n : targets->min_n ? targets->min_n : MIN_N_DEFAULT;
@@ -448,6 +497,7 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		memcpy(r->cell, t->cell, sizeof r->cell);
 		r->pairs = t->pairs;
 		r->persons = t->persons;
+		memcpy(r->ended, t->ended, sizeof r->ended);
 		if (!health) {
 			r->scale_max = t->scale_max ? t->scale_max : goal->scale_max;
 			r->min_level = goal->positivity == POSITIVITY_CLEARLY ? r->scale_max - 1
@@ -483,7 +533,18 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		char *warning = r->warning;
 		size_t warning_size = sizeof r->warning;
 		warning[0] = '\0';
-		if (!t->seen_insats)
+		if (outcome && !t->seen_insats)
+			snprintf(warning, warning_size, "goal \"%s\": no ended course of insats \"%s\" in the register data "
+			         "(ifs-participants)", goal->id, goal->insats);
+		else if (outcome && r->cell[CELL_ALL].n == 0 && r->cell[CELL_ALL].unknown == 0)
+			snprintf(warning, warning_size, "goal \"%s\": no course of insats \"%s\" %s in the period %s", goal->id,
+			         goal->insats, goal->among == AMONG_WORK_CAPACITY ? "judged to have work capacity ended"
+			                     : goal->among == AMONG_PUBLIC_AT_INTAKE ? "with public support at intake ended"
+			                                                             : "ended",
+			         r->period[0] ? r->period : "(no records)");
+		else if (outcome)
+			;
+		else if (!t->seen_insats)
 			snprintf(warning, warning_size, "goal \"%s\": insats \"%s\" does not occur in the %s data", goal->id,
 			         goal->insats, health ? "health" : "IFS");
 		else if (!t->seen_indicator)

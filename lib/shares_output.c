@@ -89,7 +89,7 @@ static void count(struct writer *w, unsigned long long value, int present)
 static void level_text(const struct share_result *r, int swedish, char *out, size_t size)
 {
 	const struct goal *goal = r->goal;
-	if (goal->health_indicator >= 0)
+	if (goal->health_indicator >= 0 || goal->outcome >= 0)
 		out[0] = '\0';
 	else if (goal->positivity == POSITIVITY_CLEARLY)
 		snprintf(out, size, swedish ? "klart positivt" : "klart_positivt");
@@ -261,14 +261,15 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 	for (size_t i = 0; i < result_count; i++) {
 		const struct share_result *r = &results[i];
 		const struct goal *goal = r->goal;
-		int health = goal->health_indicator >= 0;
+		int outcome = goal->outcome >= 0;
+		int health = goal->health_indicator >= 0 || outcome; /* no question, group or level */
 		cJSON *row = cJSON_CreateObject();
 		char text[256];
 		cJSON_AddStringToObject(row, "period", r->period);
 		cJSON_AddStringToObject(row, "insats", goal->insats);
 		cJSON_AddStringToObject(row, "goal", goal->id);
 		cJSON_AddStringToObject(row, "indicator", goal->indicator);
-		cJSON_AddStringToObject(row, "kind", health ? "health" : "ifs");
+		cJSON_AddStringToObject(row, "kind", outcome ? "outcome" : health ? "health" : "ifs");
 		const char *question = !health && report->codebook ? codebook_question_text(report->codebook, (size_t)goal->question) : NULL;
 		cJSON_AddItemToObject(row, "question", question ? cJSON_CreateString(question) : cJSON_CreateNull());
 		cJSON_AddItemToObject(row, "group", health ? cJSON_CreateNull()
@@ -288,7 +289,18 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 		cJSON_AddItemToObject(row, "total", cell_json(&r->cell[CELL_ALL]));
 		cJSON_AddItemToObject(row, "women", cell_json(&r->cell[CELL_WOMEN]));
 		cJSON_AddItemToObject(row, "men", cell_json(&r->cell[CELL_MEN]));
-		if (health) {
+		if (outcome) {
+			cJSON_AddNullToObject(row, "distribution");
+			cJSON_AddNullToObject(row, "health");
+			cJSON *o = cJSON_AddObjectToObject(row, "outcome");
+			cJSON_AddStringToObject(o, "among", outcome_among_code(goal->among));
+			cJSON *ended = cJSON_AddObjectToObject(o, "ended");
+			const char *keys[] = {"all", "women", "men"};
+			for (int c = 0; c < CELL_COUNT; c++)
+				cJSON_AddItemToObject(ended, keys[c], number_or_null((double)r->ended[c], !r->cell[c].masked));
+			cJSON_AddItemToObject(o, "unknown", number_or_null((double)r->cell[CELL_ALL].unknown,
+			                                                   !r->cell[CELL_ALL].masked));
+		} else if (health) {
 			cJSON_AddNullToObject(row, "distribution");
 			cJSON *h = cJSON_AddObjectToObject(row, "health");
 			/* counts of people: hidden with a masked total, which they would give away */

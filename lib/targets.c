@@ -109,7 +109,7 @@ static int positive_int(const cJSON *item, int *out)
 static int load_goal(const char *path, const cJSON *object, size_t index, const struct codebook *book,
                      struct goal *goal, char *error, size_t error_size)
 {
-	static const char *const keys[] = {"id", "insats", "indicator", "group", "level", "target", "text", "min_n"};
+	static const char *const keys[] = {"id", "insats", "indicator", "group", "level", "target", "text", "min_n", "among"};
 	char name[160];
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(object, "id");
 	if (!cJSON_IsObject(object)) {
@@ -159,10 +159,45 @@ static int load_goal(const char *path, const cJSON *object, size_t index, const 
 	goal->indicator = strdup(indicator->valuestring);
 	goal->text = strdup(text ? text->valuestring : "");
 	goal->health_indicator = health_indicator_from_name(indicator->valuestring);
+	goal->outcome = -1;
+	static const char *const outcomes[] = {"outcome.work_or_studies", "outcome.work", "outcome.no_public_support"};
+	for (int o = 0; o < 3; o++)
+		if (strcmp(indicator->valuestring, outcomes[o]) == 0)
+			goal->outcome = o;
+	const cJSON *among = cJSON_GetObjectItemCaseSensitive(object, "among");
+	if (goal->outcome >= 0) {
+		goal->question = -1;
+		goal->among = AMONG_ALL;
+		if (among && !cJSON_IsNull(among)) {
+			const char *among_text = cJSON_IsString(among) ? among->valuestring : "";
+			int allowed = goal->outcome == OUTCOME_NO_PUBLIC_SUPPORT ? AMONG_PUBLIC_AT_INTAKE : AMONG_WORK_CAPACITY;
+			if (strcmp(among_text, "all") == 0)
+				goal->among = AMONG_ALL;
+			else if (strcmp(among_text, outcome_among_code(allowed)) == 0)
+				goal->among = allowed;
+			else {
+				snprintf(error, error_size, "%s: bad \"among\" (expected \"all\" or \"%s\" for %s)", name,
+				         outcome_among_code(allowed), outcomes[goal->outcome]);
+				return -1;
+			}
+		}
+		const cJSON *group = cJSON_GetObjectItemCaseSensitive(object, "group");
+		const cJSON *level = cJSON_GetObjectItemCaseSensitive(object, "level");
+		if (group || level) {
+			snprintf(error, error_size, "%s: a register goal takes no \"%s\"", name, group ? "group" : "level");
+			return -1;
+		}
+		goto target;
+	}
+	if (among) {
+		snprintf(error, error_size, "%s: \"among\" belongs to register goals (outcome.*)", name);
+		return -1;
+	}
 	goal->question = goal->health_indicator >= 0 ? -1 : codebook_question_index(book, indicator->valuestring);
 	if (goal->health_indicator < 0 && goal->question < 0) {
 		snprintf(error, error_size, "%s: unknown indicator \"%s\" (not a question of %s, nor health.lq_better, "
-		         "health.vas_better, health.mental_better, health.improved_any)", name, indicator->valuestring,
+		         "health.vas_better, health.mental_better, health.improved_any, outcome.work_or_studies, "
+		         "outcome.work, outcome.no_public_support)", name, indicator->valuestring,
 		         codebook_path(book));
 		return -1;
 	}
@@ -195,6 +230,7 @@ static int load_goal(const char *path, const cJSON *object, size_t index, const 
 			return -1;
 		}
 	}
+target:;
 	const cJSON *target = cJSON_GetObjectItemCaseSensitive(object, "target");
 	if (target && !cJSON_IsNull(target)) {
 		if (cJSON_IsString(target)) {
@@ -365,4 +401,9 @@ void targets_free(struct targets *targets)
 	}
 	free(targets->goals);
 	memset(targets, 0, sizeof *targets);
+}
+
+const char *outcome_among_code(int among)
+{
+	return among == AMONG_WORK_CAPACITY ? "work_capacity" : among == AMONG_PUBLIC_AT_INTAKE ? "public_at_intake" : "all";
 }

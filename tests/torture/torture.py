@@ -71,6 +71,9 @@ def main():
 
     survey_rec = make(os.path.join(work, "survey.rec"), [b("ifs-survey"), survey_csv])
     health_rec = make(os.path.join(work, "health.rec"), [b("ifs-health"), "--key-file", key, health_csv])
+    register_csv = os.path.join(FIX, "participants", "register-2022.csv")
+    courses_rec = make(os.path.join(work, "courses.rec"), [b("ifs-participants"), "--key-file", key, register_csv])
+    register_targets = os.path.join(FIX, "participants", "targets-register.json")
     both_rec = os.path.join(work, "both.rec")
     with open(both_rec, "wb") as f:
         f.write(open(survey_rec, "rb").read() + open(health_rec, "rb").read())
@@ -132,6 +135,10 @@ def main():
         ("ifs-report-md", [b("ifs-report"), shares_json], "text", None),
         ("ifs-report-html", [b("ifs-report"), "--format", "html", shares_json], "text", None),
         ("ifs-dump", [b("ifs-dump"), both_rec], "text", None),
+        ("ifs-participants", [b("ifs-participants"), "--key-file", key, register_csv], "stream", None),
+        ("ifs-flow", [b("ifs-flow"), "--year", "2022", courses_rec], "text", None),
+        ("ifs-shares-outcomes", [b("ifs-shares"), "-t", register_targets, "--year", "2022", "--format", "json",
+                                 courses_rec], "text", None),
         ("ifs-fetch-file", [b("ifs-fetch"), "-o", fetched, "file://" + survey_csv], "file", reset_fetch),
         ("ifs-fetch-token", [b("ifs-fetch"), "--allow-http", "--token-env", "IFS_TORTURE_TOKEN", "--retries", "1",
                              "--backoff", "0.01", "-o", fetched, base + "/fault/401/deltagare-2022.csv"], "file", reset_fetch),

@@ -193,7 +193,7 @@ static void test_targets_errors_name_goal_and_field(void **state)
 	struct codebook *book = load_ifs_codebook();
 	expect_targets_error(book, "{\"goals\": [{\"id\": \"g\", \"insats\": \"FIA\", \"indicator\": \"nyta\"}]}",
 	                     ": goal \"g\": unknown indicator \"nyta\" (not a question of data/ifs-codebook.json, nor "
-	                     "health.lq_better, health.vas_better, health.mental_better, health.improved_any)");
+	                     "health.lq_better, health.vas_better, health.mental_better, health.improved_any, outcome.work_or_studies, outcome.work, outcome.no_public_support)");
 	expect_targets_error(book, "{\"goals\": [{\"id\": \"g\", \"insats\": \"FIA\", \"indicator\": \"nytta\", "
 	                           "\"group\": \"avslut\", \"level\": \"ganska\"}]}",
 	                     ": goal \"g\": bad level (expected \"klart_positivt\", \"positivt\" or a level 1-6)");

@@ -1,0 +1,35 @@
+/*
+ * flow.h — the participant flow of a period, from course records (SPEC §2.3).
+ *
+ * Promise: per insats, for the period [from, to] (YYYYMMDD, inclusive), counts of
+ * women, men and all: taking part on the first day (start), started in the period
+ * (new), ended in it (ended), taking part on the last day (end); the ended by end
+ * reason (a course with two reasons counts under both; none given: ej_angiven);
+ * the new by referrer and by support at intake; the ended by support at exit; and
+ * the median and mean length in days of the courses that ended.  Every category
+ * is listed, zero or not, in a fixed order, so tables line up year after year.
+ * start + new - ended = end holds for every insats.
+ */
+#ifndef IFS_FLOW_H
+#define IFS_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+#include "string_pool.h"
+
+struct flow_row {
+	uint32_t insats;        /* string id */
+	const char *measure;    /* flow, end_reason, referrer, support_intake, support_exit, length */
+	const char *category;
+	double value[3];        /* all, women, men: counts, or days for length */
+	int is_days;            /* length: a number of days, maybe fractional */
+};
+
+/* Rows for every insats of courses (sorted by insats name, then measure and
+ * category).  NULL when memory ran out; *count 0 and a non-NULL pointer for no courses. */
+struct flow_row *flow_compute(const struct course_record *courses, size_t course_count,
+                              const struct string_pool *pool, uint32_t from, uint32_t to, size_t *count);
+
+#endif

@@ -1,0 +1,215 @@
+/* flow.c — counting courses by what happened to them in a period. */
+#include "flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+
+enum { ALL, WOMEN, MEN };
+
+struct insats_courses {
+	uint32_t insats;
+	const struct course_record **courses;
+	size_t count;
+};
+
+static const struct string_pool *sort_pool;
+
+static int by_name(const void *a, const void *b)
+{
+	const struct insats_courses *x = a, *y = b;
+	return strcmp(string_pool_get(sort_pool, x->insats), string_pool_get(sort_pool, y->insats));
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static int add_row(struct flow_row **rows, size_t *count, size_t *capacity, uint32_t insats, const char *measure,
+                   const char *category, int is_days)
+{
+	if (*count == *capacity) {
+		size_t grown = *capacity ? *capacity * 2 : 64;
+		struct flow_row *more = realloc(*rows, grown * sizeof *more);
+		if (!more)
+			return -1;
+		*rows = more;
+		*capacity = grown;
+	}
+	struct flow_row *r = &(*rows)[(*count)++];
+	memset(r, 0, sizeof *r);
+	r->insats = insats;
+	r->measure = measure;
+	r->category = category;
+	r->is_days = is_days;
+	return 0;
+}
+
+static void count_in(struct flow_row *r, uint8_t gender)
+{
+	r->value[ALL]++;
+	if (gender == GENDER_WOMAN)
+		r->value[WOMEN]++;
+	else if (gender == GENDER_MAN)
+		r->value[MEN]++;
+}
+
+/* median and mean of values[0..n) into row values at index cell; 0 for none */
+static void summarise(double *values, size_t n, struct flow_row *median, struct flow_row *mean, int cell)
+{
+	if (n == 0)
+		return;
+	qsort(values, n, sizeof *values, by_value);
+	median->value[cell] = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += values[i];
+	mean->value[cell] = sum / (double)n;
+}
+
+static int insats_rows(const struct insats_courses *group, uint32_t from, uint32_t to, struct flow_row **rows,
+                       size_t *count, size_t *capacity)
+{
+	static const char *const flow[] = {"start", "new", "ended", "end"};
+	size_t first = *count;
+	for (int i = 0; i < 4; i++)
+		if (add_row(rows, count, capacity, group->insats, "flow", flow[i], 0) < 0)
+			return -1;
+	size_t reasons = *count;
+	for (int i = 0; i < END_REASON_COUNT; i++)
+		if (add_row(rows, count, capacity, group->insats, "end_reason", end_reason_code((enum end_reason)i), 0) < 0)
+			return -1;
+	if (add_row(rows, count, capacity, group->insats, "end_reason", "ej_angiven", 0) < 0)
+		return -1;
+	size_t referrers = *count;
+	for (int i = 1; i < REFERRER_COUNT; i++)
+		if (add_row(rows, count, capacity, group->insats, "referrer", referrer_code((enum referrer)i), 0) < 0)
+			return -1;
+	if (add_row(rows, count, capacity, group->insats, "referrer", "ej_angiven", 0) < 0)
+		return -1;
+	size_t supports[2];
+	for (int side = 0; side < 2; side++) {
+		supports[side] = *count;
+		const char *measure = side ? "support_exit" : "support_intake";
+		for (int i = 0; i < SUPPORT_COUNT; i++)
+			if (add_row(rows, count, capacity, group->insats, measure, support_code((enum support)i), 0) < 0)
+				return -1;
+		if (add_row(rows, count, capacity, group->insats, measure, "ej_angiven", 0) < 0)
+			return -1;
+	}
+	size_t lengths = *count;
+	if (add_row(rows, count, capacity, group->insats, "length", "median", 1) < 0 ||
+	    add_row(rows, count, capacity, group->insats, "length", "mean", 1) < 0)
+		return -1;
+	double *days[3];
+	size_t day_count[3] = {0, 0, 0};
+	for (int c = 0; c < 3; c++)
+		days[c] = malloc((group->count ? group->count : 1) * sizeof *days[c]);
+	if (!days[0] || !days[1] || !days[2]) {
+		for (int c = 0; c < 3; c++)
+			free(days[c]);
+		return -1;
+	}
+	struct flow_row *r = *rows;
+	for (size_t i = 0; i < group->count; i++) {
+		const struct course_record *course = group->courses[i];
+		uint32_t end = course->end_date;
+		int at_start = course->start_date <= from && (end == 0 || end >= from);
+		int is_new = course->start_date >= from && course->start_date <= to;
+		int ended = end && end >= from && end <= to;
+		int at_end = course->start_date <= to && (end == 0 || end >= to);
+		if (at_start)
+			count_in(&r[first], course->gender);
+		if (is_new)
+			count_in(&r[first + 1], course->gender);
+		if (ended)
+			count_in(&r[first + 2], course->gender);
+		if (at_end)
+			count_in(&r[first + 3], course->gender);
+		if (ended) {
+			for (int k = 0; k < END_REASON_COUNT; k++)
+				if (course->end_reasons >> k & 1)
+					count_in(&r[reasons + (size_t)k], course->gender);
+			if (!course->end_reasons)
+				count_in(&r[reasons + END_REASON_COUNT], course->gender);
+			double length = (double)(date_day_number(end) - date_day_number(course->start_date));
+			days[ALL][day_count[ALL]++] = length;
+			if (course->gender == GENDER_WOMAN)
+				days[WOMEN][day_count[WOMEN]++] = length;
+			else if (course->gender == GENDER_MAN)
+				days[MEN][day_count[MEN]++] = length;
+			if (!(course->flags & COURSE_SUPPORT_EXIT_KNOWN))
+				count_in(&r[supports[1] + SUPPORT_COUNT], course->gender);
+			for (int k = 0; k < SUPPORT_COUNT; k++)
+				if (course->support_exit >> k & 1)
+					count_in(&r[supports[1] + (size_t)k], course->gender);
+		}
+		if (is_new) {
+			count_in(&r[referrers + (course->referrer ? course->referrer - 1u : REFERRER_COUNT - 1u)], course->gender);
+			if (!(course->flags & COURSE_SUPPORT_INTAKE_KNOWN))
+				count_in(&r[supports[0] + SUPPORT_COUNT], course->gender);
+			for (int k = 0; k < SUPPORT_COUNT; k++)
+				if (course->support_intake >> k & 1)
+					count_in(&r[supports[0] + (size_t)k], course->gender);
+		}
+	}
+	for (int c = 0; c < 3; c++) {
+		summarise(days[c], day_count[c], &r[lengths], &r[lengths + 1], c);
+		free(days[c]);
+	}
+	return 0;
+}
+
+struct flow_row *flow_compute(const struct course_record *courses, size_t course_count,
+                              const struct string_pool *pool, uint32_t from, uint32_t to, size_t *count)
+{
+	struct insats_courses *groups = NULL;
+	size_t group_count = 0;
+	const struct course_record **order = malloc((course_count ? course_count : 1) * sizeof *order);
+	struct flow_row *rows = NULL;
+	size_t capacity = 0;
+	*count = 0;
+	if (!order)
+		return NULL;
+	/* group by insats: a stable pass per distinct insats (few of them) */
+	size_t placed = 0;
+	for (size_t i = 0; i < course_count; i++) {
+		size_t g = 0;
+		while (g < group_count && groups[g].insats != courses[i].insats)
+			g++;
+		if (g < group_count)
+			continue;
+		struct insats_courses *more = realloc(groups, (group_count + 1) * sizeof *more);
+		if (!more)
+			goto out_of_memory;
+		groups = more;
+		groups[group_count].insats = courses[i].insats;
+		groups[group_count].courses = order + placed;
+		groups[group_count].count = 0;
+		for (size_t j = i; j < course_count; j++)
+			if (courses[j].insats == courses[i].insats)
+				order[placed + groups[group_count].count++] = &courses[j];
+		placed += groups[group_count].count;
+		group_count++;
+	}
+	sort_pool = pool;
+	qsort(groups, group_count, sizeof *groups, by_name);
+	rows = malloc(64 * sizeof *rows);
+	capacity = 64;
+	if (!rows)
+		goto out_of_memory;
+	for (size_t g = 0; g < group_count; g++)
+		if (insats_rows(&groups[g], from, to, &rows, count, &capacity) < 0)
+			goto out_of_memory;
+	free(groups);
+	free(order);
+	return rows;
+out_of_memory:
+	free(groups);
+	free(order);
+	free(rows);
+	return NULL;
+}
