@@ -55,6 +55,10 @@ struct share_result {
 	uint64_t pairs;         /* health: pairs in the period */
 	uint64_t persons;       /* health: distinct participants of those pairs */
 	uint64_t ended[CELL_COUNT]; /* register goals: courses of the insats ended in the period */
+	/* questionnaire goals (avslut group, health) with register data in the input */
+	int has_response_rate;
+	uint64_t register_ended, respondents; /* courses ended in the goal's period; who answered (pairs) */
+	double response_rate;                 /* respondents / register_ended, when register_ended > 0 */
 	char warning[512];      /* empty, or why this goal has no data */
 };
 

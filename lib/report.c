@@ -95,7 +95,7 @@ struct goal_view {
 	int min_level, scale_max, min_n, has_target;
 	double target;
 	struct cell cell[3];
-	const cJSON *flags, *distribution, *health, *outcome;
+	const cJSON *flags, *distribution, *health, *outcome, *row;
 };
 
 static const char *string_of(const cJSON *object, const char *key)
@@ -180,6 +180,7 @@ static int read_goal(const cJSON *row, size_t index, struct goal_view *g, char *
 	g->distribution = cJSON_GetObjectItemCaseSensitive(row, "distribution");
 	g->health = cJSON_GetObjectItemCaseSensitive(row, "health");
 	g->outcome = cJSON_GetObjectItemCaseSensitive(row, "outcome");
+	g->row = row;
 	return 0;
 }
 
@@ -389,6 +390,32 @@ static void improvements(const struct goal_view *g, struct text *t)
 	    json_count(iw, "vas_better"), json_count(im, "vas_better"), json_count(h, "vas_min_delta"));
 }
 
+/* With register data: "Av de 31 avslutade besvarade 7 (23 %) enkäten." and, below half,
+ * that the share may not speak for everyone who ended. */
+static void response_sentence(const struct goal_view *g, struct text *t)
+{
+	const cJSON *ended = cJSON_GetObjectItemCaseSensitive(g->row, "ended");
+	const cJSON *respondents = cJSON_GetObjectItemCaseSensitive(g->row, "respondents");
+	const cJSON *rate = cJSON_GetObjectItemCaseSensitive(g->row, "response_rate");
+	if (!cJSON_IsNumber(ended) || !cJSON_IsNumber(respondents) || !cJSON_IsNumber(rate))
+		return;
+	char percent[32];
+	report_percent(rate->valuedouble, 0, percent, sizeof percent);
+	int health = strcmp(g->kind, "health") == 0;
+	if (json_count_item(respondents) > json_count_item(ended)) {
+		add(t, " Fler har svarat (%ld) än registret visar avslutade i %s under perioden (%ld): kontrollera att "
+		       "registret och enkäten avser samma insats och period.",
+		    json_count_item(respondents), g->insats, json_count_item(ended));
+		return;
+	}
+	add(t, " Av de %ld som avslutades i %s under perioden besvarade %ld (%s) %s.", json_count_item(ended), g->insats,
+	    json_count_item(respondents), percent,
+	    health ? "hälsoenkäten både vid inskrivning och avslut" : "enkäten");
+	if (rate->valuedouble < 0.5)
+		add(t, " Eftersom färre än hälften svarade kan andelen skilja sig från vad alla som avslutades skulle ha "
+		       "svarat; läs den med försiktighet.");
+}
+
 /* SPEC §2.3, in the seeds' words: "14 kvinnor och 21 män avslutades under 2022. Av dem
  * bedömdes 21 ha arbetsförmåga. Av dessa började 4 kvinnor och 11 män (71 %) arbeta
  * och/eller studera vid avslut." */
@@ -534,6 +561,7 @@ static void draft_paragraph(const struct goal_view *g, struct text *t)
 			add(t, " %ld lämnade frågan obesvarad; %s inte i underlaget.", missing,
 			    missing == 1 ? "det ingår" : "de ingår");
 	}
+	response_sentence(g, t);
 	verdict_sentence(g, t);
 }
 

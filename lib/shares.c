@@ -58,6 +58,7 @@ struct goal_tally {
 	struct share_cell cell[CELL_COUNT];
 	uint64_t pairs, persons;
 	uint64_t ended[CELL_COUNT]; /* register goals: the courses of the insats that ended in the period */
+	uint64_t register_ended;    /* questionnaire goals: courses of the insats ended in the goal's own period */
 	int scale_max;
 	int seen_insats, seen_indicator;
 };
@@ -79,6 +80,7 @@ struct shares {
 	struct answer_set *answers;
 	struct answer_set *persons; /* (goal, participant) of the health pairs counted */
 	struct questionnaire_set *questionnaires; /* identified respondents' questionnaires, counted at the end */
+	int has_courses;            /* register data in the input: response rates can be given */
 	uint64_t repeats, conflicts;
 	int answers_tallied;
 };
@@ -351,6 +353,17 @@ static void add_course(struct shares *s, const struct course_record *c)
 	const uint64_t *im = s->insats_mask + (size_t)c->insats * s->words;
 	const uint16_t to_work = 1u << END_ARBETE | 1u << END_ARBETE_SUBVENTIONERAT;
 	const uint16_t to_work_or_studies = to_work | 1u << END_STUDIER;
+	s->has_courses = 1;
+	/* the same course in a questionnaire goal's own period: mätår for IFS, calendar year for health */
+	struct answer_record as_answer = {.date = c->end_date, .matar = (uint16_t)date_matar(c->end_date)};
+	for (size_t g = 0; g < s->targets->count; g++) {
+		const struct goal *goal = &s->targets->goals[g];
+		if (!(im[g / 64] >> (g % 64) & 1) || goal->outcome >= 0)
+			continue;
+		if (goal->health_indicator >= 0 ? in_period_health(&s->period, c->end_date)
+		                                 : goal->group == GROUP_AVSLUT && in_period_ifs(&s->period, &as_answer))
+			s->tally[g].register_ended++;
+	}
 	for (size_t g = 0; g < s->targets->count; g++) {
 		const struct goal *goal = &s->targets->goals[g];
 		if (goal->outcome < 0 || !(im[g / 64] >> (g % 64) & 1))
@@ -498,6 +511,10 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		r->pairs = t->pairs;
 		r->persons = t->persons;
 		memcpy(r->ended, t->ended, sizeof r->ended);
+		/* Response rate: who answered (every answer to the question, Vet ej and blank
+		 * included: each returned a questionnaire) or how many pairs, of those who ended. */
+		r->has_response_rate = s->has_courses && !outcome && (goal->health_indicator >= 0 || goal->group == GROUP_AVSLUT);
+		r->register_ended = t->register_ended;
 		if (!health) {
 			r->scale_max = t->scale_max ? t->scale_max : goal->scale_max;
 			r->min_level = goal->positivity == POSITIVITY_CLEARLY ? r->scale_max - 1
@@ -516,6 +533,11 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		for (int c = 0; c < CELL_COUNT; c++) {
 			compute_cell(&r->cell[c]);
 			r->small_n[c] = r->cell[c].n < (uint64_t)r->min_n;
+		}
+		if (r->has_response_rate) {
+			const struct share_cell *all = &r->cell[CELL_ALL];
+			r->respondents = goal->health_indicator >= 0 ? r->pairs : all->n + all->levels[0] + all->missing;
+			r->response_rate = r->register_ended ? (double)r->respondents / (double)r->register_ended : 0;
 		}
 		r->verdict = share_verdict(goal->has_target, goal->target, r->cell[CELL_ALL].n, r->min_n,
 		                           r->cell[CELL_ALL].share, r->cell[CELL_ALL].ci_high);

@@ -14,12 +14,13 @@
 static const char *const columns[] = {
 	"period", "insats", "goal", "indicator", "group", "level", "target", "n", "pos", "share", "ci_low",
 	"ci_high", "verdict", "n_women", "pos_women", "share_women", "n_men", "pos_men", "share_men", "flags",
+	"ended", "response_rate",
 };
 /* csv-sv is for Swedish spreadsheet users: the same columns, in Swedish words. */
 static const char *const swedish_columns[] = {
 	"Period", "Insats", "Mål", "Indikator", "Grupp", "Nivå", "Målnivå", "n", "Positiva", "Andel",
 	"95 % KI nedre", "95 % KI övre", "Bedömning", "n kvinnor", "Positiva kvinnor", "Andel kvinnor", "n män",
-	"Positiva män", "Andel män", "Anmärkningar",
+	"Positiva män", "Andel män", "Anmärkningar", "Avslutade", "Svarsfrekvens",
 };
 
 static const char *group_swedish(int group)
@@ -164,6 +165,10 @@ int shares_write_tsv(FILE *out, const struct share_result *results, size_t resul
 		}
 		flags_text(r, swedish, text, sizeof text);
 		field(&w, text);
+		/* the register's count of people: hidden with a masked total, as every count */
+		int rate_shown = r->has_response_rate && !r->cell[CELL_ALL].masked;
+		count(&w, r->register_ended, rate_shown);
+		fraction(&w, r->response_rate, rate_shown && r->register_ended > 0);
 		fputs(swedish ? "\r\n" : "\n", out);
 	}
 	return ferror(out) ? -1 : 0;
@@ -286,6 +291,11 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 		cJSON *flags = cJSON_AddArrayToObject(row, "flags");
 		for (char *save = NULL, *flag = strtok_r(text, ",", &save); flag; flag = strtok_r(NULL, ",", &save))
 			cJSON_AddItemToArray(flags, cJSON_CreateString(flag));
+		int rate_shown = r->has_response_rate && !r->cell[CELL_ALL].masked;
+		cJSON_AddItemToObject(row, "ended", number_or_null((double)r->register_ended, rate_shown));
+		cJSON_AddItemToObject(row, "respondents", number_or_null((double)r->respondents, rate_shown));
+		cJSON_AddItemToObject(row, "response_rate",
+		                      number_or_null(r->response_rate, rate_shown && r->register_ended > 0));
 		cJSON_AddItemToObject(row, "total", cell_json(&r->cell[CELL_ALL]));
 		cJSON_AddItemToObject(row, "women", cell_json(&r->cell[CELL_WOMEN]));
 		cJSON_AddItemToObject(row, "men", cell_json(&r->cell[CELL_MEN]));

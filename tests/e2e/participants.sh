@@ -109,3 +109,36 @@ contains bad-among.err 'goal "x": bad "among" (expected "all" or "work_capacity"
 printf '{"goals": [{"id": "y", "insats": "Enter", "indicator": "nytta", "group": "avslut", "level": "positivt", "among": "all"}]}' >bad-among2.json
 expect_status 65 sh -c "ifs-shares -t bad-among2.json courses.rec >/dev/null 2>bad-among2.err"
 contains bad-among2.err 'goal "y": "among" belongs to register goals (outcome.*)'
+
+# Response rates: with register data, every avslut-group IFS goal and every health goal gets
+# ended (courses of the insats that ended in the goal's own period: mätår 2022 for IFS, 25
+# of Enter's; calendar 2022 for health, 35) and response_rate (18 respondents of 25 = 0.72;
+# 23 pairs of 35 = 0.6571); a goal of another group gets neither.
+ifs-survey "$FIXTURES/ifs/deltagare-2022.csv" >ifs.rec 2>/dev/null
+ifs-health --key-file key "$FIXTURES/health/enter-2022.csv" >health.rec 2>/dev/null
+cat ifs.rec health.rec courses.rec | ifs-shares -t "$FIXTURES/targets.json" --year 2022 >rates.tsv 2>/dev/null
+head -1 rates.tsv | cut -f20- >rates-header.txt
+printf 'flags\tended\tresponse_rate\n' | same_file - rates-header.txt
+awk -F'\t' 'NR > 1 {print $3, $21 "|" $22}' rates.tsv >rates.txt
+same_file - rates.txt <<'END'
+fia-nytta 2|6.5000
+fia-tillvara 2|6.5000
+fia-redo 2|6.5000
+enter-halsa 35|0.6571
+enter-nytta 25|0.7200
+enter-tillvara 25|0.7200
+nova-nytta |
+END
+cat ifs.rec health.rec courses.rec | ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json 2>/dev/null | ifs-report >rates.md
+contains rates.md "Av de 25 som avslutades i Enter under perioden besvarade 18 (72 %) enkäten."
+contains rates.md "Av de 35 som avslutades i Enter under perioden besvarade 23 (66 %) hälsoenkäten både vid inskrivning och avslut."
+# More answers than the register has ended (the fixtures' FIA people are not the same): said, not 650 %.
+contains rates.md "Fler har svarat (13) än registret visar avslutade i FIA under perioden (2): kontrollera att registret och enkäten avser samma insats och period."
+lacks rates.md "650 %"
+# Below half: 5 answered of 12 who ended; the text says to read the share with care.
+printf 'Personnummer;Insats;K\366n;Inskrivningsdatum;Avslutsdatum\r\n' >fia-register.csv
+for i in 10 11 12 13 14 15 16 17 18 19 20 21; do printf 'F-%s;FIA;Man;2022-01-03;2022-03-%s\r\n' $i $i >>fia-register.csv; done
+ifs-participants --key-file key fia-register.csv >fia-courses.rec 2>/dev/null
+ifs-survey "$FIXTURES/real/ifs-age-gender.csv" 2>/dev/null | cat - fia-courses.rec |
+	ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json 2>/dev/null | ifs-report >low.md
+contains low.md "Av de 12 som avslutades i FIA under perioden besvarade 5 (42 %) enkäten. Eftersom färre än hälften svarade kan andelen skilja sig från vad alla som avslutades skulle ha svarat; läs den med försiktighet."
