@@ -795,8 +795,10 @@ static int load_source(const cJSON *source, size_t number, struct fetch_source *
 		snprintf(error, error_size, "%s: source \"%s\": no \"url\"", path, s->name);
 		return -1;
 	}
-	if (!s->kind || (strcmp(s->kind, "survey") != 0 && strcmp(s->kind, "health") != 0)) {
-		snprintf(error, error_size, "%s: source \"%s\": \"kind\" must be \"survey\" or \"health\"", path, s->name);
+	if (!s->kind || (strcmp(s->kind, "survey") != 0 && strcmp(s->kind, "health") != 0 &&
+	                 strcmp(s->kind, "participants") != 0)) {
+		snprintf(error, error_size, "%s: source \"%s\": \"kind\" must be \"survey\", \"health\" or \"participants\"",
+		         path, s->name);
 		return -1;
 	}
 	return 0;

@@ -131,7 +131,7 @@ printf 'fia-ifs\tsurvey\tFIA\tavslut\t\t%s\n' "$T/raw/fia-ifs.export" | head -1 
 head -1 list.out | same_file want.list -
 printf '{"dir": "x", "sources": [{"name": "a", "url": "file:///x", "kind": "pdf"}]}' >bad.json
 expect_status 65 sh -c "ifs-fetch --config bad.json 2>err.cfg"
-contains err.cfg 'ifs-fetch: bad.json: source "a": "kind" must be "survey" or "health"'
+contains err.cfg 'ifs-fetch: bad.json: source "a": "kind" must be "survey", "health" or "participants"'
 
 # Hostile or mistyped configs: each refused with its reason, none crashes or is half-read.
 bad_config() { # JSON, expected message

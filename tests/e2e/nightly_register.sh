@@ -1,0 +1,27 @@
+# pipelines/nightly with a participant register among its sources: normalised by
+# ifs-participants under the key, the flow table beside the shares, outcome goals and
+# response rates in them; the raw register (personnummer) not kept with --keep-raw-days 0.
+. "$TESTLIB"
+cd "$T"
+head -c 32 /dev/urandom >key && chmod 600 key
+cat >sources.json <<END
+{ "sources": [
+    { "name": "enter", "url": "file://$FIXTURES/ifs/deltagare-2022.csv", "kind": "survey" },
+    { "name": "register", "url": "file://$FIXTURES/participants/register-2022.csv", "kind": "participants" } ] }
+END
+cat "$FIXTURES/participants/targets-register.json" >targets.json
+sh "$ROOT/pipelines/nightly" --config sources.json --targets targets.json --store store --year 2022 \
+	--key-file key --keep-raw-days 0 2>run.err || { cat run.err; fail "the nightly run with a register failed"; }
+contains run.err "nightly: normalise: register:"
+grep -qx "kind	participants" store/current/snapshots/register.prov || fail "provenance lacks the kind"
+for ext in tsv csv json; do [ -s "store/current/tables/flow-2022.$ext" ] || fail "no flow-2022.$ext"; done
+grep -q "^2022-01-01..2022-12-31	Enter	flow	ended	35	14	21$" store/current/tables/flow-2022.tsv ||
+	fail "the flow table lacks Enter's 35 ended"
+awk -F'\t' '$3 == "enter-arbete-studier" {print $8, $9, $13}' store/current/tables/shares-2022.tsv >goal.txt
+echo "21 15 met" | same_file - goal.txt
+[ ! -e store/raw/register.export ] || fail "the raw register was kept despite --keep-raw-days 0"
+# Not one personnummer of the register anywhere in the store.
+while read -r id; do
+	digits=$(printf '%s' "$id" | tr -cd '0-9')
+	if grep -rqF -- "$digits" store || grep -rqF -- "$id" store; then fail "the store holds a raw identifier"; fi
+done <"$FIXTURES/participants/identifiers.txt"
