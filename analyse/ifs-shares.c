@@ -17,7 +17,7 @@
 #include "targets.h"
 
 static const char usage_text[] =
-	"usage: ifs-shares -t TARGETS [--year Y | --from YYYY-MM-DD --to YYYY-MM-DD | --since Y]\n"
+	"usage: ifs-shares -t TARGETS [--year Y | --years A-B | --from YYYY-MM-DD --to YYYY-MM-DD | --since Y]\n"
 	"                  [--min-n N] [--suppress] [--format tsv|json|csv-sv] [-c CODEBOOK]\n"
 	"                  [--vas-min-delta N] [FILE...]\n"
 	"Reads record streams (files, or several streams concatenated on stdin), or IFS\n"
@@ -27,6 +27,8 @@ static const char usage_text[] =
 	"  -t, --targets FILE     the goals (JSON; see man ifs-shares)\n"
 	"      --year Y           report year Y: mätår Y for IFS answers (Y-1-11-01..Y-10-31),\n"
 	"                         calendar year Y by exit date for health pairs\n"
+	"      --years A-B        one row per goal and year (also A,B,C), each year as --year, with the\n"
+	"                         change from the previous listed year and its 95 % interval (Newcombe)\n"
 	"      --from D --to D    the same date range for every source (inclusive)\n"
 	"      --since Y          from the start of year Y's period to the newest record\n"
 	"      --min-n N          fewest answers for a verdict (default: the targets file's, or 5;\n"
@@ -62,9 +64,51 @@ static int parse_whole(const char *text, int low, int high, int *out)
 	return 0;
 }
 
-static int add_record(const struct record *record, const struct string_pool *pool, void *shares)
+/* One tally per year of --years (one in all for a single period): every record to each. */
+struct tallies {
+	struct shares **shares;
+	size_t count;
+};
+
+static int add_record(const struct record *record, const struct string_pool *pool, void *context)
 {
-	return shares_add(shares, pool, record);
+	const struct tallies *tallies = context;
+	for (size_t i = 0; i < tallies->count; i++)
+		if (shares_add(tallies->shares[i], pool, record) < 0)
+			return -1;
+	return 0;
+}
+
+/* "2019-2023" or "2019,2021,2023": ascending, each once, at most 50. */
+static int parse_years(const char *text, int *years, size_t *count)
+{
+	*count = 0;
+	int first, last;
+	char *end;
+	if (strchr(text, '-')) {
+		long a = strtol(text, &end, 10);
+		if (*end != '-')
+			return -1;
+		long b = strtol(end + 1, &end, 10);
+		if (*end || a < 1990 || b > 2200 || a > b || b - a >= 50)
+			return -1;
+		first = (int)a, last = (int)b;
+		for (int y = first; y <= last; y++)
+			years[(*count)++] = y;
+		return 0;
+	}
+	for (const char *p = text; *p;) {
+		long y = strtol(p, &end, 10);
+		if (end == p || y < 1990 || y > 2200 || *count == 50 || (*count && y <= years[*count - 1]))
+			return -1;
+		years[(*count)++] = (int)y;
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -1;
+		p = end;
+	}
+	return *count ? 0 : -1;
 }
 
 /* A named file that does not begin with a record stream's magic number: an export,
@@ -90,7 +134,7 @@ static int is_export(const char *path)
  * printed from an export read only in part.
  */
 static int read_export(const char *path, const struct codebook *codebook, struct string_pool *pool,
-                       struct shares *shares)
+                       struct tallies *shares)
 {
 	/* Each answer is counted once by shares itself: the converter need not check too. */
 	struct survey_options options = {.group = -1, .repeats_downstream = 1};
@@ -129,9 +173,11 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 
 int main(int argc, char **argv)
 {
-	enum { OPT_YEAR = 256, OPT_FROM, OPT_TO, OPT_SINCE, OPT_MIN_N, OPT_SUPPRESS, OPT_FORMAT, OPT_VAS, OPT_VERSION };
+	enum { OPT_YEAR = 256, OPT_FROM, OPT_TO, OPT_SINCE, OPT_MIN_N, OPT_SUPPRESS, OPT_FORMAT, OPT_VAS, OPT_VERSION,
+	       OPT_YEARS };
 	static const struct option long_options[] = {
 		{"targets", required_argument, NULL, 't'}, {"year", required_argument, NULL, OPT_YEAR},
+		{"years", required_argument, NULL, OPT_YEARS},
 		{"from", required_argument, NULL, OPT_FROM}, {"to", required_argument, NULL, OPT_TO},
 		{"since", required_argument, NULL, OPT_SINCE}, {"min-n", required_argument, NULL, OPT_MIN_N},
 		{"suppress", no_argument, NULL, OPT_SUPPRESS}, {"format", required_argument, NULL, OPT_FORMAT},
@@ -141,6 +187,8 @@ int main(int argc, char **argv)
 	const char *targets_path = NULL, *codebook_path = NULL, *format = "tsv";
 	struct period period = {PERIOD_ALL, 0, 0, 0};
 	int min_n = 0, suppress = 0, vas_min_delta = -1, option, periods = 0;
+	int years[50];
+	size_t year_count = 0;
 	const char *from = NULL, *to = NULL;
 	diag_set_program(argv[0]);
 	diag_private_files(0);
@@ -155,6 +203,13 @@ int main(int argc, char **argv)
 				return EX_USAGE;
 			}
 			period.kind = option == OPT_YEAR ? PERIOD_YEAR : PERIOD_SINCE;
+			periods++;
+			break;
+		case OPT_YEARS:
+			if (parse_years(optarg, years, &year_count) < 0) {
+				diag_error("--years: expected A-B or A,B,C (ascending years, at most 50), not \"%s\"", optarg);
+				return EX_USAGE;
+			}
 			periods++;
 			break;
 		case OPT_FROM: from = optarg; break;
@@ -188,7 +243,7 @@ int main(int argc, char **argv)
 		periods++;
 	}
 	if (periods > 1) {
-		diag_error("give one of --year, --from/--to, --since");
+		diag_error("give one of --year, --years, --from/--to, --since");
 		return EX_USAGE;
 	}
 	if (!targets_path) {
@@ -216,24 +271,53 @@ int main(int argc, char **argv)
 		codebook_free(codebook);
 		return status;
 	}
-	struct shares *shares = shares_new(&targets, &period, min_n, vas_min_delta, suppress);
+	/* --years: the same run once per year, each goal in its own convention */
+	struct period year_periods[50];
+	struct shares *tally_list[50] = {0};
+	struct tallies tallies = {tally_list, year_count ? year_count : 1};
+	int out_of_memory = 0;
+	for (size_t y = 0; y < tallies.count; y++) {
+		year_periods[y] = year_count ? (struct period){PERIOD_YEAR, years[y], 0, 0} : period;
+		tally_list[y] = shares_new(&targets, &year_periods[y], min_n, vas_min_delta, suppress);
+		out_of_memory |= !tally_list[y];
+	}
+	struct shares *shares = tally_list[0];
 	struct string_pool *pool = string_pool_new();
-	if (!shares || !pool) {
+	if (out_of_memory || !pool) {
 		diag_error("out of memory");
 		return EX_OSERR;
 	}
 	/* Never a shorter table: an input that cannot be read whole stops the run before output. */
 	if (optind == argc)
-		status = record_inputs_read(NULL, 0, pool, 1, add_record, shares);
+		status = record_inputs_read(NULL, 0, pool, 1, add_record, &tallies);
 	for (int i = optind; i < argc && status == 0; i++) {
 		if (is_export(argv[i]))
-			status = read_export(argv[i], codebook, pool, shares);
+			status = read_export(argv[i], codebook, pool, &tallies);
 		else
-			status = record_inputs_read(argv + i, 1, pool, 1, add_record, shares);
+			status = record_inputs_read(argv + i, 1, pool, 1, add_record, &tallies);
 	}
 	if (status == 0) {
 		size_t count;
 		const struct share_result *results = shares_finish(shares, &count);
+		struct share_result *by_year = NULL;
+		if (year_count) {
+			/* goal by goal, the years in order, so each row follows its previous year */
+			by_year = calloc(count * year_count + 1, sizeof *by_year);
+			if (!by_year) {
+				diag_error("out of memory");
+				status = EX_OSERR;
+				goto done;
+			}
+			for (size_t y = 0; y < year_count; y++) {
+				size_t n;
+				const struct share_result *year_results = shares_finish(tally_list[y], &n);
+				for (size_t g = 0; g < n; g++)
+					by_year[g * year_count + y] = year_results[g];
+			}
+			shares_compare_years(by_year, count * year_count);
+			results = by_year;
+			count *= year_count;
+		}
 		for (size_t g = 0; g < count; g++)
 			if (results[g].warning[0])
 				diag_warn("%s", results[g].warning);
@@ -247,15 +331,20 @@ int main(int argc, char **argv)
 			          (unsigned long long)conflicts);
 		int effective_min_n = min_n ? min_n : targets.min_n ? targets.min_n : 5;
 		int effective_delta = vas_min_delta >= 0 ? vas_min_delta : targets.vas_min_delta;
-		struct shares_report report = {targets_path, &period, effective_min_n, suppress, effective_delta, codebook};
+		struct shares_report report = {targets_path,    &period,  year_count ? years : NULL,
+		                               year_count,      effective_min_n, suppress,
+		                               effective_delta, codebook};
 		int wrote = json ? shares_write_json(stdout, results, count, &report)
 		                 : shares_write_tsv(stdout, results, count, swedish);
 		if (wrote < 0 || fflush(stdout) != 0) {
 			diag_error("write error on standard output: %s", strerror(errno));
 			status = EX_IOERR;
 		}
+		free(by_year);
 	}
-	shares_free(shares);
+done:
+	for (size_t y = 0; y < tallies.count; y++)
+		shares_free(tally_list[y]);
 	string_pool_free(pool);
 	targets_free(&targets);
 	codebook_free(codebook);

@@ -59,6 +59,10 @@ struct share_result {
 	int has_response_rate;
 	uint64_t register_ended, respondents; /* courses ended in the goal's period; who answered (pairs) */
 	double response_rate;                 /* respondents / register_ended, when register_ended > 0 */
+	/* --years: the change from the previous listed year (shares_compare_years) */
+	int has_previous;                     /* 1: prev_share, diff and its interval are set */
+	int in_years;                         /* a row of a --years table: the four columns are printed */
+	double prev_share, diff, diff_low, diff_high;
 	char warning[512];      /* empty, or why this goal has no data */
 };
 
@@ -78,6 +82,15 @@ void shares_repeats(const struct shares *shares, uint64_t *repeats, uint64_t *co
 /* Computes the results; valid until shares_free. */
 const struct share_result *shares_finish(struct shares *shares, size_t *count);
 
+/* Newcombe's hybrid score interval (1998, method 10) for p1 - p2 of two independent
+ * proportions, from their 95 % Wilson intervals [l1, u1] and [l2, u2]. */
+void newcombe_difference(double p1, double l1, double u1, double p2, double l2, double u2, double *low,
+                         double *high);
+/* Sets each row's change from the row before it (the same goal, the previous listed
+ * year); empty for the first year and where either year has n = 0.  rows[i] and
+ * rows[i - 1] belong together when they name the same goal. */
+void shares_compare_years(struct share_result *rows, size_t count);
+
 /* The 95 % Wilson score interval for pos of n (n > 0). */
 void wilson_interval(uint64_t pos, uint64_t n, double *low, double *high);
 /* SPEC §3: the verdict for a share against a target, given the interval. */
@@ -87,6 +100,8 @@ enum verdict share_verdict(int has_target, double target, uint64_t n, int min_n,
 struct shares_report {
 	const char *targets_path;
 	const struct period *period;
+	const int *years;      /* --years: the years listed, else NULL */
+	size_t year_count;
 	int min_n, suppress, vas_min_delta;
 	const struct codebook *codebook;
 };

@@ -582,3 +582,30 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 	*count = targets->count;
 	return s->results;
 }
+
+void newcombe_difference(double p1, double l1, double u1, double p2, double l2, double u2, double *low,
+                         double *high)
+{
+	double d = p1 - p2;
+	*low = d - sqrt((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2));
+	*high = d + sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2));
+}
+
+void shares_compare_years(struct share_result *rows, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct share_result *r = &rows[i];
+		r->in_years = 1;
+		r->has_previous = 0;
+		if (i == 0 || rows[i - 1].goal != r->goal)
+			continue;
+		const struct share_cell *now = &r->cell[CELL_ALL], *before = &rows[i - 1].cell[CELL_ALL];
+		if (now->n == 0 || before->n == 0 || now->masked || before->masked)
+			continue;
+		r->has_previous = 1;
+		r->prev_share = before->share;
+		r->diff = now->share - before->share;
+		newcombe_difference(now->share, now->ci_low, now->ci_high, before->share, before->ci_low, before->ci_high,
+		                    &r->diff_low, &r->diff_high);
+	}
+}

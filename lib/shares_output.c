@@ -16,6 +16,9 @@ static const char *const columns[] = {
 	"ci_high", "verdict", "n_women", "pos_women", "share_women", "n_men", "pos_men", "share_men", "flags",
 	"ended", "response_rate",
 };
+static const char *const year_columns[] = {"prev_share", "diff", "diff_ci_low", "diff_ci_high"};
+static const char *const swedish_year_columns[] = {"Föregående andel", "Skillnad", "Skillnad 95 % KI nedre",
+                                                    "Skillnad 95 % KI övre"};
 /* csv-sv is for Swedish spreadsheet users: the same columns, in Swedish words. */
 static const char *const swedish_columns[] = {
 	"Period", "Insats", "Mål", "Indikator", "Grupp", "Nivå", "Målnivå", "n", "Positiva", "Andel",
@@ -136,6 +139,9 @@ int shares_write_tsv(FILE *out, const struct share_result *results, size_t resul
 		fputs("\xEF\xBB\xBF", out);
 	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
 		field(&w, swedish ? swedish_columns[i] : columns[i]);
+	int years = result_count > 0 && results[0].in_years;
+	for (size_t i = 0; years && i < 4; i++)
+		field(&w, swedish ? swedish_year_columns[i] : year_columns[i]);
 	fputs(swedish ? "\r\n" : "\n", out);
 	for (size_t i = 0; i < result_count; i++) {
 		const struct share_result *r = &results[i];
@@ -169,6 +175,12 @@ int shares_write_tsv(FILE *out, const struct share_result *results, size_t resul
 		int rate_shown = r->has_response_rate && !r->cell[CELL_ALL].masked;
 		count(&w, r->register_ended, rate_shown);
 		fraction(&w, r->response_rate, rate_shown && r->register_ended > 0);
+		if (years) {
+			fraction(&w, r->prev_share, r->has_previous);
+			fraction(&w, r->diff, r->has_previous);
+			fraction(&w, r->diff_low, r->has_previous);
+			fraction(&w, r->diff_high, r->has_previous);
+		}
 		fputs(swedish ? "\r\n" : "\n", out);
 	}
 	return ferror(out) ? -1 : 0;
@@ -258,6 +270,11 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 	cJSON_AddStringToObject(root, "generator", "ifs-shares " IFS_VERSION);
 	cJSON_AddStringToObject(root, "targets", report->targets_path);
 	cJSON_AddItemToObject(root, "period", period_json(report->period));
+	if (report->years) {
+		cJSON *years = cJSON_AddArrayToObject(root, "years");
+		for (size_t y = 0; y < report->year_count; y++)
+			cJSON_AddItemToArray(years, cJSON_CreateNumber(report->years[y]));
+	}
 	cJSON_AddNumberToObject(root, "min_n", report->min_n);
 	cJSON_AddBoolToObject(root, "suppress", report->suppress);
 	cJSON_AddNumberToObject(root, "vas_min_delta", report->vas_min_delta);
@@ -296,6 +313,12 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 		cJSON_AddItemToObject(row, "respondents", number_or_null((double)r->respondents, rate_shown));
 		cJSON_AddItemToObject(row, "response_rate",
 		                      number_or_null(r->response_rate, rate_shown && r->register_ended > 0));
+		if (r->in_years) {
+			cJSON_AddItemToObject(row, "prev_share", number_or_null(r->prev_share, r->has_previous));
+			cJSON_AddItemToObject(row, "diff", number_or_null(r->diff, r->has_previous));
+			cJSON_AddItemToObject(row, "diff_ci_low", number_or_null(r->diff_low, r->has_previous));
+			cJSON_AddItemToObject(row, "diff_ci_high", number_or_null(r->diff_high, r->has_previous));
+		}
 		cJSON_AddItemToObject(row, "total", cell_json(&r->cell[CELL_ALL]));
 		cJSON_AddItemToObject(row, "women", cell_json(&r->cell[CELL_WOMEN]));
 		cJSON_AddItemToObject(row, "men", cell_json(&r->cell[CELL_MEN]));

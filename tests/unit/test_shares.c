@@ -1,5 +1,6 @@
 /* Unit tests for the Wilson interval, verdicts, health tallies and the targets file. */
 #include <setjmp.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -215,6 +216,23 @@ static void test_targets_errors_name_goal_and_field(void **state)
 	codebook_free(book);
 }
 
+/* Newcombe (1998), method 10, his worked example: 56/70 - 48/80 = 0.2000, 95 % interval
+ * 0.0524 to 0.3339 (Statistics in Medicine 17:873-890, table II). */
+static void test_newcombe_published_example(void **state)
+{
+	(void)state;
+	double l1, u1, l2, u2, low, high;
+	wilson_interval(56, 70, &l1, &u1);
+	wilson_interval(48, 80, &l2, &u2);
+	newcombe_difference(56.0 / 70, l1, u1, 48.0 / 80, l2, u2, &low, &high);
+	assert_true(fabs(low - 0.0524) < 0.00005);
+	assert_true(fabs(high - 0.3339) < 0.00005);
+	/* the interval of p2 - p1 is the mirror image */
+	newcombe_difference(48.0 / 80, l2, u2, 56.0 / 70, l1, u1, &low, &high);
+	assert_true(fabs(low + 0.3339) < 0.00005);
+	assert_true(fabs(high + 0.0524) < 0.00005);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_boundaries),
 		cmocka_unit_test(test_health_worked_example),
 		cmocka_unit_test(test_targets_errors_name_goal_and_field),
+		cmocka_unit_test(test_newcombe_published_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,70 @@
+# ifs-shares --years: one row per goal and year, and the change from the previous listed
+# year with Newcombe's hybrid score interval (method 10).  FIA nytta, klart positivt, worked
+# out by hand (and checked against an independent calculation):
+#   mätår 2019: 9 of 10 = 0.9000          2020: 3 of 10 = 0.3000
+#     diff -0.6000, interval -0.8090 .. -0.1705: larger than the margin (0 outside)
+#   2021: no answers (n = 0): no share, no diff; 2022's diff is empty too (its previous year has n = 0)
+#   2022: 9 of 12 = 0.7500                2023: 8 of 12 = 0.6667
+#     diff -0.0833, interval -0.4029 .. 0.2599: within the margin (0 inside)
+. "$TESTLIB"
+cd "$T"
+{
+	printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;Fråga 1\n'
+	row() { printf 'Y%s-%s;%s;FIA;Avslutad;%s;%s\n' "$1" "$2" "$3" "$4" "$5"; }
+	for i in 1 2 3 4 5 6 7 8 9; do row 2019 $i 2019-03-01 Kvinna 'Helt och hållet'; done
+	row 2019 10 2019-03-01 Man 'Inte alls'
+	for i in 1 2 3; do row 2020 $i 2020-03-01 Man 'Till mycket stor del'; done
+	for i in 4 5 6 7 8 9 10; do row 2020 $i 2020-03-01 Kvinna 'Till viss del'; done
+	for i in 1 2 3 4 5 6 7 8 9; do row 2022 $i 2022-03-01 Man 'Helt och hållet'; done
+	for i in 10 11 12; do row 2022 $i 2022-03-01 Kvinna 'Inte alls'; done
+	for i in 1 2 3 4 5 6 7 8; do row 2023 $i 2023-03-01 Kvinna 'Till mycket stor del'; done
+	for i in 9 10 11 12; do row 2023 $i 2023-03-01 Man 'Till liten del'; done
+} >years.csv
+ifs-survey years.csv >years.rec 2>/dev/null || fail "ifs-survey failed on the years fixture"
+ifs-shares -t "$FIXTURES/targets.json" --years 2019-2023 years.rec >years.tsv 2>years.err || { cat years.err; fail "--years failed"; }
+head -1 years.tsv | cut -f20- >header.txt
+printf 'flags\tended\tresponse_rate\tprev_share\tdiff\tdiff_ci_low\tdiff_ci_high\n' | same_file - header.txt
+awk -F'\t' '$3 == "fia-nytta" {print $1, $8, $9, $10, $23, $24, $25, $26}' years.tsv >fia.txt
+same_file - fia.txt <<'END'
+2018-11-01..2019-10-31 10 9 0.9000    
+2019-11-01..2020-10-31 10 3 0.3000 0.9000 -0.6000 -0.8090 -0.1705
+2020-11-01..2021-10-31 0 0     
+2021-11-01..2022-10-31 12 9 0.7500    
+2022-11-01..2023-10-31 12 8 0.6667 0.7500 -0.0833 -0.4029 0.2599
+END
+# A list of years compares with the previous listed year: 2019 and 2023 only.
+ifs-shares -t "$FIXTURES/targets.json" --years 2019,2023 years.rec 2>/dev/null |
+	awk -F'\t' '$3 == "fia-nytta" {print $10, $23, $24, $25, $26}' >listed.txt
+python3 -c "
+import math
+def wilson(x, n, z=1.959963984540054):
+    p = x / n; d = 1 + z * z / n; c = p + z * z / (2 * n); r = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (c - r) / d, (c + r) / d
+p1, p2 = 8 / 12, 9 / 10
+(l1, u1), (l2, u2) = wilson(8, 12), wilson(9, 10)
+d = p1 - p2
+print('0.9000    ')
+print('%.4f %.4f %.4f %.4f %.4f' % (p1, p2, d, d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)))
+" | same_file - listed.txt
+# JSON carries the same per row, and the years listed.
+ifs-shares -t "$FIXTURES/targets.json" --years 2019-2023 --format json years.rec 2>/dev/null >years.json
+python3 - years.json <<'PY' >json.txt
+import json, sys
+doc = json.load(open(sys.argv[1]))
+print(doc["years"])
+for r in doc["rows"]:
+    if r["goal"] == "fia-nytta":
+        print(r["period"], *[None if r[k] is None else "%.4f" % r[k] for k in ("prev_share", "diff", "diff_ci_low", "diff_ci_high")])
+PY
+same_file - json.txt <<'END'
+[2019, 2020, 2021, 2022, 2023]
+2018-11-01..2019-10-31 None None None None
+2019-11-01..2020-10-31 0.9000 -0.6000 -0.8090 -0.1705
+2020-11-01..2021-10-31 None None None None
+2021-11-01..2022-10-31 None None None None
+2022-11-01..2023-10-31 0.7500 -0.0833 -0.4029 0.2599
+END
+expect_status 64 sh -c "ifs-shares -t '$FIXTURES/targets.json' --years 2023-2019 years.rec 2>bad.err"
+contains bad.err "--years: expected A-B or A,B,C"
+expect_status 64 sh -c "ifs-shares -t '$FIXTURES/targets.json' --years 2019-2020 --year 2022 years.rec 2>two.err"
+contains two.err "give one of --year, --years, --from/--to, --since"
