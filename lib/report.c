@@ -96,7 +96,17 @@ struct goal_view {
 	double target;
 	struct cell cell[3];
 	const cJSON *flags, *distribution, *health, *outcome, *row;
+	/* --years input: this goal's rows, the years in order (this one last) */
+	const struct goal_view *history;
+	size_t history_count;
 };
+
+/* The year a row's period ends in: a mätår or a calendar year is named by it. */
+static int period_year(const struct goal_view *g)
+{
+	const char *to = g->period ? strstr(g->period, "..") : NULL;
+	return to && strlen(to) >= 6 ? atoi(to + 2) : 0;
+}
 
 static const char *string_of(const cJSON *object, const char *key)
 {
@@ -416,6 +426,8 @@ static void response_sentence(const struct goal_view *g, struct text *t)
 		       "svarat; läs den med försiktighet.");
 }
 
+static void comparison_sentence(const struct goal_view *g, struct text *t);
+
 /* SPEC §2.3, in the seeds' words: "14 kvinnor och 21 män avslutades under 2022. Av dem
  * bedömdes 21 ha arbetsförmåga. Av dessa började 4 kvinnor och 11 män (71 %) arbeta
  * och/eller studera vid avslut." */
@@ -467,6 +479,44 @@ static void outcome_paragraph(const struct goal_view *g, struct text *t)
 	if (all->pos > w->pos + m->pos)
 		add(t, " Bland dem finns %ld med annat eller ej angivet kön.", all->pos - w->pos - m->pos);
 	verdict_sentence(g, t);
+	comparison_sentence(g, t);
+}
+
+/* "Andelen var 47 % 2024 mot 94 % 2023, en minskning som är större än felmarginalen."
+ * from ifs-shares --years's diff and its interval. */
+/* Percentage points with a sign, as Swedish text writes them: "−40", "+26", "0". */
+static void signed_points(double fraction, char *out, size_t size)
+{
+	long points = lround(fraction * 100);
+	snprintf(out, size, "%s%ld", points < 0 ? "−" : points > 0 ? "+" : "", points < 0 ? -points : points);
+}
+
+static void comparison_sentence(const struct goal_view *g, struct text *t)
+{
+	const cJSON *prev = cJSON_GetObjectItemCaseSensitive(g->row, "prev_share");
+	const cJSON *diff = cJSON_GetObjectItemCaseSensitive(g->row, "diff");
+	const cJSON *low = cJSON_GetObjectItemCaseSensitive(g->row, "diff_ci_low");
+	const cJSON *high = cJSON_GetObjectItemCaseSensitive(g->row, "diff_ci_high");
+	if (!cJSON_IsNumber(prev) || !cJSON_IsNumber(diff) || !cJSON_IsNumber(low) || !cJSON_IsNumber(high) ||
+	    g->history_count < 2)
+		return;
+	char now[32], before[32];
+	report_percent(g->cell[0].share, 0, now, sizeof now);
+	report_percent(prev->valuedouble, 0, before, sizeof before);
+	int year = period_year(g), previous = period_year(&g->history[g->history_count - 2]);
+	int beyond = low->valuedouble > 0 || high->valuedouble < 0;
+	char from[32], to[32];
+	signed_points(low->valuedouble, from, sizeof from);
+	signed_points(high->valuedouble, to, sizeof to);
+	const char *change = diff->valuedouble > 0 ? "en ökning" : diff->valuedouble < 0 ? "en minskning" : "ingen förändring";
+	if (beyond)
+		add(t, " Andelen var %s %d mot %s %d, %s som är större än felmarginalen (95 %% intervall för skillnaden "
+		       "%s till %s procentenheter).",
+		    now, year, before, previous, change, from, to);
+	else
+		add(t, " Andelen var %s %d mot %s %d; skillnaden ryms inom felmarginalen (95 %% intervall för skillnaden "
+		       "%s till %s procentenheter).",
+		    now, year, before, previous, from, to);
 }
 
 static void draft_paragraph(const struct goal_view *g, struct text *t)
@@ -563,6 +613,7 @@ static void draft_paragraph(const struct goal_view *g, struct text *t)
 	}
 	response_sentence(g, t);
 	verdict_sentence(g, t);
+	comparison_sentence(g, t);
 }
 
 /* ---- footnotes --------------------------------------------------------------------- */
@@ -714,6 +765,57 @@ static void period_heading(const cJSON *root, struct text *t)
 		add(t, "alla år");
 }
 
+/* A year's cell: "90,0 % (10)", or "–" when no one answered (or it is masked). */
+static void year_cell(const struct goal_view *g, char *out, size_t size)
+{
+	char share[32];
+	if (g->cell[0].masked || g->cell[0].n == 0) {
+		snprintf(out, size, "–");
+		return;
+	}
+	report_percent(g->cell[0].share, 1, share, sizeof share);
+	snprintf(out, size, "%s (%ld)", share, g->cell[0].n);
+}
+
+static int has_years(const struct goal_view *goals, size_t count, const char *insats)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(goals[i].insats, insats) == 0 && goals[i].history_count > 1)
+			return 1;
+	return 0;
+}
+
+static void write_markdown_years(FILE *out, const struct goal_view *goals, size_t count, const char *insats)
+{
+	if (!has_years(goals, count, insats))
+		return;
+	const struct goal_view *first = NULL;
+	for (size_t i = 0; i < count && !first; i++)
+		if (strcmp(goals[i].insats, insats) == 0)
+			first = &goals[i];
+	fputs("\n**År för år** (andel och n)\n\n| Mål |", out);
+	for (size_t y = 0; y < first->history_count; y++)
+		fprintf(out, " %d |", period_year(&first->history[y]));
+	fputs("\n|---|", out);
+	for (size_t y = 0; y < first->history_count; y++)
+		fputs("---:|", out);
+	fputs("\n", out);
+	for (size_t i = 0; i < count; i++) {
+		const struct goal_view *g = &goals[i];
+		if (strcmp(g->insats, insats) != 0)
+			continue;
+		fputs("| ", out);
+		markdown_escape(out, g->text[0] ? g->text : g->goal);
+		fputs(" |", out);
+		for (size_t y = 0; y < g->history_count; y++) {
+			char cell[48];
+			year_cell(&g->history[y], cell, sizeof cell);
+			fprintf(out, " %s |", cell);
+		}
+		fputs("\n", out);
+	}
+}
+
 static void write_markdown_section(FILE *out, const struct goal_view *goals, size_t count, const char *insats)
 {
 	struct footnotes notes = {0};
@@ -740,6 +842,7 @@ static void write_markdown_section(FILE *out, const struct goal_view *goals, siz
 		for (int i = 0; i < notes.count; i++)
 			fprintf(out, "[%d] %s  \n", i + 1, notes.text[i]);
 	}
+	write_markdown_years(out, goals, count, insats);
 	fputs("\n### Förslag till text\n\n", out);
 	for (size_t i = 0; i < count; i++) {
 		const struct goal_view *g = &goals[i];
@@ -893,6 +996,77 @@ static void html_chart(FILE *out, const struct goal_view *g, int index)
 	      out);
 }
 
+/* The share year by year: points joined by a line, the Wilson interval as whiskers,
+ * the target dashed; a year without answers is a gap, named in the description. */
+static void html_trend_chart(FILE *out, const struct goal_view *g, int index)
+{
+	size_t years = g->history_count;
+	double left = 60, right = 580, top = 20, bottom = 170;
+	double step = years > 1 ? (right - left) / (double)(years - 1) : 0;
+	fputs("<figure>\n<div class=\"chart-title\">", out);
+	report_html_escape(out, g->insats);
+	fputs(" – ", out);
+	report_html_escape(out, g->text[0] ? g->text : g->goal);
+	fputs(": andel år för år</div>\n", out);
+	fprintf(out, "<svg role=\"img\" aria-labelledby=\"chart%d-title chart%d-desc\" viewBox=\"0 0 620 200\" "
+	             "width=\"620\" height=\"200\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"chart%d-title\">",
+	        index, index, index);
+	report_html_escape(out, g->insats);
+	fputs(": andel år för år, ", out);
+	report_html_escape(out, g->indicator);
+	fprintf(out, "</title>\n<desc id=\"chart%d-desc\">Andelen per år som punkter och linje, 95 %% intervall som "
+	             "lodräta streck",
+	        index);
+	if (g->has_target) {
+		char target[32];
+		report_percent(g->target, 0, target, sizeof target);
+		fprintf(out, ", målet %s som streckad linje", target);
+	}
+	fputs(".", out);
+	for (size_t y = 0; y < years; y++) {
+		const struct goal_view *h = &g->history[y];
+		char cell[48];
+		year_cell(h, cell, sizeof cell);
+		fprintf(out, " %d: %s.", period_year(h), h->cell[0].n && !h->cell[0].masked ? cell : "inga svar");
+	}
+	fputs("</desc>\n", out);
+	for (int tick = 0; tick <= 100; tick += 25) {
+		double y = bottom - (bottom - top) * tick / 100.0;
+		fprintf(out, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%.0f\" "
+		             "y=\"%.1f\" font-size=\"9\" text-anchor=\"end\">%d %%</text>\n",
+		        left - 10, y, right + 10, y, left - 14, y + 3, tick);
+	}
+	if (g->has_target) {
+		double y = bottom - (bottom - top) * g->target;
+		fprintf(out, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#000\" stroke-width=\"2\" "
+		             "stroke-dasharray=\"5 3\"/>\n",
+		        left - 10, y, right + 10, y);
+	}
+	fputs("<polyline fill=\"none\" stroke=\"#08519c\" stroke-width=\"2\" points=\"", out);
+	for (size_t y = 0; y < years; y++) {
+		const struct cell *c = &g->history[y].cell[0];
+		if (c->n && !c->masked)
+			fprintf(out, "%.1f,%.1f ", left + step * (double)y, bottom - (bottom - top) * c->share);
+	}
+	fputs("\"/>\n", out);
+	for (size_t y = 0; y < years; y++) {
+		const struct goal_view *h = &g->history[y];
+		const struct cell *c = &h->cell[0];
+		double x = left + step * (double)y;
+		fprintf(out, "<text x=\"%.1f\" y=\"192\" font-size=\"10\" text-anchor=\"middle\">%d</text>\n", x,
+		        period_year(h));
+		if (!c->n || c->masked)
+			continue;
+		char cell[48];
+		year_cell(h, cell, sizeof cell);
+		fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#08519c\"/>\n", x,
+		        bottom - (bottom - top) * c->low, x, bottom - (bottom - top) * c->high);
+		fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#08519c\"><title>%d: %s</title></circle>\n", x,
+		        bottom - (bottom - top) * c->share, period_year(h), cell);
+	}
+	fputs("</svg>\n</figure>\n", out);
+}
+
 static void write_html_section(FILE *out, const struct goal_view *goals, size_t count, const char *insats,
                                int *chart_index)
 {
@@ -934,6 +1108,36 @@ static void write_html_section(FILE *out, const struct goal_view *goals, size_t 
 	for (size_t i = 0; i < count; i++)
 		if (strcmp(goals[i].insats, insats) == 0)
 			html_chart(out, &goals[i], (*chart_index)++);
+	if (has_years(goals, count, insats)) {
+		const struct goal_view *first = NULL;
+		for (size_t i = 0; i < count && !first; i++)
+			if (strcmp(goals[i].insats, insats) == 0)
+				first = &goals[i];
+		fputs("<h3>År för år</h3>\n<table class=\"years\">\n<thead><tr><th scope=\"col\">Mål</th>", out);
+		for (size_t y = 0; y < first->history_count; y++)
+			fprintf(out, "<th scope=\"col\">%d</th>", period_year(&first->history[y]));
+		fputs("</tr></thead>\n<tbody>\n", out);
+		for (size_t i = 0; i < count; i++) {
+			const struct goal_view *g = &goals[i];
+			if (strcmp(g->insats, insats) != 0)
+				continue;
+			fputs("<tr data-goal=\"", out);
+			report_html_escape(out, g->goal);
+			fputs("\"><td>", out);
+			report_html_escape(out, g->text[0] ? g->text : g->goal);
+			fputs("</td>", out);
+			for (size_t y = 0; y < g->history_count; y++) {
+				char cell[48];
+				year_cell(&g->history[y], cell, sizeof cell);
+				fprintf(out, "<td class=\"num\">%s</td>", cell);
+			}
+			fputs("</tr>\n", out);
+		}
+		fputs("</tbody>\n</table>\n", out);
+		for (size_t i = 0; i < count; i++)
+			if (strcmp(goals[i].insats, insats) == 0 && goals[i].history_count > 1)
+				html_trend_chart(out, &goals[i], (*chart_index)++);
+	}
 	fputs("<div class=\"draft\">\n<h3>Förslag till text</h3>\n", out);
 	for (size_t i = 0; i < count; i++) {
 		const struct goal_view *g = &goals[i];
@@ -1003,8 +1207,40 @@ int report_render_with_notes(FILE *out, const char *json_text, const char *sourc
 			sections[section_count++] = goals[index].insats;
 		index++;
 	}
+	/* --years: a goal's rows, the years in order; the report year is the last */
+	const cJSON *years = cJSON_GetObjectItemCaseSensitive(root, "years");
+	struct goal_view *all_rows = goals;
+	if (cJSON_IsArray(years) && count) {
+		struct goal_view *current = calloc(count, sizeof *current);
+		if (!current) {
+			snprintf(error, error_size, "%s: out of memory", source_name);
+			free(goals);
+			free(sections);
+			cJSON_Delete(root);
+			return EX_OSERR;
+		}
+		size_t shown = 0;
+		for (size_t i = 0; i < count;) {
+			size_t j = i;
+			while (j + 1 < count && strcmp(goals[j + 1].goal, goals[i].goal) == 0)
+				j++;
+			current[shown] = goals[j];
+			current[shown].history = &goals[i];
+			current[shown].history_count = j - i + 1;
+			shown++;
+			i = j + 1;
+		}
+		goals = current;
+		count = shown;
+	}
 	struct text period = {0};
-	period_heading(root, &period);
+	if (goals != all_rows) {
+		const cJSON *first = cJSON_GetArrayItem(years, 0), *last = cJSON_GetArrayItem(years, cJSON_GetArraySize(years) - 1);
+		add(&period, "%d (jämfört med %d–%d)", cJSON_IsNumber(last) ? last->valueint : 0,
+		    cJSON_IsNumber(first) ? first->valueint : 0, cJSON_IsNumber(last) ? last->valueint - 1 : 0);
+	} else {
+		period_heading(root, &period);
+	}
 	int masked_min_n = any_masked(goals, count);
 	const cJSON *vas = cJSON_GetObjectItemCaseSensitive(root, "vas_min_delta");
 	if (format == REPORT_MARKDOWN) {
@@ -1055,6 +1291,8 @@ int report_render_with_notes(FILE *out, const char *json_text, const char *sourc
 			write_html_section(out, goals, count, sections[s], &chart_index);
 		fputs("</body>\n</html>\n", out);
 	}
+	if (goals != all_rows)
+		free(all_rows);
 	free(goals);
 	free(sections);
 	cJSON_Delete(root);

@@ -12,6 +12,16 @@ ifs-shares -t "$FIXTURES/targets.json" --year 2022 store/current/snapshots/*.rec
 awk -F'\t' '$3=="fia-nytta" {print $8, $9, $13}' out/bilaga2-2022/shares.tsv >fia.txt
 echo "11 8 within_margin" | same_file - fia.txt
 [ "$(stat -c %a out/bilaga2-2022)" = 700 ] || fail "bilaga2 folder mode $(stat -c %a out/bilaga2-2022)"
+# The last five years beside it (2018-2022), and the report compares with them.
+for f in years.tsv years.csv years.json; do [ -s "out/bilaga2-2022/$f" ] || fail "no $f"; done
+[ "$(awk -F'\t' '$3 == "fia-nytta"' out/bilaga2-2022/years.tsv | wc -l)" = 5 ] || fail "years.tsv: not five years of fia-nytta"
+head -1 out/bilaga2-2022/years.tsv | cut -f23- >years-header.txt
+printf 'prev_share\tdiff\tdiff_ci_low\tdiff_ci_high\n' | same_file - years-header.txt
+if [ -s out/bilaga2-2022/bilaga2.md ]; then
+	contains out/bilaga2-2022/bilaga2.md "# Bilaga 2 – Måluppfyllelse 2022 (jämfört med 2018–2021)"
+fi
+sh "$ROOT/pipelines/bilaga2" --store store --targets "$FIXTURES/targets.json" --out out1 --history 1 2022 2>/dev/null >/dev/null
+[ ! -e out1/bilaga2-2022/years.tsv ] || fail "--history 1 still wrote years"
 expect_status 64 sh -c "sh '$ROOT/pipelines/bilaga2' --store store --targets '$FIXTURES/targets.json' tjugo 2>usage.err"
 # Runs into one folder at the same time take turns: never a result nested in another.
 for round in 1 2 3 4 5 6 7 8; do

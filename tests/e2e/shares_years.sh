@@ -68,3 +68,47 @@ expect_status 64 sh -c "ifs-shares -t '$FIXTURES/targets.json' --years 2023-2019
 contains bad.err "--years: expected A-B or A,B,C"
 expect_status 64 sh -c "ifs-shares -t '$FIXTURES/targets.json' --years 2019-2020 --year 2022 years.rec 2>two.err"
 contains two.err "give one of --year, --years, --from/--to, --since"
+
+# ifs-report on --years input: the report year is the last; a years table; the draft
+# text compares with the year before using the interval; an HTML trend chart per goal.
+ifs-report years.json >years.md
+contains years.md "# Bilaga 2 – Måluppfyllelse 2023 (jämfört med 2019–2022)"
+contains years.md "| 75 % av avslutade deltagare ur FIA ska ange klart positiva svar på frågan om stöd till stor nytta | 90,0 % (10) | 30,0 % (10) | – | 75,0 % (12) | 66,7 % (12) |"
+contains years.md "Andelen var 67 % 2023 mot 75 % 2022; skillnaden ryms inom felmarginalen (95 % intervall för skillnaden −40 till +26 procentenheter)."
+ifs-shares -t "$FIXTURES/targets.json" --years 2019-2020 --format json years.rec 2>/dev/null | ifs-report >fall.md
+contains fall.md "Andelen var 30 % 2020 mot 90 % 2019, en minskning som är större än felmarginalen (95 % intervall för skillnaden −81 till −17 procentenheter)."
+ifs-report --format html years.json >years.html
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+if "$py" -c 'import html5lib' 2>/dev/null; then
+	"$py" - years.html <<'PY' >trend.txt || fail "the trend chart"
+import html5lib, sys
+doc = html5lib.parse(open(sys.argv[1], "rb"), namespaceHTMLElements=False)
+S = "{http://www.w3.org/2000/svg}"
+for svg in doc.iter(S + "svg"):
+    title = svg.find(S + "title")
+    if title is not None and "år för år" in "".join(title.itertext()):
+        points = [("".join(c.find(S + "title").itertext())) for c in svg.iter(S + "circle")]
+        dashed = [l for l in svg.iter(S + "line") if l.get("stroke-dasharray")]
+        desc = "".join(svg.find(S + "desc").itertext())
+        print(len(points), points, len(dashed), "2021: inga svar" in desc)
+        break
+PY
+	echo "4 ['2019: 90,0 % (10)', '2020: 30,0 % (10)', '2022: 75,0 % (12)', '2023: 66,7 % (12)'] 1 True" | same_file - trend.txt
+else
+	echo "SKIP: html5lib not installed (apt-get install python3-html5lib)" >&2
+fi
+# In a real browser: the page with its trend chart renders, and the screenshot is kept.
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$browser" ]; then
+	flags="--headless=new --no-sandbox --disable-gpu --no-first-run --user-data-dir=$T/chromium"
+	timeout 120 "$browser" $flags --dump-dom "file://$T/years.html" >dom.html 2>chromium.err ||
+		{ tail chromium.err; fail "chromium could not load the report"; }
+	grep -q 'andel år för år' dom.html || fail "the rendered page lacks the trend chart"
+	timeout 120 "$browser" $flags --window-size=1240,1754 --screenshot="$T/trend.png" "file://$T/years.html" 2>>chromium.err ||
+		fail "chromium could not take a screenshot"
+	[ "$(head -c 4 trend.png | od -An -c | tr -d ' ')" = "211PNG" ] || fail "no PNG screenshot"
+else
+	[ -z "${IFS_REQUIRE_BROWSER:-}" ] || fail "chromium is not installed"
+	echo "SKIP: chromium not installed (apt-get install chromium)" >&2
+fi
