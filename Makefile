@@ -9,8 +9,8 @@ MANDIR    = $(PREFIX)/share/man
 DESTDIR  ?=
 
 CC       ?= cc
-PKGS      = libcurl libcjson zlib libcrypto libzip expat
-TEST_PKGS = cmocka xlsxwriter
+PKGS      = libcurl libcjson zlib libcrypto libzip expat xlsxwriter
+TEST_PKGS = cmocka
 PKG_CONFIG ?= pkg-config
 
 WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \

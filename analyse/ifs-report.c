@@ -11,12 +11,15 @@
 
 static const char usage_text[] =
 	"usage: ifs-report [--format md|html] [--note TEXT]... [FILE]\n"
+	"       ifs-report --format xlsx -o WORKBOOK.xlsx [FILE]\n"
 	"Reads the output of ifs-shares --format json (FILE or stdin) and writes Bilaga 2:\n"
 	"one section per intervention with a table (goal, indicator, n for women / men, share,\n"
 	"target, 95 % interval, verdict in Swedish), footnotes for small numbers, and a draft\n"
 	"Swedish paragraph per goal. HTML is one self-contained file, printable on A4, with a\n"
 	"chart of the answer distribution per IFS goal.\n"
-	"  --format F    md (default) or html\n"
+	"  --format F    md (default), html, or xlsx (an Excel workbook: a sheet per insats with\n"
+	"                shares as numbers, the years side by side, and the rows under Underlag)\n"
+	"  -o FILE       where to write (needed for xlsx; default: stdout)\n"
 	"  --note TEXT   a note for the reader under the introduction (\"Obs: TEXT\"),\n"
 	"                e.g. that a source's data is from an earlier day; repeatable\n"
 	"  -h, --help    --version\n"
@@ -26,25 +29,28 @@ int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
-		{"note", required_argument, NULL, 'n'},
+		{"note", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
 		{"version", no_argument, NULL, 'V'}, {0, 0, 0, 0},
 	};
 	enum report_format format = REPORT_MARKDOWN;
-	int option;
+	int option, xlsx = 0;
+	const char *output = NULL;
 	/* At most one per source of a store: a handful. */
 	const char *notes[64];
 	size_t note_count = 0;
 	diag_set_program(argv[0]);
 	diag_private_files(0);
-	while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "ho:", long_options, NULL)) != -1) {
 		switch (option) {
 		case 'f':
 			if (strcmp(optarg, "md") == 0 || strcmp(optarg, "markdown") == 0)
 				format = REPORT_MARKDOWN;
 			else if (strcmp(optarg, "html") == 0)
 				format = REPORT_HTML;
+			else if (strcmp(optarg, "xlsx") == 0)
+				xlsx = 1;
 			else {
-				diag_error("--format: expected md or html, not \"%s\"", optarg);
+				diag_error("--format: expected md, html or xlsx, not \"%s\"", optarg);
 				return EX_USAGE;
 			}
 			break;
@@ -55,6 +61,7 @@ int main(int argc, char **argv)
 			}
 			notes[note_count++] = optarg;
 			break;
+		case 'o': output = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("ifs-report %s\n", IFS_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EX_USAGE;
@@ -63,6 +70,14 @@ int main(int argc, char **argv)
 	if (argc - optind > 1) {
 		diag_error("give at most one input file");
 		return EX_USAGE;
+	}
+	if (xlsx && (!output || strcmp(output, "-") == 0)) {
+		diag_error("--format xlsx needs -o FILE (a workbook is not written to a pipe)");
+		return EX_USAGE;
+	}
+	if (output && !xlsx && strcmp(output, "-") != 0 && !freopen(output, "w", stdout)) {
+		diag_error("%s: cannot create: %s", output, strerror(errno));
+		return EX_CANTCREAT;
 	}
 	const char *path = optind < argc ? argv[optind] : "-";
 	int from_stdin = strcmp(path, "-") == 0;
@@ -80,6 +95,13 @@ int main(int argc, char **argv)
 		return EX_DATAERR;
 	}
 	char error[512] = "";
+	if (xlsx) {
+		int written = report_render_xlsx(output, text, from_stdin ? "stdin" : path, error, sizeof error);
+		free(text);
+		if (written)
+			diag_error("%s", error);
+		return written;
+	}
 	int status = report_render_with_notes(stdout, text, from_stdin ? "stdin" : path, format, notes, note_count, error,
 	                                      sizeof error);
 	free(text);

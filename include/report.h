@@ -26,6 +26,14 @@ int report_render_with_notes(FILE *out, const char *json_text, const char *sourc
                              const char *const *notes, size_t note_count, char *error, size_t error_size);
 
 /* 0.7272 -> "72,7 %" (decimals 1) or "73 %" (decimals 0). */
+/* The same report as an Excel workbook at path (libxlsxwriter): a sheet per insats
+ * with the goal table (shares as numbers in a percent format, Swedish headers,
+ * verdict cells coloured as in HTML, the footnotes), the years side by side when
+ * the input has them, and "Underlag" with the rows as ifs-shares --format tsv has
+ * them.  0, or a sysexits status with the reason in error. */
+int report_render_xlsx(const char *path, const char *json_text, const char *source_name, char *error,
+                       size_t error_size);
+
 void report_percent(double share, int decimals, char *out, size_t size);
 /* "met" -> "Uppfyllt", ... ; "" for none. */
 const char *report_verdict_swedish(const char *code);

@@ -1,6 +1,8 @@
 #include "json_memory.h"
 #include "report.h"
 
+#include <xlsxwriter.h>
+
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1162,30 +1164,48 @@ int report_render(FILE *out, const char *json_text, const char *source_name, enu
 	return report_render_with_notes(out, json_text, source_name, format, NULL, 0, error, error_size);
 }
 
-int report_render_with_notes(FILE *out, const char *json_text, const char *source_name, enum report_format format,
-                             const char *const *notes, size_t note_count, char *error, size_t error_size)
+/* The JSON read into goal views: with --years, one view per goal (its last year), its
+ * rows as history; the insatser in order of first appearance; the period heading. */
+struct report_doc {
+	cJSON *root;
+	struct goal_view *goals, *all_rows;
+	size_t count;
+	const char **sections;
+	size_t section_count;
+	struct text period;
+};
+
+static void doc_free(struct report_doc *doc)
 {
+	if (doc->goals != doc->all_rows)
+		free(doc->all_rows);
+	free(doc->goals);
+	free(doc->sections);
+	cJSON_Delete(doc->root);
+}
+
+static int doc_load(struct report_doc *doc, const char *json_text, const char *source_name, char *error,
+                    size_t error_size)
+{
+	memset(doc, 0, sizeof *doc);
 	json_memory_watch();
-	cJSON *root = cJSON_Parse(json_text);
-	if (!root && json_memory_failed()) {
+	doc->root = cJSON_Parse(json_text);
+	if (!doc->root && json_memory_failed()) {
 		snprintf(error, error_size, "%s: out of memory", source_name);
 		return EX_OSERR;
 	}
-	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "rows");
+	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(doc->root, "rows");
 	if (!cJSON_IsArray(rows)) {
 		snprintf(error, error_size, "%s: not ifs-shares --format json output (no \"rows\" array)", source_name);
-		cJSON_Delete(root);
+		doc_free(doc);
 		return EX_DATAERR;
 	}
 	size_t count = (size_t)cJSON_GetArraySize(rows);
-	struct goal_view *goals = calloc(count ? count : 1, sizeof *goals);
-	const char **sections = calloc(count ? count : 1, sizeof *sections);
-	size_t section_count = 0;
-	if (!goals || !sections) {
+	doc->goals = doc->all_rows = calloc(count ? count : 1, sizeof *doc->goals);
+	doc->sections = calloc(count ? count : 1, sizeof *doc->sections);
+	if (!doc->goals || !doc->sections) {
 		snprintf(error, error_size, "%s: out of memory", source_name);
-		free(goals);
-		free(sections);
-		cJSON_Delete(root);
+		doc_free(doc);
 		return EX_OSERR;
 	}
 	size_t index = 0;
@@ -1193,33 +1213,30 @@ int report_render_with_notes(FILE *out, const char *json_text, const char *sourc
 	char reason[400];
 	cJSON_ArrayForEach(row, rows)
 	{
-		if (read_goal(row, index, &goals[index], reason, sizeof reason) < 0) {
+		if (read_goal(row, index, &doc->goals[index], reason, sizeof reason) < 0) {
 			snprintf(error, error_size, "%s: %s", source_name, reason);
-			free(goals);
-			free(sections);
-			cJSON_Delete(root);
+			doc_free(doc);
 			return EX_DATAERR;
 		}
 		size_t s = 0;
-		while (s < section_count && strcmp(sections[s], goals[index].insats) != 0)
+		while (s < doc->section_count && strcmp(doc->sections[s], doc->goals[index].insats) != 0)
 			s++;
-		if (s == section_count)
-			sections[section_count++] = goals[index].insats;
+		if (s == doc->section_count)
+			doc->sections[doc->section_count++] = doc->goals[index].insats;
 		index++;
 	}
+	doc->count = count;
 	/* --years: a goal's rows, the years in order; the report year is the last */
-	const cJSON *years = cJSON_GetObjectItemCaseSensitive(root, "years");
-	struct goal_view *all_rows = goals;
+	const cJSON *years = cJSON_GetObjectItemCaseSensitive(doc->root, "years");
 	if (cJSON_IsArray(years) && count) {
 		struct goal_view *current = calloc(count, sizeof *current);
 		if (!current) {
 			snprintf(error, error_size, "%s: out of memory", source_name);
-			free(goals);
-			free(sections);
-			cJSON_Delete(root);
+			doc_free(doc);
 			return EX_OSERR;
 		}
 		size_t shown = 0;
+		struct goal_view *goals = doc->all_rows;
 		for (size_t i = 0; i < count;) {
 			size_t j = i;
 			while (j + 1 < count && strcmp(goals[j + 1].goal, goals[i].goal) == 0)
@@ -1230,17 +1247,30 @@ int report_render_with_notes(FILE *out, const char *json_text, const char *sourc
 			shown++;
 			i = j + 1;
 		}
-		goals = current;
-		count = shown;
-	}
-	struct text period = {0};
-	if (goals != all_rows) {
+		doc->goals = current;
+		doc->count = shown;
 		const cJSON *first = cJSON_GetArrayItem(years, 0), *last = cJSON_GetArrayItem(years, cJSON_GetArraySize(years) - 1);
-		add(&period, "%d (jämfört med %d–%d)", cJSON_IsNumber(last) ? last->valueint : 0,
+		add(&doc->period, "%d (jämfört med %d–%d)", cJSON_IsNumber(last) ? last->valueint : 0,
 		    cJSON_IsNumber(first) ? first->valueint : 0, cJSON_IsNumber(last) ? last->valueint - 1 : 0);
 	} else {
-		period_heading(root, &period);
+		period_heading(doc->root, &doc->period);
 	}
+	return 0;
+}
+
+int report_render_with_notes(FILE *out, const char *json_text, const char *source_name, enum report_format format,
+                             const char *const *notes, size_t note_count, char *error, size_t error_size)
+{
+	struct report_doc doc;
+	int status = doc_load(&doc, json_text, source_name, error, error_size);
+	if (status)
+		return status;
+	struct goal_view *goals = doc.goals;
+	size_t count = doc.count;
+	const char **sections = doc.sections;
+	size_t section_count = doc.section_count;
+	const cJSON *root = doc.root;
+	struct text period = doc.period;
 	int masked_min_n = any_masked(goals, count);
 	const cJSON *vas = cJSON_GetObjectItemCaseSensitive(root, "vas_min_delta");
 	if (format == REPORT_MARKDOWN) {
@@ -1291,10 +1321,222 @@ int report_render_with_notes(FILE *out, const char *json_text, const char *sourc
 			write_html_section(out, goals, count, sections[s], &chart_index);
 		fputs("</body>\n</html>\n", out);
 	}
-	if (goals != all_rows)
-		free(all_rows);
-	free(goals);
-	free(sections);
-	cJSON_Delete(root);
+	doc_free(&doc);
 	return ferror(out) ? EX_IOERR : 0;
+}
+
+/* ---- Excel --------------------------------------------------------------------------- */
+
+/* A sheet name Excel accepts: at most 31 characters (UTF-8 kept whole), none of []:*?/\,
+ * and not one already used. */
+static void sheet_name(const char *insats, char used[][64], size_t used_count, char out[64])
+{
+	char base[64];
+	size_t n = 0, chars = 0;
+	for (const unsigned char *p = (const unsigned char *)insats; *p && n < sizeof base - 4 && chars < 28; p++) {
+		if ((*p & 0xC0) != 0x80)
+			chars++;
+		base[n++] = strchr("[]:*?/\\'", *p) ? '_' : (char)*p;
+	}
+	while (n && (base[n - 1] & 0xC0) == 0xC0) /* never half a character */
+		n--;
+	base[n] = '\0';
+	if (!n)
+		snprintf(base, sizeof base, "Insats");
+	snprintf(out, 64, "%s", base);
+	for (unsigned suffix = 2; suffix < 100; suffix++) {
+		size_t i = 0;
+		while (i < used_count && strcmp(used[i], out) != 0)
+			i++;
+		if (i == used_count)
+			return;
+		char numbered[96];
+		snprintf(numbered, sizeof numbered, "%.56s (%u)", base, suffix);
+		snprintf(out, 64, "%.63s", numbered);
+	}
+}
+
+int report_render_xlsx(const char *path, const char *json_text, const char *source_name, char *error,
+                       size_t error_size)
+{
+	struct report_doc doc;
+	int status = doc_load(&doc, json_text, source_name, error, error_size);
+	if (status)
+		return status;
+	lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+	lxw_workbook *book = workbook_new_opt(path, &options);
+	if (!book) {
+		snprintf(error, error_size, "%s: cannot create the workbook", path);
+		doc_free(&doc);
+		return EX_CANTCREAT;
+	}
+	lxw_format *title = workbook_add_format(book), *header = workbook_add_format(book);
+	lxw_format *percent = workbook_add_format(book), *wrap = workbook_add_format(book);
+	lxw_format *note = workbook_add_format(book);
+	format_set_bold(title);
+	format_set_font_size(title, 14);
+	format_set_bold(header);
+	format_set_bottom(header, LXW_BORDER_THIN);
+	format_set_text_wrap(header);
+	format_set_num_format(percent, "0.0%");
+	format_set_text_wrap(wrap);
+	format_set_italic(note);
+	/* the verdict colours of the HTML report */
+	static const struct {
+		const char *code;
+		uint32_t colour;
+	} verdict_colours[] = {{"met", 0xC7E9C0}, {"within_margin", 0xFFF3B0}, {"not_met", 0xFCBBA1}, {"too_few", 0xE0E0E0},
+	                       {"none", 0xFFFFFF}};
+	lxw_format *verdict_formats[5];
+	for (int v = 0; v < 5; v++) {
+		verdict_formats[v] = workbook_add_format(book);
+		format_set_bg_color(verdict_formats[v], verdict_colours[v].colour);
+		format_set_bold(verdict_formats[v]);
+	}
+	static const char *const headers[] = {"Mål", "Indikator", "n", "n kvinnor", "n män", "Andel", "Andel kvinnor",
+	                                      "Andel män", "Målnivå", "95 % KI nedre", "95 % KI övre", "Bedömning",
+	                                      "Anmärkning"};
+	char used[64][64];
+	size_t used_count = 0;
+	char heading[4200];
+	snprintf(heading, sizeof heading, "Bilaga 2 – Måluppfyllelse %s", doc.period.data);
+	for (size_t s = 0; s < doc.section_count && used_count < 64; s++) {
+		char name[64];
+		sheet_name(doc.sections[s], used, used_count, name);
+		snprintf(used[used_count++], 64, "%s", name);
+		lxw_worksheet *sheet = workbook_add_worksheet(book, name);
+		if (!sheet)
+			continue;
+		worksheet_set_column(sheet, 0, 0, 50, wrap);
+		worksheet_set_column(sheet, 1, 1, 40, wrap);
+		worksheet_set_column(sheet, 2, 12, 11, NULL);
+		worksheet_write_string(sheet, 0, 0, heading, title);
+		worksheet_write_string(sheet, 1, 0, doc.sections[s], header);
+		for (lxw_col_t c = 0; c < sizeof headers / sizeof *headers; c++)
+			worksheet_write_string(sheet, 3, c, headers[c], header);
+		struct footnotes notes = {0};
+		lxw_row_t row = 4;
+		for (size_t i = 0; i < doc.count; i++) {
+			const struct goal_view *g = &doc.goals[i];
+			if (strcmp(g->insats, doc.sections[s]) != 0)
+				continue;
+			struct table_row r;
+			table_row(g, &notes, &r);
+			worksheet_write_string(sheet, row, 0, g->text[0] ? g->text : g->goal, wrap);
+			worksheet_write_string(sheet, row, 1, r.indicator.data, wrap);
+			for (int c = 0; c < 3; c++) {
+				/* numbers as numbers, shares with a percent format; a masked cell says so */
+				const struct cell *cell = &g->cell[c];
+				if (cell->masked) {
+					worksheet_write_string(sheet, row, (lxw_col_t)(2 + c), "–", NULL);
+					worksheet_write_string(sheet, row, (lxw_col_t)(5 + c), "–", NULL);
+					continue;
+				}
+				worksheet_write_number(sheet, row, (lxw_col_t)(2 + c), (double)cell->n, NULL);
+				if (cell->n > 0)
+					worksheet_write_number(sheet, row, (lxw_col_t)(5 + c), cell->share, percent);
+			}
+			if (g->has_target)
+				worksheet_write_number(sheet, row, 8, g->target, percent);
+			if (!g->cell[0].masked && g->cell[0].n > 0) {
+				worksheet_write_number(sheet, row, 9, g->cell[0].low, percent);
+				worksheet_write_number(sheet, row, 10, g->cell[0].high, percent);
+			}
+			int v = 4;
+			for (int k = 0; k < 5; k++)
+				if (strcmp(g->verdict, verdict_colours[k].code) == 0)
+					v = k;
+			worksheet_write_string(sheet, row, 11, r.verdict, verdict_formats[v]);
+			if (r.marks[0]) {
+				char marks[48];
+				snprintf(marks, sizeof marks, "[%s]", r.marks);
+				worksheet_write_string(sheet, row, 12, marks, NULL);
+			}
+			row++;
+		}
+		row++;
+		for (int n = 0; n < notes.count; n++, row++) {
+			char text[220];
+			snprintf(text, sizeof text, "[%d] %s", n + 1, notes.text[n]);
+			worksheet_write_string(sheet, row, 0, text, note);
+		}
+		/* years side by side, when the input has them */
+		if (has_years(doc.goals, doc.count, doc.sections[s])) {
+			row++;
+			worksheet_write_string(sheet, row++, 0, "År för år (andel)", header);
+			const struct goal_view *first = NULL;
+			for (size_t i = 0; i < doc.count && !first; i++)
+				if (strcmp(doc.goals[i].insats, doc.sections[s]) == 0)
+					first = &doc.goals[i];
+			worksheet_write_string(sheet, row, 0, "Mål", header);
+			for (size_t y = 0; y < first->history_count; y++)
+				worksheet_write_number(sheet, row, (lxw_col_t)(1 + y), period_year(&first->history[y]), header);
+			row++;
+			for (size_t i = 0; i < doc.count; i++) {
+				const struct goal_view *g = &doc.goals[i];
+				if (strcmp(g->insats, doc.sections[s]) != 0)
+					continue;
+				worksheet_write_string(sheet, row, 0, g->text[0] ? g->text : g->goal, wrap);
+				for (size_t y = 0; y < g->history_count; y++) {
+					const struct cell *cell = &g->history[y].cell[0];
+					if (cell->masked || cell->n == 0)
+						worksheet_write_string(sheet, row, (lxw_col_t)(1 + y), "–", NULL);
+					else
+						worksheet_write_number(sheet, row, (lxw_col_t)(1 + y), cell->share, percent);
+				}
+				row++;
+			}
+		}
+	}
+	/* Underlag: every row as ifs-shares --format tsv has it */
+	lxw_worksheet *raw = workbook_add_worksheet(book, "Underlag");
+	static const char *const raw_columns[] = {"period", "insats", "goal", "indicator", "group", "level", "target",
+	                                          "n", "pos", "share", "ci_low", "ci_high", "verdict", "n_women",
+	                                          "pos_women", "share_women", "n_men", "pos_men", "share_men", "flags"};
+	for (lxw_col_t c = 0; raw && c < sizeof raw_columns / sizeof *raw_columns; c++)
+		worksheet_write_string(raw, 0, c, raw_columns[c], header);
+	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(doc.root, "rows"), *item;
+	lxw_row_t r = 1;
+	cJSON_ArrayForEach(item, rows)
+	{
+		if (!raw)
+			break;
+		static const char *const texts[] = {"period", "insats", "goal", "indicator", "group", "level"};
+		for (lxw_col_t c = 0; c < 6; c++) {
+			const char *text = string_of(item, texts[c]);
+			if (text)
+				worksheet_write_string(raw, r, c, text, NULL);
+		}
+		const cJSON *target = cJSON_GetObjectItemCaseSensitive(item, "target");
+		if (cJSON_IsNumber(target))
+			worksheet_write_number(raw, r, 6, target->valuedouble, NULL);
+		static const char *const cells[] = {"total", "women", "men"};
+		static const lxw_col_t at[] = {7, 13, 16};
+		for (int c = 0; c < 3; c++) {
+			const cJSON *cell = cJSON_GetObjectItemCaseSensitive(item, cells[c]);
+			static const char *const keys[] = {"n", "pos", "share", "ci_low", "ci_high"};
+			for (int k = 0; k < (c ? 3 : 5); k++) {
+				const cJSON *value = cJSON_GetObjectItemCaseSensitive(cell, keys[k]);
+				if (cJSON_IsNumber(value))
+					worksheet_write_number(raw, r, (lxw_col_t)(at[c] + k), value->valuedouble, NULL);
+			}
+		}
+		const char *verdict = string_of(item, "verdict");
+		if (verdict)
+			worksheet_write_string(raw, r, 12, verdict, NULL);
+		const cJSON *flags = cJSON_GetObjectItemCaseSensitive(item, "flags"), *flag;
+		char list[256] = "";
+		cJSON_ArrayForEach(flag, flags)
+		if (cJSON_IsString(flag))
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? "," : "", flag->valuestring);
+		worksheet_write_string(raw, r, 19, list, NULL);
+		r++;
+	}
+	lxw_error closed = workbook_close(book);
+	doc_free(&doc);
+	if (closed != LXW_NO_ERROR) {
+		snprintf(error, error_size, "%s: cannot write the workbook: %s", path, lxw_strerror(closed));
+		return closed == LXW_ERROR_MEMORY_MALLOC_FAILED ? EX_OSERR : EX_IOERR;
+	}
+	return 0;
 }

@@ -19,6 +19,7 @@ head -1 out/bilaga2-2022/years.tsv | cut -f23- >years-header.txt
 printf 'prev_share\tdiff\tdiff_ci_low\tdiff_ci_high\n' | same_file - years-header.txt
 if [ -s out/bilaga2-2022/bilaga2.md ]; then
 	contains out/bilaga2-2022/bilaga2.md "# Bilaga 2 – Måluppfyllelse 2022 (jämfört med 2018–2021)"
+	[ -s out/bilaga2-2022/bilaga2.xlsx ] || fail "bilaga2 wrote no workbook"
 fi
 sh "$ROOT/pipelines/bilaga2" --store store --targets "$FIXTURES/targets.json" --out out1 --history 1 2022 2>/dev/null >/dev/null
 [ ! -e out1/bilaga2-2022/years.tsv ] || fail "--history 1 still wrote years"

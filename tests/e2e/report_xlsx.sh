@@ -1,0 +1,80 @@
+# ifs-report --format xlsx: a workbook written with libxlsxwriter, read back with openpyxl
+# (Debian's python3-openpyxl, a reader that owes nothing to the writer) and every number
+# compared with ifs-shares' own TSV.
+. "$TESTLIB"
+cd "$T"
+ifs-survey "$FIXTURES/ifs/deltagare-2022.csv" >ifs.rec 2>/dev/null
+head -c 32 /dev/urandom >key && chmod 600 key
+ifs-health --key-file key "$FIXTURES/health/enter-2022.csv" >health.rec 2>/dev/null
+cat ifs.rec health.rec >both.rec
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 both.rec >shares.tsv 2>/dev/null
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json both.rec >shares.json 2>/dev/null
+ifs-shares -t "$FIXTURES/targets.json" --years 2021-2023 --format json both.rec >years.json 2>/dev/null
+ifs-report --format xlsx -o bilaga2.xlsx shares.json || fail "ifs-report --format xlsx failed"
+ifs-report --format xlsx -o years.xlsx years.json || fail "ifs-report --format xlsx failed on --years input"
+[ "$(stat -c %a bilaga2.xlsx)" = 600 ] || fail "the workbook is readable by others"
+expect_status 64 sh -c "ifs-report --format xlsx shares.json >/dev/null 2>noout.err"
+contains noout.err "--format xlsx needs -o FILE"
+py=/usr/bin/python3
+if ! "$py" -c 'import openpyxl' 2>/dev/null; then
+	[ -z "${IFS_REQUIRE_BROWSER:-}" ] || fail "python3-openpyxl is not installed"
+	echo "SKIP: python3-openpyxl not installed (apt-get install python3-openpyxl)" >&2
+	exit 0
+fi
+"$py" - bilaga2.xlsx shares.tsv <<'PY' >check.txt || fail "the workbook does not read back"
+import csv, sys
+import openpyxl
+book = openpyxl.load_workbook(sys.argv[1])
+print(book.sheetnames)
+tsv = list(csv.DictReader(open(sys.argv[2], encoding="utf-8"), delimiter="\t"))
+texts = {}
+import json
+for row in json.load(open("shares.json"))["rows"]:
+    texts[row["text"]] = row["goal"]
+by_goal = {r["goal"]: r for r in tsv}
+checked = 0
+for name in book.sheetnames[:-1]:
+    sheet = book[name]
+    assert sheet["A4"].value == "Mål" and sheet["F4"].value == "Andel", name
+    for row in sheet.iter_rows(min_row=5):
+        if row[0].value not in texts:
+            continue
+        t = by_goal[texts[row[0].value]]
+        n, share, low, high = row[2].value, row[5].value, row[9].value, row[10].value
+        assert n == int(t["n"]), (name, n, t["n"])
+        if t["share"]:
+            assert row[5].number_format == "0.0%" and isinstance(share, (int, float))
+            assert "%.4f" % share == t["share"] and "%.4f" % low == t["ci_low"] and "%.4f" % high == t["ci_high"]
+        colour = row[11].fill.fgColor.rgb
+        assert colour[-6:] == {"met": "C7E9C0", "within_margin": "FFF3B0", "not_met": "FCBBA1",
+                               "too_few": "E0E0E0", "none": "FFFFFF"}[t["verdict"]], (t["goal"], colour)
+        checked += 1
+raw = book["Underlag"]
+rows = list(raw.iter_rows(min_row=2, values_only=True))
+assert len(rows) == len(tsv)
+for r, t in zip(rows, tsv):
+    assert r[2] == t["goal"] and r[7] == int(t["n"]) and (t["share"] == "" or "%.4f" % r[9] == t["share"])
+print(checked, "goals checked,", len(rows), "rows under Underlag")
+PY
+same_file - check.txt <<'END'
+['FIA', 'Enter', 'NOVA', 'Underlag']
+7 goals checked, 7 rows under Underlag
+END
+# --years input: the years side by side on each insats' sheet.
+"$py" - years.xlsx <<'PY' >years.txt || fail "the years workbook does not read back"
+import sys
+import openpyxl
+sheet = openpyxl.load_workbook(sys.argv[1])["FIA"]
+years = False
+for row in sheet.iter_rows(values_only=True):
+    if row[0] == "År för år (andel)":
+        years = True
+    elif years and row[0] == "Mål":
+        print(row[:4])
+    elif years and isinstance(row[0], str) and row[0].startswith("75 % av avslutade deltagare ur FIA ska ange klart positiva svar på frågan om stöd"):
+        print(["%.4f" % c if isinstance(c, (int, float)) else c for c in row[1:4]])
+PY
+same_file - years.txt <<'END'
+('Mål', 2021, 2022, 2023)
+['0.0000', '0.7273', '1.0000']
+END
