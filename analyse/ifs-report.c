@@ -20,6 +20,7 @@ static const char usage_text[] =
 	"  --format F    md (default), html, or xlsx (an Excel workbook: a sheet per insats with\n"
 	"                shares as numbers, the years side by side, and the rows under Underlag)\n"
 	"  -o FILE       where to write (needed for xlsx; default: stdout)\n"
+	"  --flow FILE   ifs-flow --format json output: a participants table heads each insats\n"
 	"  --note TEXT   a note for the reader under the introduction (\"Obs: TEXT\"),\n"
 	"                e.g. that a source's data is from an earlier day; repeatable\n"
 	"  -h, --help    --version\n"
@@ -30,11 +31,12 @@ int main(int argc, char **argv)
 	static const struct option long_options[] = {
 		{"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
 		{"note", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
+		{"flow", required_argument, NULL, 'F'},
 		{"version", no_argument, NULL, 'V'}, {0, 0, 0, 0},
 	};
 	enum report_format format = REPORT_MARKDOWN;
 	int option, xlsx = 0;
-	const char *output = NULL;
+	const char *output = NULL, *flow_path = NULL;
 	/* At most one per source of a store: a handful. */
 	const char *notes[64];
 	size_t note_count = 0;
@@ -62,6 +64,7 @@ int main(int argc, char **argv)
 			notes[note_count++] = optarg;
 			break;
 		case 'o': output = optarg; break;
+		case 'F': flow_path = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("ifs-report %s\n", IFS_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EX_USAGE;
@@ -102,9 +105,23 @@ int main(int argc, char **argv)
 			diag_error("%s", error);
 		return written;
 	}
-	int status = report_render_with_notes(stdout, text, from_stdin ? "stdin" : path, format, notes, note_count, error,
-	                                      sizeof error);
+	char *flow_text = NULL;
+	if (flow_path) {
+		FILE *flow = fopen(flow_path, "rb");
+		size_t flow_length = 0;
+		flow_text = flow ? file_text_read(flow, 64u << 20, &flow_length) : NULL;
+		if (flow)
+			fclose(flow);
+		if (!flow_text) {
+			diag_error("%s: cannot read: %s", flow_path, strerror(errno));
+			free(text);
+			return EX_NOINPUT;
+		}
+	}
+	int status = report_render_with_notes(stdout, text, from_stdin ? "stdin" : path, format, notes, note_count,
+	                                      flow_text, error, sizeof error);
 	free(text);
+	free(flow_text);
 	if (status && status != EX_IOERR) {
 		diag_error("%s", error);
 		return status;

@@ -22,8 +22,10 @@ int report_render(FILE *out, const char *json_text, const char *source_name, enu
                   char *error, size_t error_size);
 /* The same, with notes printed under the introduction ("Obs: ..."): what the reader
  * must know about the data, such as a source whose latest export could not be read. */
+/* flow_json: ifs-flow --format json output, whose participant table heads each insats; or NULL. */
 int report_render_with_notes(FILE *out, const char *json_text, const char *source_name, enum report_format format,
-                             const char *const *notes, size_t note_count, char *error, size_t error_size);
+                             const char *const *notes, size_t note_count, const char *flow_json, char *error,
+                             size_t error_size);
 
 /* 0.7272 -> "72,7 %" (decimals 1) or "73 %" (decimals 0). */
 /* The same report as an Excel workbook at path (libxlsxwriter): a sheet per insats

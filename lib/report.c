@@ -1,5 +1,6 @@
 #include "json_memory.h"
 #include "report.h"
+#include "text_fold.h"
 
 #include <xlsxwriter.h>
 
@@ -767,6 +768,100 @@ static void period_heading(const cJSON *root, struct text *t)
 		add(t, "alla år");
 }
 
+/* ---- the participant flow (ifs-flow --format json), above an insats' goals --------- */
+
+static const cJSON *flow_rows; /* set for one rendering: ifs-flow's rows, or NULL */
+
+struct flow_line {
+	const char *measure, *category, *label;
+};
+
+static const struct flow_line flow_lines[] = {
+	{"flow", "start", "Deltagare vid periodens början"}, {"flow", "new", "Nya deltagare"},
+	{"flow", "ended", "Avslutade"}, {"flow", "end", "Deltagare vid periodens slut"},
+	{"end_reason", "arbete", "Avslutsorsak: arbete"},
+	{"end_reason", "arbete_subventionerat", "Avslutsorsak: arbete med subvention"},
+	{"end_reason", "studier", "Avslutsorsak: studier"},
+	{"end_reason", "fortsatt_rehabilitering", "Avslutsorsak: fortsatt rehabilitering"},
+	{"end_reason", "sjukdom", "Avslutsorsak: sjukdom"}, {"end_reason", "egen_begaran", "Avslutsorsak: egen begäran"},
+	{"end_reason", "ater_remittent", "Avslutsorsak: åter till remittent"}, {"end_reason", "annat", "Avslutsorsak: annat"},
+	{"end_reason", "ej_angiven", "Avslutsorsak: ej angiven"},
+	{"length", "median", "Insatsens längd för de avslutade, median (dagar)"},
+};
+
+/* The row of ifs-flow's output for insats, measure and category, or NULL. */
+static const cJSON *flow_row(const char *insats, const char *measure, const char *category)
+{
+	const cJSON *row;
+	cJSON_ArrayForEach(row, flow_rows)
+	{
+		const char *i = string_of(row, "insats"), *m = string_of(row, "measure"), *c = string_of(row, "category");
+		if (i && m && c && text_fold_equal(i, insats) && strcmp(m, measure) == 0 && strcmp(c, category) == 0)
+			return row;
+	}
+	return NULL;
+}
+
+/* The lines to show: flow and length always, an end reason only when someone ended so. */
+static int flow_shown(const struct flow_line *line, const cJSON *row)
+{
+	return row && (strcmp(line->measure, "end_reason") != 0 || json_count(row, "n") > 0);
+}
+
+static void flow_value(const cJSON *row, const char *key, int days, char *out, size_t size)
+{
+	const cJSON *value = cJSON_GetObjectItemCaseSensitive(row, key);
+	if (!cJSON_IsNumber(value))
+		snprintf(out, size, "–");
+	else if (days)
+		snprintf(out, size, "%.0f", value->valuedouble);
+	else
+		snprintf(out, size, "%ld", json_count_item(value));
+}
+
+static void write_markdown_flow(FILE *out, const char *insats)
+{
+	if (!flow_row(insats, "flow", "ended"))
+		return;
+	fputs("**Deltagare**\n\n| | Alla | Kvinnor | Män |\n|---|---:|---:|---:|\n", out);
+	for (size_t i = 0; i < sizeof flow_lines / sizeof *flow_lines; i++) {
+		const cJSON *row = flow_row(insats, flow_lines[i].measure, flow_lines[i].category);
+		if (!flow_shown(&flow_lines[i], row))
+			continue;
+		char all[32], women[32], men[32];
+		int days = strcmp(flow_lines[i].measure, "length") == 0;
+		flow_value(row, "n", days, all, sizeof all);
+		flow_value(row, "n_women", days, women, sizeof women);
+		flow_value(row, "n_men", days, men, sizeof men);
+		fprintf(out, "| %s | %s | %s | %s |\n", flow_lines[i].label, all, women, men);
+	}
+	fputs("\n", out);
+}
+
+static void write_html_flow(FILE *out, const char *insats)
+{
+	if (!flow_row(insats, "flow", "ended"))
+		return;
+	fputs("<table class=\"flow\">\n<caption>Deltagare</caption>\n<thead><tr><th scope=\"col\"></th>"
+	      "<th scope=\"col\">Alla</th><th scope=\"col\">Kvinnor</th><th scope=\"col\">Män</th></tr></thead>\n"
+	      "<tbody>\n",
+	      out);
+	for (size_t i = 0; i < sizeof flow_lines / sizeof *flow_lines; i++) {
+		const cJSON *row = flow_row(insats, flow_lines[i].measure, flow_lines[i].category);
+		if (!flow_shown(&flow_lines[i], row))
+			continue;
+		char all[32], women[32], men[32];
+		int days = strcmp(flow_lines[i].measure, "length") == 0;
+		flow_value(row, "n", days, all, sizeof all);
+		flow_value(row, "n_women", days, women, sizeof women);
+		flow_value(row, "n_men", days, men, sizeof men);
+		fprintf(out, "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+		             "<td class=\"num\">%s</td></tr>\n",
+		        flow_lines[i].label, all, women, men);
+	}
+	fputs("</tbody>\n</table>\n", out);
+}
+
 /* A year's cell: "90,0 % (10)", or "–" when no one answered (or it is masked). */
 static void year_cell(const struct goal_view *g, char *out, size_t size)
 {
@@ -823,7 +918,9 @@ static void write_markdown_section(FILE *out, const struct goal_view *goals, siz
 	struct footnotes notes = {0};
 	fputs("## ", out);
 	markdown_escape(out, insats);
-	fputs("\n\n| Mål | Indikator | n (kvinnor / män) | Andel | Andel kvinnor / män | Målnivå | 95 % intervall | "
+	fputs("\n\n", out);
+	write_markdown_flow(out, insats);
+	fputs("| Mål | Indikator | n (kvinnor / män) | Andel | Andel kvinnor / män | Målnivå | 95 % intervall | "
 	      "Bedömning |\n|---|---|---|---:|---:|---:|---:|---|\n",
 	      out);
 	for (size_t i = 0; i < count; i++) {
@@ -1075,7 +1172,9 @@ static void write_html_section(FILE *out, const struct goal_view *goals, size_t 
 	struct footnotes notes = {0};
 	fputs("<section class=\"insats\">\n<h2>", out);
 	report_html_escape(out, insats);
-	fputs("</h2>\n<table>\n<thead><tr><th scope=\"col\">Mål</th><th scope=\"col\">Indikator</th>"
+	fputs("</h2>\n", out);
+	write_html_flow(out, insats);
+	fputs("<table>\n<thead><tr><th scope=\"col\">Mål</th><th scope=\"col\">Indikator</th>"
 	      "<th scope=\"col\">n (kvinnor / män)</th><th scope=\"col\">Andel</th><th scope=\"col\">Andel kvinnor / män</th>"
 	      "<th scope=\"col\">Målnivå</th><th scope=\"col\">95 % intervall</th><th scope=\"col\">Bedömning</th></tr>"
 	      "</thead>\n<tbody>\n",
@@ -1161,7 +1260,7 @@ static void write_html_section(FILE *out, const struct goal_view *goals, size_t 
 int report_render(FILE *out, const char *json_text, const char *source_name, enum report_format format, char *error,
                   size_t error_size)
 {
-	return report_render_with_notes(out, json_text, source_name, format, NULL, 0, error, error_size);
+	return report_render_with_notes(out, json_text, source_name, format, NULL, 0, NULL, error, error_size);
 }
 
 /* The JSON read into goal views: with --years, one view per goal (its last year), its
@@ -1259,12 +1358,21 @@ static int doc_load(struct report_doc *doc, const char *json_text, const char *s
 }
 
 int report_render_with_notes(FILE *out, const char *json_text, const char *source_name, enum report_format format,
-                             const char *const *notes, size_t note_count, char *error, size_t error_size)
+                             const char *const *notes, size_t note_count, const char *flow_json, char *error,
+                             size_t error_size)
 {
 	struct report_doc doc;
 	int status = doc_load(&doc, json_text, source_name, error, error_size);
 	if (status)
 		return status;
+	cJSON *flow = flow_json ? cJSON_Parse(flow_json) : NULL;
+	if (flow_json && !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(flow, "rows"))) {
+		snprintf(error, error_size, "the --flow input is not ifs-flow --format json output (no \"rows\" array)");
+		cJSON_Delete(flow);
+		doc_free(&doc);
+		return EX_DATAERR;
+	}
+	flow_rows = flow ? cJSON_GetObjectItemCaseSensitive(flow, "rows") : NULL;
 	struct goal_view *goals = doc.goals;
 	size_t count = doc.count;
 	const char **sections = doc.sections;
@@ -1321,6 +1429,8 @@ int report_render_with_notes(FILE *out, const char *json_text, const char *sourc
 			write_html_section(out, goals, count, sections[s], &chart_index);
 		fputs("</body>\n</html>\n", out);
 	}
+	flow_rows = NULL;
+	cJSON_Delete(flow);
 	doc_free(&doc);
 	return ferror(out) ? EX_IOERR : 0;
 }

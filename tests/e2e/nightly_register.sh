@@ -25,3 +25,4 @@ while read -r id; do
 	digits=$(printf '%s' "$id" | tr -cd '0-9')
 	if grep -rqF -- "$digits" store || grep -rqF -- "$id" store; then fail "the store holds a raw identifier"; fi
 done <"$FIXTURES/participants/identifiers.txt"
+grep -q '<caption>Deltagare</caption>' store/current/tables/shares-2022.html || fail "the HTML tables lack the participants table"

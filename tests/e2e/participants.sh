@@ -142,3 +142,14 @@ ifs-participants --key-file key fia-register.csv >fia-courses.rec 2>/dev/null
 ifs-survey "$FIXTURES/real/ifs-age-gender.csv" 2>/dev/null | cat - fia-courses.rec |
 	ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json 2>/dev/null | ifs-report >low.md
 contains low.md "Av de 12 som avslutades i FIA under perioden besvarade 5 (42 %) enkäten. Eftersom färre än hälften svarade kan andelen skilja sig från vad alla som avslutades skulle ha svarat; läs den med försiktighet."
+
+# The participants table heads the insats' section (ifs-report --flow).
+ifs-flow --year 2022 --format json courses.rec >flow.json
+ifs-report --flow flow.json outcomes.json >flow-report.md
+contains flow-report.md "| Avslutade | 35 | 14 | 21 |"
+contains flow-report.md "| Avslutsorsak: arbete med subvention | 4 | 1 | 3 |"
+contains flow-report.md "| Insatsens längd för de avslutade, median (dagar) | 272 | 181 | 303 |"
+lacks flow-report.md "Avslutsorsak: ej angiven"
+echo '{"rows": 1}' >bad-flow.json
+expect_status 65 sh -c "ifs-report --flow bad-flow.json outcomes.json >/dev/null 2>bad-flow.err"
+contains bad-flow.err "not ifs-flow --format json output"
