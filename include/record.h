@@ -155,6 +155,9 @@ struct course_record {
 #define COURSE_SUPPORT_INTAKE_KNOWN 1
 #define COURSE_SUPPORT_EXIT_KNOWN 2
 
+/* The i-th answer of a questionnaire, as a reader hands answers over one by one. */
+void questionnaire_answer(const struct questionnaire_record *q, size_t i, struct answer_record *a);
+
 const char *end_reason_code(enum end_reason reason); /* "arbete", "studier", ... */
 const char *support_code(enum support support);       /* "forsorjningsstod", ... */
 const char *referrer_code(enum referrer referrer);    /* "af", "fk", ..., "" */

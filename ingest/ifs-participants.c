@@ -102,16 +102,7 @@ int main(int argc, char **argv)
 	struct ingest_totals totals = {0};
 	struct ingest_converter ingest;
 	participants_converter_ingest(converter, &ingest);
-	int status = 0;
-	const char *stdin_only[] = {"-"};
-	char **paths = optind < argc ? argv + optind : (char **)stdin_only;
-	int path_count = optind < argc ? argc - optind : 1;
-	for (int i = 0; i < path_count && status != EX_IOERR && status != EX_OSERR; i++) {
-		int file_status = ingest_file(paths[i], &source_options, &ingest, rejects, &totals, options.verbose);
-		if (file_status && (status == 0 || file_status == EX_IOERR || file_status == EX_OSERR ||
-		                    file_status == EX_NOINPUT))
-			status = file_status;
-	}
+	int status = ingest_files(argv + optind, argc - optind, &source_options, &ingest, rejects, &totals, options.verbose);
 	uint64_t cells_rejected = participants_converter_cells_rejected(converter);
 	if (status == 0 && (totals.rejected || cells_rejected))
 		status = EX_DATAERR;

@@ -128,23 +128,6 @@ static int grow_table(struct questionnaire_set *set)
 	return 0;
 }
 
-static void answer_of(const struct questionnaire_record *q, size_t i, struct answer_record *a)
-{
-	memset(a, 0, sizeof *a);
-	a->respondent = q->respondent;
-	a->date = q->date;
-	a->insats = q->insats;
-	a->forbund = q->forbund;
-	a->question = q->questions[i];
-	a->matar = q->matar;
-	a->group = q->group;
-	a->gender = q->gender;
-	a->level = q->levels[i];
-	a->scale_max = q->scale_max[i];
-	a->age = q->age;
-	a->flags = q->flags;
-}
-
 /* Every answer of q, answer by answer; counted as repeats when counted is set. */
 static int offer_answers(struct answer_set *split, const struct questionnaire_record *q, int counted,
                          uint64_t *repeats, uint64_t *conflicts)
@@ -153,7 +136,8 @@ static int offer_answers(struct answer_set *split, const struct questionnaire_re
 		if (q->levels[i] == LEVEL_ABSENT)
 			continue;
 		struct answer_record a;
-		answer_of(q, i, &a);
+		memset(&a, 0, sizeof a);
+		questionnaire_answer(q, i, &a);
 		int offered = answer_set_offer(split, &a);
 		if (offered < 0)
 			return -1;

@@ -52,3 +52,19 @@ const char *referrer_code(enum referrer referrer)
 	static const char *const codes[REFERRER_COUNT] = {"", "af", "fk", "region", "kommun", "annat"};
 	return (unsigned)referrer < REFERRER_COUNT ? codes[referrer] : "";
 }
+
+void questionnaire_answer(const struct questionnaire_record *q, size_t i, struct answer_record *a)
+{
+	a->respondent = q->respondent;
+	a->date = q->date;
+	a->insats = q->insats;
+	a->forbund = q->forbund;
+	a->question = q->questions[i];
+	a->matar = q->matar;
+	a->group = q->group;
+	a->gender = q->gender;
+	a->level = q->levels[i];
+	a->scale_max = q->scale_max[i];
+	a->age = q->age;
+	a->flags = q->flags;
+}

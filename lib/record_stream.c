@@ -997,20 +997,8 @@ int record_reader_next(struct record_reader *reader, struct record *out)
 			size_t i = reader->current_next++;
 			if (q->levels[i] == LEVEL_ABSENT)
 				continue;
-			struct answer_record *a = &out->u.answer;
 			out->type = RECORD_ANSWER;
-			a->respondent = q->respondent;
-			a->date = q->date;
-			a->insats = q->insats;
-			a->forbund = q->forbund;
-			a->question = q->questions[i];
-			a->matar = q->matar;
-			a->group = q->group;
-			a->gender = q->gender;
-			a->level = q->levels[i];
-			a->scale_max = q->scale_max[i];
-			a->age = q->age;
-			a->flags = q->flags;
+			questionnaire_answer(q, i, &out->u.answer);
 			return 1;
 		}
 		if (reader->chunk_next < reader->chunk_count && reader->chunk_type == CHUNK_QUESTIONNAIRES) {

@@ -240,15 +240,11 @@ static void add_answer(struct shares *s, const struct answer_record *a)
 
 static void add_questionnaire(struct shares *s, const struct questionnaire_record *q)
 {
-	struct answer_record a = {.respondent = q->respondent, .date = q->date, .insats = q->insats,
-	                          .forbund = q->forbund, .matar = q->matar, .group = q->group, .gender = q->gender,
-	                          .age = q->age, .flags = q->flags};
+	struct answer_record a;
 	for (size_t i = 0; i < q->count; i++) {
 		if (q->levels[i] == LEVEL_ABSENT)
 			continue;
-		a.question = q->questions[i];
-		a.scale_max = q->scale_max[i];
-		a.level = q->levels[i];
+		questionnaire_answer(q, i, &a);
 		add_answer(s, &a);
 	}
 }
