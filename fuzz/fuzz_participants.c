@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct pseudonym_key key;
 	static struct codebook *codebook;
+	static struct register_codebook *labels;
 	static int ready;
 	char error[1024];
 	if (!ready) {
@@ -45,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unlink(path);
 		/* fuzz/build.sh runs from the top of the tree */
 		codebook = codebook_load("data/ifs-codebook.json", error, sizeof error);
-		if (!codebook)
+		labels = register_codebook_load(NULL, error, sizeof error);
+		if (!codebook || !labels)
 			abort();
 		diag_set_program("fuzz");
 		ready = 1;
@@ -61,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	struct string_pool *pool = string_pool_new();
 	struct record_writer *writer = record_writer_to_callback(pool, check_course, NULL);
-	struct participants_options options = {.key = &key, .insats = size % 2 ? "Enter" : NULL};
+	struct participants_options options = {.labels = labels, .key = &key, .insats = size % 2 ? "Enter" : NULL};
 	struct participants_converter *converter = participants_converter_new(codebook, writer, &options);
 	struct reject_log *rejects = reject_log_open(NULL, error, sizeof error);
 	if (converter && rejects) {

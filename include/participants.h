@@ -25,7 +25,15 @@
 #include "record_stream.h"
 #include "row_source.h"
 
+/* The register's headers and labels (docs/codebook.md): the built-in ones, with the
+ * sections of a JSON file (NULL: none) replacing them code by code.  NULL on
+ * failure with the reason, naming the file, in error. */
+struct register_codebook;
+struct register_codebook *register_codebook_load(const char *path, char *error, size_t error_size);
+void register_codebook_free(struct register_codebook *book);
+
 struct participants_options {
+	const struct register_codebook *labels; /* required */
 	const char *insats;  /* for exports without an insats column (or blank cells) */
 	const char *forbund; /* likewise */
 	const struct pseudonym_key *key; /* required: participants are always personal data */
@@ -43,9 +51,5 @@ void participants_converter_free(struct participants_converter *converter);
 void participants_converter_ingest(struct participants_converter *converter, struct ingest_converter *out);
 uint64_t participants_converter_cells_rejected(const struct participants_converter *converter);
 
-/* Exposed for tests: the codes in a cell, as a bit set; -1 when a part is unknown
- * (its text, up to 60 bytes, in unknown).  Empty cell: 0. */
-int participants_end_reasons(const char *text, size_t length, char *unknown, size_t unknown_size);
-int participants_supports(const char *text, size_t length, char *unknown, size_t unknown_size);
 
 #endif

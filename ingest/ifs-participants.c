@@ -15,12 +15,15 @@
 #include "rejects.h"
 
 static const char usage_text[] =
-	"usage: ifs-participants --key-file FILE [--insats NAME] [--forbund NAME] [--rejects FILE] [-v]\n"
+	"usage: ifs-participants [-c CODEBOOK] --key-file FILE [--insats NAME] [--forbund NAME]\n"
+	"                        [--rejects FILE] [-v]\n"
 	"                        [FILE...] > courses.rec\n"
 	"Reads participant register exports (CSV, JSON or .xlsx; any encoding the other tools\n"
 	"read; gzip or not) and writes one course record per row: participant (keyed pseudonym),\n"
 	"insats, gender, start and end dates, referrer, end reasons, work capacity, support at\n"
 	"intake and at exit.\n"
+	"  -c, --codebook FILE   headers and labels of your own (JSON, see docs/codebook.md), replacing\n"
+	"                        the built-in ones code by code\n"
 	"      --key-file FILE   the key of ifs-health (mode 0600): the same person, the same pseudonym\n"
 	"      --insats NAME     intervention for exports without an Insats column\n"
 	"      --forbund NAME    association name to record\n"
@@ -34,18 +37,20 @@ int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{"insats", required_argument, NULL, 'i'}, {"forbund", required_argument, NULL, 'f'},
+		{"codebook", required_argument, NULL, 'c'},
 		{"rejects", required_argument, NULL, 'r'}, {"key-file", required_argument, NULL, 'k'},
 		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'}, {0, 0, 0, 0},
 	};
-	const char *rejects_path = NULL, *key_path = NULL;
+	const char *rejects_path = NULL, *key_path = NULL, *codebook_path = NULL;
 	struct participants_options options = {0};
 	struct row_source_options source_options = {0};
 	int option;
 	diag_set_program(argv[0]);
 	diag_private_files(0);
-	while ((option = getopt_long(argc, argv, "vh", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "c:vh", long_options, NULL)) != -1) {
 		switch (option) {
+		case 'c': codebook_path = optarg; break;
 		case 'i': options.insats = optarg; break;
 		case 'f': options.forbund = optarg; break;
 		case 'r': rejects_path = optarg; break;
@@ -79,6 +84,12 @@ int main(int argc, char **argv)
 		return key_status;
 	}
 	options.key = &key;
+	struct register_codebook *labels = register_codebook_load(codebook_path, error, sizeof error);
+	if (!labels) {
+		diag_error("%s", error);
+		return errno == ENOMEM ? EX_OSERR : errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
+	}
+	options.labels = labels;
 	/* the gender labels every tool shares */
 	struct codebook *codebook = codebook_load_default("ifs", error, sizeof error);
 	if (!codebook) {
@@ -121,6 +132,7 @@ int main(int argc, char **argv)
 			status = EX_IOERR;
 	}
 	codebook_free(codebook);
+	register_codebook_free(labels);
 	pseudonym_key_wipe(&key);
 	char extra[160] = "";
 	if (totals.blank)

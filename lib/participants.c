@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "dates.h"
+#include "file_text.h"
 #include "diag.h"
 #include "personal_data.h"
 #include "personnummer.h"
@@ -97,14 +100,217 @@ static const struct label capacity_labels[] = {
 	{"ej bedomd arbetsformaga", WORK_CAPACITY_NOT_JUDGED},
 };
 
-#define LABELS(table) (table), sizeof(table) / sizeof *(table)
+/* ---- the register codebook: the tables above, overridden section by section -------- */
 
-static int find_label(const struct label *table, size_t count, const char *folded)
+struct entry {
+	char *folded;
+	int code;
+};
+
+struct entries {
+	struct entry *items;
+	size_t count, capacity;
+};
+
+enum section { SECTION_HEADERS, SECTION_END_REASONS, SECTION_SUPPORT, SECTION_REFERRER, SECTION_WORK_CAPACITY,
+               SECTION_COUNT };
+
+struct register_codebook {
+	struct entries section[SECTION_COUNT];
+};
+
+static const char *const section_names[SECTION_COUNT] = {"headers", "end_reasons", "support", "referrer",
+                                                         "work_capacity"};
+
+/* The code a section's key names: a field ("participant"), an end reason ("arbete"), ... */
+static int section_code(enum section section, const char *key)
 {
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(table[i].folded, folded) == 0)
-			return table[i].code;
+	static const char *const field_keys[FIELD_COUNT] = {
+		"participant", "insats", "forbund", "gender", "age", "start", "end", "referrer", "end_reason",
+		"work_capacity", "support_intake", "support_exit"};
+	static const char *const capacity_keys[] = {"", "ja", "nej", "ej_bedomd"};
+	switch (section) {
+	case SECTION_HEADERS:
+		for (int f = 0; f < FIELD_COUNT; f++)
+			if (strcmp(key, field_keys[f]) == 0)
+				return f;
+		break;
+	case SECTION_END_REASONS:
+		for (int r = 0; r < END_REASON_COUNT; r++)
+			if (strcmp(key, end_reason_code((enum end_reason)r)) == 0)
+				return r;
+		break;
+	case SECTION_SUPPORT:
+		for (int r = 0; r < SUPPORT_COUNT; r++)
+			if (strcmp(key, support_code((enum support)r)) == 0)
+				return r;
+		break;
+	case SECTION_REFERRER:
+		for (int r = 1; r < REFERRER_COUNT; r++)
+			if (strcmp(key, referrer_code((enum referrer)r)) == 0)
+				return r;
+		break;
+	case SECTION_WORK_CAPACITY:
+		for (int r = 1; r < 4; r++)
+			if (strcmp(key, capacity_keys[r]) == 0)
+				return r;
+		break;
+	case SECTION_COUNT: break;
+	}
 	return -1;
+}
+
+static int add_entry(struct entries *e, const char *text, int code, int fold)
+{
+	if (e->count == e->capacity) {
+		size_t capacity = e->capacity ? e->capacity * 2 : 32;
+		struct entry *items = realloc(e->items, capacity * sizeof *items);
+		if (!items)
+			return -1;
+		e->items = items;
+		e->capacity = capacity;
+	}
+	char folded[256];
+	if (fold)
+		text_fold(text, strlen(text), folded, sizeof folded);
+	char *copy = strdup(fold ? folded : text);
+	if (!copy)
+		return -1;
+	e->items[e->count++] = (struct entry){copy, code};
+	return 0;
+}
+
+void register_codebook_free(struct register_codebook *book)
+{
+	if (!book)
+		return;
+	for (int s = 0; s < SECTION_COUNT; s++) {
+		for (size_t i = 0; i < book->section[s].count; i++)
+			free(book->section[s].items[i].folded);
+		free(book->section[s].items);
+	}
+	free(book);
+}
+
+static int find_label(const struct entries *table, const char *folded)
+{
+	for (size_t i = 0; i < table->count; i++)
+		if (strcmp(table->items[i].folded, folded) == 0)
+			return table->items[i].code;
+	return -1;
+}
+
+struct register_codebook *register_codebook_load(const char *path, char *error, size_t error_size)
+{
+	struct register_codebook *book = calloc(1, sizeof *book);
+	if (!book) {
+		snprintf(error, error_size, "out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	int failed = 0;
+	for (int f = 0; f < FIELD_COUNT; f++)
+		for (int h = 0; h < 8 && fields[f].headers[h]; h++)
+			failed |= add_entry(&book->section[SECTION_HEADERS], fields[f].headers[h], f, 0) < 0;
+	const struct {
+		enum section section;
+		const struct label *labels;
+		size_t count;
+	} defaults[] = {
+		{SECTION_END_REASONS, reason_labels, sizeof reason_labels / sizeof *reason_labels},
+		{SECTION_SUPPORT, support_labels, sizeof support_labels / sizeof *support_labels},
+		{SECTION_REFERRER, referrer_labels, sizeof referrer_labels / sizeof *referrer_labels},
+		{SECTION_WORK_CAPACITY, capacity_labels, sizeof capacity_labels / sizeof *capacity_labels},
+	};
+	for (size_t d = 0; d < sizeof defaults / sizeof *defaults; d++)
+		for (size_t i = 0; i < defaults[d].count; i++)
+			failed |= add_entry(&book->section[defaults[d].section], defaults[d].labels[i].folded,
+			                    defaults[d].labels[i].code, 0) < 0;
+	if (failed) {
+		register_codebook_free(book);
+		snprintf(error, error_size, "out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (!path)
+		return book;
+	errno = 0;
+	/* A file of the user's: each code it names gets its labels instead of the defaults. */
+	FILE *in = fopen(path, "rb");
+	if (!in) {
+		snprintf(error, error_size, "%s: cannot open: %s", path, strerror(errno));
+		register_codebook_free(book);
+		return NULL;
+	}
+	size_t length = 0;
+	char *text = file_text_read(in, 4u << 20, &length);
+	fclose(in);
+	cJSON *root = text ? cJSON_ParseWithLength(text, length) : NULL;
+	free(text);
+	const char *problem = !root ? "not valid JSON" : !cJSON_IsObject(root) ? "not a JSON object" : NULL;
+	const cJSON *section_item;
+	cJSON_ArrayForEach(section_item, root)
+	{
+		if (problem)
+			break;
+		int s = 0;
+		while (s < SECTION_COUNT && strcmp(section_item->string, section_names[s]) != 0)
+			s++;
+		if (s == SECTION_COUNT || !cJSON_IsObject(section_item)) {
+			snprintf(error, error_size, "%s: unknown section \"%s\" (expected headers, end_reasons, support, "
+			         "referrer, work_capacity, each an object)", path, section_item->string);
+			problem = error;
+			break;
+		}
+		const cJSON *code_item;
+		cJSON_ArrayForEach(code_item, section_item)
+		{
+			int code = section_code((enum section)s, code_item->string);
+			if (code < 0 || !cJSON_IsArray(code_item)) {
+				snprintf(error, error_size, "%s: %s: unknown key \"%s\", or not an array of labels", path,
+				         section_names[s], code_item->string);
+				problem = error;
+				break;
+			}
+			struct entries *e = &book->section[s];
+			size_t kept = 0;
+			for (size_t i = 0; i < e->count; i++) {
+				if (e->items[i].code == code)
+					free(e->items[i].folded);
+				else
+					e->items[kept++] = e->items[i];
+			}
+			e->count = kept;
+			const cJSON *label;
+			cJSON_ArrayForEach(label, code_item)
+			{
+				if (!cJSON_IsString(label)) {
+					snprintf(error, error_size, "%s: %s: %s: every label must be a string", path, section_names[s],
+					         code_item->string);
+					problem = error;
+					break;
+				}
+				if (add_entry(e, label->valuestring, code, 1) < 0) {
+					snprintf(error, error_size, "out of memory");
+					problem = error;
+					errno = ENOMEM;
+					break;
+				}
+			}
+			if (problem)
+				break;
+		}
+	}
+	cJSON_Delete(root);
+	if (problem) {
+		if (problem != error)
+			snprintf(error, error_size, "%s: %s", path, problem);
+		if (errno != ENOMEM)
+			errno = EINVAL;
+		register_codebook_free(book);
+		return NULL;
+	}
+	return book;
 }
 
 static int is_blank(const char *text, size_t length)
@@ -116,8 +322,7 @@ static int is_blank(const char *text, size_t length)
 }
 
 /* A cell of one or more labels ("Arbete, studier", "Lön och a-kassa") as a bit set. */
-static int label_set(const struct label *table, size_t count, const char *text, size_t length, char *unknown,
-                     size_t unknown_size)
+static int label_set(const struct entries *table, const char *text, size_t length)
 {
 	int bits = 0;
 	size_t start = 0;
@@ -132,13 +337,9 @@ static int label_set(const struct label *table, size_t count, const char *text, 
 		if (!is_blank(text + start, part_end - start)) {
 			char folded[128];
 			text_fold(text + start, part_end - start, folded, sizeof folded);
-			int code = find_label(table, count, folded);
-			if (code < 0) {
-				if (unknown)
-					snprintf(unknown, unknown_size, "%s",
-					         QUOTE_CELL(text + start, part_end - start, 60));
+			int code = find_label(table, folded);
+			if (code < 0)
 				return -1;
-			}
 			bits |= 1 << code;
 		}
 		start = i < length && text[i] == ' ' ? i + 5 : i + 1;
@@ -146,18 +347,9 @@ static int label_set(const struct label *table, size_t count, const char *text, 
 	return bits;
 }
 
-int participants_end_reasons(const char *text, size_t length, char *unknown, size_t unknown_size)
-{
-	return label_set(LABELS(reason_labels), text, length, unknown, unknown_size);
-}
-
-int participants_supports(const char *text, size_t length, char *unknown, size_t unknown_size)
-{
-	return label_set(LABELS(support_labels), text, length, unknown, unknown_size);
-}
-
 struct participants_converter {
 	const struct codebook *codebook;
+	const struct register_codebook *labels;
 	struct record_writer *writer;
 	struct participants_options options;
 	size_t column[FIELD_COUNT]; /* SIZE_MAX when absent */
@@ -176,6 +368,7 @@ struct participants_converter *participants_converter_new(const struct codebook 
 	if (!c)
 		return NULL;
 	c->codebook = codebook;
+	c->labels = options->labels;
 	c->writer = writer;
 	c->options = *options;
 	c->insats_option = options->insats ? record_writer_string(writer, options->insats) : 0;
@@ -204,11 +397,7 @@ static int bind(void *self, const struct row_source *source, char *error, size_t
 		const char *header = row_source_header(source, column);
 		char folded[256];
 		text_fold(header, strlen(header), folded, sizeof folded);
-		int field = -1;
-		for (int f = 0; f < FIELD_COUNT && field < 0; f++)
-			for (int h = 0; h < 8 && fields[f].headers[h] && field < 0; h++)
-				if (strcmp(folded, fields[f].headers[h]) == 0)
-					field = f;
+		int field = find_label(&c->labels->section[SECTION_HEADERS], folded);
 		if (field >= 0 && c->column[field] == SIZE_MAX)
 			c->column[field] = column;
 		if (c->options.verbose && !c->quiet)
@@ -346,10 +535,10 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	at = c->column[FIELD_AGE];
 	if (at != SIZE_MAX)
 		course.age = (uint8_t)codebook_age(f[at], n[at]);
-	char unknown[128], folded[128];
+	char folded[128];
 	at = c->column[FIELD_END_REASON];
 	if (at != SIZE_MAX) {
-		int bits = participants_end_reasons(f[at], n[at], unknown, sizeof unknown);
+		int bits = label_set(&c->labels->section[SECTION_END_REASONS], f[at], n[at]);
 		if (bits < 0)
 			cell_problem(c, at, "end reason", f[at], n[at],
 			             "arbete, arbete med subvention, studier, fortsatt rehabilitering, sjukdom, egen begäran, "
@@ -362,7 +551,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 		at = c->column[support_fields[s]];
 		if (at == SIZE_MAX || is_blank(f[at], n[at]))
 			continue;
-		int bits = participants_supports(f[at], n[at], unknown, sizeof unknown);
+		int bits = label_set(&c->labels->section[SECTION_SUPPORT], f[at], n[at]);
 		if (bits < 0) {
 			cell_problem(c, at, s ? "support at exit" : "support at intake", f[at], n[at],
 			             "one or more of försörjningsstöd, sjukpenning, sjukersättning, aktivitetsersättning, a-kassa, "
@@ -378,7 +567,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	at = c->column[FIELD_WORK_CAPACITY];
 	if (at != SIZE_MAX && !is_blank(f[at], n[at])) {
 		text_fold(f[at], n[at], folded, sizeof folded);
-		int value = find_label(LABELS(capacity_labels), folded);
+		int value = find_label(&c->labels->section[SECTION_WORK_CAPACITY], folded);
 		if (value < 0)
 			cell_problem(c, at, "work capacity", f[at], n[at], "Ja, Nej or Ej bedömd");
 		else
@@ -387,7 +576,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	at = c->column[FIELD_REFERRER];
 	if (at != SIZE_MAX && !is_blank(f[at], n[at])) {
 		text_fold(f[at], n[at], folded, sizeof folded);
-		int value = find_label(LABELS(referrer_labels), folded);
+		int value = find_label(&c->labels->section[SECTION_REFERRER], folded);
 		if (value < 0)
 			cell_problem(c, at, "referrer", f[at], n[at], "Af, FK, Region, Kommun or Annat");
 		else

@@ -153,3 +153,26 @@ lacks flow-report.md "Avslutsorsak: ej angiven"
 echo '{"rows": 1}' >bad-flow.json
 expect_status 65 sh -c "ifs-report --flow bad-flow.json outcomes.json >/dev/null 2>bad-flow.err"
 contains bad-flow.err "not ifs-flow --format json output"
+
+# -c: a register of its own words.  Headers and labels the built-in codebook does not
+# know; the file names them, code by code (the other codes keep their built-in labels).
+printf 'Deltagarkod;Verksamhet;K\366n;Startdag;Slutdag;Resultat\r\n' >own.csv
+printf 'D-1;Enter;Kvinna;2022-01-10;2022-05-01;Pension\r\nD-2;Enter;Man;2022-01-10;2022-06-01;Arbete\r\n' >>own.csv
+expect_status 65 sh -c "ifs-participants --key-file key own.csv >/dev/null 2>own-default.err"
+contains own-default.err "own.csv:1: no participant column (Personnummer, Deltagar-ID)"
+cat >own-codebook.json <<'END'
+{ "headers": { "participant": ["Deltagarkod"], "start": ["Startdag"], "end": ["Slutdag"],
+               "end_reason": ["Resultat"] },
+  "end_reasons": { "annat": ["Pension", "Annat"] } }
+END
+ifs-participants -c own-codebook.json --key-file key own.csv >own.rec 2>own.err || { cat own.err; fail "-c did not bind"; }
+ifs-dump --courses own.rec | awk -F'\t' 'NR > 1 {print $2, $3, $10}' >own.txt
+printf '2022-01-10 2022-05-01 annat\n2022-01-10 2022-06-01 arbete\n' | same_file - own.txt
+printf '{"rubriker": {}}' >bad-codebook.json
+expect_status 65 sh -c "ifs-participants -c bad-codebook.json --key-file key own.csv >/dev/null 2>bad-codebook.err"
+contains bad-codebook.err 'bad-codebook.json: unknown section "rubriker" (expected headers, end_reasons, support, referrer, work_capacity, each an object)'
+printf '{"end_reasons": {"pension": ["Pension"]}}' >bad-code.json
+expect_status 65 sh -c "ifs-participants -c bad-code.json --key-file key own.csv >/dev/null 2>bad-code.err"
+contains bad-code.err 'bad-code.json: end_reasons: unknown key "pension", or not an array of labels'
+expect_status 66 sh -c "ifs-participants -c missing.json --key-file key own.csv >/dev/null 2>missing.err"
+contains missing.err "missing.json: cannot open"
