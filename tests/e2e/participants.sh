@@ -41,6 +41,21 @@ end_reason ej_angiven 0 0 0
 length median 272.0 181.0 303.0
 length mean 245.3 181.0 288.2
 END
+# Referrers of the 22 new (women W8-W14 cycle Region, Af, FK, Kommun; men M11-M21 cycle Af,
+# FK, Kommun, Region, Annat; O2, O3, O4 and X2 are Af), and support: försörjningsstöd at exit
+# for W6, W11, W12 and M9, M13, M19, M20, M21; at intake for the new W11, W12, M11, M13, M15,
+# M19, M20 and O2, O4.
+awk -F'\t' '$2 == "Enter" && ($3 == "referrer" || ($3 ~ /^support_/ && $4 == "forsorjningsstod")) {print $3, $4, $5, $6, $7}' flow.tsv >enter-referrers.txt
+same_file - enter-referrers.txt <<'END'
+referrer af 9 3 5
+referrer fk 4 2 2
+referrer region 4 2 2
+referrer kommun 3 1 2
+referrer annat 2 0 2
+referrer ej_angiven 0 0 0
+support_intake forsorjningsstod 9 2 6
+support_exit forsorjningsstod 8 3 5
+END
 # The period is the calendar year: 2021 has X1's end, and none of the 35.
 ifs-flow --year 2021 courses.rec | awk -F'\t' '$2 == "Enter" && $3 == "flow" && $4 == "ended" {print $5}' >ended-2021.txt
 echo 1 | same_file - ended-2021.txt
