@@ -65,6 +65,9 @@ int codebook_nearest_question(const struct codebook *codebook, const char *heade
 /* The answer labels a question accepts, "Inte alls, Till liten del, …" (or "a whole
  * number 0-100"), for a message; cut to out_size. */
 size_t codebook_question_labels(const struct codebook *codebook, size_t question, char *out, size_t out_size);
+/* The first label the codebook gives a level of the question's scale ("Helt och hållet" for
+ * 6), or NULL (a numeric scale, or no label for that level). */
+const char *codebook_level_label(const struct codebook *codebook, size_t question, int level);
 
 /* Index of the question with this id, or -1. */
 int codebook_question_index(const struct codebook *codebook, const char *id);

@@ -660,3 +660,19 @@ size_t codebook_question_labels(const struct codebook *book, size_t question, ch
 	}
 	return used;
 }
+
+const char *codebook_level_label(const struct codebook *book, size_t question, int level)
+{
+	if (question >= book->question_count)
+		return NULL;
+	const struct scale *scale = &book->scales[book->questions[question].scale];
+	if (scale->is_range)
+		return NULL;
+	uint32_t count = string_pool_count(scale->exact);
+	for (uint32_t id = 0; id < count; id++) {
+		const char *label = string_pool_get(scale->exact, id);
+		if (scale->exact_values[id] == level && label[0] && strspn(label, "0123456789") != strlen(label))
+			return label;
+	}
+	return NULL;
+}

@@ -98,7 +98,7 @@ struct goal_view {
 	int min_level, scale_max, min_n, has_target;
 	double target;
 	struct cell cell[3];
-	const cJSON *flags, *distribution, *health, *outcome, *row;
+	const cJSON *flags, *distribution, *health, *outcome, *row, *scale_labels;
 	/* --years input: this goal's rows, the years in order (this one last) */
 	const struct goal_view *history;
 	size_t history_count;
@@ -194,6 +194,7 @@ static int read_goal(const cJSON *row, size_t index, struct goal_view *g, char *
 	g->health = cJSON_GetObjectItemCaseSensitive(row, "health");
 	g->outcome = cJSON_GetObjectItemCaseSensitive(row, "outcome");
 	g->row = row;
+	g->scale_labels = cJSON_GetObjectItemCaseSensitive(row, "scale_labels");
 	return 0;
 }
 
@@ -272,6 +273,19 @@ static const char *health_name(const char *indicator)
 }
 
 /* "klart positivt (Till mycket stor del, Helt och hållet)" */
+/* A level's words: the codebook's (carried in the shares JSON), else the IFS scale's
+ * for a six-level scale, else "nivå N". */
+static const char *level_label(const struct goal_view *g, int level, char *out, size_t size)
+{
+	const cJSON *label = cJSON_GetArrayItem(g->scale_labels, level - 1);
+	if (cJSON_IsString(label))
+		return label->valuestring;
+	if (!cJSON_IsArray(g->scale_labels) && g->scale_max == 6 && level >= 1 && level <= 6)
+		return ifs_labels[level - 1];
+	snprintf(out, size, "nivå %d", level);
+	return out;
+}
+
 static void positivity_words(const struct goal_view *g, struct text *t)
 {
 	const char *word = g->level && strcmp(g->level, "klart_positivt") == 0 ? "klart positivt"
@@ -280,10 +294,19 @@ static void positivity_words(const struct goal_view *g, struct text *t)
 		add(t, "%s", word);
 	else
 		add(t, "med minst nivå %d", g->min_level);
-	if (g->scale_max == 6 && g->min_level >= 1 && g->min_level <= 6) {
+	/* the levels in the codebook's words; a scale without words by its numbers */
+	int worded = g->scale_max > 0 && g->scale_max <= 32 && g->min_level >= 1 && g->min_level <= g->scale_max;
+	for (int level = g->min_level; worded && level <= g->scale_max; level++) {
+		char buffer[24];
+		worded = strncmp(level_label(g, level, buffer, sizeof buffer), "nivå ", 6) != 0;
+	}
+	if (worded) {
 		add(t, " (");
-		for (int level = g->min_level; level <= 6; level++)
-			add(t, "%s%s", level > g->min_level ? (level == 6 ? " eller " : ", ") : "", ifs_labels[level - 1]);
+		for (int level = g->min_level; level <= g->scale_max; level++) {
+			char buffer[24];
+			add(t, "%s%s", level > g->min_level ? (level == g->scale_max ? " eller " : ", ") : "",
+			    level_label(g, level, buffer, sizeof buffer));
+		}
 		add(t, ")");
 	} else if (g->scale_max > 0) {
 		add(t, " (nivå %d–%d av %d)", g->min_level, g->scale_max, g->scale_max);
@@ -1002,7 +1025,8 @@ static double dont_know_width(const cJSON *distribution, int scale_max)
 	return n ? 400.0 * (double)dont_know / (double)n : 0;
 }
 
-static void svg_bar(FILE *out, const cJSON *distribution, const char *label, int scale_max, double y, double n_x)
+static void svg_bar(FILE *out, const cJSON *distribution, const char *label, int scale_max,
+                    const char *const *names, double y, double n_x)
 {
 	long counts[32], dont_know;
 	long n = bar_counts(distribution, scale_max, counts, &dont_know);
@@ -1030,7 +1054,7 @@ static void svg_bar(FILE *out, const cJSON *distribution, const char *label, int
 		const char *colour = level_colours[size == 6 ? level - 1 : (level - 1) * 6 / (size ? size : 1)];
 		fprintf(out, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"18\" fill=\"%s\" stroke=\"#333\" "
 		             "stroke-width=\"0.5\"><title>%s: %ld</title></rect>\n",
-		        x, y, w, colour, scale_max == 6 ? ifs_labels[level - 1] : "nivå", counts[level - 1]);
+		        x, y, w, colour, names[level - 1], counts[level - 1]);
 		x += w;
 	}
 	if (dont_know)
@@ -1046,6 +1070,11 @@ static void html_chart(FILE *out, const struct goal_view *g, int index)
 		return;
 	int scale_max = g->scale_max > 0 && g->scale_max <= 32 ? g->scale_max : 6;
 	const char *labels[] = {"Alla", "Kvinnor", "Män"}, *keys[] = {"all", "women", "men"};
+	/* the scale's words from the codebook (the shares JSON carries them) */
+	const char *names[32];
+	char name_buffers[32][24];
+	for (int level = 1; level <= scale_max; level++)
+		names[level - 1] = level_label(g, level, name_buffers[level - 1], sizeof name_buffers[0]);
 	/* The chart widens when a "Vet ej" segment, drawn to scale, needs the room. */
 	double widest = 0;
 	for (int c = 0; c < 3; c++) {
@@ -1075,7 +1104,8 @@ static void html_chart(FILE *out, const struct goal_view *g, int index)
 	      "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#555\" stroke-width=\"2\"/></pattern></defs>\n",
 	      out);
 	for (int c = 0; c < 3; c++)
-		svg_bar(out, cJSON_GetObjectItemCaseSensitive(g->distribution, keys[c]), labels[c], scale_max, 8 + c * 26.0,
+		svg_bar(out, cJSON_GetObjectItemCaseSensitive(g->distribution, keys[c]), labels[c], scale_max, names,
+		        8 + c * 26.0,
 		        n_x);
 	if (g->has_target) {
 		double x = 70 + 400 * g->target;
@@ -1087,9 +1117,12 @@ static void html_chart(FILE *out, const struct goal_view *g, int index)
 	fputs("<text x=\"70\" y=\"116\" font-size=\"9\">0 %</text><text x=\"470\" y=\"116\" font-size=\"9\" "
 	      "text-anchor=\"end\">100 %</text>\n</svg>\n<figcaption class=\"legend\">",
 	      out);
-	for (int level = scale_max; level >= 1 && scale_max == 6; level--)
-		fprintf(out, "<span><i class=\"swatch\" style=\"background:%s\"></i>%d %s</span>", level_colours[level - 1],
-		        level, ifs_labels[level - 1]);
+	for (int level = scale_max; level >= 1; level--) {
+		fprintf(out, "<span><i class=\"swatch\" style=\"background:%s\"></i>%d ",
+		        level_colours[scale_max == 6 ? level - 1 : (level - 1) * 6 / scale_max], level);
+		report_html_escape(out, names[level - 1]);
+		fputs("</span>", out);
+	}
 	fputs("<span><i class=\"swatch\" style=\"background:repeating-linear-gradient(45deg,#fff 0 2px,#555 2px 4px)\">"
 	      "</i>Vet ej / Ej aktuellt</span></figcaption>\n</figure>\n",
 	      out);

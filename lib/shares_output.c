@@ -300,6 +300,16 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 		cJSON_AddItemToObject(row, "level", health ? cJSON_CreateNull() : cJSON_CreateString(text));
 		cJSON_AddItemToObject(row, "min_level", number_or_null(r->min_level, !health));
 		cJSON_AddItemToObject(row, "scale_max", number_or_null(r->scale_max, !health));
+		/* the scale's words, for the report's text and legend: level 1 first */
+		cJSON *labels = NULL;
+		if (!health && report->codebook && goal->question >= 0) {
+			labels = cJSON_CreateArray();
+			for (int level = 1; level <= r->scale_max; level++) {
+				const char *label = codebook_level_label(report->codebook, (size_t)goal->question, level);
+				cJSON_AddItemToArray(labels, label ? cJSON_CreateString(label) : cJSON_CreateNull());
+			}
+		}
+		cJSON_AddItemToObject(row, "scale_labels", labels ? labels : cJSON_CreateNull());
 		cJSON_AddItemToObject(row, "target", number_or_null(goal->target, goal->has_target));
 		cJSON_AddStringToObject(row, "text", goal->text);
 		cJSON_AddNumberToObject(row, "min_n", r->min_n);

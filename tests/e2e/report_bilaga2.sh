@@ -89,3 +89,28 @@ END
 head -7 dom.txt | same_file want-dom.txt -
 grep -q '^charts 6 rects [1-9]' dom.txt || fail "charts not rendered: $(tail -1 dom.txt)"
 mkdir -p "$ROOT/tests/out/screenshots" && cp report.png "$ROOT/tests/out/screenshots/bilaga2-2022${IFS_SAN:+-san}.png"
+
+# A scale other than the IFS six levels: the text and the chart's legend take the
+# codebook's words (carried in the shares JSON), not a table of six labels.
+python3 - "$ROOT/data/ifs-codebook.json" >four-codebook.json <<'PY'
+import json, sys
+book = json.load(open(sys.argv[1]))
+book["scales"]["fyra"] = {"levels": [{"level": 1, "labels": ["Nej"]}, {"level": 2, "labels": ["Delvis"]},
+                                     {"level": 3, "labels": ["Ja"]}, {"level": 4, "labels": ["Ja, helt"]}],
+                          "dont_know": ["Vet ej"], "missing": [""]}
+for q in book["questions"]:
+    if q["id"] == "nytta":
+        q["scale"] = "fyra"
+print(json.dumps(book, ensure_ascii=False))
+PY
+printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;Fråga 1\n' >four.csv
+for i in 1 2 3 4 5 6; do printf 'Q-%s;2022-03-01;FIA;Avslutad;Kvinna;Ja, helt\n' $i >>four.csv; done
+printf 'Q-7;2022-03-01;FIA;Avslutad;Man;Delvis\nQ-8;2022-03-01;FIA;Avslutad;Man;Nej\n' >>four.csv
+printf '{"goals": [{"id": "f", "insats": "FIA", "indicator": "nytta", "group": "avslut", "level": 3, "text": "Fyra nivåer"}]}' >four-targets.json
+ifs-survey -c four-codebook.json four.csv 2>/dev/null |
+	ifs-shares -c four-codebook.json -t four-targets.json --year 2022 --format json 2>/dev/null >four.json
+ifs-report four.json >four.md
+contains four.md "6 av dem (75 %) svarade med minst nivå 3 (Ja eller Ja, helt)."
+ifs-report --format html four.json >four.html
+contains four.html '</i>2 Delvis</span>'
+contains four.html '<title>Ja, helt: 6</title>'
