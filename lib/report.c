@@ -842,22 +842,28 @@ static void flow_value(const cJSON *row, const char *key, int days, char *out, s
 		snprintf(out, size, "%ld", json_count_item(value));
 }
 
+/* Line i of the participants table for insats: 1 with its three cells, or 0 when not shown. */
+static int flow_cells(const char *insats, size_t i, char all[32], char women[32], char men[32])
+{
+	const cJSON *row = flow_row(insats, flow_lines[i].measure, flow_lines[i].category);
+	if (!flow_shown(&flow_lines[i], row))
+		return 0;
+	int days = strcmp(flow_lines[i].measure, "length") == 0;
+	flow_value(row, "n", days, all, 32);
+	flow_value(row, "n_women", days, women, 32);
+	flow_value(row, "n_men", days, men, 32);
+	return 1;
+}
+
 static void write_markdown_flow(FILE *out, const char *insats)
 {
 	if (!flow_row(insats, "flow", "ended"))
 		return;
 	fputs("**Deltagare**\n\n| | Alla | Kvinnor | Män |\n|---|---:|---:|---:|\n", out);
-	for (size_t i = 0; i < sizeof flow_lines / sizeof *flow_lines; i++) {
-		const cJSON *row = flow_row(insats, flow_lines[i].measure, flow_lines[i].category);
-		if (!flow_shown(&flow_lines[i], row))
-			continue;
-		char all[32], women[32], men[32];
-		int days = strcmp(flow_lines[i].measure, "length") == 0;
-		flow_value(row, "n", days, all, sizeof all);
-		flow_value(row, "n_women", days, women, sizeof women);
-		flow_value(row, "n_men", days, men, sizeof men);
-		fprintf(out, "| %s | %s | %s | %s |\n", flow_lines[i].label, all, women, men);
-	}
+	char all[32], women[32], men[32];
+	for (size_t i = 0; i < sizeof flow_lines / sizeof *flow_lines; i++)
+		if (flow_cells(insats, i, all, women, men))
+			fprintf(out, "| %s | %s | %s | %s |\n", flow_lines[i].label, all, women, men);
 	fputs("\n", out);
 }
 
@@ -869,19 +875,12 @@ static void write_html_flow(FILE *out, const char *insats)
 	      "<th scope=\"col\">Alla</th><th scope=\"col\">Kvinnor</th><th scope=\"col\">Män</th></tr></thead>\n"
 	      "<tbody>\n",
 	      out);
-	for (size_t i = 0; i < sizeof flow_lines / sizeof *flow_lines; i++) {
-		const cJSON *row = flow_row(insats, flow_lines[i].measure, flow_lines[i].category);
-		if (!flow_shown(&flow_lines[i], row))
-			continue;
-		char all[32], women[32], men[32];
-		int days = strcmp(flow_lines[i].measure, "length") == 0;
-		flow_value(row, "n", days, all, sizeof all);
-		flow_value(row, "n_women", days, women, sizeof women);
-		flow_value(row, "n_men", days, men, sizeof men);
-		fprintf(out, "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td><td class=\"num\">%s</td>"
-		             "<td class=\"num\">%s</td></tr>\n",
-		        flow_lines[i].label, all, women, men);
-	}
+	char all[32], women[32], men[32];
+	for (size_t i = 0; i < sizeof flow_lines / sizeof *flow_lines; i++)
+		if (flow_cells(insats, i, all, women, men))
+			fprintf(out, "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+			             "<td class=\"num\">%s</td></tr>\n",
+			        flow_lines[i].label, all, women, men);
 	fputs("</tbody>\n</table>\n", out);
 }
 
