@@ -19,6 +19,10 @@
 
 struct answer_set;
 
+/* A 64-bit mixer (splitmix64's finaliser): every input bit moves every output bit,
+ * for the open-addressing tables of this module and questionnaire_set.h. */
+uint64_t answer_set_mix(uint64_t x);
+
 struct answer_set *answer_set_new(void);
 void answer_set_free(struct answer_set *set);
 

@@ -57,4 +57,15 @@ int ingest_files(char *const *paths, int path_count, const struct row_source_opt
                  const struct ingest_converter *converter, struct reject_log *rejects, struct ingest_totals *totals,
                  int verbose);
 
+/*
+ * Ends a tool's run over exports: the stream is closed (its end chunk written) only
+ * when every input was read whole and nothing failed, else abandoned so that every
+ * reader fails instead of counting short; then the reject file is closed.  Returns
+ * the run's exit status (status, or EX_IOERR for a write error; a reject file that
+ * could not be written turns 0 or 65 into EX_IOERR: its record is incomplete).
+ */
+struct record_writer;
+int ingest_finish(int status, const struct ingest_totals *totals, struct record_writer *writer,
+                  struct reject_log *rejects, const char *rejects_path);
+
 #endif

@@ -118,19 +118,7 @@ int main(int argc, char **argv)
 	if (status == 0 && (totals.rejected || cells_rejected))
 		status = EX_DATAERR;
 	participants_converter_free(converter);
-	if (status == EX_IOERR || status == EX_OSERR || totals.files_failed) {
-		record_writer_abandon(writer);
-		if (totals.files_failed && status != EX_IOERR && status != EX_OSERR)
-			diag_error("output stream left unfinished because an input could not be read whole");
-	} else if (record_writer_close(writer) < 0) {
-		diag_error("write error on standard output: %s", strerror(errno));
-		status = EX_IOERR;
-	}
-	if (reject_log_close(rejects) < 0) {
-		diag_error("%s: write error: the reject file is incomplete", rejects_path);
-		if (!status || status == EX_DATAERR)
-			status = EX_IOERR;
-	}
+	status = ingest_finish(status, &totals, writer, rejects, rejects_path);
 	codebook_free(codebook);
 	register_codebook_free(labels);
 	pseudonym_key_wipe(&key);

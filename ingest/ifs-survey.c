@@ -155,22 +155,7 @@ int main(int argc, char **argv)
 		status = EX_DATAERR;
 	uint64_t records = survey_converter_records(converter);
 	survey_converter_free(converter);
-	if (status == EX_IOERR || status == EX_OSERR || totals.files_failed) {
-		/* An unusable or truncated input must not pass downstream as a complete
-		 * stream: without its end chunk every reader fails instead of counting short. */
-		record_writer_abandon(writer);
-		if (totals.files_failed && status != EX_IOERR && status != EX_OSERR)
-			diag_error("output stream left unfinished because an input could not be read whole");
-	} else if (record_writer_close(writer) < 0) {
-		diag_error("write error on standard output: %s", strerror(errno));
-		status = EX_IOERR;
-	}
-	if (reject_log_close(rejects) < 0) {
-		/* Not 65: the rows are not merely rejected, their record is incomplete. */
-		diag_error("%s: write error: the reject file is incomplete", rejects_path);
-		if (!status || status == EX_DATAERR)
-			status = EX_IOERR;
-	}
+	status = ingest_finish(status, &totals, writer, rejects, rejects_path);
 	codebook_free(codebook);
 	pseudonym_key_wipe(&key);
 	char repeats[160] = "", cells[96] = "";

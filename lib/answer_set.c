@@ -21,7 +21,7 @@ void answer_set_free(struct answer_set *set)
 	free(set);
 }
 
-static uint64_t mix(uint64_t x)
+uint64_t answer_set_mix(uint64_t x)
 {
 	x ^= x >> 30;
 	x *= UINT64_C(0xbf58476d1ce4e5b9);
@@ -32,7 +32,8 @@ static uint64_t mix(uint64_t x)
 
 static uint64_t key_hash(const struct answer_record *a)
 {
-	return mix(a->respondent ^ mix(((uint64_t)a->insats << 32) ^ ((uint64_t)a->question << 8) ^ a->group));
+	return answer_set_mix(a->respondent ^
+	                      answer_set_mix(((uint64_t)a->insats << 32) ^ ((uint64_t)a->question << 8) ^ a->group));
 }
 
 static int same_key(const struct answer_record *a, const struct answer_record *b)

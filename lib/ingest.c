@@ -13,6 +13,7 @@
 #include "rejects.h"
 #include "row_source.h"
 #include "ingest.h"
+#include "record_stream.h"
 #include "survey.h"
 
 /* How far down the header may stand, under a title and empty lines. */
@@ -173,6 +174,28 @@ int ingest_files(char *const *paths, int path_count, const struct row_source_opt
 		if (file_status && (status == 0 || file_status == EX_IOERR || file_status == EX_OSERR ||
 		                    file_status == EX_NOINPUT))
 			status = file_status;
+	}
+	return status;
+}
+
+int ingest_finish(int status, const struct ingest_totals *totals, struct record_writer *writer,
+                  struct reject_log *rejects, const char *rejects_path)
+{
+	if (status == EX_IOERR || status == EX_OSERR || totals->files_failed) {
+		/* An unusable or truncated input must not pass downstream as a complete
+		 * stream: without its end chunk every reader fails instead of counting short. */
+		record_writer_abandon(writer);
+		if (totals->files_failed && status != EX_IOERR && status != EX_OSERR)
+			diag_error("output stream left unfinished because an input could not be read whole");
+	} else if (record_writer_close(writer) < 0) {
+		diag_error("write error on standard output: %s", strerror(errno));
+		status = EX_IOERR;
+	}
+	if (reject_log_close(rejects) < 0) {
+		/* Not 65: the rows are not merely rejected, their record is incomplete. */
+		diag_error("%s: write error: the reject file is incomplete", rejects_path);
+		if (!status || status == EX_DATAERR)
+			status = EX_IOERR;
 	}
 	return status;
 }

@@ -56,18 +56,9 @@ void questionnaire_set_free(struct questionnaire_set *set)
 	free(set);
 }
 
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
 static uint64_t key_hash(uint64_t respondent, uint32_t insats, uint8_t group)
 {
-	return mix(respondent ^ mix((uint64_t)insats << 8 ^ group));
+	return answer_set_mix(respondent ^ answer_set_mix((uint64_t)insats << 8 ^ group));
 }
 
 static int same_form(const struct form *f, const struct questionnaire_record *q)
