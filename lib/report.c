@@ -3,13 +3,18 @@
 #include "text_fold.h"
 
 #include <xlsxwriter.h>
+#include <zip.h>
+
+#include "xlsx.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sysexits.h>
 
 /* The default IFS scale's labels, for charts and text when a question has six levels. */
@@ -1498,6 +1503,77 @@ static void sheet_name(const char *insats, char used[][64], size_t used_count, c
 	}
 }
 
+/* workbook_close(), with what libxlsxwriter 1.1 only logs counted as a failure: an
+ * allocation that fails while it packages the workbook is printed ("[ERROR] ...
+ * Memory allocation failed.") and the part written without it, under LXW_NO_ERROR.
+ * Its messages are passed on to stderr as they were. */
+static lxw_error close_workbook(lxw_workbook *book)
+{
+	FILE *log = tmpfile();
+	int saved = log ? dup(STDERR_FILENO) : -1;
+	fflush(stderr);
+	if (saved < 0 || dup2(fileno(log), STDERR_FILENO) < 0) {
+		if (saved >= 0)
+			close(saved);
+		if (log)
+			fclose(log);
+		workbook_close(book); /* frees it; no way to tell a swallowed failure */
+		return LXW_ERROR_MEMORY_MALLOC_FAILED;
+	}
+	lxw_error closed = workbook_close(book);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	char line[512];
+	int logged = 0;
+	rewind(log);
+	while (fgets(line, sizeof line, log)) {
+		logged |= strstr(line, "[ERROR]") != NULL;
+		fputs(line, stderr);
+	}
+	fclose(log);
+	return closed == LXW_NO_ERROR && logged ? LXW_ERROR_MEMORY_MALLOC_FAILED : closed;
+}
+
+/* 1 when the workbook at path is whole: its package names its content types and
+ * every sheet, and its first sheet begins with first_cell (read with xlsx.h). */
+static int workbook_reads_back(const char *path, size_t sheets, const char *first_cell)
+{
+	int code = 0, whole = 0;
+	zip_t *zip = zip_open(path, ZIP_RDONLY, &code);
+	zip_file_t *types = zip ? zip_fopen(zip, "[Content_Types].xml", 0) : NULL;
+	char text[8192];
+	zip_int64_t length = types ? zip_fread(types, text, sizeof text - 1) : -1;
+	if (length > 0) {
+		text[length] = '\0';
+		size_t overrides = 0;
+		for (const char *p = text; (p = strstr(p, "worksheet+xml")) != NULL; p++)
+			overrides++;
+		whole = overrides == sheets;
+	}
+	if (types)
+		zip_fclose(types);
+	if (zip)
+		zip_discard(zip);
+	char error[256];
+	struct xlsx_book *book = whole ? xlsx_open(path, NULL, 0, path, error, sizeof error) : NULL;
+	struct xlsx_row row;
+	whole = book && xlsx_sheet_count(book) == sheets && xlsx_next_row(book, &row) == 1 && row.count > 0 &&
+	        strcmp(row.cells[0], first_cell) == 0;
+	int got = 1;
+	while (whole && (got = xlsx_next_row(book, &row)) == 1)
+		;
+	whole = whole && got == 0;
+	xlsx_close(book);
+	return whole;
+}
+
+static void keep_error(lxw_error *first, lxw_error error)
+{
+	if (error != LXW_NO_ERROR && *first == LXW_NO_ERROR)
+		*first = error;
+}
+
 int report_render_xlsx(const char *path, const char *json_text, const char *source_name, char *error,
                        size_t error_size)
 {
@@ -1505,8 +1581,17 @@ int report_render_xlsx(const char *path, const char *json_text, const char *sour
 	int status = doc_load(&doc, json_text, source_name, error, error_size);
 	if (status)
 		return status;
+	/* Written beside path and renamed into place once read back whole: a workbook the
+	 * writer failed on (libxlsxwriter 1.1 can crash when memory runs out) never stands
+	 * at path looking complete. */
+	char temporary[4096];
+	if ((size_t)snprintf(temporary, sizeof temporary, "%s.tmp-%ld", path, (long)getpid()) >= sizeof temporary) {
+		snprintf(error, error_size, "%s: path too long", path);
+		doc_free(&doc);
+		return EX_CANTCREAT;
+	}
 	lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-	lxw_workbook *book = workbook_new_opt(path, &options);
+	lxw_workbook *book = workbook_new_opt(temporary, &options);
 	if (!book) {
 		snprintf(error, error_size, "%s: cannot create the workbook", path);
 		doc_free(&doc);
@@ -1515,14 +1600,6 @@ int report_render_xlsx(const char *path, const char *json_text, const char *sour
 	lxw_format *title = workbook_add_format(book), *header = workbook_add_format(book);
 	lxw_format *percent = workbook_add_format(book), *wrap = workbook_add_format(book);
 	lxw_format *note = workbook_add_format(book);
-	format_set_bold(title);
-	format_set_font_size(title, 14);
-	format_set_bold(header);
-	format_set_bottom(header, LXW_BORDER_THIN);
-	format_set_text_wrap(header);
-	format_set_num_format(percent, "0.0%");
-	format_set_text_wrap(wrap);
-	format_set_italic(note);
 	/* the verdict colours of the HTML report */
 	static const struct {
 		const char *code;
@@ -1530,10 +1607,27 @@ int report_render_xlsx(const char *path, const char *json_text, const char *sour
 	} verdict_colours[] = {{"met", 0xC7E9C0}, {"within_margin", 0xFFF3B0}, {"not_met", 0xFCBBA1}, {"too_few", 0xE0E0E0},
 	                       {"none", 0xFFFFFF}};
 	lxw_format *verdict_formats[5];
+	int formats_made = title && header && percent && wrap && note;
 	for (int v = 0; v < 5; v++) {
 		verdict_formats[v] = workbook_add_format(book);
-		format_set_bg_color(verdict_formats[v], verdict_colours[v].colour);
-		format_set_bold(verdict_formats[v]);
+		formats_made &= verdict_formats[v] != NULL;
+	}
+	/* libxlsxwriter reports a failed write per call, not at the end: the first is kept,
+	 * and a workbook that lost a cell is removed, never left as if complete */
+	lxw_error write_error = formats_made ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED;
+	if (formats_made) {
+		format_set_bold(title);
+		format_set_font_size(title, 14);
+		format_set_bold(header);
+		format_set_bottom(header, LXW_BORDER_THIN);
+		format_set_text_wrap(header);
+		format_set_num_format(percent, "0.0%");
+		format_set_text_wrap(wrap);
+		format_set_italic(note);
+		for (int v = 0; v < 5; v++) {
+			format_set_bg_color(verdict_formats[v], verdict_colours[v].colour);
+			format_set_bold(verdict_formats[v]);
+		}
 	}
 	static const char *const headers[] = {"Mål", "Indikator", "n", "n kvinnor", "n män", "Andel", "Andel kvinnor",
 	                                      "Andel män", "Målnivå", "95 % KI nedre", "95 % KI övre", "Bedömning",
@@ -1542,20 +1636,24 @@ int report_render_xlsx(const char *path, const char *json_text, const char *sour
 	size_t used_count = 0;
 	char heading[4200];
 	snprintf(heading, sizeof heading, "Bilaga 2 – Måluppfyllelse %s", doc.period.data);
-	for (size_t s = 0; s < doc.section_count && used_count < 64; s++) {
+	if (doc.section_count > 64 && !write_error)
+		write_error = LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE; /* more insatser than sheets kept apart */
+	for (size_t s = 0; s < doc.section_count && used_count < 64 && !write_error; s++) {
 		char name[64];
 		sheet_name(doc.sections[s], used, used_count, name);
 		snprintf(used[used_count++], 64, "%s", name);
 		lxw_worksheet *sheet = workbook_add_worksheet(book, name);
-		if (!sheet)
-			continue;
+		if (!sheet) {
+			write_error = LXW_ERROR_MEMORY_MALLOC_FAILED;
+			break;
+		}
 		worksheet_set_column(sheet, 0, 0, 50, wrap);
 		worksheet_set_column(sheet, 1, 1, 40, wrap);
 		worksheet_set_column(sheet, 2, 12, 11, NULL);
-		worksheet_write_string(sheet, 0, 0, heading, title);
-		worksheet_write_string(sheet, 1, 0, doc.sections[s], header);
+		keep_error(&write_error, worksheet_write_string(sheet, 0, 0, heading, title));
+		keep_error(&write_error, worksheet_write_string(sheet, 1, 0, doc.sections[s], header));
 		for (lxw_col_t c = 0; c < sizeof headers / sizeof *headers; c++)
-			worksheet_write_string(sheet, 3, c, headers[c], header);
+			keep_error(&write_error, worksheet_write_string(sheet, 3, c, headers[c], header));
 		struct footnotes notes = {0};
 		lxw_row_t row = 4;
 		for (size_t i = 0; i < doc.count; i++) {
@@ -1564,35 +1662,35 @@ int report_render_xlsx(const char *path, const char *json_text, const char *sour
 				continue;
 			struct table_row r;
 			table_row(g, &notes, &r);
-			worksheet_write_string(sheet, row, 0, g->text[0] ? g->text : g->goal, wrap);
-			worksheet_write_string(sheet, row, 1, r.indicator.data, wrap);
+			keep_error(&write_error, worksheet_write_string(sheet, row, 0, g->text[0] ? g->text : g->goal, wrap));
+			keep_error(&write_error, worksheet_write_string(sheet, row, 1, r.indicator.data, wrap));
 			for (int c = 0; c < 3; c++) {
 				/* numbers as numbers, shares with a percent format; a masked cell says so */
 				const struct cell *cell = &g->cell[c];
 				if (cell->masked) {
-					worksheet_write_string(sheet, row, (lxw_col_t)(2 + c), "–", NULL);
-					worksheet_write_string(sheet, row, (lxw_col_t)(5 + c), "–", NULL);
+					keep_error(&write_error, worksheet_write_string(sheet, row, (lxw_col_t)(2 + c), "–", NULL));
+					keep_error(&write_error, worksheet_write_string(sheet, row, (lxw_col_t)(5 + c), "–", NULL));
 					continue;
 				}
-				worksheet_write_number(sheet, row, (lxw_col_t)(2 + c), (double)cell->n, NULL);
+				keep_error(&write_error, worksheet_write_number(sheet, row, (lxw_col_t)(2 + c), (double)cell->n, NULL));
 				if (cell->n > 0)
-					worksheet_write_number(sheet, row, (lxw_col_t)(5 + c), cell->share, percent);
+					keep_error(&write_error, worksheet_write_number(sheet, row, (lxw_col_t)(5 + c), cell->share, percent));
 			}
 			if (g->has_target)
-				worksheet_write_number(sheet, row, 8, g->target, percent);
+				keep_error(&write_error, worksheet_write_number(sheet, row, 8, g->target, percent));
 			if (!g->cell[0].masked && g->cell[0].n > 0) {
-				worksheet_write_number(sheet, row, 9, g->cell[0].low, percent);
-				worksheet_write_number(sheet, row, 10, g->cell[0].high, percent);
+				keep_error(&write_error, worksheet_write_number(sheet, row, 9, g->cell[0].low, percent));
+				keep_error(&write_error, worksheet_write_number(sheet, row, 10, g->cell[0].high, percent));
 			}
 			int v = 4;
 			for (int k = 0; k < 5; k++)
 				if (strcmp(g->verdict, verdict_colours[k].code) == 0)
 					v = k;
-			worksheet_write_string(sheet, row, 11, r.verdict, verdict_formats[v]);
+			keep_error(&write_error, worksheet_write_string(sheet, row, 11, r.verdict, verdict_formats[v]));
 			if (r.marks[0]) {
 				char marks[48];
 				snprintf(marks, sizeof marks, "[%s]", r.marks);
-				worksheet_write_string(sheet, row, 12, marks, NULL);
+				keep_error(&write_error, worksheet_write_string(sheet, row, 12, marks, NULL));
 			}
 			row++;
 		}
@@ -1600,43 +1698,45 @@ int report_render_xlsx(const char *path, const char *json_text, const char *sour
 		for (int n = 0; n < notes.count; n++, row++) {
 			char text[220];
 			snprintf(text, sizeof text, "[%d] %s", n + 1, notes.text[n]);
-			worksheet_write_string(sheet, row, 0, text, note);
+			keep_error(&write_error, worksheet_write_string(sheet, row, 0, text, note));
 		}
 		/* years side by side, when the input has them */
 		if (has_years(doc.goals, doc.count, doc.sections[s])) {
 			row++;
-			worksheet_write_string(sheet, row++, 0, "År för år (andel)", header);
+			keep_error(&write_error, worksheet_write_string(sheet, row++, 0, "År för år (andel)", header));
 			const struct goal_view *first = NULL;
 			for (size_t i = 0; i < doc.count && !first; i++)
 				if (strcmp(doc.goals[i].insats, doc.sections[s]) == 0)
 					first = &doc.goals[i];
-			worksheet_write_string(sheet, row, 0, "Mål", header);
+			keep_error(&write_error, worksheet_write_string(sheet, row, 0, "Mål", header));
 			for (size_t y = 0; y < first->history_count; y++)
-				worksheet_write_number(sheet, row, (lxw_col_t)(1 + y), period_year(&first->history[y]), header);
+				keep_error(&write_error, worksheet_write_number(sheet, row, (lxw_col_t)(1 + y), period_year(&first->history[y]), header));
 			row++;
 			for (size_t i = 0; i < doc.count; i++) {
 				const struct goal_view *g = &doc.goals[i];
 				if (strcmp(g->insats, doc.sections[s]) != 0)
 					continue;
-				worksheet_write_string(sheet, row, 0, g->text[0] ? g->text : g->goal, wrap);
+				keep_error(&write_error, worksheet_write_string(sheet, row, 0, g->text[0] ? g->text : g->goal, wrap));
 				for (size_t y = 0; y < g->history_count; y++) {
 					const struct cell *cell = &g->history[y].cell[0];
 					if (cell->masked || cell->n == 0)
-						worksheet_write_string(sheet, row, (lxw_col_t)(1 + y), "–", NULL);
+						keep_error(&write_error, worksheet_write_string(sheet, row, (lxw_col_t)(1 + y), "–", NULL));
 					else
-						worksheet_write_number(sheet, row, (lxw_col_t)(1 + y), cell->share, percent);
+						keep_error(&write_error, worksheet_write_number(sheet, row, (lxw_col_t)(1 + y), cell->share, percent));
 				}
 				row++;
 			}
 		}
 	}
 	/* Underlag: every row as ifs-shares --format tsv has it */
-	lxw_worksheet *raw = workbook_add_worksheet(book, "Underlag");
+	lxw_worksheet *raw = write_error ? NULL : workbook_add_worksheet(book, "Underlag");
+	if (!raw && !write_error)
+		write_error = LXW_ERROR_MEMORY_MALLOC_FAILED;
 	static const char *const raw_columns[] = {"period", "insats", "goal", "indicator", "group", "level", "target",
 	                                          "n", "pos", "share", "ci_low", "ci_high", "verdict", "n_women",
 	                                          "pos_women", "share_women", "n_men", "pos_men", "share_men", "flags"};
 	for (lxw_col_t c = 0; raw && c < sizeof raw_columns / sizeof *raw_columns; c++)
-		worksheet_write_string(raw, 0, c, raw_columns[c], header);
+		keep_error(&write_error, worksheet_write_string(raw, 0, c, raw_columns[c], header));
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(doc.root, "rows"), *item;
 	lxw_row_t r = 1;
 	cJSON_ArrayForEach(item, rows)
@@ -1647,11 +1747,11 @@ int report_render_xlsx(const char *path, const char *json_text, const char *sour
 		for (lxw_col_t c = 0; c < 6; c++) {
 			const char *text = string_of(item, texts[c]);
 			if (text)
-				worksheet_write_string(raw, r, c, text, NULL);
+				keep_error(&write_error, worksheet_write_string(raw, r, c, text, NULL));
 		}
 		const cJSON *target = cJSON_GetObjectItemCaseSensitive(item, "target");
 		if (cJSON_IsNumber(target))
-			worksheet_write_number(raw, r, 6, target->valuedouble, NULL);
+			keep_error(&write_error, worksheet_write_number(raw, r, 6, target->valuedouble, NULL));
 		static const char *const cells[] = {"total", "women", "men"};
 		static const lxw_col_t at[] = {7, 13, 16};
 		for (int c = 0; c < 3; c++) {
@@ -1660,25 +1760,42 @@ int report_render_xlsx(const char *path, const char *json_text, const char *sour
 			for (int k = 0; k < (c ? 3 : 5); k++) {
 				const cJSON *value = cJSON_GetObjectItemCaseSensitive(cell, keys[k]);
 				if (cJSON_IsNumber(value))
-					worksheet_write_number(raw, r, (lxw_col_t)(at[c] + k), value->valuedouble, NULL);
+					keep_error(&write_error, worksheet_write_number(raw, r, (lxw_col_t)(at[c] + k), value->valuedouble, NULL));
 			}
 		}
 		const char *verdict = string_of(item, "verdict");
 		if (verdict)
-			worksheet_write_string(raw, r, 12, verdict, NULL);
+			keep_error(&write_error, worksheet_write_string(raw, r, 12, verdict, NULL));
 		const cJSON *flags = cJSON_GetObjectItemCaseSensitive(item, "flags"), *flag;
 		char list[256] = "";
 		cJSON_ArrayForEach(flag, flags)
 		if (cJSON_IsString(flag))
 			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? "," : "", flag->valuestring);
-		worksheet_write_string(raw, r, 19, list, NULL);
+		keep_error(&write_error, worksheet_write_string(raw, r, 19, list, NULL));
 		r++;
 	}
-	lxw_error closed = workbook_close(book);
+	/* libxlsxwriter 1.1 crashes closing a workbook whose worksheet it failed to add,
+	 * and can lose a part while packaging without saying so: after a failed write the
+	 * workbook is not closed (the file is never created), and a closed one is read back. */
+	lxw_error closed = write_error ? LXW_NO_ERROR : close_workbook(book);
+	size_t sheets = used_count + 1;
+	char first_cell[sizeof heading];
+	snprintf(first_cell, sizeof first_cell, "%s", heading);
 	doc_free(&doc);
-	if (closed != LXW_NO_ERROR) {
-		snprintf(error, error_size, "%s: cannot write the workbook: %s", path, lxw_strerror(closed));
-		return closed == LXW_ERROR_MEMORY_MALLOC_FAILED ? EX_OSERR : EX_IOERR;
+	int read_back = !write_error && closed == LXW_NO_ERROR ? workbook_reads_back(temporary, sheets, first_cell) : 1;
+	if (!write_error && closed == LXW_NO_ERROR && read_back && rename(temporary, path) < 0) {
+		snprintf(error, error_size, "%s: cannot create the workbook: %s", path, strerror(errno));
+		unlink(temporary);
+		return EX_CANTCREAT;
+	}
+	if (write_error || closed != LXW_NO_ERROR || !read_back) {
+		lxw_error cause = write_error ? write_error : closed;
+		unlink(temporary);
+		if (cause != LXW_NO_ERROR)
+			snprintf(error, error_size, "%s: cannot write the workbook: %s", path, lxw_strerror(cause));
+		else
+			snprintf(error, error_size, "%s: the workbook was written incomplete (out of memory?)", path);
+		return cause == LXW_NO_ERROR || cause == LXW_ERROR_MEMORY_MALLOC_FAILED ? EX_OSERR : EX_IOERR;
 	}
 	return 0;
 }
