@@ -27,6 +27,7 @@
 #include <zlib.h>
 
 #include "csv_scan.h"
+#include "personal_data.h"
 #include "xlsx.h"
 
 #define CHUNK_SIZE (256u * 1024u)
@@ -961,6 +962,10 @@ static int open_csv(struct row_source *source, const struct row_source_options *
 
 /* ---- Excel workbooks ------------------------------------------------------ */
 
+/* A sheet's name as messages quote it: a name is typed by a person, and may be one's
+ * personnummer, which never reaches a message (personal_data.h). */
+#define SHEET_NAME(book) QUOTE_CELL(xlsx_sheet_name(book), strlen(xlsx_sheet_name(book)), 31)
+
 static const char *column_letters(size_t column, char out[4])
 {
 	char reversed[4];
@@ -987,7 +992,7 @@ static int take_xlsx_header(struct row_source *source)
 	}
 	if (got == 0) {
 		source->exhausted = 1;
-		set_error(source, "%s: the sheet \"%s\" holds no rows%s", source->name, xlsx_sheet_name(source->xlsx),
+		set_error(source, "%s: the sheet \"%s\" holds no rows%s", source->name, SHEET_NAME(source->xlsx),
 		          source->header_line ? " below the lines tried as its header" : "");
 		return -1;
 	}
@@ -1248,7 +1253,7 @@ const char *row_source_format(const struct row_source *source)
 void row_source_describe(const struct row_source *source, char *out, size_t size)
 {
 	if (source->xlsx)
-		snprintf(out, size, "xlsx, sheet \"%s\", %zu columns", xlsx_sheet_name(source->xlsx), source->columns);
+		snprintf(out, size, "xlsx, sheet \"%s\", %zu columns", SHEET_NAME(source->xlsx), source->columns);
 	else
 		snprintf(out, size, "%s, %s%s, %zu columns", row_source_format(source), row_source_encoding(source),
 		         source->gzipped ? ", gzip" : "", source->columns);
@@ -1259,7 +1264,7 @@ int row_source_notice(const struct row_source *source, char *out, size_t size)
 	if (!source->xlsx || xlsx_sheet_count(source->xlsx) < 2)
 		return 0;
 	snprintf(out, size, "%s: only the first sheet, \"%s\", is read; the workbook has %zu visible sheets",
-	         source->name, xlsx_sheet_name(source->xlsx), xlsx_sheet_count(source->xlsx));
+	         source->name, SHEET_NAME(source->xlsx), xlsx_sheet_count(source->xlsx));
 	return 1;
 }
 

@@ -85,3 +85,22 @@ found=$(grep -alE '800101[-+ ]*9200|8001019200|800161[-+ ]*3572|8001613572|40101
 [ -z "$found" ] || fail "a personnummer reached: $found"
 ls *.rec *.err *.rejects *.md *.html *.shares.* | wc -l >files.count
 [ "$(cat files.count)" -ge 200 ] || fail "the sweep wrote too few files: $(cat files.count)"
+
+# A workbook's sheet named after a person: its name is quoted in -v and in the warning
+# about other sheets, scrubbed like any cell.
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+	/usr/bin/python3 - sheet-name.xlsx <<'PY'
+import sys
+import openpyxl
+book = openpyxl.Workbook()
+sheet = book.active
+sheet.title = "850101-0006"
+sheet.append(["Respondent-ID", "Svarsdatum", "Insats", "Enkät", "Fråga 1"])
+sheet.append(["R-1", "2022-03-01", "FIA", "Avslutad", "Inte alls"])
+book.create_sheet("Blad2").append(["x"])
+book.save(sys.argv[1])
+PY
+	ifs-survey -v sheet-name.xlsx >/dev/null 2>sheet-name.err || fail "the workbook with a sheet named after a person"
+	contains sheet-name.err 'only the first sheet, "[id removed]", is read'
+	lacks sheet-name.err "850101-0006"
+fi
