@@ -10,8 +10,8 @@
 #include "report.h"
 
 static const char usage_text[] =
-	"usage: ifs-report [--format md|html] [--note TEXT]... [FILE]\n"
-	"       ifs-report --format xlsx -o WORKBOOK.xlsx [FILE]\n"
+	"usage: ifs-report [--format md|html] [--flow FLOW.json] [--note TEXT]... [FILE]\n"
+	"       ifs-report --format xlsx -o WORKBOOK.xlsx [--flow FLOW.json] [--note TEXT]... [FILE]\n"
 	"Reads the output of ifs-shares --format json (FILE or stdin) and writes Bilaga 2:\n"
 	"one section per intervention with a table (goal, indicator, n for women / men, share,\n"
 	"target, 95 % interval, verdict in Swedish), footnotes for small numbers, and a draft\n"
@@ -21,6 +21,7 @@ static const char usage_text[] =
 	"                shares as numbers, the years side by side, and the rows under Underlag)\n"
 	"  -o FILE       where to write (needed for xlsx; default: stdout)\n"
 	"  --flow FILE   ifs-flow --format json output: a participants table heads each insats\n"
+	"                (in a workbook: under the goal table, which starts at row 4 on every sheet)\n"
 	"  --note TEXT   a note for the reader under the introduction (\"Obs: TEXT\"),\n"
 	"                e.g. that a source's data is from an earlier day; repeatable\n"
 	"  -h, --help    --version\n"
@@ -98,13 +99,6 @@ int main(int argc, char **argv)
 		return EX_DATAERR;
 	}
 	char error[512] = "";
-	if (xlsx) {
-		int written = report_render_xlsx(output, text, from_stdin ? "stdin" : path, error, sizeof error);
-		free(text);
-		if (written)
-			diag_error("%s", error);
-		return written;
-	}
 	char *flow_text = NULL;
 	if (flow_path) {
 		FILE *flow = fopen(flow_path, "rb");
@@ -117,6 +111,15 @@ int main(int argc, char **argv)
 			free(text);
 			return EX_NOINPUT;
 		}
+	}
+	if (xlsx) {
+		int written = report_render_xlsx(output, text, from_stdin ? "stdin" : path, notes, note_count, flow_text,
+		                                 error, sizeof error);
+		free(text);
+		free(flow_text);
+		if (written)
+			diag_error("%s", error);
+		return written;
 	}
 	int status = report_render_with_notes(stdout, text, from_stdin ? "stdin" : path, format, notes, note_count,
 	                                      flow_text, error, sizeof error);

@@ -1,5 +1,5 @@
 /*
- * report.h — Bilaga 2 from ifs-shares' JSON (docs/shares-json.md): Markdown or HTML.
+ * report.h — Bilaga 2 from ifs-shares' JSON (docs/shares-json.md): Markdown, HTML or xlsx.
  *
  * Promise: one section per intervention, in the order the goals come; a table per
  * section (goal, indicator, n with women / men, share, target, 95 % interval, verdict
@@ -27,15 +27,16 @@ int report_render_with_notes(FILE *out, const char *json_text, const char *sourc
                              const char *const *notes, size_t note_count, const char *flow_json, char *error,
                              size_t error_size);
 
-/* 0.7272 -> "72,7 %" (decimals 1) or "73 %" (decimals 0). */
 /* The same report as an Excel workbook at path (libxlsxwriter): a sheet per insats
- * with the goal table (shares as numbers in a percent format, Swedish headers,
- * verdict cells coloured as in HTML, the footnotes), the years side by side when
- * the input has them, and "Underlag" with the rows as ifs-shares --format tsv has
+ * with the goal table from row 4 (shares as numbers in a percent format, Swedish
+ * headers, verdict cells coloured as in HTML, the footnotes), then the notes, the
+ * participants table (flow_json, or NULL) and the years side by side when the input
+ * has them; last a sheet "Underlag" with the rows as ifs-shares --format tsv has
  * them.  0, or a sysexits status with the reason in error. */
-int report_render_xlsx(const char *path, const char *json_text, const char *source_name, char *error,
-                       size_t error_size);
+int report_render_xlsx(const char *path, const char *json_text, const char *source_name, const char *const *notes,
+                       size_t note_count, const char *flow_json, char *error, size_t error_size);
 
+/* 0.7272 -> "72,7 %" (decimals 1) or "73 %" (decimals 0). */
 void report_percent(double share, int decimals, char *out, size_t size);
 /* "met" -> "Uppfyllt", ... ; "" for none. */
 const char *report_verdict_swedish(const char *code);

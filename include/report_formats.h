@@ -17,6 +17,7 @@ int report_write_markdown(FILE *out, const struct report_doc *doc, const char *c
 int report_write_html(FILE *out, const struct report_doc *doc, const char *const *notes, size_t note_count);
 /* The workbook at path, written beside it and renamed into place once read back
  * whole: 0, or a sysexits status with the reason in error. */
-int report_write_xlsx(const char *path, const struct report_doc *doc, char *error, size_t error_size);
+int report_write_xlsx(const char *path, const struct report_doc *doc, const char *const *notes, size_t note_count,
+                      char *error, size_t error_size);
 
 #endif

@@ -25,13 +25,15 @@ int report_render_with_notes(FILE *out, const char *json_text, const char *sourc
 	return status;
 }
 
-int report_render_xlsx(const char *path, const char *json_text, const char *source_name, char *error,
-                       size_t error_size)
+int report_render_xlsx(const char *path, const char *json_text, const char *source_name, const char *const *notes,
+                       size_t note_count, const char *flow_json, char *error, size_t error_size)
 {
 	struct report_doc doc;
 	int status = report_doc_load(&doc, json_text, source_name, error, error_size);
+	if (!status && flow_json)
+		status = report_doc_add_flow(&doc, flow_json, error, error_size);
 	if (!status)
-		status = report_write_xlsx(path, &doc, error, error_size);
+		status = report_write_xlsx(path, &doc, notes, note_count, error, error_size);
 	report_doc_free(&doc);
 	return status;
 }

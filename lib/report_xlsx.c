@@ -297,8 +297,54 @@ static void write_underlag(struct workbook_writer *w, const struct report_doc *d
 	}
 }
 
+/* The participants table (ifs-flow) of the section from row on, when there is one. */
+static lxw_row_t write_flow(struct workbook_writer *w, lxw_worksheet *sheet, lxw_row_t row,
+                            const struct report_doc *doc, const char *insats)
+{
+	if (!report_flow_row(doc, insats, "flow", "ended"))
+		return row;
+	row++;
+	put_text(w, sheet, row++, 0, "Deltagare", w->header);
+	static const char *const headers[] = {"", "Alla", "Kvinnor", "Män"};
+	for (lxw_col_t c = 0; c < 4; c++)
+		put_text(w, sheet, row, c, headers[c], w->header);
+	row++;
+	for (size_t i = 0; i < report_flow_line_count; i++) {
+		char cells[3][32];
+		if (!report_flow_cells(doc, insats, i, cells[0], cells[1], cells[2]))
+			continue;
+		put_text(w, sheet, row, 0, report_flow_lines[i].label, NULL);
+		for (int c = 0; c < 3; c++) {
+			/* counts and days as numbers; a missing one as the dash of the other formats */
+			char *end;
+			double number = strtod(cells[c], &end);
+			if (end != cells[c] && !*end)
+				put_number(w, sheet, row, (lxw_col_t)(1 + c), number, NULL);
+			else
+				put_text(w, sheet, row, (lxw_col_t)(1 + c), cells[c], NULL);
+		}
+		row++;
+	}
+	return row;
+}
+
+/* The notes on the data ("Obs: ...") from row on.  The next free row. */
+static lxw_row_t write_notes(struct workbook_writer *w, lxw_worksheet *sheet, lxw_row_t row,
+                             const char *const *notes, size_t note_count)
+{
+	if (note_count)
+		row++;
+	for (size_t n = 0; n < note_count; n++) {
+		char text[4200];
+		snprintf(text, sizeof text, "Obs: %s", notes[n]);
+		put_text(w, sheet, row++, 0, text, w->note);
+	}
+	return row;
+}
+
 /* A sheet per insats, then Underlag.  The number of sheets added. */
-static size_t write_sheets(struct workbook_writer *w, const struct report_doc *doc, const char *heading)
+static size_t write_sheets(struct workbook_writer *w, const struct report_doc *doc, const char *heading,
+                           const char *const *notes, size_t note_count)
 {
 	char used[64][64];
 	size_t used_count = 0;
@@ -319,7 +365,10 @@ static size_t write_sheets(struct workbook_writer *w, const struct report_doc *d
 		worksheet_set_column(sheet, 2, 12, 11, NULL);
 		put_text(w, sheet, 0, 0, heading, w->title);
 		put_text(w, sheet, 1, 0, section->insats, w->header);
+		/* the goal table first, at the same row on every sheet; the rest below it */
 		lxw_row_t row = write_goal_table(w, sheet, 3, section);
+		row = write_notes(w, sheet, row, notes, note_count);
+		row = write_flow(w, sheet, row, doc, section->insats);
 		write_years(w, sheet, row, section);
 	}
 	if (!w->error)
@@ -327,7 +376,8 @@ static size_t write_sheets(struct workbook_writer *w, const struct report_doc *d
 	return used_count + 1;
 }
 
-int report_write_xlsx(const char *path, const struct report_doc *doc, char *error, size_t error_size)
+int report_write_xlsx(const char *path, const struct report_doc *doc, const char *const *notes, size_t note_count,
+                      char *error, size_t error_size)
 {
 	/* Written beside path and renamed into place once read back whole: a workbook the
 	 * writer failed on (libxlsxwriter 1.1 can crash when memory runs out) never stands
@@ -351,7 +401,7 @@ int report_write_xlsx(const char *path, const struct report_doc *doc, char *erro
 	if (make_formats(&w) < 0)
 		keep_error(&w, LXW_ERROR_MEMORY_MALLOC_FAILED);
 	else
-		sheets = write_sheets(&w, doc, heading);
+		sheets = write_sheets(&w, doc, heading, notes, note_count);
 	/* libxlsxwriter 1.1 crashes closing a workbook whose worksheet it failed to add,
 	 * and can lose a part while packaging without saying so: after a failed write the
 	 * workbook is not closed (the file is never created), and a closed one is read back. */

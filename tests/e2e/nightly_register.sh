@@ -26,3 +26,17 @@ while read -r id; do
 	if grep -rqF -- "$digits" store || grep -rqF -- "$id" store; then fail "the store holds a raw identifier"; fi
 done <"$FIXTURES/participants/identifiers.txt"
 grep -q '<caption>Deltagare</caption>' store/current/tables/shares-2022.html || fail "the HTML tables lack the participants table"
+# The yearly run from the same store: the flow beside the shares, and in each report format.
+sh "$ROOT/pipelines/bilaga2" --store store --targets targets.json --out out 2022 2>bilaga2.err >/dev/null ||
+	{ cat bilaga2.err; fail "bilaga2 over a store with a register failed"; }
+for ext in tsv csv json; do [ -s "out/bilaga2-2022/flow.$ext" ] || fail "bilaga2 wrote no flow.$ext"; done
+same_file store/current/tables/flow-2022.tsv out/bilaga2-2022/flow.tsv
+contains out/bilaga2-2022/bilaga2.md "| Avslutade | 35 | 14 | 21 |"
+grep -q '<caption>Deltagare</caption>' out/bilaga2-2022/bilaga2.html || fail "bilaga2.html lacks the participants table"
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+	/usr/bin/python3 -c '
+import sys, openpyxl
+rows = list(openpyxl.load_workbook(sys.argv[1])["Enter"].iter_rows(values_only=True))
+print([r[:4] for r in rows if r[0] == "Avslutade"])' out/bilaga2-2022/bilaga2.xlsx >xlsx-flow.txt
+	echo "[('Avslutade', 35, 14, 21)]" | same_file - xlsx-flow.txt
+fi

@@ -168,6 +168,34 @@ lacks flow-report.md "Avslutsorsak: ej angiven"
 echo '{"rows": 1}' >bad-flow.json
 expect_status 65 sh -c "ifs-report --flow bad-flow.json outcomes.json >/dev/null 2>bad-flow.err"
 contains bad-flow.err "not ifs-flow --format json output"
+expect_status 65 sh -c "ifs-report --format xlsx -o bad-flow.xlsx --flow bad-flow.json outcomes.json 2>bad-flow-x.err"
+contains bad-flow-x.err "not ifs-flow --format json output"
+[ ! -e bad-flow.xlsx ] || fail "a workbook was left after a bad --flow"
+# The workbook has the same participants table (numbers, not text) under the goal table,
+# which stays at row 4, and the notes.
+ifs-report --format xlsx -o flow.xlsx --flow flow.json --note "Registret är från 2022-12-31." outcomes.json ||
+	fail "ifs-report --format xlsx --flow failed"
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+	/usr/bin/python3 - flow.xlsx <<'PY' >flow-xlsx.txt || fail "the workbook with --flow does not read back"
+import sys
+import openpyxl
+sheet = openpyxl.load_workbook(sys.argv[1])["Enter"]
+rows = list(sheet.iter_rows(values_only=True))
+print(rows[3][:2])
+for row in rows:
+    if row[0] and (row[0].startswith("Obs:") or row[0] in ("Deltagare", "Avslutade", "Avslutsorsak: arbete med subvention")
+                   or row[0].startswith("Insatsens")):
+        print(row[:4])
+PY
+	same_file - flow-xlsx.txt <<'END'
+('Mål', 'Indikator')
+('Obs: Registret är från 2022-12-31.', None, None, None)
+('Deltagare', None, None, None)
+('Avslutade', 35, 14, 21)
+('Avslutsorsak: arbete med subvention', 4, 1, 3)
+('Insatsens längd för de avslutade, median (dagar)', 272, 181, 303)
+END
+fi
 
 # -c: a register of its own words.  Headers and labels the built-in codebook does not
 # know; the file names them, code by code (the other codes keep their built-in labels).
