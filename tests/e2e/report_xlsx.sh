@@ -78,3 +78,21 @@ same_file - years.txt <<'END'
 ('Mål', 2021, 2022, 2023)
 ['0.0000', '0.7273', '1.0000']
 END
+# LibreOffice Calc opens the workbook as a user's spreadsheet program would (headless,
+# converting every sheet to CSV), and finds the same numbers as the TSV.
+if ! command -v soffice >/dev/null; then
+	[ -z "${IFS_REQUIRE_BROWSER:-}" ] || fail "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)"
+	echo "SKIP: LibreOffice not installed (apt-get install libreoffice-calc-nogui)" >&2
+	exit 0
+fi
+mkdir -p lo && cp bilaga2.xlsx lo/
+# 59 = ';', 34 = '"', 76 = UTF-8, values not as shown (full precision), every sheet (-1)
+(cd lo && HOME="$T/lo" timeout 300 soffice -env:UserInstallation="file://$T/lo/profile" --headless \
+	--convert-to 'csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,false,false,false,-1' bilaga2.xlsx \
+	>convert.log 2>&1) || { cat lo/convert.log; fail "LibreOffice could not open the workbook"; }
+for sheet in FIA Enter NOVA Underlag; do [ -s "lo/bilaga2-$sheet.csv" ] || fail "LibreOffice found no sheet $sheet"; done
+sed -n 4p lo/bilaga2-FIA.csv | cut -d';' -f1-6 >lo-header.txt
+echo "Mål;Indikator;n;n kvinnor;n män;Andel" | same_file - lo-header.txt
+awk -F';' 'NR > 1 { printf "%s %s %s %.4f %s\n", $3, $8, $9, $10, $13 }' lo/bilaga2-Underlag.csv >lo-rows.txt
+awk -F'\t' 'NR > 1 { printf "%s %s %s %.4f %s\n", $3, $8, $9, $10, $13 }' shares.tsv | same_file - lo-rows.txt
+[ "$(wc -l <lo-rows.txt)" = 7 ] || fail "LibreOffice read $(wc -l <lo-rows.txt) rows under Underlag, not 7"
