@@ -6,8 +6,9 @@
  * to UTF-8 with iconv as it streams; UTF-8 and Windows-1252 are left as bytes,
  * because every byte CSV cares about is ASCII in both), rows (one csv_scan pass
  * finds a row's end, its separators and whether its text needs more than that
- * pass checked; a non-ASCII Windows-1252 row is converted, and scanned again,
- * when it is handed over), and for JSON the whole text parsed with cJSON.
+ * pass checked; a non-ASCII Windows-1252 row is converted, by a table iconv
+ * fills once per file, and scanned again when it is handed over), and for JSON
+ * the whole text parsed with cJSON.
  */
 #include "json_memory.h"
 #include "row_source.h"
@@ -68,7 +69,10 @@ struct row_source {
 	enum text_encoding encoding;
 	int encoding_forced;
 	iconv_t utf16;          /* UTF-16 → UTF-8 while reading */
-	iconv_t windows_1252;   /* per row, when needed */
+	/* Windows-1252's upper half in UTF-8, made once with iconv: [0] the length (0: a
+	 * byte Windows-1252 does not define), then the bytes */
+	unsigned char windows_1252[128][4];
+	int windows_1252_ready;
 	char *pending;          /* raw UTF-16 bytes not yet converted */
 	size_t pending_length;
 	uint64_t raw_offset;    /* bytes read from the (decompressed) input */
@@ -342,32 +346,77 @@ static iconv_t open_converter(const char *to, const char *from, int *out_of_memo
 	return converter;
 }
 
+/*
+ * Windows-1252's upper half as UTF-8, each byte converted alone by iconv once per
+ * file: then a row converts by table lookup, one call per row instead of one
+ * iconv conversion per row, and iconv still decides which bytes are defined.
+ * 0, or -1 with *problem set.
+ */
+static int windows_1252_table(struct row_source *source, const char **problem)
+{
+	int out_of_memory;
+	iconv_t converter = open_converter("UTF-8", "WINDOWS-1252", &out_of_memory);
+	if (converter == (iconv_t)-1) {
+		*problem = out_of_memory ? out_of_memory_problem : "this system's iconv cannot convert Windows-1252";
+		return -1;
+	}
+	for (unsigned byte = 0x80; byte <= 0xFF; byte++) {
+		char in_byte = (char)byte, out_bytes[8];
+		char *in = &in_byte, *out = out_bytes;
+		size_t in_left = 1, out_left = sizeof out_bytes;
+		unsigned char *entry = source->windows_1252[byte - 0x80];
+		iconv(converter, NULL, NULL, NULL, NULL);
+		size_t converted = iconv(converter, &in, &in_left, &out, &out_left);
+		size_t made = sizeof out_bytes - out_left;
+		if (converted == (size_t)-1 || in_left || made == 0 || made > 3) {
+			entry[0] = 0;
+			continue;
+		}
+		entry[0] = (unsigned char)made;
+		memcpy(entry + 1, out_bytes, made);
+	}
+	iconv_close(converter);
+	source->windows_1252_ready = 1;
+	return 0;
+}
+
 /* Windows-1252 text in UTF-8 (in source->converted, with scan padding after it),
  * or NULL with *problem set. */
 static const char *convert_windows_1252(struct row_source *source, const char *text, size_t length,
                                         size_t *out_length, const char **problem)
 {
-	if (source->windows_1252 == (iconv_t)-1) {
-		int out_of_memory;
-		source->windows_1252 = open_converter("UTF-8", "WINDOWS-1252", &out_of_memory);
-		if (source->windows_1252 == (iconv_t)-1) {
-			*problem = out_of_memory ? out_of_memory_problem : "this system's iconv cannot convert Windows-1252";
-			return NULL;
-		}
-	}
+	if (!source->windows_1252_ready && windows_1252_table(source, problem) < 0)
+		return NULL;
 	source->converted.length = 0;
 	if (growable_reserve(&source->converted, length * 3 + 1 + CSV_SCAN_PADDING) < 0) {
 		*problem = out_of_memory_problem;
 		return NULL;
 	}
-	char *in = (char *)text, *out = source->converted.data;
-	size_t in_left = length, out_left = source->converted.capacity - CSV_SCAN_PADDING;
-	iconv(source->windows_1252, NULL, NULL, NULL, NULL);
-	if (iconv(source->windows_1252, &in, &in_left, &out, &out_left) == (size_t)-1) {
-		*problem = "byte not defined in Windows-1252";
-		return NULL;
+	const unsigned char *in = (const unsigned char *)text;
+	unsigned char *out = (unsigned char *)source->converted.data;
+	const uint64_t highs = UINT64_C(0x8080808080808080);
+	size_t i = 0;
+	while (i < length) {
+		uint64_t word;
+		if (i + 8 <= length && (memcpy(&word, in + i, 8), !(word & highs))) {
+			memcpy(out, &word, 8); /* eight ASCII bytes, as they are */
+			out += 8, i += 8;
+			continue;
+		}
+		unsigned char c = in[i++];
+		if (c < 0x80) {
+			*out++ = c;
+			continue;
+		}
+		const unsigned char *entry = source->windows_1252[c - 0x80];
+		if (!entry[0]) {
+			*problem = "byte not defined in Windows-1252";
+			return NULL;
+		}
+		memcpy(out, entry + 1, 3); /* room for three per byte is reserved */
+		out += entry[0];
 	}
-	*out_length = (size_t)(out - source->converted.data);
+	*out_length = (size_t)(out - (unsigned char *)source->converted.data);
 	memset(out, 0, CSV_SCAN_PADDING);
 	return source->converted.data;
 }
@@ -1123,7 +1172,7 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 		errno = ENOMEM;
 		return NULL;
 	}
-	source->utf16 = source->windows_1252 = (iconv_t)-1;
+	source->utf16 = (iconv_t)-1;
 	source->line = 1;
 	source->name = strdup(is_stdin ? "stdin" : path);
 	source->capacity = CHUNK_SIZE;
@@ -1311,8 +1360,6 @@ void row_source_close(struct row_source *source)
 	free(source->xlsx_bytes);
 	if (source->utf16 != (iconv_t)-1)
 		iconv_close(source->utf16);
-	if (source->windows_1252 != (iconv_t)-1)
-		iconv_close(source->windows_1252);
 	for (size_t c = 0; c < source->columns; c++) {
 		free(source->headers[c]);
 		if (source->json.values)

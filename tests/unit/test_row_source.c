@@ -1,4 +1,5 @@
 /* Unit tests for row_source: shapes of export files -> rows of UTF-8 fields. */
+#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -159,6 +160,52 @@ static void test_encodings(void **state)
 	options.encoding = "ebcdic";
 	assert_null(row_source_open(path, &options, error, sizeof error));
 	assert_string_equal(error, "unknown encoding \"ebcdic\" (expected utf-8, windows-1252 or utf-16le)");
+}
+
+/*
+ * Every byte of Windows-1252's upper half, at every alignment to the scanner's
+ * eight-byte steps: each row equals what iconv makes of it in one piece, and a
+ * byte Windows-1252 does not define (81 8D 8F 90 9D) rejects its own row only.
+ */
+static void test_windows_1252_every_byte(void **state)
+{
+	(void)state;
+	iconv_t reference = iconv_open("UTF-8", "WINDOWS-1252");
+	assert_true(reference != (iconv_t)-1);
+	/* the header holds an ö, so the file is Windows-1252 from the start */
+	static char text[256 * 64];
+	size_t length = (size_t)snprintf(text, sizeof text, "K\xF6n;text\n");
+	for (unsigned byte = 0x80; byte <= 0xFF; byte++)
+		length += (size_t)snprintf(text + length, sizeof text - length, "%u;%.*s%cabcdefghij%c\n", byte,
+		                           (int)(byte % 9), "ABCDEFGHI", (char)byte, (char)byte);
+	write_file(text, length);
+	struct row_source *source = open_ok(NULL);
+	struct row row;
+	unsigned undefined = 0;
+	for (unsigned byte = 0x80; byte <= 0xFF; byte++) {
+		assert_int_equal(row_source_next(source, &row), 1);
+		char field[32], want[64];
+		int field_length = snprintf(field, sizeof field, "%.*s%cabcdefghij%c", (int)(byte % 9), "ABCDEFGHI",
+		                            (char)byte, (char)byte);
+		char *in = field, *out = want;
+		size_t in_left = (size_t)field_length, out_left = sizeof want - 1;
+		iconv(reference, NULL, NULL, NULL, NULL);
+		if (iconv(reference, &in, &in_left, &out, &out_left) == (size_t)-1) {
+			undefined++;
+			assert_non_null(row.problem);
+			assert_string_equal(row.problem, "byte not defined in Windows-1252");
+			continue;
+		}
+		*out = '\0';
+		assert_null(row.problem);
+		assert_int_equal(row.line, byte - 0x80 + 2);
+		assert_string_equal(row.fields[1], want);
+		assert_int_equal(row.lengths[1], strlen(want));
+	}
+	assert_int_equal(undefined, 5);
+	assert_int_equal(row_source_next(source, &row), 0);
+	row_source_close(source);
+	iconv_close(reference);
 }
 
 static void test_invalid_utf8_after_utf8_is_a_row_problem(void **state)
@@ -503,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_separator_detection_and_override),
 		cmocka_unit_test(test_wrong_field_count_is_a_row_problem),
 		cmocka_unit_test(test_encodings),
+		cmocka_unit_test(test_windows_1252_every_byte),
 		cmocka_unit_test(test_invalid_utf8_after_utf8_is_a_row_problem),
 		cmocka_unit_test(test_nul_byte_after_the_start_is_a_row_problem),
 		cmocka_unit_test(test_gzip_detected_from_content),
