@@ -300,6 +300,11 @@ int main(int argc, char **argv)
 		size_t count;
 		const struct share_result *results = shares_finish(shares, &count);
 		struct share_result *by_year = NULL;
+		if (!results) {
+			diag_error("out of memory");
+			status = EX_OSERR;
+			goto done;
+		}
 		if (year_count) {
 			/* goal by goal, the years in order, so each row follows its previous year */
 			by_year = calloc(count * year_count + 1, sizeof *by_year);
@@ -311,6 +316,11 @@ int main(int argc, char **argv)
 			for (size_t y = 0; y < year_count; y++) {
 				size_t n;
 				const struct share_result *year_results = shares_finish(tally_list[y], &n);
+				if (!year_results) {
+					diag_error("out of memory");
+					status = EX_OSERR;
+					goto done;
+				}
 				for (size_t g = 0; g < n; g++)
 					by_year[g * year_count + y] = year_results[g];
 			}

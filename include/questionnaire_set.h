@@ -29,6 +29,12 @@ void questionnaire_set_free(struct questionnaire_set *set);
  * given again are added to *repeats, those given again with another answer also
  * to *conflicts (as answer_set counts them).  0, or -1 when memory ran out.
  */
+/* Points q's questions and scales at the set's own copy of its form, so that q
+ * stays whole after the reader or writer that made it is gone.  -1: out of memory. */
+int questionnaire_set_own_form(struct questionnaire_set *set, struct questionnaire_record *q);
+/* A hint that q will be offered soon: its slot is fetched into the cache meanwhile.
+ * Changes nothing else. */
+void questionnaire_set_prefetch(const struct questionnaire_set *set, const struct questionnaire_record *q);
 int questionnaire_set_offer(struct questionnaire_set *set, const struct questionnaire_record *q,
                             struct answer_set *split, uint64_t *repeats, uint64_t *conflicts);
 

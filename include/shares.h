@@ -79,7 +79,9 @@ int shares_add(struct shares *shares, const struct string_pool *pool, const stru
 /* Answers offered again (the same identified respondent, insats, group and question,
  * from any input), and those of them with another answer (the later date kept). */
 void shares_repeats(const struct shares *shares, uint64_t *repeats, uint64_t *conflicts);
-/* Computes the results; valid until shares_free. */
+/* Computes the results; valid until shares_free.  NULL when memory ran out
+ * (questionnaires are offered to the dedup set a few records late, and the last
+ * of them here). */
 const struct share_result *shares_finish(struct shares *shares, size_t *count);
 
 /* Newcombe's hybrid score interval (1998, method 10) for p1 - p2 of two independent

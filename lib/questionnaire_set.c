@@ -99,6 +99,10 @@ static size_t form_of(struct questionnaire_set *set, const struct questionnaire_
 
 static uint64_t slot_of(uint64_t hash, size_t index) { return (hash & UINT64_C(0xFFFFFFFF00000000)) | (index + 1); }
 
+/* How far ahead the rehash asks for the slot it will write: a slot of a large table
+ * is a cache miss, and this many in flight hide most of the wait. */
+#define REHASH_AHEAD 8
+
 static int grow_table(struct questionnaire_set *set)
 {
 	size_t capacity = set->table_capacity ? set->table_capacity * 2 : 1024;
@@ -106,6 +110,10 @@ static int grow_table(struct questionnaire_set *set)
 	if (!table)
 		return -1;
 	for (size_t i = 0; i < set->entry_count; i++) {
+		if (i + REHASH_AHEAD < set->entry_count) {
+			const struct entry *ahead = &set->entries[i + REHASH_AHEAD];
+			__builtin_prefetch(&table[key_hash(ahead->respondent, ahead->insats, ahead->group) & (capacity - 1)], 1);
+		}
 		const struct entry *e = &set->entries[i];
 		uint64_t hash = key_hash(e->respondent, e->insats, e->group);
 		size_t at = (size_t)hash & (capacity - 1);
@@ -173,6 +181,22 @@ static void take_meta(struct entry *e, const struct questionnaire_record *q)
 	e->gender = q->gender;
 	e->age = q->age;
 	e->flags = q->flags;
+}
+
+int questionnaire_set_own_form(struct questionnaire_set *set, struct questionnaire_record *q)
+{
+	size_t form = form_of(set, q);
+	if (form == SIZE_MAX)
+		return -1;
+	q->questions = set->forms[form].questions;
+	q->scale_max = set->forms[form].scale_max;
+	return 0;
+}
+
+void questionnaire_set_prefetch(const struct questionnaire_set *set, const struct questionnaire_record *q)
+{
+	if (set->table_capacity)
+		__builtin_prefetch(&set->table[key_hash(q->respondent, q->insats, q->group) & (set->table_capacity - 1)]);
 }
 
 int questionnaire_set_offer(struct questionnaire_set *set, const struct questionnaire_record *q,

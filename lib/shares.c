@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,8 @@ struct goal_tally {
 	int seen_insats, seen_indicator;
 };
 
+#define QUEUED_QUESTIONNAIRES 8
+
 struct shares {
 	const struct targets *targets;
 	struct period period;
@@ -80,6 +83,11 @@ struct shares {
 	struct answer_set *answers;
 	struct answer_set *persons; /* (goal, participant) of the health pairs counted */
 	struct questionnaire_set *questionnaires; /* identified respondents' questionnaires, counted at the end */
+	/* The last few of them, offered to the set in order a few records later: each one's
+	 * slot in the set's table (a cache miss in a large table) is asked for as it comes,
+	 * and has arrived by the time it is offered. */
+	struct questionnaire_record pending[QUEUED_QUESTIONNAIRES];
+	size_t pending_first, pending_count;
 	int has_courses;            /* register data in the input: response rates can be given */
 	uint64_t repeats, conflicts;
 	int answers_tallied;
@@ -393,9 +401,53 @@ static void add_course(struct shares *s, const struct course_record *c)
 	}
 }
 
+static int offer_questionnaire(struct shares *s, const struct questionnaire_record *q)
+{
+	if (!s->answers && !(s->answers = answer_set_new()))
+		return -1;
+	if (!s->questionnaires && !(s->questionnaires = questionnaire_set_new()))
+		return -1;
+	return questionnaire_set_offer(s->questionnaires, q, s->answers, &s->repeats, &s->conflicts);
+}
+
+/* Offers the queued questionnaires, oldest first, until at most keep are left. */
+static int offer_pending(struct shares *s, size_t keep)
+{
+	while (s->pending_count > keep) {
+		if (offer_questionnaire(s, &s->pending[s->pending_first]) < 0)
+			return -1;
+		s->pending_first = (s->pending_first + 1) % QUEUED_QUESTIONNAIRES;
+		s->pending_count--;
+	}
+	return 0;
+}
+
+static int queue_questionnaire(struct shares *s, const struct questionnaire_record *q)
+{
+	if (offer_pending(s, QUEUED_QUESTIONNAIRES - 1) < 0)
+		return -1;
+	if (!s->questionnaires && !(s->questionnaires = questionnaire_set_new()))
+		return -1;
+	struct questionnaire_record *copy =
+		&s->pending[(s->pending_first + s->pending_count) % QUEUED_QUESTIONNAIRES];
+	memcpy(copy, q, offsetof(struct questionnaire_record, levels));
+	memcpy(copy->levels, q->levels, q->count);
+	/* the form's arrays are the reader's, which may be gone before the copy is offered */
+	if (questionnaire_set_own_form(s->questionnaires, copy) < 0)
+		return -1;
+	s->pending_count++;
+	questionnaire_set_prefetch(s->questionnaires, copy);
+	return 0;
+}
+
 int shares_add(struct shares *s, const struct string_pool *pool, const struct record *record)
 {
 	if (learn_strings(s, pool) < 0)
+		return -1;
+	if (record->type == RECORD_QUESTIONNAIRE && (record->u.questionnaire.flags & ANSWER_IDENTIFIED))
+		return queue_questionnaire(s, &record->u.questionnaire);
+	/* any other record after those before it, as they came */
+	if (offer_pending(s, 0) < 0)
 		return -1;
 	if (record->type == RECORD_ANSWER && (record->u.answer.flags & ANSWER_IDENTIFIED)) {
 		if (!s->answers && !(s->answers = answer_set_new()))
@@ -409,14 +461,6 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 		}
 	} else if (record->type == RECORD_ANSWER) {
 		add_answer(s, &record->u.answer);
-	} else if (record->type == RECORD_QUESTIONNAIRE && (record->u.questionnaire.flags & ANSWER_IDENTIFIED)) {
-		if (!s->answers && !(s->answers = answer_set_new()))
-			return -1;
-		if (!s->questionnaires && !(s->questionnaires = questionnaire_set_new()))
-			return -1;
-		if (questionnaire_set_offer(s->questionnaires, &record->u.questionnaire, s->answers, &s->repeats,
-		                            &s->conflicts) < 0)
-			return -1;
 	} else if (record->type == RECORD_QUESTIONNAIRE) {
 		add_questionnaire(s, &record->u.questionnaire);
 	} else if (record->type == RECORD_COURSE) {
@@ -480,6 +524,8 @@ void shares_repeats(const struct shares *s, uint64_t *repeats, uint64_t *conflic
 const struct share_result *shares_finish(struct shares *s, size_t *count)
 {
 	const struct targets *targets = s->targets;
+	if (offer_pending(s, 0) < 0)
+		return NULL;
 	for (size_t slot = 0; s->answers && !s->answers_tallied && slot < answer_set_slots(s->answers); slot++) {
 		const struct answer_record *answer = answer_set_slot(s->answers, slot);
 		if (answer && !(answer->question & UINT32_C(0x80000000))) /* health keys are counted as they come */
