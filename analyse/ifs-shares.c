@@ -282,6 +282,10 @@ int main(int argc, char **argv)
 		out_of_memory |= !tally_list[y];
 	}
 	struct shares *shares = tally_list[0];
+	/* The years share one copy of the identified answers, kept by the first: the
+	 * dedup set is the largest thing in memory, and the same for every year. */
+	for (size_t y = 1; y < tallies.count && !out_of_memory; y++)
+		shares_count_with(tally_list[y], shares);
 	struct string_pool *pool = string_pool_new();
 	if (out_of_memory || !pool) {
 		diag_error("out of memory");

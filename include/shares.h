@@ -73,6 +73,11 @@ struct shares;
 struct shares *shares_new(const struct targets *targets, const struct period *period, int min_n,
                           int vas_min_delta, int suppress);
 void shares_free(struct shares *shares);
+/* Several periods over the same records (--years): s leaves the identified answers
+ * and questionnaires to keeper, which keeps them once for both, and counts them from
+ * keeper's sets when it is finished.  Both must be given every record; which of them
+ * is finished first does not matter.  The repeats are keeper's to report. */
+void shares_count_with(struct shares *s, struct shares *keeper);
 /* pool: the pool the record's string ids refer to. */
 /* 0, or -1 when out of memory: the run must end, as the record was not counted. */
 int shares_add(struct shares *shares, const struct string_pool *pool, const struct record *record);

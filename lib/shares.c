@@ -88,6 +88,9 @@ struct shares {
 	 * and has arrived by the time it is offered. */
 	struct questionnaire_record pending[QUEUED_QUESTIONNAIRES];
 	size_t pending_first, pending_count;
+	/* Another period's shares over the same records, which keeps the identified
+	 * answers for both (shares_count_with): NULL, or where they are read at the end. */
+	struct shares *kept_by;
 	int has_courses;            /* register data in the input: response rates can be given */
 	uint64_t repeats, conflicts;
 	int answers_tallied;
@@ -440,10 +443,16 @@ static int queue_questionnaire(struct shares *s, const struct questionnaire_reco
 	return 0;
 }
 
+void shares_count_with(struct shares *s, struct shares *keeper) { s->kept_by = keeper != s ? keeper : NULL; }
+
 int shares_add(struct shares *s, const struct string_pool *pool, const struct record *record)
 {
 	if (learn_strings(s, pool) < 0)
 		return -1;
+	int identified = (record->type == RECORD_QUESTIONNAIRE && (record->u.questionnaire.flags & ANSWER_IDENTIFIED)) ||
+	                 (record->type == RECORD_ANSWER && (record->u.answer.flags & ANSWER_IDENTIFIED));
+	if (identified && s->kept_by)
+		return 0; /* kept once, by the other, and counted from there at the end */
 	if (record->type == RECORD_QUESTIONNAIRE && (record->u.questionnaire.flags & ANSWER_IDENTIFIED))
 		return queue_questionnaire(s, &record->u.questionnaire);
 	/* any other record after those before it, as they came */
@@ -524,16 +533,18 @@ void shares_repeats(const struct shares *s, uint64_t *repeats, uint64_t *conflic
 const struct share_result *shares_finish(struct shares *s, size_t *count)
 {
 	const struct targets *targets = s->targets;
-	if (offer_pending(s, 0) < 0)
+	struct shares *store = s->kept_by ? s->kept_by : s;
+	if (offer_pending(store, 0) < 0)
 		return NULL;
-	for (size_t slot = 0; s->answers && !s->answers_tallied && slot < answer_set_slots(s->answers); slot++) {
-		const struct answer_record *answer = answer_set_slot(s->answers, slot);
+	for (size_t slot = 0; store->answers && !s->answers_tallied && slot < answer_set_slots(store->answers); slot++) {
+		const struct answer_record *answer = answer_set_slot(store->answers, slot);
 		if (answer && !(answer->question & UINT32_C(0x80000000))) /* health keys are counted as they come */
 			add_answer(s, answer);
 	}
-	for (size_t i = 0; s->questionnaires && !s->answers_tallied && i < questionnaire_set_entries(s->questionnaires); i++) {
+	for (size_t i = 0; store->questionnaires && !s->answers_tallied && i < questionnaire_set_entries(store->questionnaires);
+	     i++) {
 		struct questionnaire_record q;
-		if (questionnaire_set_entry(s->questionnaires, i, &q))
+		if (questionnaire_set_entry(store->questionnaires, i, &q))
 			add_questionnaire(s, &q);
 	}
 	s->answers_tallied = 1;

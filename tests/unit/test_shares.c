@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "codebook.h"
+#include "dates.h"
 #include "health_indicators.h"
 #include "shares.h"
 #include "targets.h"
@@ -218,6 +219,94 @@ static void test_targets_errors_name_goal_and_field(void **state)
 
 /* Newcombe (1998), method 10, his worked example: 56/70 - 48/80 = 0.2000, 95 % interval
  * 0.0524 to 0.3339 (Statistics in Medicine 17:873-890, table II). */
+/* One identified questionnaire of FIA, group avslut, question "nytta" (scale 6). */
+static void add_fia_answer(struct shares *const *shares, size_t count, struct string_pool *pool, uint64_t respondent,
+                           uint32_t date, uint8_t level)
+{
+	static uint32_t questions[1];
+	static const uint8_t scale_max[1] = {6};
+	questions[0] = string_pool_intern(pool, "nytta", 5);
+	struct record record = {.type = RECORD_QUESTIONNAIRE};
+	struct questionnaire_record *q = &record.u.questionnaire;
+	q->respondent = respondent;
+	q->date = date;
+	q->insats = string_pool_intern(pool, "FIA", 3);
+	q->matar = (uint16_t)date_matar(date);
+	q->group = GROUP_AVSLUT;
+	q->gender = GENDER_WOMAN;
+	q->flags = ANSWER_IDENTIFIED;
+	q->count = 1;
+	q->questions = questions;
+	q->scale_max = scale_max;
+	q->levels[0] = level;
+	for (size_t s = 0; s < count; s++)
+		assert_int_equal(shares_add(shares[s], pool, &record), 0);
+}
+
+/*
+ * --years: the second year's shares counts the identified answers the first keeps
+ * (shares_count_with) and gets what it gets keeping its own, whichever is finished
+ * first.  By hand, mätår 2022 (2021-11-01..2022-10-31): respondents 1-4 once each
+ * (levels 6 6 5 2), respondent 5 twice with the same answer, respondent 6 answering
+ * 2 and later 6 (the later counts): n 6, klart positive (5-6) 5.  Mätår 2021:
+ * respondent 7 (level 1) and respondent 8 twice (3, then 5): n 2, pos 1.
+ */
+static void test_years_share_one_dedup_set(void **state)
+{
+	(void)state;
+	struct codebook *book = load_ifs_codebook();
+	const char *path = write_temp("{\"goals\": [{\"id\": \"fia-nytta\", \"insats\": \"FIA\", \"indicator\": \"nytta\", "
+	                              "\"group\": \"avslut\", \"level\": \"klart_positivt\", \"target\": 0.75}]}");
+	struct targets targets;
+	char error[512];
+	assert_int_equal(targets_load(path, book, &targets, error, sizeof error), 0);
+	unlink(path);
+	for (int finish_keeper_first = 0; finish_keeper_first < 2; finish_keeper_first++) {
+		struct period y2021 = {PERIOD_YEAR, 2021, 0, 0}, y2022 = {PERIOD_YEAR, 2022, 0, 0};
+		/* keeper (2021), its follower (2022), and 2022 on its own */
+		struct shares *all[3] = {shares_new(&targets, &y2021, 0, -1, 0), shares_new(&targets, &y2022, 0, -1, 0),
+		                         shares_new(&targets, &y2022, 0, -1, 0)};
+		shares_count_with(all[1], all[0]);
+		struct string_pool *pool = string_pool_new();
+		const struct { uint64_t respondent; uint32_t date; uint8_t level; } rows[] = {
+			{1, 20220110, 6}, {2, 20220110, 6}, {5, 20220301, 5}, {3, 20220201, 5}, {6, 20220301, 2},
+			{7, 20210301, 1}, {4, 20220515, 2}, {5, 20220301, 5}, {8, 20210401, 3}, {6, 20220601, 6},
+			{8, 20210501, 5},
+		};
+		for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+			add_fia_answer(all, 3, pool, rows[i].respondent, rows[i].date, rows[i].level);
+		size_t count;
+		const struct share_result *keeper = NULL, *follower = NULL;
+		if (finish_keeper_first)
+			keeper = shares_finish(all[0], &count);
+		follower = shares_finish(all[1], &count);
+		if (!finish_keeper_first)
+			keeper = shares_finish(all[0], &count);
+		const struct share_result *alone = shares_finish(all[2], &count);
+		assert_non_null(keeper);
+		assert_non_null(follower);
+		assert_non_null(alone);
+		assert_int_equal(keeper[0].cell[CELL_ALL].n, 2);
+		assert_int_equal(keeper[0].cell[CELL_ALL].pos, 1);
+		assert_int_equal(follower[0].cell[CELL_ALL].n, 6);
+		assert_int_equal(follower[0].cell[CELL_ALL].pos, 5);
+		assert_int_equal(follower[0].cell[CELL_WOMEN].n, alone[0].cell[CELL_WOMEN].n);
+		assert_int_equal(follower[0].cell[CELL_ALL].n, alone[0].cell[CELL_ALL].n);
+		assert_int_equal(follower[0].cell[CELL_ALL].pos, alone[0].cell[CELL_ALL].pos);
+		assert_string_equal(verdict_code(follower[0].verdict), verdict_code(alone[0].verdict));
+		/* the repeats are the keeper's: 5 once more (same), 6 and 8 (conflicts) */
+		uint64_t repeats, conflicts;
+		shares_repeats(all[0], &repeats, &conflicts);
+		assert_int_equal(repeats, 3);
+		assert_int_equal(conflicts, 2);
+		for (size_t s = 0; s < 3; s++)
+			shares_free(all[s]);
+		string_pool_free(pool);
+	}
+	targets_free(&targets);
+	codebook_free(book);
+}
+
 static void test_newcombe_published_example(void **state)
 {
 	(void)state;
@@ -241,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_health_worked_example),
 		cmocka_unit_test(test_targets_errors_name_goal_and_field),
 		cmocka_unit_test(test_newcombe_published_example),
+		cmocka_unit_test(test_years_share_one_dedup_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
