@@ -34,6 +34,9 @@ enum answer_offer {
 };
 /* An enum answer_offer, or -1 when out of memory. */
 int answer_set_offer(struct answer_set *set, const struct answer_record *answer);
+/* A hint that an answer with key's respondent, insats, question and group will be
+ * offered soon: its slot is fetched into the cache meanwhile.  Changes nothing else. */
+void answer_set_prefetch(const struct answer_set *set, const struct answer_record *key);
 
 /* The kept answers, in no particular order: for (i = 0; i < answer_set_slots(set); i++)
  * if ((a = answer_set_slot(set, i))) ... */

@@ -111,19 +111,25 @@ static void encode_header(unsigned char header[CHUNK_HEADER_SIZE], enum chunk_ty
 	put32(header + 20, crc(header, 20));
 }
 
+static unsigned nibble_of(uint8_t level)
+{
+	return level == LEVEL_MISSING ? NIBBLE_MISSING
+	     : level == LEVEL_ABSENT  ? NIBBLE_ABSENT
+	                              : level; /* 0 (Vet ej) or 1..13: the form is not wide */
+}
+
 static void encode_levels(unsigned char *p, const struct form *form, const uint8_t *levels)
 {
 	if (form->wide) {
 		memcpy(p, levels, form->count);
 		return;
 	}
-	memset(p, 0, form_answer_bytes(form));
-	for (uint32_t q = 0; q < form->count; q++) {
-		uint8_t level = levels[q];
-		unsigned code = level == LEVEL_MISSING ? NIBBLE_MISSING
-		              : level == LEVEL_ABSENT  ? NIBBLE_ABSENT
-		                                       : level; /* 0 (Vet ej) or 1..13: the form is not wide */
-		p[q / 2] |= (unsigned char)(code << (q % 2 * 4));
+	/* Two answers a byte, each byte written once: or-ing into the output byte by byte
+	 * made every answer wait for the store before it. */
+	size_t count = form->count;
+	for (size_t q = 0; q < count; q += 2) {
+		unsigned low = nibble_of(levels[q]), high = q + 1 < count ? nibble_of(levels[q + 1]) : 0;
+		p[q / 2] = (unsigned char)(low | high << 4);
 	}
 }
 

@@ -559,12 +559,25 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	}
 	if (converter->age != SIZE_MAX)
 		answer.age = codebook_age(fields[converter->age], lengths[converter->age]);
+	/* The respondent before the answers: a repeat check's slot in the set of those seen
+	 * (a cache miss in a large set) is asked for now and has come by the time the
+	 * answers are read.  A row rejected here has no answers to read. */
+	int identified = 0;
+	int status = respondent_value(converter, row, answer.date, &answer.respondent, &identified, reason, reason_size);
+	if (status != 0)
+		return status;
+	answer.flags = identified ? ANSWER_IDENTIFIED : 0;
+	int check_repeats = identified && !converter->options.repeats_downstream;
+	if (check_repeats && converter->seen)
+		answer_set_prefetch(converter->seen, &(struct answer_record){.respondent = answer.respondent,
+		                                                             .insats = answer.insats,
+		                                                             .question = UINT32_MAX,
+		                                                             .group = answer.group});
 	/* Every answer is checked before any is written, so a row is never half-written. */
 	uint8_t levels[LEVEL_MAX * 8];
 	uint8_t *level = converter->question_count <= sizeof levels ? levels : malloc(converter->question_count);
 	if (!level)
 		return -1;
-	int status = 0;
 	for (size_t q = 0; q < converter->question_count; q++) {
 		struct question_column *column = &converter->questions[q];
 		const char *text = fields[column->column];
@@ -590,13 +603,8 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		level[q] = value == ANSWER_DONT_KNOW ? LEVEL_DONT_KNOW
 		         : value == ANSWER_MISSING ? LEVEL_MISSING : (uint8_t)value;
 	}
-	/* Last, so that only the ids of rows that are written count as not kept. */
-	int identified = 0;
-	if (status == 0)
-		status = respondent_value(converter, row, answer.date, &answer.respondent, &identified, reason, reason_size);
-	answer.flags = identified ? ANSWER_IDENTIFIED : 0;
 	int written_status = 0;
-	if (status == 0 && identified && !converter->options.repeats_downstream) {
+	if (check_repeats) {
 		status = written_status = questionnaire_once(converter, &answer, level, reason, reason_size);
 		if (status == SURVEY_REPEAT_KEPT)
 			status = 0;
