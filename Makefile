@@ -35,9 +35,9 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
-ALL_CFLAGS = $(CSTD) $(WARNINGS) $(OPT) $(SANFLAGS) -Iinclude $(PKG_CFLAGS) \
+ALL_CFLAGS = $(CSTD) $(WARNINGS) $(OPT) $(SANFLAGS) -pthread -Iinclude $(PKG_CFLAGS) \
              -DIFS_DATADIR='"$(DATADIR)"' $(CFLAGS)
-ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) -pthread $(LDFLAGS)
 
 LIB_SRC   = $(sort $(wildcard lib/*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)

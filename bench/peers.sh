@@ -2,7 +2,8 @@
 # The project beside its peers, measured in one run on the machine at hand (issue #12):
 # the same table (per insats x question among those who ended, mätår 2022: n and the
 # klart positive, for all, women and men) from the same export, by
-#   wc -l (reading the file at all), ifs-shares reading the export (one command),
+#   wc -l (reading the file at all), ifs-shares reading the export (one command; with
+#   two threads, as it does by default on two cores, and with --jobs 1),
 #   ifs-survey | ifs-shares (the staged pipe), ifs-survey alone, DuckDB (npm
 #   @duckdb/node-api, installed here into build/bench/peers when missing) and mawk.
 # The tables of ifs-shares, the pipe, DuckDB and mawk are checked equal before timing.
@@ -85,6 +86,7 @@ S="$bin/ifs-shares -t $targets --year 2022"
 for i in 1 2 3 4 5; do
 	run wc "wc -l '$export_file'"
 	run one "$S '$export_file'"
+	run one_jobs1 "$S --jobs 1 '$export_file'"
 	run pipe "$bin/ifs-survey '$export_file' | $S"
 	run survey "$bin/ifs-survey '$export_file'"
 	run duckdb "cd '$peers' && node peers-duckdb.mjs '$export_file'"
@@ -106,7 +108,8 @@ printf '| %-44s | %8s | %12s | %9s |\n' path "median s" "DuckDB / it" "peak MiB"
 printf '|%s|%s|%s|%s|\n' "----------------------------------------------" "----------" "--------------" "-----------"
 line() { printf '| %-44s | %8s | %12s | %9s |\n' "$1" "$(median "$2")" "${3:-$(ratio "$(median "$2")" "$duck")}" "$(peak "$2")"; }
 line "wc -l" wc "—"
-line "ifs-shares EXPORT (one command)" one
+line "ifs-shares EXPORT (one command, 2 threads)" one
+line "ifs-shares --jobs 1 EXPORT (one thread)" one_jobs1
 line "ifs-survey EXPORT | ifs-shares (staged pipe)" pipe
 line "ifs-survey EXPORT alone" survey
 line "DuckDB (read_csv, UNPIVOT, GROUP BY; 2 threads)" duckdb

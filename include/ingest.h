@@ -49,6 +49,13 @@ int ingest_file(const char *path, const struct row_source_options *source_option
                 const struct ingest_converter *converter, struct reject_log *rejects, struct ingest_totals *totals,
                 int verbose);
 
+/* The same, with a second thread reading the second half of a large plain CSV
+ * file when twin says how (ingest_split.h); the results are ingest_file()'s. */
+struct ingest_twin;
+int ingest_file_split(const char *path, const struct row_source_options *source_options,
+                      const struct ingest_converter *converter, const struct ingest_twin *twin,
+                      struct reject_log *rejects, struct ingest_totals *totals, int verbose);
+
 /* Every path in turn ("-" for stdin; none: stdin), the first whole-run failure (out
  * of memory, a write error) ending the loop.  The exit status a tool gives for the
  * files: 0, or the most serious of theirs (EX_IOERR or EX_OSERR over EX_NOINPUT over

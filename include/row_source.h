@@ -22,6 +22,7 @@
 #define IFS_ROW_SOURCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct row_source_options {
 	const char *encoding; /* NULL: detect; else "utf-8", "windows-1252", "utf-16le" (any case) */
@@ -79,5 +80,21 @@ const char *row_source_name(const struct row_source *source);  /* the path, or "
  * never rejected. */
 int row_is_blank(const struct row *row);
 void row_source_close(struct row_source *source);
+
+/*
+ * One file read in two parts, by two readers (ingest.h splits a large export so):
+ * 1 with the file's size in *size when the source can be split: a regular file,
+ * CSV, not gzip, its encoding known (UTF-8, or Windows-1252 from the header on).
+ * row_source_offset() is the byte where the next row (or blank line) starts,
+ * row_source_line() its line; row_source_open_part() opens a second reader of
+ * the same file at offset, with like's encoding, separator and header, counting
+ * lines from 1; row_source_seek() moves a reader to offset, its next row on line.
+ */
+int row_source_splittable(const struct row_source *source, uint64_t *size);
+uint64_t row_source_offset(const struct row_source *source);
+unsigned long row_source_line(const struct row_source *source);
+struct row_source *row_source_open_part(const struct row_source *like, const char *path, uint64_t offset,
+                                        char *error, size_t error_size);
+int row_source_seek(struct row_source *source, uint64_t offset, unsigned long line);
 
 #endif

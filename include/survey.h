@@ -88,5 +88,12 @@ uint64_t survey_converter_unkept_ids(const struct survey_converter *converter);
 /* The converter as ingest.h drives it. */
 struct ingest_converter;
 void survey_converter_ingest(struct survey_converter *converter, struct ingest_converter *out);
+/* How ingest_file_split() makes a twin of it for the second half of a large export
+ * (ingest_split.h): only for a converter whose records go to a reader that counts
+ * each answer once itself (repeats_downstream); pool is its writer's pool. */
+struct ingest_twin;
+struct string_pool;
+void survey_converter_twin(struct survey_converter *converter, struct string_pool *pool, int jobs, int always,
+                           struct ingest_twin *out);
 
 #endif

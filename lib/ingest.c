@@ -13,6 +13,7 @@
 #include "rejects.h"
 #include "row_source.h"
 #include "ingest.h"
+#include "ingest_split.h"
 #include "record_stream.h"
 #include "survey.h"
 
@@ -22,6 +23,13 @@
 int ingest_file(const char *path, const struct row_source_options *source_options,
                 const struct ingest_converter *converter, struct reject_log *rejects, struct ingest_totals *totals,
                 int verbose)
+{
+	return ingest_file_split(path, source_options, converter, NULL, rejects, totals, verbose);
+}
+
+int ingest_file_split(const char *path, const struct row_source_options *source_options,
+                      const struct ingest_converter *converter, const struct ingest_twin *twin,
+                      struct reject_log *rejects, struct ingest_totals *totals, int verbose)
 {
 	char error[1024], reason[512];
 	if (strcmp(path, "-") != 0 && access(path, R_OK) < 0) {
@@ -90,7 +98,22 @@ int ingest_file(const char *path, const struct row_source_options *source_option
 	uint64_t day_first_before = converter->day_first_dates(converter->self);
 	struct row row;
 	int got;
-	while ((got = row_source_next(source, &row)) == 1) {
+	struct ingest_split *split = twin && strcmp(path, "-") != 0 ? ingest_split_start(path, source, twin) : NULL;
+	for (;;) {
+		if (split && row_source_offset(source) >= ingest_split_at(split)) {
+			/* the second half, read meanwhile by the twin, joins here */
+			int joined = ingest_split_join(split, source, converter->self, totals);
+			split = NULL;
+			if (joined) {
+				diag_error("%s: %s", row_source_name(source),
+				           joined == EX_OSERR ? "out of memory" : "cannot write the record stream");
+				status = joined;
+				got = 0;
+				break;
+			}
+		}
+		if ((got = row_source_next(source, &row)) != 1)
+			break;
 		totals->rows++;
 		if (row_is_blank(&row)) {
 			totals->blank++;
@@ -137,6 +160,7 @@ int ingest_file(const char *path, const struct row_source_options *source_option
 			}
 		}
 	}
+	ingest_split_cancel(split); /* the loop ended before the cut */
 	uint64_t day_first = converter->day_first_dates(converter->self) - day_first_before;
 	if (day_first)
 		diag_warn("%s: %llu dates written D/M/YYYY were read day first, the Swedish way (1/3/2022 is 1 March 2022)",

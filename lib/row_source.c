@@ -64,6 +64,7 @@ struct json_rows {
 struct row_source {
 	char *name;
 	gzFile gz;
+	int fd;                 /* gz's file, for fstat; -1 for stdin */
 	int eof;
 	int gzipped;
 	enum text_encoding encoding;
@@ -631,7 +632,7 @@ static int take_headers(struct row_source *source, const char *const *names, con
 		return -1;
 	source->columns = count;
 	for (size_t c = 0; c < count; c++) {
-		source->headers[c] = strndup(names[c], lengths[c]);
+		source->headers[c] = lengths ? strndup(names[c], lengths[c]) : strdup(names[c]);
 		if (!source->headers[c])
 			return -1;
 	}
@@ -1199,6 +1200,7 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 		return NULL;
 	}
 	source->gz = gzdopen(fd, "rb");
+	source->fd = is_stdin ? -1 : fd;
 	if (!source->gz) {
 		close(fd);
 		snprintf(error, error_size, "%s: out of memory", source->name);
@@ -1227,6 +1229,79 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 		errno = out_of_memory ? ENOMEM : EINVAL;
 		return NULL;
 	}
+	return source;
+}
+
+/* ---- parts of one file, for two readers ------------------------------------- */
+
+int row_source_splittable(const struct row_source *source, uint64_t *size)
+{
+	struct stat st;
+	if (source->is_json || source->xlsx || source->gzipped || source->failed || !source->gz ||
+	    (source->encoding != TEXT_UTF8 && source->encoding != TEXT_UTF8_BOM && source->encoding != TEXT_WINDOWS_1252) ||
+	    source->fd < 0 || fstat(source->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	*size = (uint64_t)st.st_size;
+	return 1;
+}
+
+uint64_t row_source_offset(const struct row_source *source)
+{
+	return source->raw_offset - (uint64_t)(source->length - source->start);
+}
+
+unsigned long row_source_line(const struct row_source *source) { return source->line; }
+
+int row_source_seek(struct row_source *source, uint64_t offset, unsigned long line)
+{
+	if (gzseek(source->gz, (z_off_t)offset, SEEK_SET) != (z_off_t)offset) {
+		set_error(source, "%s: cannot seek: %s", source->name, strerror(errno));
+		return -1;
+	}
+	gzclearerr(source->gz);
+	source->raw_offset = offset;
+	source->start = source->length = 0;
+	source->eof = 0;
+	source->line = line;
+	return 0;
+}
+
+struct row_source *row_source_open_part(const struct row_source *like, const char *path, uint64_t offset, char *error,
+                                        size_t error_size)
+{
+	struct row_source *source = calloc(1, sizeof *source);
+	if (!source) {
+		snprintf(error, error_size, "%s: out of memory", path);
+		return NULL;
+	}
+	source->utf16 = (iconv_t)-1;
+	source->fd = -1;
+	source->line = 1;
+	source->name = strdup(like->name);
+	source->capacity = CHUNK_SIZE;
+	source->buffer = malloc(source->capacity + CSV_SCAN_PADDING);
+	source->encoding = like->encoding;
+	source->encoding_forced = 1; /* never decided anew from this part's text */
+	source->separator = like->separator;
+	source->header_line = like->header_line;
+	int fd = source->name && source->buffer ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	source->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+	if (!source->gz) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(error, error_size, "%s: cannot open a second reader: %s", path, strerror(errno));
+		row_source_close(source);
+		return NULL;
+	}
+	source->fd = fd;
+	gzbuffer(source->gz, CHUNK_SIZE);
+	if (take_headers(source, (const char *const *)like->headers, NULL, like->columns) < 0 ||
+	    row_source_seek(source, offset, 1) < 0) {
+		snprintf(error, error_size, "%s", source->failed ? source->error : "out of memory");
+		row_source_close(source);
+		return NULL;
+	}
+	memset(source->buffer, 0, CSV_SCAN_PADDING);
 	return source;
 }
 

@@ -9,6 +9,7 @@
 
 #include "answer_set.h"
 #include "dates.h"
+#include "ingest_split.h"
 #include "diag.h"
 #include "personal_data.h"
 #include "record.h"
@@ -645,4 +646,52 @@ void survey_converter_ingest(struct survey_converter *converter, struct ingest_c
 	                                 ingest_row,          ingest_cell_problems, ingest_cell_problem,
 	                                 ingest_personal_id,  ingest_ids_personal, ingest_day_first,
 	                                 ingest_unkept};
+}
+
+/* ---- a twin for the second half of a large export (ingest_split.h) ------------ */
+
+static int twin_make(void *context, struct record_writer *writer, struct ingest_converter *out)
+{
+	const struct survey_converter *first = context;
+	/* A twin checks no repeats of its own: they would be missed across the halves.
+	 * The reader of the records counts each answer once (ifs-shares). */
+	if (!first->options.repeats_downstream)
+		return -1;
+	struct survey_options options = first->options;
+	options.verbose = 0;
+	struct survey_converter *twin = survey_converter_new(first->codebook, writer, &options);
+	if (!twin)
+		return -1;
+	survey_converter_ingest(twin, out);
+	return 0;
+}
+
+static void twin_free(void *twin) { survey_converter_free(twin); }
+
+static void twin_counts(const void *self, struct ingest_counts *out)
+{
+	const struct survey_converter *converter = self;
+	out->day_first = converter->day_first_dates;
+	out->unkept = converter->unkept_ids;
+	out->records = converter->records;
+	out->answers_rejected = converter->answers_rejected;
+	out->ordinal = converter->row_ordinal;
+}
+
+static void twin_add_counts(void *self, const struct ingest_counts *add)
+{
+	struct survey_converter *converter = self;
+	converter->day_first_dates += add->day_first;
+	converter->unkept_ids += add->unkept;
+	converter->records += add->records;
+	converter->answers_rejected += add->answers_rejected;
+	converter->row_ordinal += add->ordinal;
+}
+
+void survey_converter_twin(struct survey_converter *converter, struct string_pool *pool, int jobs, int always,
+                           struct ingest_twin *out)
+{
+	*out = (struct ingest_twin){.make = twin_make, .free = twin_free, .counts = twin_counts,
+	                            .add_counts = twin_add_counts, .context = converter, .writer = converter->writer,
+	                            .pool = pool, .jobs = jobs, .always = always};
 }

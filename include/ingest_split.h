@@ -1,0 +1,60 @@
+/*
+ * ingest_split.h — a large export read by two threads, with the results of one.
+ *
+ * Promise: ingest_file_split() reads an export as ingest_file() does, and gives
+ * the same records in the same order, the same messages, rejects, counts and
+ * exit status, whatever the file holds.  When the file is a plain CSV file of
+ * INGEST_SPLIT_MIN_BYTES or more (any size with always) and the machine has
+ * the jobs, a twin of the converter reads the second half on another thread;
+ * any row of that half that has something to say (a reject, an unreadable
+ * cell, a failure) is read again by the first thread, in order.  ingest.c
+ * drives it; a converter that can be twinned says how through struct ingest_twin.
+ */
+#ifndef IFS_INGEST_SPLIT_H
+#define IFS_INGEST_SPLIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest.h"
+#include "row_source.h"
+
+#define INGEST_SPLIT_MIN_BYTES (8u << 20)
+
+/* A converter's counters, carried from the twin to the first at the join. */
+struct ingest_counts {
+	uint64_t day_first, unkept, records, answers_rejected;
+	uint64_t ordinal; /* data rows the converter has seen */
+};
+
+struct record_writer;
+struct string_pool;
+
+struct ingest_twin {
+	/* A second converter like context's, writing to writer: 0 with *out filled, or -1. */
+	int (*make)(void *context, struct record_writer *writer, struct ingest_converter *out);
+	void (*free)(void *twin);
+	void (*counts)(const void *converter, struct ingest_counts *out);
+	void (*add_counts)(void *converter, const struct ingest_counts *add);
+	void *context;
+	/* the first converter's writer and its string pool: the twin's records go there */
+	struct record_writer *writer;
+	struct string_pool *pool;
+	int jobs;   /* threads to use: 1 or 2 */
+	int always; /* split any file that can be split, however small (for tests) */
+};
+
+struct ingest_split;
+/* NULL: read with one thread (too small, not a plain CSV file, or it failed). */
+struct ingest_split *ingest_split_start(const char *path, struct row_source *source, const struct ingest_twin *twin);
+/* Where the second reader started: the first stops there. */
+uint64_t ingest_split_at(const struct ingest_split *split);
+/* At the cut: the twin's records passed on through the twin's writer and the
+ * source moved past them, or (the cut was inside a row) thrown away.  Frees
+ * split.  0, or EX_OSERR / EX_IOERR when they could not be passed on. */
+int ingest_split_join(struct ingest_split *split, struct row_source *source, void *converter,
+                      struct ingest_totals *totals);
+/* Stops and frees the twin: its records are not used. */
+void ingest_split_cancel(struct ingest_split *split);
+
+#endif

@@ -1,0 +1,370 @@
+/*
+ * ingest_split.c — the second half of a large export read by a second thread.
+ *
+ * The file is cut at the first line end after its middle.  A twin of the
+ * converter reads from there to the end on its own thread, into a buffer of
+ * records; the first thread reads up to the cut as always.  The cut is a row's
+ * start only if the first thread's rows end exactly there (a quoted field may
+ * hold line ends): then the twin's records are passed on, in order, as if the
+ * first thread had written them, and the first thread goes on after them;
+ * otherwise they are thrown away and the first thread reads on alone.
+ *
+ * The twin stops at the first row that would say anything — a rejected row,
+ * an unreadable cell, a row the source cannot split, a failure of any kind —
+ * and the first thread reads on from that row itself, so every message, reject
+ * and line number is the one a single thread gives.  The results are the
+ * single thread's, always; the second thread only saves time when there is
+ * nothing to say.
+ */
+#include "ingest_split.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "record_stream.h"
+#include "string_pool.h"
+
+/* One questionnaire the twin wrote: its fields, its form (the twin's writer's
+ * number) and its levels, in the buffer. */
+struct held {
+	uint64_t respondent;
+	uint32_t date, insats, forbund, form;
+	uint32_t levels_at;
+	uint16_t matar;
+	uint8_t group, gender, age, flags;
+};
+
+struct held_form {
+	uint32_t *questions;
+	uint8_t *scale_max;
+	size_t count;
+	uint32_t main_form; /* UINT32_MAX until first passed on */
+};
+
+struct twin_run {
+	/* set before the thread starts */
+	struct row_source *source;
+	struct ingest_converter converter; /* the twin; its self is the twin converter */
+	const struct ingest_twin *ops;
+	struct string_pool *pool;
+	struct record_writer *writer;
+	atomic_int cancel;
+	/* what the twin kept */
+	struct held *held;
+	size_t held_count, held_capacity;
+	uint8_t *levels;
+	size_t level_length, level_capacity;
+	struct held_form *forms;
+	size_t form_count;
+	int buffer_failed;
+	/* where and how it stopped */
+	struct ingest_totals totals;
+	struct ingest_counts counts;
+	int reached_end;
+	uint64_t stop_offset;
+	unsigned long stop_line;
+};
+
+struct ingest_split {
+	struct twin_run run;
+	pthread_t thread;
+	int started;
+	uint64_t at, size;
+};
+
+static int grow(void **data, size_t *capacity, size_t want, size_t size)
+{
+	if (want <= *capacity)
+		return 0;
+	size_t grown = *capacity ? *capacity * 2 : 4096;
+	while (grown < want)
+		grown *= 2;
+	void *p = realloc(*data, grown * size);
+	if (!p)
+		return -1;
+	*data = p;
+	*capacity = grown;
+	return 0;
+}
+
+/* The twin's writer hands each record here. */
+static int hold_record(const struct record *record, const struct string_pool *pool, void *context)
+{
+	(void)pool;
+	struct twin_run *run = context;
+	if (record->type != RECORD_QUESTIONNAIRE) {
+		run->buffer_failed = 1; /* not what a survey export gives: the first thread reads it */
+		return 0;
+	}
+	const struct questionnaire_record *q = &record->u.questionnaire;
+	if (q->form >= run->form_count) {
+		size_t count = q->form + 1;
+		struct held_form *forms = realloc(run->forms, count * sizeof *forms);
+		if (!forms)
+			return -1;
+		run->forms = forms;
+		for (size_t f = run->form_count; f < count; f++)
+			memset(&forms[f], 0, sizeof forms[f]), forms[f].main_form = UINT32_MAX;
+		run->form_count = count;
+	}
+	struct held_form *form = &run->forms[q->form];
+	if (!form->questions) {
+		form->questions = malloc(q->count * sizeof *form->questions);
+		form->scale_max = malloc(q->count);
+		if (!form->questions || !form->scale_max) {
+			free(form->questions), free(form->scale_max);
+			form->questions = NULL, form->scale_max = NULL;
+			return -1;
+		}
+		memcpy(form->questions, q->questions, q->count * sizeof *q->questions);
+		memcpy(form->scale_max, q->scale_max, q->count);
+		form->count = q->count;
+	}
+	if (grow((void **)&run->held, &run->held_capacity, run->held_count + 1, sizeof *run->held) < 0 ||
+	    grow((void **)&run->levels, &run->level_capacity, run->level_length + q->count, 1) < 0)
+		return -1;
+	if (run->level_length + q->count > UINT32_MAX)
+		return -1;
+	struct held *h = &run->held[run->held_count++];
+	*h = (struct held){.respondent = q->respondent, .date = q->date, .insats = q->insats, .forbund = q->forbund,
+	                   .form = q->form, .levels_at = (uint32_t)run->level_length, .matar = q->matar,
+	                   .group = q->group, .gender = q->gender, .age = q->age, .flags = q->flags};
+	memcpy(run->levels + run->level_length, q->levels, q->count);
+	run->level_length += q->count;
+	return 0;
+}
+
+static void *twin_read(void *context)
+{
+	struct twin_run *run = context;
+	const struct ingest_converter *c = &run->converter;
+	char reason[512];
+	struct row row;
+	for (;;) {
+		uint64_t offset = row_source_offset(run->source);
+		unsigned long line = row_source_line(run->source);
+		size_t held_before = run->held_count, levels_before = run->level_length;
+		int got = atomic_load(&run->cancel) ? -1 : row_source_next(run->source, &row);
+		if (got == 0) {
+			run->reached_end = 1;
+			break;
+		}
+		int clean = got == 1 && !row.problem;
+		int blank = clean && row_is_blank(&row);
+		if (clean && !blank)
+			clean = c->row(c->self, &row, reason, sizeof reason) == 0 && c->cell_problems(c->self) == 0;
+		if (!clean || run->buffer_failed) {
+			/* the first thread reads this row itself, and says what there is to say;
+			 * run->counts are still those before it */
+			run->held_count = held_before;
+			run->level_length = levels_before;
+			run->stop_offset = offset;
+			run->stop_line = line;
+			break;
+		}
+		run->totals.rows++;
+		if (blank)
+			run->totals.blank++;
+		else
+			run->totals.written++;
+		run->ops->counts(c->self, &run->counts);
+	}
+	return NULL;
+}
+
+static void twin_run_free(struct twin_run *run)
+{
+	if (run->converter.self)
+		run->ops->free(run->converter.self);
+	record_writer_abandon(run->writer);
+	string_pool_free(run->pool);
+	row_source_close(run->source);
+	for (size_t f = 0; f < run->form_count; f++) {
+		free(run->forms[f].questions);
+		free(run->forms[f].scale_max);
+	}
+	free(run->forms);
+	free(run->held);
+	free(run->levels);
+}
+
+/* The first line end at or after the middle of the file, plus one: where the
+ * second reader starts.  0 when there is none worth splitting at. */
+static uint64_t cut_point(const char *path, uint64_t size, uint64_t after)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	uint64_t at = size / 2 > after ? size / 2 : after;
+	char block[65536];
+	uint64_t cut = 0;
+	for (int blocks = 0; !cut && blocks < 64 && at < size; blocks++) {
+		ssize_t got = pread(fd, block, sizeof block, (off_t)at);
+		if (got <= 0)
+			break;
+		char *newline = memchr(block, '\n', (size_t)got);
+		if (newline)
+			cut = at + (uint64_t)(newline - block) + 1;
+		at += (uint64_t)got;
+	}
+	close(fd);
+	return cut < size ? cut : 0;
+}
+
+struct ingest_split *ingest_split_start(const char *path, struct row_source *source, const struct ingest_twin *ops)
+{
+	uint64_t size;
+	if (!ops || ops->jobs < 2 || !row_source_splittable(source, &size) ||
+	    (!ops->always && size < INGEST_SPLIT_MIN_BYTES))
+		return NULL;
+	uint64_t at = cut_point(path, size, row_source_offset(source));
+	if (!at)
+		return NULL;
+	struct ingest_split *split = calloc(1, sizeof *split);
+	if (!split)
+		return NULL;
+	struct twin_run *run = &split->run;
+	char error[512];
+	split->at = at;
+	split->size = size;
+	run->ops = ops;
+	run->source = row_source_open_part(source, path, at, error, sizeof error);
+	run->pool = string_pool_new();
+	run->writer = run->pool ? record_writer_to_callback(run->pool, hold_record, run) : NULL;
+	if (!run->source || !run->writer || ops->make(ops->context, run->writer, &run->converter) < 0) {
+		twin_run_free(run);
+		free(split);
+		return NULL; /* one thread, then */
+	}
+	run->converter.quiet(run->converter.self, 1);
+	if (run->converter.bind(run->converter.self, run->source, error, sizeof error) < 0 ||
+	    pthread_create(&split->thread, NULL, twin_read, run) != 0) {
+		twin_run_free(run);
+		free(split);
+		return NULL;
+	}
+	split->started = 1;
+	return split;
+}
+
+uint64_t ingest_split_at(const struct ingest_split *split) { return split->at; }
+
+void ingest_split_cancel(struct ingest_split *split)
+{
+	if (!split)
+		return;
+	if (split->started) {
+		atomic_store(&split->run.cancel, 1);
+		pthread_join(split->thread, NULL);
+	}
+	twin_run_free(&split->run);
+	free(split);
+}
+
+/* A string id of the twin's pool as the first writer's pool has it. */
+static uint32_t main_id(struct string_pool *main_pool, const struct string_pool *twin_pool, uint32_t id,
+                        uint32_t *map, int *failed)
+{
+	const char *text = string_pool_get(twin_pool, id);
+	if (!text)
+		return id; /* 0: none */
+	if (map[id] == UINT32_MAX &&
+	    (map[id] = string_pool_intern(main_pool, text, string_pool_length(twin_pool, id))) == UINT32_MAX)
+		*failed = 1, errno = ENOMEM;
+	return map[id];
+}
+
+int ingest_split_join(struct ingest_split *split, struct row_source *source, void *self,
+                      struct ingest_totals *totals)
+{
+	struct twin_run *run = &split->run;
+	const struct ingest_twin *ops = run->ops;
+	int trace = getenv("IFS_SPLIT_TRACE") != NULL;
+	if (row_source_offset(source) != split->at) {
+		if (trace)
+			diag_error("split: cut at byte %llu fell inside a row: read by one thread", (unsigned long long)split->at);
+		ingest_split_cancel(split); /* the cut was inside a row: all of it is read here */
+		return 0;
+	}
+	pthread_join(split->thread, NULL);
+	split->started = 0;
+	if (trace && run->reached_end)
+		diag_error("split: cut at byte %llu (line %lu): the second thread read %lu rows to the end",
+		           (unsigned long long)split->at, row_source_line(source), run->totals.rows);
+	else if (trace)
+		diag_error("split: cut at byte %llu (line %lu): the second thread read %lu rows, and left line %lu to the first",
+		           (unsigned long long)split->at, row_source_line(source), run->totals.rows,
+		           row_source_line(source) + run->stop_line - 1);
+	struct ingest_counts base;
+	ops->counts(self, &base);
+	uint32_t count = string_pool_count(run->pool);
+	uint32_t *map = malloc(((size_t)count + 1) * sizeof *map);
+	int failed = !map;
+	errno = failed ? ENOMEM : 0;
+	for (uint32_t i = 0; map && i <= count; i++)
+		map[i] = UINT32_MAX;
+	for (size_t i = 0; !failed && i < run->held_count; i++) {
+		struct held *h = &run->held[i];
+		struct held_form *form = &run->forms[h->form];
+		if (form->main_form == UINT32_MAX) {
+			uint32_t *questions = malloc(form->count * sizeof *questions);
+			for (size_t q = 0; questions && q < form->count; q++)
+				questions[q] = main_id(ops->pool, run->pool, form->questions[q], map, &failed);
+			form->main_form = questions && !failed ? record_writer_form(ops->writer, questions, form->scale_max,
+			                                                            form->count)
+			                                       : UINT32_MAX;
+			free(questions);
+			if (form->main_form == UINT32_MAX) {
+				failed = 1;
+				errno = ENOMEM;
+				break;
+			}
+		}
+		struct questionnaire_record q;
+		q.respondent = h->respondent;
+		q.date = h->date;
+		q.insats = h->insats;
+		q.forbund = h->forbund;
+		q.matar = h->matar;
+		q.group = h->group;
+		q.gender = h->gender;
+		q.age = h->age;
+		q.flags = h->flags;
+		q.count = form->count;
+		memcpy(q.levels, run->levels + h->levels_at, form->count);
+		q.form = form->main_form;
+		q.insats = main_id(ops->pool, run->pool, q.insats, map, &failed);
+		q.forbund = main_id(ops->pool, run->pool, q.forbund, map, &failed);
+		if (!(q.flags & ANSWER_IDENTIFIED))
+			q.respondent += base.ordinal; /* the row's ordinal in the whole file */
+		if (failed || record_writer_questionnaire(ops->writer, &q) < 0) {
+			failed = 1;
+			break;
+		}
+	}
+	free(map);
+	int status = 0;
+	if (failed) {
+		status = errno == ENOMEM ? EX_OSERR : EX_IOERR;
+	} else {
+		ops->add_counts(self, &run->counts);
+		totals->rows += run->totals.rows;
+		totals->written += run->totals.written;
+		totals->blank += run->totals.blank;
+		/* on after the twin's rows: to the end, or to the row it left */
+		unsigned long line = row_source_line(source);
+		if (run->reached_end ? row_source_seek(source, split->size, line) < 0
+		                     : row_source_seek(source, run->stop_offset, line + run->stop_line - 1) < 0)
+			status = EX_IOERR;
+	}
+	twin_run_free(run);
+	free(split);
+	return status;
+}

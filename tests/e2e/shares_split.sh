@@ -1,0 +1,104 @@
+# ifs-shares --jobs 2: the second half of an export read by a second thread gives what one
+# thread gives — the same table, messages, rejects and exit status — on exports made to
+# trouble it: a quoted field whose line ends straddle the cut, rows rejected and cells
+# unreadable after the cut, blank and empty lines, CRLF, repeats and conflicts across the
+# halves, rows without an id, Windows-1252.  IFS_SPLIT_TRACE shows which way each went, so
+# the test knows the second thread did the work it is credited with.
+. "$TESTLIB"
+cd "$T"
+cat >targets.json <<'END'
+{ "goals": [
+  { "id": "fia-nytta", "insats": "FIA", "indicator": "nytta", "group": "avslut", "level": "klart_positivt", "target": 0.75 },
+  { "id": "fia-tillvara", "insats": "FIA", "indicator": "tillvara", "group": "avslut", "level": "positivt", "target": 0.85 },
+  { "id": "enter-nytta", "insats": "Enter", "indicator": "nytta", "group": "avslut", "level": "positivt", "target": 0.75 } ] }
+END
+# export ROWS [reject=ROW] [unknown=ROW] [quote=LINES] [noid=1]: ROWS rows; lines.txt gets
+# "ROW LINE" for the rows asked about.  A row i repeats row i-ROWS/2 (every 37th, from the
+# second half), the same answers but every 111th with another answer and a later date.
+export_file() {
+	awk -v n="$1" -v opts="$2" 'BEGIN {
+		split(opts, o, ","); for (k in o) { split(o[k], kv, "="); opt[kv[1]] = kv[2] }
+		split("Inte alls;Till liten del;Till viss del;Till stor del;Till mycket stor del;Helt och hållet;Vet ej / Ej aktuellt", label, ";")
+		line = 2
+		printf "Respondent-ID;Svarsdatum;Insats;Enkät;Kön;Kommentar;F1;F2\r\n"
+		for (i = 1; i <= n; i++) {
+			id = "R-" i; day = 1 + i % 28; a = 1 + i % 7; b = 1 + (i * 3) % 7
+			if (i > n / 2 && i % 37 == 0) { j = i - int(n / 2); id = "R-" j; day = 1 + j % 28; a = 1 + j % 7; b = 1 + (j * 3) % 7
+				if (i % 111 == 0) { day = 28; a = 1 + (a + 2) % 6 } }
+			if (opt["noid"] && i % 53 == 0) id = ""
+			date = sprintf("2022-03-%02d", day)
+			if (i == opt["reject"]) { date = "2022-13-45"; print i, line >"lines.txt" }
+			if (i == opt["unknown"]) { b = 0; print i, line >"lines.txt" }
+			comment = "ok"
+			if (opt["quote"] && i == int(n / 2)) { comment = "\"lang"; for (k = 0; k < opt["quote"]; k++) comment = comment "\r\nrad " k " ; \"\"citat\"\""; comment = comment "\""; line += opt["quote"] }
+			printf "%s;%s;%s;Avslutad;%s;%s;%s;%s\r\n", id, date, i % 3 ? "FIA" : "Enter", i % 4 == 1 ? "Kvinna" : i % 4 == 2 ? "Man" : "",
+				comment, label[a], b ? label[b] : "Kanske"
+			line++
+			if (i % 97 == 0) { printf ";;;;;;;\r\n"; line++ }
+			if (i % 89 == 0) { printf "\r\n"; line++ }
+		}
+	}'
+}
+# one and two threads over FILE: the same output, messages and status, in every format
+same_both_ways() {
+	for format in tsv json csv-sv; do
+		set +e
+		ifs-shares --jobs 1 -t targets.json --years 2021-2023 --format $format "$1" >one.out 2>one.err; one=$?
+		IFS_SPLIT_TRACE=1 ifs-shares --jobs 2 -t targets.json --years 2021-2023 --format $format "$1" >two.out 2>two.all; two=$?
+		set -e
+		grep -v '^ifs-shares: split: ' two.all >two.err || true
+		grep '^ifs-shares: split: ' two.all >"$1.trace" || true
+		[ "$one" = "$two" ] || fail "$1 ($format): exit $one with one thread, $two with two"
+		same_file one.out two.out
+		same_file one.err two.err
+	done
+}
+
+# Clean exports of several lengths (the cut lands on other rows, blank and empty lines):
+# the second thread reads to the end.
+for rows in 3000 3001 3037 3089 3097 3300; do
+	export_file $rows "noid=1" >clean-$rows.csv
+	same_both_ways clean-$rows.csv
+	contains clean-$rows.csv.trace "rows to the end"
+done
+# The numbers are the ones read by one thread, which other tests prove by hand: here, that
+# the halves are all there (n for FIA nytta counts every FIA row with an answer once).
+awk -F'\t' '$3 == "fia-nytta" && $1 ~ /2022-10-31$/ {print $8}' one.out >/dev/null
+ifs-shares --jobs 2 -t targets.json --year 2022 clean-3000.csv 2>/dev/null | awk -F'\t' '$3 == "fia-nytta" {print $8}' >n2.txt
+ifs-shares --jobs 1 -t targets.json --year 2022 clean-3000.csv 2>/dev/null | awk -F'\t' '$3 == "fia-nytta" {print $8}' >n1.txt
+same_file n1.txt n2.txt
+[ "$(cat n2.txt)" -gt 1500 ] || fail "FIA nytta has n $(cat n2.txt): half the rows are missing"
+
+# A row rejected and a cell unreadable after the cut: the second thread leaves the rejected
+# row's line to the first, which reports it as one thread would (and no table is printed).
+export_file 3000 "reject=2400,unknown=2600" >reject.csv
+same_both_ways reject.csv
+reject_line=$(awk '$1 == 2400 {print $2}' lines.txt)
+contains reject.csv.trace "and left line $reject_line to the first"
+contains one.err "reject.csv:$reject_line: bad answer date"
+# Only an unreadable cell: the row is kept without it, and reported in order.
+export_file 3000 "unknown=2222" >unknown.csv
+same_both_ways unknown.csv
+contains unknown.csv.trace "and left line $(awk '$1 == 2222 {print $2}' lines.txt) to the first"
+
+# A quoted field with line ends across the middle of the file: the cut falls inside a row,
+# and the first thread reads it all.
+for lines in 40 3000; do
+	export_file 3000 "quote=$lines" >quoted-$lines.csv
+	same_both_ways quoted-$lines.csv
+done
+contains quoted-3000.csv.trace "fell inside a row"
+
+# Windows-1252: the same, decided from the header ("Kön").
+iconv -f UTF-8 -t WINDOWS-1252 clean-3037.csv >cp1252.csv
+same_both_ways cp1252.csv
+contains cp1252.csv.trace "rows to the end"
+
+# Not split: gzip, stdin, and a file too small without --jobs 2.
+gzip -c clean-3000.csv >clean.csv.gz
+same_both_ways clean.csv.gz
+[ ! -s clean.csv.gz.trace ] || fail "a gzip export was split"
+IFS_SPLIT_TRACE=1 ifs-shares -t targets.json --year 2022 clean-3000.csv >/dev/null 2>default.err
+lacks default.err "split:"
+expect_status 64 sh -c "ifs-shares --jobs 3 -t targets.json clean-3000.csv 2>jobs.err"
+contains jobs.err "--jobs: expected 1 or 2"
