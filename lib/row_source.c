@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +65,7 @@ struct json_rows {
 struct row_source {
 	char *name;
 	gzFile gz;
+	struct gz_pipe *pipe;   /* gzip decompressed by a second thread, or NULL */
 	int fd;                 /* gz's file, for fstat; -1 for stdin */
 	int eof;
 	int gzipped;
@@ -143,19 +145,115 @@ static int growable_reserve(struct growable *g, size_t extra)
 
 /* ---- bytes and text ---------------------------------------------------- */
 
-/* Reads raw bytes; -1 on a gzip or read error (set in source->error). */
-static ssize_t read_bytes(struct row_source *source, char *into, size_t size)
+/*
+ * A gzip export is decompressed by a second thread into a few blocks ahead of
+ * the reader, so that inflating and reading rows take turns on two cores
+ * instead of one.  The blocks come in order, and a block that ends the input
+ * (gzread's 0 or -1) carries what gzerror said, reported when the reader gets
+ * there: the same messages as reading in one thread.
+ */
+#define GZ_PIPE_BLOCKS 4
+#define GZ_PIPE_BLOCK_SIZE (1u << 20)
+
+struct gz_block {
+	char *data;
+	int length;   /* gzread's result */
+	int code;     /* gzerror's code and message when length <= 0 */
+	int saved_errno;
+	char message[200];
+};
+
+struct gz_pipe {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+	struct gz_block blocks[GZ_PIPE_BLOCKS];
+	unsigned first, count; /* the block the reader takes next; blocks filled */
+	size_t taken;          /* bytes of the first block already taken */
+	int stop;
+	gzFile gz;
+};
+
+static void *gz_pipe_fill(void *context)
 {
-	if (source->eof)
-		return 0;
-	if (size > INT32_MAX)
-		size = INT32_MAX;
-	int got = gzread(source->gz, into, (unsigned)size);
+	struct gz_pipe *pipe = context;
+	for (unsigned next = 0;; next = (next + 1) % GZ_PIPE_BLOCKS) {
+		pthread_mutex_lock(&pipe->lock);
+		while (pipe->count == GZ_PIPE_BLOCKS && !pipe->stop)
+			pthread_cond_wait(&pipe->emptied, &pipe->lock);
+		int stop = pipe->stop;
+		pthread_mutex_unlock(&pipe->lock);
+		if (stop)
+			break;
+		struct gz_block *block = &pipe->blocks[next];
+		errno = 0;
+		block->length = gzread(pipe->gz, block->data, GZ_PIPE_BLOCK_SIZE);
+		block->saved_errno = errno;
+		block->code = 0;
+		block->message[0] = '\0';
+		if (block->length <= 0)
+			snprintf(block->message, sizeof block->message, "%s", gzerror(pipe->gz, &block->code));
+		pthread_mutex_lock(&pipe->lock);
+		pipe->count++;
+		pthread_cond_signal(&pipe->filled);
+		pthread_mutex_unlock(&pipe->lock);
+		if (block->length <= 0)
+			break;
+	}
+	return NULL;
+}
+
+static void gz_pipe_stop(struct gz_pipe *pipe)
+{
+	if (!pipe)
+		return;
+	pthread_mutex_lock(&pipe->lock);
+	pipe->stop = 1;
+	pthread_cond_signal(&pipe->emptied);
+	pthread_mutex_unlock(&pipe->lock);
+	pthread_join(pipe->thread, NULL);
+	pthread_mutex_destroy(&pipe->lock);
+	pthread_cond_destroy(&pipe->filled);
+	pthread_cond_destroy(&pipe->emptied);
+	for (int b = 0; b < GZ_PIPE_BLOCKS; b++)
+		free(pipe->blocks[b].data);
+	free(pipe);
+}
+
+/* Starts the second thread for a gzip source; when it cannot, the source is read in one. */
+static void gz_pipe_start(struct row_source *source)
+{
+	struct gz_pipe *pipe = calloc(1, sizeof *pipe);
+	if (!pipe)
+		return;
+	int blocks = 0;
+	while (blocks < GZ_PIPE_BLOCKS && (pipe->blocks[blocks].data = malloc(GZ_PIPE_BLOCK_SIZE)))
+		blocks++;
+	pipe->gz = source->gz;
+	int lock = blocks == GZ_PIPE_BLOCKS ? pthread_mutex_init(&pipe->lock, NULL) : -1;
+	int filled = lock == 0 ? pthread_cond_init(&pipe->filled, NULL) : -1;
+	int emptied = filled == 0 ? pthread_cond_init(&pipe->emptied, NULL) : -1;
+	if (emptied == 0 && pthread_create(&pipe->thread, NULL, gz_pipe_fill, pipe) == 0) {
+		source->pipe = pipe;
+		return;
+	}
+	if (emptied == 0)
+		pthread_cond_destroy(&pipe->emptied);
+	if (filled == 0)
+		pthread_cond_destroy(&pipe->filled);
+	if (lock == 0)
+		pthread_mutex_destroy(&pipe->lock);
+	for (int b = 0; b < blocks; b++)
+		free(pipe->blocks[b].data);
+	free(pipe);
+}
+
+/* What gzread's result says, as a count of bytes, the end (0), or -1 with the error set. */
+static ssize_t gz_result(struct row_source *source, int got, int code, const char *message, int saved_errno)
+{
 	if (got < 0) {
-		int code = 0;
-		const char *message = gzerror(source->gz, &code);
 		if (code == Z_ERRNO)
-			set_error(source, "%s: read error: %s", source->name, strerror(errno));
+			set_error(source, "%s: read error: %s", source->name, strerror(saved_errno));
 		else if (code == Z_MEM_ERROR)
 			set_error(source, "%s: out of memory", source->name);
 		else
@@ -164,8 +262,6 @@ static ssize_t read_bytes(struct row_source *source, char *into, size_t size)
 	}
 	if (got == 0) {
 		/* gzread reports a gzip stream cut short only through gzerror. */
-		int code = 0;
-		const char *message = gzerror(source->gz, &code);
 		if (code == Z_MEM_ERROR) {
 			set_error(source, "%s: out of memory", source->name);
 			return -1;
@@ -182,6 +278,47 @@ static ssize_t read_bytes(struct row_source *source, char *into, size_t size)
 	}
 	source->raw_offset += (uint64_t)got;
 	return got;
+}
+
+/* Bytes from the second thread's blocks, in order. */
+static ssize_t read_piped(struct row_source *source, char *into, size_t size)
+{
+	struct gz_pipe *pipe = source->pipe;
+	pthread_mutex_lock(&pipe->lock);
+	while (pipe->count == 0)
+		pthread_cond_wait(&pipe->filled, &pipe->lock);
+	pthread_mutex_unlock(&pipe->lock);
+	struct gz_block *block = &pipe->blocks[pipe->first];
+	if (block->length <= 0) /* the end, or what went wrong: left in place, said once */
+		return gz_result(source, block->length, block->code, block->message, block->saved_errno);
+	size_t left = (size_t)block->length - pipe->taken, n = size < left ? size : left;
+	memcpy(into, block->data + pipe->taken, n);
+	pipe->taken += n;
+	if (pipe->taken == (size_t)block->length) {
+		pipe->taken = 0;
+		pthread_mutex_lock(&pipe->lock);
+		pipe->first = (pipe->first + 1) % GZ_PIPE_BLOCKS;
+		pipe->count--;
+		pthread_cond_signal(&pipe->emptied);
+		pthread_mutex_unlock(&pipe->lock);
+	}
+	return gz_result(source, (int)n, Z_OK, "", 0);
+}
+
+/* Reads raw bytes; -1 on a gzip or read error (set in source->error). */
+static ssize_t read_bytes(struct row_source *source, char *into, size_t size)
+{
+	if (source->eof)
+		return 0;
+	if (size > INT32_MAX)
+		size = INT32_MAX;
+	if (source->pipe)
+		return read_piped(source, into, size);
+	errno = 0;
+	int got = gzread(source->gz, into, (unsigned)size);
+	int saved_errno = errno, code = 0;
+	const char *message = got <= 0 ? gzerror(source->gz, &code) : "";
+	return gz_result(source, got, code, message, saved_errno);
 }
 
 static int buffer_make_room(struct row_source *source, size_t want)
@@ -1211,6 +1348,8 @@ struct row_source *row_source_open(const char *path, const struct row_source_opt
 	gzbuffer(source->gz, CHUNK_SIZE);
 	int status = detect_encoding(source);
 	source->gzipped = !gzdirect(source->gz);
+	if (source->gzipped && status >= 0 && !source->failed)
+		gz_pipe_start(source);
 	if (status == 1) {
 		status = open_xlsx(source, is_stdin ? NULL : path);
 	} else if (status == 0) {
@@ -1429,6 +1568,7 @@ void row_source_close(struct row_source *source)
 {
 	if (!source)
 		return;
+	gz_pipe_stop(source->pipe); /* before gzclose: the thread reads gz */
 	if (source->gz)
 		gzclose(source->gz);
 	xlsx_close(source->xlsx);

@@ -288,6 +288,65 @@ static void test_gzip_detected_from_content(void **state)
 	assert_non_null(strstr(error, "gzip"));
 }
 
+/*
+ * A gzip export larger than the blocks the second thread decompresses ahead:
+ * every row comes, in order, on its line; cut short after several blocks, the
+ * rows before the cut come and then the error, never a silently short table.
+ */
+static void test_gzip_over_many_blocks(void **state)
+{
+	(void)state;
+	snprintf(path, sizeof path, "%s/big.gz", scratch);
+	gzFile gz = gzopen(path, "wb1");
+	assert_non_null(gz);
+	gzputs(gz, "id;text\n");
+	const long rows = 120000; /* about 7 MiB: seven blocks of 1 MiB, and the four in flight reused */
+	for (long i = 0; i < rows; i++)
+		gzprintf(gz, "%ld;row %ld with some text to make it longer, and a fair number of bytes\n", i, i * 7);
+	gzclose(gz);
+	struct row_source *source = open_ok(NULL);
+	struct row row;
+	long seen = 0;
+	int got;
+	while ((got = row_source_next(source, &row)) == 1) {
+		char want[32];
+		snprintf(want, sizeof want, "%ld", seen);
+		assert_string_equal(row.fields[0], want);
+		assert_int_equal(row.line, seen + 2);
+		seen++;
+	}
+	assert_int_equal(got, 0);
+	assert_int_equal(seen, rows);
+	row_source_close(source);
+	/* the same file cut in the middle of its compressed bytes */
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	rewind(f);
+	char *bytes = malloc((size_t)size);
+	assert_non_null(bytes);
+	assert_int_equal(fread(bytes, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	write_file(bytes, (size_t)size / 2);
+	free(bytes);
+	snprintf(path, sizeof path, "%s/input", scratch);
+	source = open_ok(NULL);
+	seen = 0;
+	while ((got = row_source_next(source, &row)) == 1)
+		seen++;
+	assert_int_equal(got, -1);
+	assert_non_null(strstr(row_source_error(source), "truncated gzip data"));
+	assert_true(seen > rows / 4 && seen < rows);
+	assert_int_equal(row_source_next(source, &row), -1); /* and it stays failed */
+	row_source_close(source);
+	/* closed before the end: the second thread is stopped while it waits to fill */
+	snprintf(path, sizeof path, "%s/big.gz", scratch);
+	source = open_ok(NULL);
+	assert_int_equal(row_source_next(source, &row), 1);
+	row_source_close(source);
+}
+
 static void test_json_rows_with_lines(void **state)
 {
 	(void)state;
@@ -554,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8_after_utf8_is_a_row_problem),
 		cmocka_unit_test(test_nul_byte_after_the_start_is_a_row_problem),
 		cmocka_unit_test(test_gzip_detected_from_content),
+		cmocka_unit_test(test_gzip_over_many_blocks),
 		cmocka_unit_test(test_json_rows_with_lines),
 		cmocka_unit_test(test_whole_file_problems),
 		cmocka_unit_test(test_long_rows_across_buffer_refills),
