@@ -20,9 +20,14 @@ OPT      ?= -O2 -g
 
 # SAN=1 builds everything with AddressSanitizer and UndefinedBehaviorSanitizer
 # into separate directories, so the two builds never mix objects.
+# TSAN=1: ThreadSanitizer, for the code that runs on two threads (check-threads).
 ifeq ($(SAN),1)
   BUILD   ?= build-san
   SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+  OPT      = -O1 -g
+else ifeq ($(TSAN),1)
+  BUILD   ?= build-tsan
+  SANFLAGS = -fsanitize=thread
   OPT      = -O1 -g
 else
   BUILD   ?= build
@@ -50,14 +55,14 @@ UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_TESTS = $(sort $(wildcard tests/e2e/*.sh))
 FUZZ_SRC  = $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all tools check check-once check-portable unit e2e demo deps install uninstall clean fuzz bench tags \
+.PHONY: all tools check check-once check-portable check-threads unit e2e demo deps install uninstall clean fuzz bench tags \
         torture torture-sample
 .DELETE_ON_ERROR:
 
 all: tools
 # bin/ always points at the plain build; the sanitizer build stays in build-san/.
 tools: $(TOOL_BINS)
-	@if [ "$(SAN)" != 1 ]; then mkdir -p bin && for t in $(TOOLS); do ln -sfn ../$(BIN)/$$t bin/$$t; done; fi
+	@if [ "$(SAN)" != 1 ] && [ "$(TSAN)" != 1 ]; then mkdir -p bin && for t in $(TOOLS); do ln -sfn ../$(BIN)/$$t bin/$$t; done; fi
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h) | $(BUILD)
 	@mkdir -p $(dir $@)
@@ -100,6 +105,14 @@ check-portable:
 		$(PORTABLE_TESTS:%=build-portable/tests/%)
 	@set -e; for t in $(PORTABLE_TESTS); do echo "== build-portable/tests/$$t"; build-portable/tests/$$t; done
 
+# The two-thread paths (a large export split in two, gzip inflated ahead) under
+# ThreadSanitizer: their tests again, any data race failing them.
+THREAD_TESTS = test_row_source
+check-threads:
+	@$(MAKE) --no-print-directory TSAN=1 tools $(THREAD_TESTS:%=build-tsan/tests/%)
+	@set -e; for t in $(THREAD_TESTS); do echo "== build-tsan/tests/$$t"; TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/$$t; done
+	@TSAN_OPTIONS=halt_on_error=1 IFS_BIN=$(CURDIR)/build-tsan/bin IFS_SAN=tsan sh tests/run-e2e.sh tests/e2e/shares_split.sh
+
 # Allocation-failure torture: every tool run once per allocation it makes, with that
 # one failing (tests/torture/torture.py says how runs are judged).  The shim only
 # works with the plain build: the sanitizers bring their own allocator.
@@ -122,9 +135,10 @@ check:
 	$(MAKE) torture-sample
 	$(MAKE) check-portable
 	$(MAKE) SAN=1 check-once
+	$(MAKE) check-threads
 	@if command -v clang >/dev/null; then FUZZ_SECONDS=0 sh fuzz/build.sh; \
 	 else echo "make check: clang not installed, fuzz harnesses not replayed"; fi
-	@echo "make check: all suites passed (plain, allocation torture sampled, portable scanner, ASan+UBSan, fuzz seeds replayed)"
+	@echo "make check: all suites passed (plain, allocation torture sampled, portable scanner, ASan+UBSan, ThreadSanitizer on the two-thread paths, fuzz seeds replayed)"
 
 demo:
 	@sh scripts/ensure-deps
@@ -156,4 +170,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san build-clang build-portable build-fuzz bin tests/out
+	rm -rf build build-san build-tsan build-clang build-portable build-fuzz bin tests/out
