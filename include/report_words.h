@@ -40,8 +40,9 @@ void report_table_row(const struct goal_view *g, struct report_footnotes *notes,
 void report_draft_paragraph(const struct goal_view *g, struct report_text *t);
 /* The heading's period: "2022", "sedan 2020", "2022 (jämfört med 2018–2021)". */
 void report_period_words(const struct report_doc *doc, struct report_text *t);
-/* How shares are counted, under the heading. */
-extern const char report_intro_text[];
+/* How shares are counted, under the heading: each source's period convention, the
+ * register's when the report has register goals. */
+void report_intro(const struct report_doc *doc, struct report_text *t);
 /* What "–" in a table means, when a cell is masked for fewer than min_n answers. */
 void report_masked_words(int min_n, struct report_text *t);
 /* A year's cell: "90,0 % (10)", or "–" when no one answered (or it is masked). */

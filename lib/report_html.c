@@ -364,7 +364,9 @@ int report_write_html(FILE *out, const struct report_doc *doc, const char *const
 	report_html_escape(out, period.data);
 	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>Bilaga 2 – Måluppfyllelse ", html_style);
 	report_html_escape(out, period.data);
-	fprintf(out, "</h1>\n<p>%s", report_intro_text);
+	struct report_text intro = {0};
+	report_intro(doc, &intro);
+	fprintf(out, "</h1>\n<p>%s", intro.data);
 	const cJSON *vas = cJSON_GetObjectItemCaseSensitive(doc->root, "vas_min_delta");
 	if (cJSON_IsNumber(vas) && vas->valuedouble >= 0)
 		fprintf(out, " Klart bättre hälsa enligt VAS betyder minst %d poängs förbättring.", vas->valueint);

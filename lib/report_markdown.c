@@ -110,7 +110,9 @@ int report_write_markdown(FILE *out, const struct report_doc *doc, const char *c
 	report_period_words(doc, &period);
 	fputs("# Bilaga 2 – Måluppfyllelse ", out);
 	markdown_escape(out, period.data);
-	fprintf(out, "\n\n%s\n", report_intro_text);
+	struct report_text intro = {0};
+	report_intro(doc, &intro);
+	fprintf(out, "\n\n%s\n", intro.data);
 	int masked_min_n = report_any_masked(doc);
 	if (masked_min_n) {
 		struct report_text masked = {0};

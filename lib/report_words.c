@@ -46,10 +46,18 @@ void report_add(struct report_text *t, const char *format, ...)
 		t->length += (size_t)n < sizeof t->data - t->length ? (size_t)n : sizeof t->data - t->length - 1;
 }
 
-const char report_intro_text[] =
-	"Andelar räknas på dem som besvarat frågan på skalan; ”Vet ej / Ej aktuellt” och obesvarade frågor "
-	"ingår inte. Intervallet är ett 95 % konfidensintervall (Wilson). IFS-enkätens svar räknas per mätår "
-	"(1 november–31 oktober), hälsoenkätens par per kalenderår efter avslutsdatum.";
+void report_intro(const struct report_doc *doc, struct report_text *t)
+{
+	report_add(t, "Andelar räknas på dem som besvarat frågan på skalan; ”Vet ej / Ej aktuellt” och obesvarade "
+	              "frågor ingår inte. Intervallet är ett 95 %% konfidensintervall (Wilson). IFS-enkätens svar "
+	              "räknas per mätår (1 november–31 oktober), hälsoenkätens par per kalenderår efter avslutsdatum.");
+	int outcomes = 0;
+	for (size_t i = 0; i < doc->count && !outcomes; i++)
+		outcomes = strcmp(doc->goals[i].kind, "outcome") == 0;
+	if (outcomes)
+		report_add(t, " Deltagarregistrets mål räknas på dem som avslutades under kalenderåret, efter "
+		              "avslutsdatum.");
+}
 
 static const char *group_phrase(const char *group)
 {
