@@ -89,6 +89,19 @@ for lines in 40 3000; do
 done
 contains quoted-3000.csv.trace "fell inside a row"
 
+# A title and an empty line above the header, and a byte order mark: the lines counted from
+# the top of the file all the same.
+{ printf 'Rapport från IFS\r\n;;;;;;;\r\n'; cat clean-3000.csv; } >title.csv
+same_both_ways title.csv
+contains title.csv.trace "(line 1542): the second thread read 1508 rows to the end"
+{ printf '\357\273\277'; cat clean-3001.csv; } >bom.csv
+same_both_ways bom.csv
+contains bom.csv.trace "rows to the end"
+# Only ASCII in the header: the encoding is not known at the cut, so one thread reads it all.
+sed '1s/Kön/Kon/' clean-3000.csv | iconv -f UTF-8 -t ASCII//TRANSLIT >ascii.csv
+same_both_ways ascii.csv
+[ ! -s ascii.csv.trace ] || fail "an export of undecided encoding was split"
+
 # Windows-1252: the same, decided from the header ("Kön").
 iconv -f UTF-8 -t WINDOWS-1252 clean-3037.csv >cp1252.csv
 same_both_ways cp1252.csv
