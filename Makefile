@@ -111,7 +111,7 @@ THREAD_TESTS = test_row_source
 check-threads:
 	@$(MAKE) --no-print-directory TSAN=1 tools $(THREAD_TESTS:%=build-tsan/tests/%)
 	@set -e; for t in $(THREAD_TESTS); do echo "== build-tsan/tests/$$t"; TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/$$t; done
-	@TSAN_OPTIONS=halt_on_error=1 IFS_BIN=$(CURDIR)/build-tsan/bin IFS_SAN=tsan sh tests/run-e2e.sh tests/e2e/shares_split.sh
+	@TSAN_OPTIONS=halt_on_error=1 IFS_BIN=$(CURDIR)/build-tsan/bin IFS_SAN=tsan sh tests/run-e2e.sh tests/e2e/split_exports.sh
 
 # Allocation-failure torture: every tool run once per allocation it makes, with that
 # one failing (tests/torture/torture.py says how runs are judged).  The shim only

@@ -1,7 +1,5 @@
 /* ifs-shares — goal fulfilment per intervention against targets (SPEC §3, §4.1). */
-#define _GNU_SOURCE /* sched_getaffinity: the cores this process may use */
 #include <errno.h>
-#include <sched.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,7 +163,7 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 	struct ingest_converter ingest;
 	survey_converter_ingest(converter, &ingest);
 	struct ingest_twin twin;
-	survey_converter_twin(converter, pool, export_jobs, export_jobs_given, &twin);
+	survey_converter_twin(converter, export_jobs, export_jobs_given, &twin);
 	int status = ingest_file_split(path, &source_options, &ingest, &twin, rejects, &totals, 0);
 	if (status == EX_DATAERR && totals.rows == 0)
 		diag_error("%s: ifs-shares reads IFS exports itself; a health export needs ifs-health --key-file KEY "
@@ -266,11 +264,8 @@ int main(int argc, char **argv)
 		diag_error("give one of --year, --years, --from/--to, --since");
 		return EX_USAGE;
 	}
-	if (!export_jobs_given) {
-		/* the cores this process may run on (taskset, a container's share), not the machine's */
-		cpu_set_t cores;
-		export_jobs = sched_getaffinity(0, sizeof cores, &cores) == 0 && CPU_COUNT(&cores) >= 2 ? 2 : 1;
-	}
+	if (!export_jobs_given)
+		export_jobs = ingest_default_jobs();
 	if (!targets_path) {
 		diag_error("-t TARGETS is required");
 		fputs(usage_text, stderr);

@@ -63,6 +63,9 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 int ingest_files(char *const *paths, int path_count, const struct row_source_options *source_options,
                  const struct ingest_converter *converter, struct reject_log *rejects, struct ingest_totals *totals,
                  int verbose);
+int ingest_files_split(char *const *paths, int path_count, const struct row_source_options *source_options,
+                       const struct ingest_converter *converter, const struct ingest_twin *twin,
+                       struct reject_log *rejects, struct ingest_totals *totals, int verbose);
 
 /*
  * Ends a tool's run over exports: the stream is closed (its end chunk written) only

@@ -23,9 +23,11 @@
 
 /* A converter's counters, carried from the twin to the first at the join. */
 struct ingest_counts {
-	uint64_t day_first, unkept, records, answers_rejected;
+	uint64_t day_first, unkept, answers_rejected;
 	uint64_t ordinal; /* data rows the converter has seen */
 };
+
+struct questionnaire_record;
 
 struct record_writer;
 struct string_pool;
@@ -36,22 +38,29 @@ struct ingest_twin {
 	void (*free)(void *twin);
 	void (*counts)(const void *converter, struct ingest_counts *out);
 	void (*add_counts)(void *converter, const struct ingest_counts *add);
+	/* One of the twin's questionnaires, its string ids the first converter's pool's,
+	 * passed on by the first converter as its row would have been: what a converter's
+	 * row() returns (0, INGEST_REPEAT..., -1), the repeat's reason in reason. */
+	int (*replay)(void *converter, const struct questionnaire_record *q, char *reason, size_t reason_size);
 	void *context;
-	/* the first converter's writer and its string pool: the twin's records go there */
-	struct record_writer *writer;
-	struct string_pool *pool;
+	struct record_writer *writer; /* the first converter's: the twin's strings are interned there */
 	int jobs;   /* threads to use: 1 or 2 */
 	int always; /* split any file that can be split, however small (for tests) */
 };
+
+/* 2 when this process may run on two cores or more (sched_getaffinity), else 1. */
+int ingest_default_jobs(void);
 
 struct ingest_split;
 /* NULL: read with one thread (too small, not a plain CSV file, or it failed). */
 struct ingest_split *ingest_split_start(const char *path, struct row_source *source, const struct ingest_twin *twin);
 /* Where the second reader started: the first stops there. */
 uint64_t ingest_split_at(const struct ingest_split *split);
-/* At the cut: the twin's records passed on through the twin's writer and the
- * source moved past them, or (the cut was inside a row) thrown away.  Frees
- * split.  0, or EX_OSERR / EX_IOERR when they could not be passed on. */
+/* At the cut: the twin's records replayed through the first converter, in order,
+ * and the source moved past them; or (the cut was inside a row) thrown away.  A
+ * repeat found in the replay is counted and, when it has a reason, warned of with
+ * its row's line, as ingest_file() does.  Frees split.  0, or EX_OSERR / EX_IOERR
+ * when they could not be passed on. */
 int ingest_split_join(struct ingest_split *split, struct row_source *source, void *converter,
                       struct ingest_totals *totals);
 /* Stops and frees the twin: its records are not used. */

@@ -89,11 +89,9 @@ uint64_t survey_converter_unkept_ids(const struct survey_converter *converter);
 struct ingest_converter;
 void survey_converter_ingest(struct survey_converter *converter, struct ingest_converter *out);
 /* How ingest_file_split() makes a twin of it for the second half of a large export
- * (ingest_split.h): only for a converter whose records go to a reader that counts
- * each answer once itself (repeats_downstream); pool is its writer's pool. */
+ * (ingest_split.h).  The twin's questionnaires are checked for repeats and written
+ * by this converter, in order. */
 struct ingest_twin;
-struct string_pool;
-void survey_converter_twin(struct survey_converter *converter, struct string_pool *pool, int jobs, int always,
-                           struct ingest_twin *out);
+void survey_converter_twin(struct survey_converter *converter, int jobs, int always, struct ingest_twin *out);
 
 #endif

@@ -188,13 +188,20 @@ int ingest_files(char *const *paths, int path_count, const struct row_source_opt
                  const struct ingest_converter *converter, struct reject_log *rejects, struct ingest_totals *totals,
                  int verbose)
 {
+	return ingest_files_split(paths, path_count, source_options, converter, NULL, rejects, totals, verbose);
+}
+
+int ingest_files_split(char *const *paths, int path_count, const struct row_source_options *source_options,
+                       const struct ingest_converter *converter, const struct ingest_twin *twin,
+                       struct reject_log *rejects, struct ingest_totals *totals, int verbose)
+{
 	static char stdin_name[] = "-";
 	char *stdin_only[] = {stdin_name};
 	if (path_count <= 0)
 		paths = stdin_only, path_count = 1;
 	int status = 0;
 	for (int i = 0; i < path_count && status != EX_IOERR && status != EX_OSERR; i++) {
-		int file_status = ingest_file(paths[i], source_options, converter, rejects, totals, verbose);
+		int file_status = ingest_file_split(paths[i], source_options, converter, twin, rejects, totals, verbose);
 		if (file_status && (status == 0 || file_status == EX_IOERR || file_status == EX_OSERR ||
 		                    file_status == EX_NOINPUT))
 			status = file_status;

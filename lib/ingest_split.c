@@ -16,11 +16,13 @@
  * single thread's, always; the second thread only saves time when there is
  * nothing to say.
  */
+#define _GNU_SOURCE /* sched_getaffinity: the cores this process may use */
 #include "ingest_split.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,7 @@ struct held {
 	uint64_t respondent;
 	uint32_t date, insats, forbund, form;
 	uint32_t levels_at;
+	uint32_t line; /* of its row, counted from the cut (1) */
 	uint16_t matar;
 	uint8_t group, gender, age, flags;
 };
@@ -45,7 +48,6 @@ struct held_form {
 	uint32_t *questions;
 	uint8_t *scale_max;
 	size_t count;
-	uint32_t main_form; /* UINT32_MAX until first passed on */
 };
 
 struct twin_run {
@@ -64,6 +66,7 @@ struct twin_run {
 	struct held_form *forms;
 	size_t form_count;
 	int buffer_failed;
+	unsigned long row_line; /* the line of the row being read, for hold_record */
 	/* where and how it stopped */
 	struct ingest_totals totals;
 	struct ingest_counts counts;
@@ -111,7 +114,7 @@ static int hold_record(const struct record *record, const struct string_pool *po
 			return -1;
 		run->forms = forms;
 		for (size_t f = run->form_count; f < count; f++)
-			memset(&forms[f], 0, sizeof forms[f]), forms[f].main_form = UINT32_MAX;
+			memset(&forms[f], 0, sizeof forms[f]);
 		run->form_count = count;
 	}
 	struct held_form *form = &run->forms[q->form];
@@ -134,7 +137,8 @@ static int hold_record(const struct record *record, const struct string_pool *po
 		return -1;
 	struct held *h = &run->held[run->held_count++];
 	*h = (struct held){.respondent = q->respondent, .date = q->date, .insats = q->insats, .forbund = q->forbund,
-	                   .form = q->form, .levels_at = (uint32_t)run->level_length, .matar = q->matar,
+	                   .form = q->form, .levels_at = (uint32_t)run->level_length,
+	                   .line = run->row_line > UINT32_MAX ? UINT32_MAX : (uint32_t)run->row_line, .matar = q->matar,
 	                   .group = q->group, .gender = q->gender, .age = q->age, .flags = q->flags};
 	memcpy(run->levels + run->level_length, q->levels, q->count);
 	run->level_length += q->count;
@@ -156,8 +160,9 @@ static void *twin_read(void *context)
 			run->reached_end = 1;
 			break;
 		}
-		int clean = got == 1 && !row.problem;
+		int clean = got == 1 && !row.problem && row.line < UINT32_MAX;
 		int blank = clean && row_is_blank(&row);
+		run->row_line = clean ? row.line : 0;
 		if (clean && !blank)
 			clean = c->row(c->self, &row, reason, sizeof reason) == 0 && c->cell_problems(c->self) == 0;
 		if (!clean || run->buffer_failed) {
@@ -170,10 +175,7 @@ static void *twin_read(void *context)
 			break;
 		}
 		run->totals.rows++;
-		if (blank)
-			run->totals.blank++;
-		else
-			run->totals.written++;
+		run->totals.blank += blank; /* the others are counted as they are replayed */
 		run->ops->counts(c->self, &run->counts);
 	}
 	return NULL;
@@ -268,15 +270,14 @@ void ingest_split_cancel(struct ingest_split *split)
 	free(split);
 }
 
-/* A string id of the twin's pool as the first writer's pool has it. */
-static uint32_t main_id(struct string_pool *main_pool, const struct string_pool *twin_pool, uint32_t id,
-                        uint32_t *map, int *failed)
+/* A string id of the twin's pool as the first writer has it. */
+static uint32_t main_id(struct record_writer *writer, const struct string_pool *twin_pool, uint32_t id, uint32_t *map,
+                        int *failed)
 {
 	const char *text = string_pool_get(twin_pool, id);
 	if (!text)
-		return id; /* 0: none */
-	if (map[id] == UINT32_MAX &&
-	    (map[id] = string_pool_intern(main_pool, text, string_pool_length(twin_pool, id))) == UINT32_MAX)
+		return id;
+	if (map[id] == UINT32_MAX && (map[id] = record_writer_string(writer, text)) == UINT32_MAX)
 		*failed = 1, errno = ENOMEM;
 	return map[id];
 }
@@ -310,44 +311,41 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 	errno = failed ? ENOMEM : 0;
 	for (uint32_t i = 0; map && i <= count; i++)
 		map[i] = UINT32_MAX;
+	unsigned long line_at_cut = row_source_line(source);
+	char reason[512];
 	for (size_t i = 0; !failed && i < run->held_count; i++) {
 		struct held *h = &run->held[i];
 		struct held_form *form = &run->forms[h->form];
-		if (form->main_form == UINT32_MAX) {
-			uint32_t *questions = malloc(form->count * sizeof *questions);
-			for (size_t q = 0; questions && q < form->count; q++)
-				questions[q] = main_id(ops->pool, run->pool, form->questions[q], map, &failed);
-			form->main_form = questions && !failed ? record_writer_form(ops->writer, questions, form->scale_max,
-			                                                            form->count)
-			                                       : UINT32_MAX;
-			free(questions);
-			if (form->main_form == UINT32_MAX) {
-				failed = 1;
-				errno = ENOMEM;
-				break;
-			}
-		}
 		struct questionnaire_record q;
 		q.respondent = h->respondent;
 		q.date = h->date;
-		q.insats = h->insats;
-		q.forbund = h->forbund;
+		q.insats = main_id(ops->writer, run->pool, h->insats, map, &failed);
+		q.forbund = main_id(ops->writer, run->pool, h->forbund, map, &failed);
 		q.matar = h->matar;
 		q.group = h->group;
 		q.gender = h->gender;
 		q.age = h->age;
 		q.flags = h->flags;
 		q.count = form->count;
+		q.questions = form->questions; /* the twin's ids: the first converter has its own */
+		q.scale_max = form->scale_max;
+		q.form = 0;
 		memcpy(q.levels, run->levels + h->levels_at, form->count);
-		q.form = form->main_form;
-		q.insats = main_id(ops->pool, run->pool, q.insats, map, &failed);
-		q.forbund = main_id(ops->pool, run->pool, q.forbund, map, &failed);
 		if (!(q.flags & ANSWER_IDENTIFIED))
 			q.respondent += base.ordinal; /* the row's ordinal in the whole file */
-		if (failed || record_writer_questionnaire(ops->writer, &q) < 0) {
+		if (failed)
+			break;
+		int result = ops->replay(self, &q, reason, sizeof reason);
+		if (result < 0) {
 			failed = 1;
 			break;
 		}
+		if (result == INGEST_REPEAT_KEPT || result == INGEST_REPEAT_DROPPED)
+			diag_warn("%s:%lu: %s", row_source_name(source), line_at_cut + h->line - 1, reason);
+		if (result == 0 || result == INGEST_REPEAT_KEPT)
+			totals->written++;
+		else
+			totals->repeats++;
 	}
 	free(map);
 	int status = 0;
@@ -356,7 +354,6 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 	} else {
 		ops->add_counts(self, &run->counts);
 		totals->rows += run->totals.rows;
-		totals->written += run->totals.written;
 		totals->blank += run->totals.blank;
 		/* on after the twin's rows: to the end, or to the row it left */
 		unsigned long line = row_source_line(source);
@@ -367,4 +364,11 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 	twin_run_free(run);
 	free(split);
 	return status;
+}
+
+int ingest_default_jobs(void)
+{
+	/* the cores this process may run on (taskset, a container's share), not the machine's */
+	cpu_set_t cores;
+	return sched_getaffinity(0, sizeof cores, &cores) == 0 && CPU_COUNT(&cores) >= 2 ? 2 : 1;
 }

@@ -12,6 +12,7 @@
 #include "ingest_split.h"
 #include "diag.h"
 #include "personal_data.h"
+#include "pseudonym.h"
 #include "record.h"
 #include "text_memo.h"
 
@@ -52,6 +53,8 @@ struct survey_converter {
 	/* SHA-256 for unkeyed response ids: fetched once, as looking it up per row costs more than hashing */
 	EVP_MD *sha256;
 	EVP_MD_CTX *hash_context;
+	/* a twin's own copy of the key: the key's HMAC context is used by one thread only */
+	struct pseudonym_key *own_key;
 };
 
 struct survey_converter *survey_converter_new(const struct codebook *codebook,
@@ -81,6 +84,10 @@ void survey_converter_free(struct survey_converter *converter)
 	answer_set_free(converter->seen);
 	EVP_MD_CTX_free(converter->hash_context);
 	EVP_MD_free(converter->sha256);
+	if (converter->own_key) {
+		pseudonym_key_wipe(converter->own_key);
+		free(converter->own_key);
+	}
 	free(converter);
 }
 
@@ -575,7 +582,7 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		                                                             .question = UINT32_MAX,
 		                                                             .group = answer.group});
 	/* Every answer is checked before any is written, so a row is never half-written. */
-	uint8_t levels[LEVEL_MAX * 8];
+	uint8_t levels[LEVEL_MAX * 8] = {0}; /* filled below; zeroed so no compiler doubts it */
 	uint8_t *level = converter->question_count <= sizeof levels ? levels : malloc(converter->question_count);
 	if (!level)
 		return -1;
@@ -654,14 +661,33 @@ static int twin_make(void *context, struct record_writer *writer, struct ingest_
 {
 	const struct survey_converter *first = context;
 	/* A twin checks no repeats of its own: they would be missed across the halves.
-	 * The reader of the records counts each answer once (ifs-shares). */
-	if (!first->options.repeats_downstream)
-		return -1;
+	 * The first converter checks its records as they are replayed, in order. */
 	struct survey_options options = first->options;
 	options.verbose = 0;
+	options.repeats_downstream = 1;
+	struct pseudonym_key *key = NULL;
+	if (first->options.key) {
+		key = malloc(sizeof *key);
+		if (!key)
+			return -1;
+		*key = *first->options.key;
+		key->mac = EVP_MAC_CTX_dup(first->options.key->mac);
+		if (!key->mac) {
+			OPENSSL_cleanse(key, sizeof *key);
+			free(key);
+			return -1;
+		}
+		options.key = key;
+	}
 	struct survey_converter *twin = survey_converter_new(first->codebook, writer, &options);
-	if (!twin)
+	if (!twin) {
+		if (key) {
+			pseudonym_key_wipe(key);
+			free(key);
+		}
 		return -1;
+	}
+	twin->own_key = key;
 	survey_converter_ingest(twin, out);
 	return 0;
 }
@@ -673,9 +699,27 @@ static void twin_counts(const void *self, struct ingest_counts *out)
 	const struct survey_converter *converter = self;
 	out->day_first = converter->day_first_dates;
 	out->unkept = converter->unkept_ids;
-	out->records = converter->records;
 	out->answers_rejected = converter->answers_rejected;
 	out->ordinal = converter->row_ordinal;
+}
+
+/* A twin's questionnaire, its string ids the first converter's writer's: checked for
+ * repeats as its row would have been (survey_converter_row), then written. */
+static int twin_replay(void *self, const struct questionnaire_record *q, char *reason, size_t reason_size)
+{
+	struct survey_converter *converter = self;
+	struct answer_record answer = {.respondent = q->respondent, .date = q->date, .insats = q->insats,
+	                               .forbund = q->forbund, .matar = q->matar, .group = q->group,
+	                               .gender = q->gender, .age = q->age, .flags = q->flags};
+	int status = 0, written_status = 0;
+	if ((q->flags & ANSWER_IDENTIFIED) && !converter->options.repeats_downstream) {
+		status = written_status = questionnaire_once(converter, &answer, q->levels, reason, reason_size);
+		if (status == SURVEY_REPEAT_KEPT)
+			status = 0;
+	}
+	if (status == 0)
+		status = write_questionnaire(converter, &answer, q->levels);
+	return status == 0 ? written_status : status;
 }
 
 static void twin_add_counts(void *self, const struct ingest_counts *add)
@@ -683,15 +727,13 @@ static void twin_add_counts(void *self, const struct ingest_counts *add)
 	struct survey_converter *converter = self;
 	converter->day_first_dates += add->day_first;
 	converter->unkept_ids += add->unkept;
-	converter->records += add->records;
 	converter->answers_rejected += add->answers_rejected;
 	converter->row_ordinal += add->ordinal;
 }
 
-void survey_converter_twin(struct survey_converter *converter, struct string_pool *pool, int jobs, int always,
-                           struct ingest_twin *out)
+void survey_converter_twin(struct survey_converter *converter, int jobs, int always, struct ingest_twin *out)
 {
 	*out = (struct ingest_twin){.make = twin_make, .free = twin_free, .counts = twin_counts,
-	                            .add_counts = twin_add_counts, .context = converter, .writer = converter->writer,
-	                            .pool = pool, .jobs = jobs, .always = always};
+	                            .add_counts = twin_add_counts, .replay = twin_replay, .context = converter,
+	                            .writer = converter->writer, .jobs = jobs, .always = always};
 }

@@ -1,5 +1,6 @@
-# ifs-shares --jobs 2: the second half of an export read by a second thread gives what one
-# thread gives — the same table, messages, rejects and exit status — on exports made to
+# ifs-shares and ifs-survey --jobs 2: the second half of an export read by a second thread
+# gives what one thread gives — the same table or record stream (byte for byte), messages,
+# reject file and exit status — on exports made to
 # trouble it: a quoted field whose line ends straddle the cut, rows rejected and cells
 # unreadable after the cut, blank and empty lines, CRLF, repeats and conflicts across the
 # halves, rows without an id, Windows-1252.  IFS_SPLIT_TRACE shows which way each went, so
@@ -52,7 +53,23 @@ same_both_ways() {
 		same_file one.out two.out
 		same_file one.err two.err
 	done
+	# ifs-survey: the stream, the reject file and the messages, with and without a key
+	for key in "" "--key-file key"; do
+		set +e
+		ifs-survey --jobs 1 $key --rejects one.rej "$1" >one.rec 2>one.err; one=$?
+		IFS_SPLIT_TRACE=1 ifs-survey --jobs 2 $key --rejects two.rej "$1" >two.rec 2>two.all; two=$?
+		set -e
+		grep -v '^ifs-survey: split: ' two.all >two.err || true
+		grep '^ifs-survey: split: ' two.all >"$1.survey-trace" || true
+		[ "$one" = "$two" ] || fail "$1 (ifs-survey $key): exit $one with one thread, $two with two"
+		same_file one.rec two.rec
+		same_file one.err two.err
+		same_file one.rej two.rej
+	done
+	sed 's/^ifs-survey:/ifs-shares:/' "$1.survey-trace" | cmp -s "$1.trace" - ||
+		fail "$1: ifs-shares and ifs-survey split it differently"
 }
+head -c 32 /dev/urandom >key && chmod 600 key
 
 # Clean exports of several lengths (the cut lands on other rows, blank and empty lines):
 # the second thread reads to the end.
@@ -61,6 +78,10 @@ for rows in 3000 3001 3037 3089 3097 3300; do
 	same_both_ways clean-$rows.csv
 	contains clean-$rows.csv.trace "rows to the end"
 done
+# ifs-survey checks repeats itself: those of the second half are found as the first thread
+# passes its records on, and reported on their own lines.
+grep -q "the same respondent answered again with other answers" one.err ||
+	fail "the clean exports hold no conflicting repeat for ifs-survey to report"
 # The numbers are the ones read by one thread, which other tests prove by hand: here, that
 # the halves are all there (n for FIA nytta counts every FIA row with an answer once).
 awk -F'\t' '$3 == "fia-nytta" && $1 ~ /2022-10-31$/ {print $8}' one.out >/dev/null
