@@ -40,34 +40,35 @@ export_file() {
 		}
 	}'
 }
-# one and two threads over FILE: the same output, messages and status, in every format
+# one_and_two TRACE TOOL ARGS...: TOOL with --jobs 1 and with --jobs 2 (any one.rej /
+# two.rej for --rejects); the same output, messages and exit status; two's trace to TRACE
+one_and_two() {
+	trace=$1 tool=$2
+	shift 2
+	set +e
+	"$tool" --jobs 1 "$@" >one.out 2>one.err; one=$?
+	[ -e one.rej ] && mv one.rej one.kept
+	IFS_SPLIT_TRACE=1 "$tool" --jobs 2 "$@" >two.out 2>two.all; two=$?
+	set -e
+	grep -v "^$tool: split: " two.all >two.err || true
+	grep "^$tool: split: " two.all | sed "s/^$tool: //" >"$trace" || true
+	[ "$one" = "$two" ] || fail "$tool $*: exit $one with one thread, $two with two"
+	same_file one.out two.out
+	same_file one.err two.err
+}
+# one and two threads over FILE: the same table in every format, and the same stream and
+# reject file from ifs-survey, with and without a key; both tools cut FILE alike
 same_both_ways() {
 	for format in tsv json csv-sv; do
-		set +e
-		ifs-shares --jobs 1 -t targets.json --years 2021-2023 --format $format "$1" >one.out 2>one.err; one=$?
-		IFS_SPLIT_TRACE=1 ifs-shares --jobs 2 -t targets.json --years 2021-2023 --format $format "$1" >two.out 2>two.all; two=$?
-		set -e
-		grep -v '^ifs-shares: split: ' two.all >two.err || true
-		grep '^ifs-shares: split: ' two.all >"$1.trace" || true
-		[ "$one" = "$two" ] || fail "$1 ($format): exit $one with one thread, $two with two"
-		same_file one.out two.out
-		same_file one.err two.err
+		one_and_two "$1.trace" ifs-shares -t targets.json --years 2021-2023 --format $format "$1"
 	done
-	# ifs-survey: the stream, the reject file and the messages, with and without a key
 	for key in "" "--key-file key"; do
-		set +e
-		ifs-survey --jobs 1 $key --rejects one.rej "$1" >one.rec 2>one.err; one=$?
-		IFS_SPLIT_TRACE=1 ifs-survey --jobs 2 $key --rejects two.rej "$1" >two.rec 2>two.all; two=$?
-		set -e
-		grep -v '^ifs-survey: split: ' two.all >two.err || true
-		grep '^ifs-survey: split: ' two.all >"$1.survey-trace" || true
-		[ "$one" = "$two" ] || fail "$1 (ifs-survey $key): exit $one with one thread, $two with two"
-		same_file one.rec two.rec
-		same_file one.err two.err
-		same_file one.rej two.rej
+		rm -f one.rej one.kept
+		# shellcheck disable=SC2086
+		one_and_two "$1.survey-trace" ifs-survey $key --rejects one.rej "$1"
+		same_file one.kept one.rej # the first run's reject file, moved aside, and the second's
 	done
-	sed 's/^ifs-survey:/ifs-shares:/' "$1.survey-trace" | cmp -s "$1.trace" - ||
-		fail "$1: ifs-shares and ifs-survey split it differently"
+	cmp -s "$1.trace" "$1.survey-trace" || fail "$1: ifs-shares and ifs-survey split it differently"
 }
 head -c 32 /dev/urandom >key && chmod 600 key
 
