@@ -306,7 +306,10 @@ static int flush_questionnaires(struct record_writer *writer)
 {
 	if (writer->questionnaire_count == 0)
 		return 0;
-	if (flush_forms(writer) < 0)
+	/* The strings first, whether or not a form is new: a questionnaire names its insats
+	 * and förbund by string id, and a name first seen after the first chunk must stand
+	 * in the stream before the chunk that uses it. */
+	if (flush_strings(writer) < 0 || flush_forms(writer) < 0)
 		return -1;
 	int status = write_chunk(writer, CHUNK_QUESTIONNAIRES, writer->questionnaire_count, writer->questionnaires,
 	                         (uint32_t)writer->questionnaire_length);

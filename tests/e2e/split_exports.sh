@@ -13,7 +13,8 @@ cat >targets.json <<'END'
   { "id": "fia-tillvara", "insats": "FIA", "indicator": "tillvara", "group": "avslut", "level": "positivt", "target": 0.85 },
   { "id": "enter-nytta", "insats": "Enter", "indicator": "nytta", "group": "avslut", "level": "positivt", "target": 0.75 } ] }
 END
-# export ROWS [reject=ROW] [unknown=ROW] [quote=LINES] [noid=1]: ROWS rows; lines.txt gets
+# export ROWS [reject=ROW] [unknown=ROW] [quote=LINES] [noid=1] [late=ROW]: ROWS rows (from
+# row ROW of late= on, of insats NOVA); lines.txt gets
 # "ROW LINE" for the rows asked about.  A row i repeats row i-ROWS/2 (every 37th, from the
 # second half), the same answers but every 111th with another answer and a later date.
 export_file() {
@@ -32,7 +33,9 @@ export_file() {
 			if (i == opt["unknown"]) { b = 0; print i, line >"lines.txt" }
 			comment = "ok"
 			if (opt["quote"] && i == int(n / 2)) { comment = "\"lang"; for (k = 0; k < opt["quote"]; k++) comment = comment "\r\nrad " k " ; \"\"citat\"\""; comment = comment "\""; line += opt["quote"] }
-			printf "%s;%s;%s;Avslutad;%s;%s;%s;%s\r\n", id, date, i % 3 ? "FIA" : "Enter", i % 4 == 1 ? "Kvinna" : i % 4 == 2 ? "Man" : "",
+			insats = i % 3 ? "FIA" : "Enter"
+			if (opt["late"] && i >= opt["late"]) insats = "NOVA"
+			printf "%s;%s;%s;Avslutad;%s;%s;%s;%s\r\n", id, date, insats, i % 4 == 1 ? "Kvinna" : i % 4 == 2 ? "Man" : "",
 				comment, label[a], b ? label[b] : "Kanske"
 			line++
 			if (i % 97 == 0) { printf ";;;;;;;\r\n"; line++ }
@@ -90,6 +93,15 @@ ifs-shares --jobs 2 -t targets.json --year 2022 clean-3000.csv 2>/dev/null | awk
 ifs-shares --jobs 1 -t targets.json --year 2022 clean-3000.csv 2>/dev/null | awk -F'\t' '$3 == "fia-nytta" {print $8}' >n1.txt
 same_file n1.txt n2.txt
 [ "$(cat n2.txt)" -gt 1500 ] || fail "FIA nytta has n $(cat n2.txt): half the rows are missing"
+
+# An insats first named late in the second half, after several chunks of questionnaires
+# (4096 each): the stream's string table grows where it would with one thread.
+export_file 20000 "late=17000" >late.csv
+same_both_ways late.csv
+contains late.csv.trace "rows to the end"
+# and the stream reads back, NOVA and all (its name once came after the chunk using it)
+ifs-survey late.csv 2>/dev/null | ifs-dump >late.tsv || fail "the stream of late.csv does not read back"
+[ "$(awk -F'\t' '$5 == "NOVA"' late.tsv | wc -l)" -gt 5000 ] || fail "the NOVA answers of late.csv are missing"
 
 # A row rejected and a cell unreadable after the cut: the second thread leaves the rejected
 # row's line to the first, which reports it as one thread would (and no table is printed).

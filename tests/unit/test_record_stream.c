@@ -132,6 +132,66 @@ static void test_round_trip(void **state)
 	free(stream.bytes);
 }
 
+/*
+ * A name first used after the first chunk of questionnaires (4096 a chunk), with no
+ * new form: its string stands in the stream before the chunk that uses it, so a
+ * reader knows it (it did not: "string id 5 not defined", found by an export whose
+ * insats changes late in the file).
+ */
+static void test_late_string_in_questionnaires(void **state)
+{
+	(void)state;
+	struct buffer buffer = {0};
+	FILE *out = open_memstream(&buffer.bytes, &buffer.length);
+	struct record_writer *writer = record_writer_open(out, "test 1");
+	assert_non_null(writer);
+	uint32_t questions[2] = {record_writer_string(writer, "nytta"), record_writer_string(writer, "tillvara")};
+	uint8_t scale_max[2] = {6, 6};
+	uint32_t form = record_writer_form(writer, questions, scale_max, 2);
+	assert_int_not_equal(form, UINT32_MAX);
+	const int total = 10000, late = 9000;
+	for (int i = 0; i < total; i++) {
+		struct questionnaire_record q = {0};
+		q.respondent = 1000 + (uint64_t)i;
+		q.date = 20220315;
+		q.insats = record_writer_string(writer, i < late ? "FIA" : "NOVA");
+		q.forbund = record_writer_string(writer, i < late ? "Finnveden" : "Sjuhärad");
+		q.form = form;
+		q.group = GROUP_AVSLUT;
+		q.levels[0] = (uint8_t)(1 + i % 6);
+		q.levels[1] = LEVEL_MISSING;
+		assert_int_equal(record_writer_questionnaire(writer, &q), 0);
+	}
+	assert_int_equal(record_writer_close(writer), 0);
+	fclose(out);
+	struct string_pool *pool = string_pool_new();
+	FILE *in = fmemopen(buffer.bytes, buffer.length, "r");
+	struct record_reader *reader = record_reader_open(in, "late.rec", pool);
+	record_reader_whole_questionnaires(reader, 1);
+	struct record record;
+	int status, count = 0, nova = 0;
+	while ((status = record_reader_next(reader, &record)) == 1) {
+		if (record.type != RECORD_QUESTIONNAIRE)
+			continue;
+		const char *insats = string_pool_get(pool, record.u.questionnaire.insats);
+		const char *forbund = string_pool_get(pool, record.u.questionnaire.forbund);
+		assert_non_null(insats);
+		assert_non_null(forbund);
+		assert_string_equal(insats, count < late ? "FIA" : "NOVA");
+		assert_string_equal(forbund, count < late ? "Finnveden" : "Sjuhärad");
+		nova += count >= late;
+		count++;
+	}
+	if (status < 0)
+		fail_msg("%s", record_reader_error(reader));
+	assert_int_equal(count, total);
+	assert_int_equal(nova, total - late);
+	record_reader_close(reader);
+	fclose(in);
+	string_pool_free(pool);
+	free(buffer.bytes);
+}
+
 static void test_concatenated_streams_read_as_one(void **state)
 {
 	(void)state;
@@ -307,6 +367,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_late_string_in_questionnaires),
 		cmocka_unit_test(test_concatenated_streams_read_as_one),
 		cmocka_unit_test(test_empty_stream_has_no_records),
 		cmocka_unit_test(test_empty_input_is_an_error),
