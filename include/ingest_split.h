@@ -42,6 +42,8 @@ struct ingest_twin {
 	 * passed on by the first converter as its row would have been: what a converter's
 	 * row() returns (0, INGEST_REPEAT..., -1), the repeat's reason in reason. */
 	int (*replay)(void *converter, const struct questionnaire_record *q, char *reason, size_t reason_size);
+	/* A hint that q will be replayed soon (its repeat check's slot fetched); may be NULL. */
+	void (*prefetch)(void *converter, const struct questionnaire_record *q);
 	void *context;
 	struct record_writer *writer; /* the first converter's: the twin's strings are interned there */
 	int jobs;   /* threads to use: 1 or 2 */

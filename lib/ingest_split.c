@@ -44,6 +44,9 @@ struct held {
 	uint8_t group, gender, age, flags;
 };
 
+/* How many records ahead the replay asks for a repeat check's slot. */
+#define REPLAY_AHEAD 8
+
 struct held_form {
 	uint32_t *questions;
 	uint8_t *scale_max;
@@ -315,6 +318,19 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 	char reason[512];
 	for (size_t i = 0; !failed && i < run->held_count; i++) {
 		struct held *h = &run->held[i];
+		if (ops->prefetch && i + REPLAY_AHEAD < run->held_count) {
+			/* The repeat check's slot of a record a few on (a cache miss in a large set).
+			 * Only with an insats already known: a string is interned when its record is
+			 * replayed, as its row would have interned it, so the stream's string table
+			 * grows chunk by chunk as with one thread. */
+			const struct held *ahead = &run->held[i + REPLAY_AHEAD];
+			if (string_pool_get(run->pool, ahead->insats) && map[ahead->insats] != UINT32_MAX) {
+				struct questionnaire_record key = {.respondent = ahead->respondent,
+				                                   .insats = map[ahead->insats], .group = ahead->group,
+				                                   .flags = ahead->flags};
+				ops->prefetch(self, &key);
+			}
+		}
 		struct held_form *form = &run->forms[h->form];
 		struct questionnaire_record q;
 		q.respondent = h->respondent;

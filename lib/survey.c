@@ -731,9 +731,18 @@ static void twin_add_counts(void *self, const struct ingest_counts *add)
 	converter->row_ordinal += add->ordinal;
 }
 
+static void twin_prefetch(void *self, const struct questionnaire_record *q)
+{
+	const struct survey_converter *converter = self;
+	if (converter->seen && (q->flags & ANSWER_IDENTIFIED) && !converter->options.repeats_downstream)
+		answer_set_prefetch(converter->seen, &(struct answer_record){.respondent = q->respondent, .insats = q->insats,
+		                                                            .question = UINT32_MAX, .group = q->group});
+}
+
 void survey_converter_twin(struct survey_converter *converter, int jobs, int always, struct ingest_twin *out)
 {
 	*out = (struct ingest_twin){.make = twin_make, .free = twin_free, .counts = twin_counts,
-	                            .add_counts = twin_add_counts, .replay = twin_replay, .context = converter,
+	                            .add_counts = twin_add_counts, .replay = twin_replay, .prefetch = twin_prefetch,
+	                            .context = converter,
 	                            .writer = converter->writer, .jobs = jobs, .always = always};
 }
