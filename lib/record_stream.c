@@ -302,17 +302,25 @@ static int flush_forms(struct record_writer *writer)
 	return status;
 }
 
+/* A chunk of records, after every string interned so far: records name insats,
+ * förbund and participants' insatser by string id, and a name first used after an
+ * earlier chunk must stand in the stream before the chunk that uses it. */
+static int write_records(struct record_writer *writer, enum chunk_type type, uint32_t count,
+                         const unsigned char *payload, uint32_t length)
+{
+	if (flush_strings(writer) < 0)
+		return -1;
+	return write_chunk(writer, type, count, payload, length);
+}
+
 static int flush_questionnaires(struct record_writer *writer)
 {
 	if (writer->questionnaire_count == 0)
 		return 0;
-	/* The strings first, whether or not a form is new: a questionnaire names its insats
-	 * and förbund by string id, and a name first seen after the first chunk must stand
-	 * in the stream before the chunk that uses it. */
-	if (flush_strings(writer) < 0 || flush_forms(writer) < 0)
+	if (flush_forms(writer) < 0)
 		return -1;
-	int status = write_chunk(writer, CHUNK_QUESTIONNAIRES, writer->questionnaire_count, writer->questionnaires,
-	                         (uint32_t)writer->questionnaire_length);
+	int status = write_records(writer, CHUNK_QUESTIONNAIRES, writer->questionnaire_count, writer->questionnaires,
+	                           (uint32_t)writer->questionnaire_length);
 	writer->questionnaire_count = 0;
 	writer->questionnaire_length = 0;
 	return status;
@@ -322,10 +330,8 @@ static int flush_health(struct record_writer *writer)
 {
 	if (writer->health_count == 0)
 		return 0;
-	if (flush_strings(writer) < 0)
-		return -1;
-	int status = write_chunk(writer, CHUNK_HEALTH, writer->health_count, writer->health,
-	                         writer->health_count * HEALTH_SIZE);
+	int status = write_records(writer, CHUNK_HEALTH, writer->health_count, writer->health,
+	                           writer->health_count * HEALTH_SIZE);
 	writer->health_count = 0;
 	return status;
 }
@@ -336,10 +342,8 @@ static int flush_courses(struct record_writer *writer)
 {
 	if (writer->course_count == 0)
 		return 0;
-	if (flush_strings(writer) < 0)
-		return -1;
-	int status = write_chunk(writer, CHUNK_COURSES, writer->course_count, writer->courses,
-	                         writer->course_count * COURSE_SIZE);
+	int status = write_records(writer, CHUNK_COURSES, writer->course_count, writer->courses,
+	                           writer->course_count * COURSE_SIZE);
 	writer->course_count = 0;
 	return status;
 }
