@@ -36,6 +36,10 @@ struct pseudonym_key {
  * holds OpenSSL state: pseudonym_key_wipe() it when done. */
 int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size);
 void pseudonym_key_wipe(struct pseudonym_key *key);
+/* A second key like key, with its own HMAC context: pseudonym_of() re-initialises the
+ * context it is given, so a key is used by one thread at a time, and a second thread
+ * needs a copy.  0, or -1 (out of memory) with copy wiped.  Wipe the copy too. */
+int pseudonym_key_copy(struct pseudonym_key *copy, const struct pseudonym_key *key);
 
 /* kind separates name spaces ("pnr", "code"), so a code never collides with a number.
  * 0 with *pseudonym set, or -1 when OpenSSL fails (out of memory): the caller must

@@ -70,6 +70,17 @@ int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error,
 	return 0;
 }
 
+int pseudonym_key_copy(struct pseudonym_key *copy, const struct pseudonym_key *key)
+{
+	*copy = *key;
+	copy->mac = EVP_MAC_CTX_dup(key->mac);
+	if (!copy->mac) {
+		OPENSSL_cleanse(copy, sizeof *copy);
+		return -1;
+	}
+	return 0;
+}
+
 void pseudonym_key_wipe(struct pseudonym_key *key)
 {
 	EVP_MAC_CTX_free(key->mac);

@@ -668,12 +668,7 @@ static int twin_make(void *context, struct record_writer *writer, struct ingest_
 	struct pseudonym_key *key = NULL;
 	if (first->options.key) {
 		key = malloc(sizeof *key);
-		if (!key)
-			return -1;
-		*key = *first->options.key;
-		key->mac = EVP_MAC_CTX_dup(first->options.key->mac);
-		if (!key->mac) {
-			OPENSSL_cleanse(key, sizeof *key);
+		if (!key || pseudonym_key_copy(key, first->options.key) < 0) {
 			free(key);
 			return -1;
 		}
