@@ -68,6 +68,17 @@ int ingest_files_split(char *const *paths, int path_count, const struct row_sour
                        struct reject_log *rejects, struct ingest_totals *totals, int verbose);
 
 /*
+ * Begins a tool's run over exports, the same way in each: --insats and --forbund
+ * (NULL: not given) must name no person, standard output must not be a terminal
+ * (unless terminal_ok: the tool prints no stream), OpenSSL starts, and the key is
+ * loaded from key_path when one is given.  0, or the exit status with the reason
+ * said on stderr.
+ */
+struct pseudonym_key;
+int ingest_start(const char *insats, const char *forbund, int terminal_ok, const char *key_path,
+                 struct pseudonym_key *key);
+
+/*
  * Ends a tool's run over exports: the stream is closed (its end chunk written) only
  * when every input was read whole and nothing failed, else abandoned so that every
  * reader fails instead of counting short; then the reject file is closed.  Returns

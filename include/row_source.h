@@ -29,6 +29,14 @@ struct row_source_options {
 	char separator;       /* 0: detect from the header line; else ',', ';' or '\t' */
 };
 
+/* The spellings of the options' values the tools take from a command line:
+ * a separator "," ";" "tab" (or "\t"); an encoding of those row_source_open reads
+ * (utf-8, windows-1252 alias cp1252 or latin1, utf-16le, utf-16be; any case).
+ * 0 and *separator set, or -1. */
+int row_source_parse_separator(const char *text, char *separator);
+/* 1 when row_source_open reads the encoding so named, else 0. */
+int row_source_encoding_known(const char *name);
+
 struct row {
 	size_t count;               /* == row_source_columns() unless problem is set */
 	const char *const *fields;  /* NUL-terminated UTF-8; valid until the next call */

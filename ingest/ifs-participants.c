@@ -61,28 +61,15 @@ int main(int argc, char **argv)
 		default: fputs(usage_text, stderr); return EX_USAGE;
 		}
 	}
-	if ((options.insats && personal_data_present(options.insats, strlen(options.insats))) ||
-	    (options.forbund && personal_data_present(options.forbund, strlen(options.forbund)))) {
-		diag_error("--insats and --forbund name an intervention and an association, not a person");
-		return EX_USAGE;
-	}
 	if (!key_path) {
 		diag_error("--key-file is required: the register identifies people (see ifs-health(1) for the key)");
 		return EX_USAGE;
 	}
-	if (diag_refuse_terminal_stdout() < 0)
-		return EX_USAGE;
-	if (crypto_start() < 0) {
-		diag_error("cannot start OpenSSL (out of memory?)");
-		return EX_OSERR;
-	}
-	char error[1024] = "";
 	static struct pseudonym_key key;
-	int key_status = pseudonym_key_load(key_path, &key, error, sizeof error);
-	if (key_status) {
-		diag_error("%s", error);
-		return key_status;
-	}
+	int start_status = ingest_start(options.insats, options.forbund, 0, key_path, &key);
+	if (start_status)
+		return start_status;
+	char error[1024] = "";
 	options.key = &key;
 	struct register_codebook *labels = register_codebook_load(codebook_path, error, sizeof error);
 	if (!labels) {

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "codebook.h"
@@ -43,17 +42,6 @@ static const char usage_text[] =
 	"Exit: 0 ok; 65 rows rejected (the stream holds the other rows) or a file unusable\n"
 	"(the stream is then left unfinished, so later stages fail rather than count short);\n"
 	"66 no input or no key file; 77 key file readable by others; 73/74 output errors.\n";
-
-static int parse_separator(const char *text, char *separator)
-{
-	if (strcmp(text, "tab") == 0 || strcmp(text, "\\t") == 0 || strcmp(text, "\t") == 0)
-		*separator = '\t';
-	else if (strcmp(text, ",") == 0 || strcmp(text, ";") == 0)
-		*separator = text[0];
-	else
-		return -1;
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -95,7 +83,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 's':
-			if (parse_separator(optarg, &source_options.separator) < 0) {
+			if (row_source_parse_separator(optarg, &source_options.separator) < 0) {
 				diag_error("--sep: expected ',', ';' or 'tab', not \"%s\"", optarg);
 				return EX_USAGE;
 			}
@@ -105,38 +93,17 @@ int main(int argc, char **argv)
 		default: fputs(usage_text, stderr); return EX_USAGE;
 		}
 	}
-	if ((options.insats && personal_data_present(options.insats, strlen(options.insats))) ||
-	    (options.forbund && personal_data_present(options.forbund, strlen(options.forbund)))) {
-		diag_error("--insats and --forbund name an intervention and an association, not a person");
+	if (source_options.encoding && !row_source_encoding_known(source_options.encoding)) {
+		diag_error("--encoding: expected utf-8, windows-1252 or utf-16le, not \"%s\"", source_options.encoding);
 		return EX_USAGE;
 	}
-	if (source_options.encoding) {
-		static const char *const known[] = {"utf-8", "utf8", "windows-1252", "cp1252", "utf-16le", "utf16le"};
-		int ok = 0;
-		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-			ok |= strcasecmp(source_options.encoding, known[i]) == 0;
-		if (!ok) {
-			diag_error("--encoding: expected utf-8, windows-1252 or utf-16le, not \"%s\"", source_options.encoding);
-			return EX_USAGE;
-		}
-	}
-	if (diag_refuse_terminal_stdout() < 0)
-		return EX_USAGE;
-
-	if (crypto_start() < 0) {
-		diag_error("cannot start OpenSSL (out of memory?)");
-		return EX_OSERR;
-	}
-	char error[1024] = "";
 	static struct pseudonym_key key;
-	if (key_path) {
-		int key_status = pseudonym_key_load(key_path, &key, error, sizeof error);
-		if (key_status) {
-			diag_error("%s", error);
-			return key_status;
-		}
+	int start_status = ingest_start(options.insats, options.forbund, 0, key_path, &key);
+	if (start_status)
+		return start_status;
+	if (key_path)
 		options.key = &key;
-	}
+	char error[1024] = "";
 	struct codebook *codebook = codebook_path ? codebook_load(codebook_path, error, sizeof error)
 	                                          : codebook_load_default("ifs", error, sizeof error);
 	if (!codebook) {

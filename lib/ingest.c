@@ -14,6 +14,8 @@
 #include "row_source.h"
 #include "ingest.h"
 #include "ingest_split.h"
+#include "personal_data.h"
+#include "pseudonym.h"
 #include "record_stream.h"
 #include "survey.h"
 
@@ -206,6 +208,30 @@ int ingest_files_split(char *const *paths, int path_count, const struct row_sour
 		                    file_status == EX_NOINPUT))
 			status = file_status;
 	}
+	return status;
+}
+
+int ingest_start(const char *insats, const char *forbund, int terminal_ok, const char *key_path,
+                 struct pseudonym_key *key)
+{
+	/* Both are written into every record that names them. */
+	if ((insats && personal_data_present(insats, strlen(insats))) ||
+	    (forbund && personal_data_present(forbund, strlen(forbund)))) {
+		diag_error("--insats and --forbund name an intervention and an association, not a person");
+		return EX_USAGE;
+	}
+	if (!terminal_ok && diag_refuse_terminal_stdout() < 0)
+		return EX_USAGE;
+	if (crypto_start() < 0) {
+		diag_error("cannot start OpenSSL (out of memory?)");
+		return EX_OSERR;
+	}
+	if (!key_path)
+		return 0;
+	char error[1024] = "";
+	int status = pseudonym_key_load(key_path, key, error, sizeof error);
+	if (status)
+		diag_error("%s", error);
 	return status;
 }
 

@@ -1025,6 +1025,23 @@ static int parse_encoding(const char *name, enum text_encoding *encoding)
 	return -1;
 }
 
+int row_source_encoding_known(const char *name)
+{
+	enum text_encoding encoding;
+	return parse_encoding(name, &encoding) == 0;
+}
+
+int row_source_parse_separator(const char *text, char *separator)
+{
+	if (strcmp(text, "tab") == 0 || strcmp(text, "\\t") == 0 || strcmp(text, "\t") == 0)
+		*separator = '\t';
+	else if (strcmp(text, ",") == 0 || strcmp(text, ";") == 0)
+		*separator = text[0];
+	else
+		return -1;
+	return 0;
+}
+
 /* Looks at the start of the text: BOM, then whether it is text at all.  1: not
  * text but a zip archive (an .xlsx workbook, see open_xlsx). */
 static int detect_encoding(struct row_source *source)

@@ -10,6 +10,12 @@ ifs-health --key-file key "$H/enter-2022.csv" >h.rec 2>h.err
 # 54 rows: 53 questionnaires + 1 repeated by the cumulative export; 25 pairs (23 Enter in
 # 2022, 1 Enter in 2021, 1 NOVA), 2 intakes without exit, 1 exit without intake.
 echo "ifs-health: 54 rows read = 53 used + 1 duplicates + 0 rejected; records: 25 pairs, 2 intake only, 1 exit only" | same_file - h.err
+# -v says what every column became, and the same stream is written
+ifs-health -v --key-file key "$H/enter-2022.csv" >hv.rec 2>hv.err
+cmp -s h.rec hv.rec || fail "-v changed the health stream"
+contains hv.err "enter-2022.csv: column 1 \"Deltagare\": participant"
+contains hv.err "enter-2022.csv: column 4 \"Tillfälle\": occasion"
+contains hv.err "enter-2022.csv: column 9 \"VAS\": vas"
 
 # The worked example: 21 of 23 = 0.9130 >= 0.75 -> met; women 8 of 9, men 13 of 14.
 ifs-shares -t "$H/targets-health.json" --year 2022 h.rec >shares.tsv 2>shares.err
