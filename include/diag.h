@@ -27,7 +27,9 @@ unsigned diag_warnings(void);
 /* Restricts the process umask so files are created 0600 (group_readable: 0640). */
 void diag_private_files(int group_readable);
 
-/* Opens FILE for writing with mode 0600, or stdout for "-"/NULL. NULL and errno on failure. */
+/* Opens FILE for writing with mode 0600 (0640 after diag_private_files(1)), or stdout
+ * for "-"/NULL; a regular file that was there loses the permissions beyond those.
+ * NULL and errno on failure (a file of another owner's that is open to others). */
 FILE *diag_create(const char *path);
 
 /* Refuses (diag_error, returns -1) when stdout is a terminal: binary streams go to files or pipes. */

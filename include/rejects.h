@@ -26,7 +26,7 @@ int reject_log_close(struct reject_log *log);
 
 /*
  * The row as it may be kept: every occurrence of identifier (when not NULL;
- * surrounding space ignored), and anything else shaped like a personnummer
+ * surrounding space and ASCII case ignored), and anything else shaped like a personnummer
  * (personal_data.h), replaced by "[id removed]".
  * A new string of *out_length bytes, or NULL when out of memory.
  */
@@ -38,7 +38,8 @@ char *reject_scrub(const char *raw, size_t length, const char *identifier, size_
 
 /*
  * reject_log_row() for a row that may hold personal identifiers: the row is
- * kept scrubbed (reject_scrub), or as REJECT_ROW_NOT_KEPT when identifier_found
+ * kept scrubbed (reject_scrub), and so is the reason when the identifier has three
+ * characters or more; the row is kept as REJECT_ROW_NOT_KEPT when identifier_found
  * is 0 (its fields could not be read, so the identifier could not be located).
  * 0, or -1 when scrubbing ran out of memory: nothing was logged, and the run
  * must end, as the row would otherwise vanish.

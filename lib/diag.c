@@ -69,10 +69,13 @@ void diag_warn(const char *format, ...)
 
 unsigned diag_warnings(void) { return warning_count; }
 
+static mode_t private_mask = 077;
+
 void diag_private_files(int group_readable)
 {
+	private_mask = group_readable ? 027 : 077;
 	mode_t current = umask(0);
-	umask(current | (group_readable ? 027 : 077));
+	umask(current | private_mask);
 }
 
 FILE *diag_create(const char *path)
@@ -82,6 +85,16 @@ FILE *diag_create(const char *path)
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return NULL;
+	/* open's mode serves a new file only: one that was there keeps its own, and a
+	 * reject file holds rows of the export.  A device (/dev/stderr) is left alone. */
+	struct stat status;
+	if (fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && (status.st_mode & private_mask) &&
+	    fchmod(fd, status.st_mode & 0777 & ~private_mask) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
 	FILE *file = fdopen(fd, "w");
 	if (!file) {
 		int saved = errno;

@@ -1,6 +1,7 @@
 #include "personal_data.h"
 
 #include <string.h>
+#include <strings.h>
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -12,38 +13,144 @@ static size_t digit_run(const char *text, size_t length)
 	return n;
 }
 
-size_t personal_data_span(const char *text, size_t length)
+/*
+ * Bytes of the separator a person, a word processor or a spreadsheet writes inside
+ * a personnummer at text[0], 0 for none: '-', '+', a space, '.', '_', '/', and in
+ * UTF-8 a no-break or thin space and the Unicode dashes (Word's autocorrected
+ * en dash above all) and the minus sign.
+ */
+static size_t separator_width(const char *text, size_t length)
 {
+	const unsigned char *u = (const unsigned char *)text;
+	if (u[0] == '-' || u[0] == '+' || u[0] == ' ' || u[0] == '.' || u[0] == '_' || u[0] == '/')
+		return 1;
+	if (length >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
+		return 2; /* U+00A0 no-break space */
+	if (length >= 3 && u[0] == 0xE2 && u[1] == 0x80 && ((u[2] >= 0x90 && u[2] <= 0x95) || u[2] == 0x89 || u[2] == 0xAF))
+		return 3; /* U+2010..2015 hyphens and dashes, U+2009 thin space, U+202F narrow no-break space */
+	if (length >= 3 && u[0] == 0xE2 && u[1] == 0x88 && u[2] == 0x92)
+		return 3; /* U+2212 minus sign */
+	return 0;
+}
+
+/* Bytes of the separators (at most three) at text[0]. */
+static size_t separators_at(const char *text, size_t length)
+{
+	size_t at = 0;
+	for (int count = 0; count < 3 && at < length; count++) {
+		size_t width = separator_width(text + at, length - at);
+		if (!width)
+			break;
+		at += width;
+	}
+	return at;
+}
+
+static int two_digits(const char *d) { return (d[0] - '0') * 10 + (d[1] - '0'); }
+
+/* Ten digits YYMMDDNNNN or twelve YYYYMMDDNNNN whose date part could be a birth
+ * date (a samordningsnummer's day plus 60 included). */
+static int birth_date_shaped(const char *digits, size_t count)
+{
+	if (count != 10 && count != 12)
+		return 0;
+	const char *month_day = digits + (count == 12 ? 4 : 2);
+	if (count == 12 && two_digits(digits) != 18 && two_digits(digits) != 19 && two_digits(digits) != 20)
+		return 0;
+	int month = two_digits(month_day), day = two_digits(month_day + 2);
+	return month >= 1 && month <= 12 && ((day >= 1 && day <= 31) || (day >= 61 && day <= 91));
+}
+
+/* strict: a run of digits only when it is ten or twelve with a birth date's shape. */
+static size_t span_at(const char *whole, size_t whole_length, size_t start, int strict)
+{
+	if (start >= whole_length || !is_digit(whole[start]) || (start > 0 && is_digit(whole[start - 1])))
+		return 0;
+	const char *text = whole + start;
+	size_t length = whole_length - start;
 	size_t first = digit_run(text, length);
 	/* Run together: 10 or 12 digits, 9 or 11 when Excel dropped the leading zero.
 	 * Anything longer may hide one, so it goes too. */
-	if (first >= 9)
+	if (first >= 9 && !strict)
 		return first;
-	if (first != 6 && first != 8)
-		return 0;
-	/* A date part, then the separator a person or a program wrote: '-', '+',
-	 * spaces (Excel's "19850312 1231"), or a dash with spaces around it. */
-	size_t at = first, separators = 0;
-	while (at < length && separators < 3 && (text[at] == '-' || text[at] == '+' || text[at] == ' ')) {
-		at++;
-		separators++;
+	if (first >= 9) {
+		char digits[12];
+		if (first != 10 && first != 12)
+			return 0;
+		memcpy(digits, text, first);
+		return birth_date_shaped(digits, first) ? first : 0;
 	}
-	if (separators == 0)
+	if (first == 0)
 		return 0;
-	size_t last = digit_run(text + at, length - at);
-	if (last < 4)
+	/* A date part, then the separator a person or a program wrote ('-', spaces, a
+	 * dash with spaces around it, an en dash), then at least four digits. */
+	if (first == 6 || first == 8) {
+		size_t at = first + separators_at(text + first, length - first);
+		size_t last = at > first ? digit_run(text + at, length - at) : 0;
+		if (last >= 4)
+			return at + last;
+	}
+	/* Written in groups ("1979-01-01-1234", "19 79 01 01 12 34", "64 12 31-9870"):
+	 * ten or twelve digits in all, the first of them a birth date.  The longest
+	 * such reading is taken.  (A date range, "2022-01-01 - 2022-12-31", is one
+	 * reading too: a cell is masked rather than a number shown.) */
+	char digits[12];
+	size_t count = 0, at = 0, span = 0;
+	for (;;) {
+		size_t run = digit_run(text + at, length - at);
+		if (run == 0 || count + run > sizeof digits)
+			break;
+		memcpy(digits + count, text + at, run);
+		count += run;
+		at += run;
+		if (birth_date_shaped(digits, count))
+			span = at;
+		size_t gap = separators_at(text + at, length - at);
+		if (!gap)
+			break;
+		at += gap;
+	}
+	return span;
+}
+
+size_t personal_data_span(const char *text, size_t length, size_t start)
+{
+	return span_at(text, length, start, 0);
+}
+
+int personal_data_identifies(const char *text, size_t length)
+{
+	for (size_t i = 0; i < length; i++)
+		if (span_at(text, length, i, 1))
+			return 1;
+	return 0;
+}
+
+static const char *trim_blanks(const char *text, size_t *length)
+{
+	while (*length && (*text == ' ' || *text == '\t'))
+		text++, --*length;
+	while (*length && (text[*length - 1] == ' ' || text[*length - 1] == '\t'))
+		--*length;
+	return text;
+}
+
+int personal_data_names_person(const char *name, size_t length, const char *identifier, size_t identifier_length)
+{
+	if (personal_data_present(name, length))
+		return 1;
+	if (!identifier)
 		return 0;
-	return at + last;
+	name = trim_blanks(name, &length);
+	identifier = trim_blanks(identifier, &identifier_length);
+	return length && length == identifier_length && strncasecmp(name, identifier, length) == 0;
 }
 
 int personal_data_present(const char *text, size_t length)
 {
-	for (size_t i = 0; i < length; i++) {
-		if (!is_digit(text[i]) || (i > 0 && is_digit(text[i - 1])))
-			continue;
-		if (personal_data_span(text + i, length - i))
+	for (size_t i = 0; i < length; i++)
+		if (personal_data_span(text, length, i))
 			return 1;
-	}
 	return 0;
 }
 
@@ -72,8 +179,7 @@ static size_t scrub_into(const char *text, size_t length, size_t max_chars, char
 	static const char mask[] = PERSONAL_DATA_MASK;
 	size_t used = 0, chars = 0, i = 0;
 	while (i < length && chars < max_chars) {
-		size_t span = (is_digit(text[i]) && (i == 0 || !is_digit(text[i - 1])))
-		            ? personal_data_span(text + i, length - i) : 0;
+		size_t span = personal_data_span(text, length, i);
 		const char *piece = span ? mask : text + i;
 		size_t piece_length = span ? sizeof mask - 1 : character_width(text + i, length - i);
 		if (used + piece_length + 1 > out_size)
@@ -83,6 +189,12 @@ static size_t scrub_into(const char *text, size_t length, size_t max_chars, char
 		i += span ? span : piece_length;
 		chars++;
 	}
+	/* A cut inside a run of digits would leave a shorter number than the text
+	 * holds, and with the digits before it the first ten of a personnummer: the
+	 * run goes whole. */
+	if (i < length && is_digit(text[i]))
+		while (used > 0 && is_digit(out[used - 1]))
+			used--;
 	out[used] = '\0';
 	*cut = i < length;
 	return used;

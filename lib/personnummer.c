@@ -69,9 +69,44 @@ static int excel_number(const char *text, size_t length)
 	return i == length && i > exponent_start;
 }
 
+/*
+ * The text with the dashes and spaces of word processors made ASCII: Word turns
+ * "19790101-1234" into an en dash as it is typed, and a no-break space comes with
+ * text pasted from the web.  At most size - 1 bytes; 0 when longer (no
+ * personnummer is that long).
+ */
+static size_t plain_separators(const char *text, size_t length, char *out, size_t size)
+{
+	size_t used = 0;
+	for (size_t i = 0; i < length; used++) {
+		if (used + 1 >= size)
+			return 0;
+		const unsigned char *u = (const unsigned char *)text + i;
+		if (length - i >= 3 && u[0] == 0xE2 && ((u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x95) ||
+		                                          (u[1] == 0x88 && u[2] == 0x92))) {
+			out[used] = '-'; /* U+2010..2015 hyphens and dashes, U+2212 minus */
+			i += 3;
+		} else if (length - i >= 3 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x89 || u[2] == 0xAF)) {
+			out[used] = ' '; /* thin and narrow no-break space */
+			i += 3;
+		} else if (length - i >= 2 && u[0] == 0xC2 && u[1] == 0xA0) {
+			out[used] = ' '; /* no-break space */
+			i += 2;
+		} else {
+			out[used] = text[i++];
+		}
+	}
+	return used;
+}
+
 enum personnummer_result personnummer_normalise(const char *text, size_t length, uint32_t reference,
                                                 char out[13])
 {
+	char plain[64];
+	length = plain_separators(text, length, plain, sizeof plain);
+	if (!length)
+		return PERSONNUMMER_NOT;
+	text = plain;
 	while (length && (*text == ' ' || *text == '\t'))
 		text++, length--;
 	while (length && (text[length - 1] == ' ' || text[length - 1] == '\t'))

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "diag.h"
 #include "personal_data.h"
@@ -69,12 +70,26 @@ void reject_log_row(struct reject_log *log, const char *file, unsigned long line
 int reject_log_scrubbed_row(struct reject_log *log, const char *file, unsigned long line, const char *reason,
                             const char *raw, size_t raw_length, const char *identifier, int identifier_found)
 {
-	size_t length = 0;
+	size_t length = 0, reason_length = 0;
 	char *scrubbed = identifier_found ? reject_scrub(raw ? raw : "", raw ? raw_length : 0, identifier, &length) : NULL;
 	if (identifier_found && !scrubbed)
 		return -1;
-	reject_log_row(log, file, line, reason, scrubbed ? scrubbed : REJECT_ROW_NOT_KEPT,
+	/* The reason may quote a cell that holds the row's own identifier (a participant
+	 * code typed into an answer column): it goes there too.  An identifier of one or
+	 * two characters would take letters out of every word, and says nothing of anyone. */
+	size_t id_length = identifier ? strlen(identifier) : 0;
+	while (id_length && isspace((unsigned char)identifier[id_length - 1]))
+		id_length--;
+	for (const char *c = identifier; id_length && c && isspace((unsigned char)*c); c++)
+		id_length--;
+	char *safe_reason = id_length >= 3 ? reject_scrub(reason, strlen(reason), identifier, &reason_length) : NULL;
+	if (id_length >= 3 && !safe_reason) {
+		free(scrubbed);
+		return -1;
+	}
+	reject_log_row(log, file, line, safe_reason ? safe_reason : reason, scrubbed ? scrubbed : REJECT_ROW_NOT_KEPT,
 	               scrubbed ? length : strlen(REJECT_ROW_NOT_KEPT));
+	free(safe_reason);
 	free(scrubbed);
 	return 0;
 }
@@ -126,10 +141,10 @@ char *reject_scrub(const char *raw, size_t length, const char *identifier, size_
 		return NULL;
 	for (size_t i = 0; i < length;) {
 		size_t skip = 0;
-		if (id_length && i + id_length <= length && memcmp(raw + i, identifier, id_length) == 0)
+		if (id_length && i + id_length <= length && strncasecmp(raw + i, identifier, id_length) == 0)
 			skip = id_length;
-		else if (i == 0 || !isdigit((unsigned char)raw[i - 1]))
-			skip = personal_data_span(raw + i, length - i);
+		else
+			skip = personal_data_span(raw, length, i);
 		int failed = skip ? append(&out, &used, &capacity, removed, sizeof removed - 1)
 		                  : append(&out, &used, &capacity, raw + i, 1);
 		if (failed) {

@@ -23,6 +23,11 @@ contains "$T/rejects.tsv" "file	line	reason	row"
 contains "$T/rejects.tsv" "with-errors.csv	5	column 8 (question tillvara): unknown answer \"Jättebra\"; expected one of Inte alls, Till liten del, Till viss del, Till stor del, Till mycket stor del, Helt och hållet, Vet ej / Ej aktuellt, Vet ej/Ej aktuellt, Vet ej, Ej aktuellt, Vet inte	R-5001;2022-03-01;FIA;Avslutad;Kvinna;40;Till mycket stor del;Jättebra;Till stor del;Inte alls;"
 contains "$T/rejects.tsv" "with-errors.csv	9	expected 11 fields, found 8	R-5005;2022-03-03;FIA;Avslutad;Man;41;Inte alls;Inte alls"
 [ "$(stat -c %a "$T/rejects.tsv")" = 600 ] || fail "reject file mode $(stat -c %a "$T/rejects.tsv")"
+# A reject file that was there, open to others, is not left so: it holds rows of the export.
+printf 'old\n' >"$T/old-rejects.tsv" && chmod 644 "$T/old-rejects.tsv"
+expect_status 65 sh -c "ifs-survey --rejects '$T/old-rejects.tsv' with-errors.csv >/dev/null 2>/dev/null"
+[ "$(stat -c %a "$T/old-rejects.tsv")" = 600 ] || fail "an old reject file kept mode $(stat -c %a "$T/old-rejects.tsv")"
+cmp -s "$T/rejects.tsv" "$T/old-rejects.tsv" || fail "the old reject file was not replaced whole"
 
 # Exports without insats or group columns: the command line supplies them.
 expect_status 65 sh -c "ifs-survey fia-pagaende-utan-insats.csv >/dev/null 2>'$T/noinsats.err'"

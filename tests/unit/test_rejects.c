@@ -70,8 +70,10 @@ static void test_scrubbing_identifiers(void **state)
 	/* Anything shaped like a personnummer, in every written form, even with no identifier given. */
 	expect_scrubbed("19850314-1239;850314-1239;8503141239;850314+1239;198503141239", NULL,
 	                "[id removed];[id removed];[id removed];[id removed];[id removed]");
-	/* Dates, ages and short numbers stay; a dash before the sixth digit is no personnummer. */
-	expect_scrubbed("2022-06-01;37;12345;1985-03-14-1239", NULL, "2022-06-01;37;12345;1985-03-14-1239");
+	/* Dates, ages and short numbers stay; a birth date written as a date, then the
+	 * last four, is a personnummer all the same. */
+	expect_scrubbed("2022-06-01;37;12345;1985-03-14-1239", NULL, "2022-06-01;37;12345;[id removed]");
+	expect_scrubbed("2022-06-01;2022-12-31;1985-03-14", NULL, "2022-06-01;2022-12-31;1985-03-14");
 	/* Digits inside a longer run of digits are not a new start. */
 	expect_scrubbed("x123456789012345y", NULL, "x[id removed]y");
 	expect_scrubbed("", "ENT-0042", "");
