@@ -22,7 +22,8 @@ static const char usage_text[] =
 	"A stream holding both kinds prints each kind under its own header, in order of first\n"
 	"appearance; --answers or --health prints one kind only.  Empty fields: unknown or blank.\n"
 	"Course records (ifs-participants): participant start_date end_date forbund insats gender\n"
-	"  age work_capacity referrer end_reasons support_intake support_exit (codes, comma-separated)\n"
+	"  age work_capacity referrer end_reasons support_intake support_exit (codes, comma-separated;\n"
+	"  end_reasons \"unreadable\" when ifs-participants could not read the cell)\n"
 	"Questionnaires print as one answer record per question.  --stream-version prints the\n"
 	"record stream format version this program reads and writes.\n"
 	"Exit: 0 ok; 65 corrupt or truncated input (after printing what came before); 66 no input.\n";
@@ -113,7 +114,10 @@ static void dump_course(const struct course_record *c, const struct string_pool 
 	if (c->age)
 		printf("%u", c->age);
 	printf("\t%s\t%s\t", capacities[c->work_capacity & 3], referrer_code((enum referrer)c->referrer));
-	put_codes(c->end_reasons, END_REASON_COUNT, reason_name);
+	if (c->flags & COURSE_END_REASON_UNREADABLE)
+		fputs("unreadable", stdout);
+	else
+		put_codes(c->end_reasons, END_REASON_COUNT, reason_name);
 	putchar('\t');
 	if (c->flags & COURSE_SUPPORT_INTAKE_KNOWN)
 		put_codes(c->support_intake, SUPPORT_COUNT, support_name);

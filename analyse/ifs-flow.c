@@ -8,6 +8,7 @@
 
 #include "dates.h"
 #include "diag.h"
+#include "course_set.h"
 #include "flow.h"
 #include "json_memory.h"
 #include "record_inputs.h"
@@ -28,33 +29,25 @@ static const char usage_text[] =
 	"Exit: 0 ok; 64 usage; 65 a corrupt or truncated stream (nothing printed); 66 no input.\n";
 
 struct courses {
-	struct course_record *items;
-	size_t count, capacity;
-	uint32_t first, last;
+	struct course_set *set;
+	uint64_t repeats, updates;
 };
 
+/* Each course once (course_set.h): a register given twice, or this month's export
+ * beside last month's, counts every course once. */
 static int take_course(const struct record *record, const struct string_pool *pool, void *context)
 {
+	(void)pool;
 	struct courses *c = context;
 	if (record->type != RECORD_COURSE)
 		return 0;
-	if (c->count == c->capacity) {
-		size_t capacity = c->capacity ? c->capacity * 2 : 256;
-		struct course_record *more = realloc(c->items, capacity * sizeof *more);
-		if (!more) {
-			errno = ENOMEM;
-			return -1;
-		}
-		c->items = more;
-		c->capacity = capacity;
+	switch (course_set_offer(c->set, &record->u.course)) {
+	case COURSE_NEW: break;
+	case COURSE_IDENTICAL: c->repeats++; break;
+	case COURSE_UPDATED:
+	case COURSE_OUTDATED: c->repeats++, c->updates++; break;
+	default: errno = ENOMEM; return -1;
 	}
-	const struct course_record *course = &record->u.course;
-	c->items[c->count++] = *course;
-	uint32_t last = course->end_date > course->start_date ? course->end_date : course->start_date;
-	if (!c->first || course->start_date < c->first)
-		c->first = course->start_date;
-	if (last > c->last)
-		c->last = last;
 	return 0;
 }
 
@@ -132,30 +125,48 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	struct string_pool *pool = string_pool_new();
-	struct courses courses = {0};
-	if (!pool) {
+	struct courses courses = {course_set_new(), 0, 0};
+	if (!pool || !courses.set) {
 		diag_error("out of memory");
+		string_pool_free(pool);
+		course_set_free(courses.set);
 		return EX_OSERR;
 	}
 	int status = record_inputs_read(argv + optind, argc - optind, pool, 0, take_course, &courses);
 	if (status) {
-		free(courses.items);
+		course_set_free(courses.set);
 		string_pool_free(pool);
 		return status;
+	}
+	const struct course_record *kept = course_set_courses(courses.set);
+	size_t kept_count = course_set_count(courses.set);
+	uint32_t first = 0, last = 0;
+	for (size_t i = 0; i < kept_count; i++) {
+		uint32_t latest = kept[i].end_date > kept[i].start_date ? kept[i].end_date : kept[i].start_date;
+		if (!first || kept[i].start_date < first)
+			first = kept[i].start_date;
+		if (latest > last)
+			last = latest;
 	}
 	if (year)
 		from = (uint32_t)year * 10000 + 101, to = (uint32_t)year * 10000 + 1231;
 	else if (since)
-		from = (uint32_t)since * 10000 + 101, to = courses.last > from ? courses.last : from;
+		from = (uint32_t)since * 10000 + 101, to = last > from ? last : from;
 	else if (!from)
-		from = courses.first, to = courses.last;
-	if (!courses.count)
+		from = first, to = last;
+	if (!kept_count)
 		diag_warn("no course records in the input (ifs-participants writes them)");
+	if (courses.repeats)
+		diag_warn("%llu courses given again (the same participant, insats and start date in more than one row, "
+		          "input or stream) counted once", (unsigned long long)courses.repeats);
+	if (courses.updates)
+		diag_warn("%llu of those courses differed: the one that has ended, else the one read last, counts",
+		          (unsigned long long)courses.updates);
 	size_t count = 0;
-	struct flow_row *rows = flow_compute(courses.items, courses.count, pool, from, to, &count);
+	struct flow_row *rows = flow_compute(kept, kept_count, pool, from, to, &count);
 	if (!rows) {
 		diag_error("out of memory");
-		free(courses.items);
+		course_set_free(courses.set);
 		string_pool_free(pool);
 		return EX_OSERR;
 	}
@@ -216,7 +227,7 @@ int main(int argc, char **argv)
 		status = EX_IOERR;
 	}
 	free(rows);
-	free(courses.items);
+	course_set_free(courses.set);
 	string_pool_free(pool);
 	return status;
 }

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "ingest.h"
 #include "ingest_split.h"
+#include "pseudonym.h"
 #include "record_inputs.h"
 #include "record_stream.h"
 #include "rejects.h"
@@ -134,21 +135,35 @@ static int is_export(const char *path)
 
 /*
  * An export given where a stream may stand: the same conversion as ifs-survey's
- * (default options, no key: ids shaped like a personnummer are not kept), its
+ * (default options; a personnummer or participant code told apart under the run's
+ * own key, as nothing is written), its
  * questionnaires counted as they come.  Rows rejected are reported as ifs-survey
  * reports them, and make the run fail as a corrupt stream would: a table is never
  * printed from an export read only in part.
  */
 /* Threads for reading an export (--jobs), and whether the user asked for them. */
 static int export_jobs = 0, export_jobs_given = 0;
+/* The key of this run alone, made when the first export is read: a personnummer or
+ * participant code is told apart in memory, so that a cumulative download's repeats
+ * are found, and is never written (survey.h, run_key). */
+static struct pseudonym_key run_key;
+static int run_key_made;
 
 static int read_export(const char *path, const struct codebook *codebook, struct string_pool *pool,
                        struct tallies *shares)
 {
 	/* Each answer is counted once by shares itself: the converter need not check too. */
-	struct survey_options options = {.group = -1, .repeats_downstream = 1};
+	struct survey_options options = {.group = -1, .repeats_downstream = 1, .run_key = &run_key};
 	struct row_source_options source_options = {0};
-	char error[512];
+	char error[512] = "";
+	if (!run_key_made) {
+		int key_status = crypto_start() < 0 ? EX_OSERR : pseudonym_key_random(&run_key, error, sizeof error);
+		if (key_status) {
+			diag_error("%s", key_status == EX_OSERR && !error[0] ? "out of memory" : error);
+			return key_status;
+		}
+		run_key_made = 1;
+	}
 	struct reject_log *rejects = reject_log_open(NULL, error, sizeof error);
 	struct record_writer *writer = record_writer_to_callback(pool, add_record, shares);
 	struct survey_converter *converter = writer ? survey_converter_new(codebook, writer, &options) : NULL;
@@ -276,6 +291,8 @@ int main(int argc, char **argv)
 		diag_error("--format: expected tsv, json or csv-sv, not \"%s\"", format);
 		return EX_USAGE;
 	}
+	if (ingest_distinct_inputs(argv + optind, argc - optind))
+		return EX_USAGE;
 
 	char error[16384] = "";
 	struct codebook *codebook = codebook_path ? codebook_load(codebook_path, error, sizeof error)
@@ -363,6 +380,17 @@ int main(int argc, char **argv)
 		if (conflicts)
 			diag_warn("%llu repeated answers differed from the first: the later answer date counts",
 			          (unsigned long long)conflicts);
+		if (shares_anonymous(shares) && argc - optind > 1)
+			diag_warn("%llu questionnaires without a respondent id (or with one not kept), from %d inputs: one "
+			          "that two inputs both hold (a cumulative download) counts twice; give each answer's "
+			          "export once", (unsigned long long)shares_anonymous(shares), argc - optind);
+		shares_course_repeats(shares, &repeats, &conflicts);
+		if (repeats)
+			diag_warn("%llu courses given again (the same participant, insats and start date in more than one "
+			          "row, input or stream) counted once", (unsigned long long)repeats);
+		if (conflicts)
+			diag_warn("%llu of those courses differed: the one that has ended, else the one read last, counts",
+			          (unsigned long long)conflicts);
 		int effective_min_n = min_n ? min_n : targets.min_n ? targets.min_n : 5;
 		int effective_delta = vas_min_delta >= 0 ? vas_min_delta : targets.vas_min_delta;
 		struct shares_report report = {targets_path,    &period,  year_count ? years : NULL,
@@ -377,6 +405,8 @@ int main(int argc, char **argv)
 		free(by_year);
 	}
 done:
+	if (run_key_made)
+		pseudonym_key_wipe(&run_key);
 	for (size_t y = 0; y < tallies.count; y++)
 		shares_free(tally_list[y]);
 	string_pool_free(pool);

@@ -2,8 +2,9 @@
  * flow.h — the participant flow of a period, from course records (SPEC §2.3).
  *
  * Promise: per insats, for the period [from, to] (YYYYMMDD, inclusive), counts of
- * women, men and all: taking part on the first day (start), started in the period
- * (new), ended in it (ended), taking part on the last day (end); the ended by end
+ * women, men and all: taking part when the period began (start: begun before its
+ * first day, not ended before it), started in the period (new), ended in it
+ * (ended), still taking part after its last day (end); the ended by end
  * reason (a course with two reasons counts under both; none given: ej_angiven);
  * the new by referrer and by support at intake; the ended by support at exit; and
  * the median and mean length in days of the courses that ended.  Every category

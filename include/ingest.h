@@ -68,6 +68,14 @@ int ingest_files_split(char *const *paths, int path_count, const struct row_sour
                        struct reject_log *rejects, struct ingest_totals *totals, int verbose);
 
 /*
+ * 0 when no file is named twice among paths (under two names too: the same device
+ * and inode); else says which on stderr and returns EX_USAGE.  A row without a
+ * respondent id, in a file given twice, would count twice, and nothing later could
+ * tell.  Names that cannot be opened are left for the reading to report.
+ */
+int ingest_distinct_inputs(char *const *paths, int count);
+
+/*
  * Begins a tool's run over exports, the same way in each: --insats and --forbund
  * (NULL: not given) must name no person, standard output must not be a terminal
  * (unless terminal_ok: the tool prints no stream), OpenSSL starts, and the key is

@@ -36,6 +36,11 @@ struct pseudonym_key {
  * holds OpenSSL state: pseudonym_key_wipe() it when done. */
 int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size);
 void pseudonym_key_wipe(struct pseudonym_key *key);
+/* A key of 32 random bytes that lives only as long as this process, for telling
+ * the same person again within one run where no pseudonym is written (ifs-shares
+ * reading exports): never the same twice, so nothing made with it can be joined to
+ * anything later.  0, or EX_OSERR / EX_SOFTWARE with the reason in error. */
+int pseudonym_key_random(struct pseudonym_key *key, char *error, size_t error_size);
 /* A second key like key, with its own HMAC context: pseudonym_of() re-initialises the
  * context it is given, so a key is used by one thread at a time, and a second thread
  * needs a copy.  0, or -1 (out of memory) with copy wiped.  Wipe the copy too. */

@@ -154,6 +154,9 @@ struct course_record {
 };
 #define COURSE_SUPPORT_INTAKE_KNOWN 1
 #define COURSE_SUPPORT_EXIT_KNOWN 2
+/* The end reason cell held what could not be read: whether the course ended in work
+ * or studies is not known (an outcome goal counts it as unknown, not as no). */
+#define COURSE_END_REASON_UNREADABLE 4
 
 /* The i-th answer of a questionnaire, as a reader hands answers over one by one. */
 void questionnaire_answer(const struct questionnaire_record *q, size_t i, struct answer_record *a);

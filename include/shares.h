@@ -84,6 +84,12 @@ int shares_add(struct shares *shares, const struct string_pool *pool, const stru
 /* Answers offered again (the same identified respondent, insats, group and question,
  * from any input), and those of them with another answer (the later date kept). */
 void shares_repeats(const struct shares *shares, uint64_t *repeats, uint64_t *conflicts);
+/* Courses of the register offered again (the same participant, insats and start
+ * date: course_set.h), and those of them that differed (the ended or later kept). */
+void shares_course_repeats(const struct shares *shares, uint64_t *repeats, uint64_t *updates);
+/* Questionnaires and answer records whose respondent is a row number: no repeat of
+ * them can be found. */
+uint64_t shares_anonymous(const struct shares *shares);
 /* Computes the results; valid until shares_free.  NULL when memory ran out
  * (questionnaires are offered to the dedup set a few records late, and the last
  * of them here). */

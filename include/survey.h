@@ -34,6 +34,11 @@ struct survey_options {
 	const char *forbund; /* likewise */
 	int group;           /* enum respondent_group, or -1 when not given */
 	const struct pseudonym_key *key; /* NULL: no keyed pseudonyms */
+	/* Without key, for records that never leave the process (ifs-shares reading an
+	 * export): a personnummer or participant code, not kept otherwise, is told
+	 * apart under this key of the run's own (pseudonym_key_random), so that the
+	 * reader finds its repeats.  NULL: not kept (the row number stands in). */
+	const struct pseudonym_key *run_key;
 	int verbose;         /* bind says on stderr what every column became */
 	int repeats_downstream; /* the records go straight to a reader that counts each answer
 	                         * once itself (ifs-shares): the converter skips its own check */
@@ -84,6 +89,9 @@ int survey_converter_ids_personal(const struct survey_converter *converter);
 const char *survey_converter_personal_id(const struct survey_converter *converter, const struct row *row);
 /* Personal ids (participant ids, ids shaped like a personnummer) not kept for want of a key. */
 uint64_t survey_converter_unkept_ids(const struct survey_converter *converter);
+/* Questionnaires written without an identifier (no id column, a blank id, an id not
+ * kept): nothing tells a repeat of them from a new respondent. */
+uint64_t survey_converter_anonymous_rows(const struct survey_converter *converter);
 
 /* The converter as ingest.h drives it. */
 struct ingest_converter;

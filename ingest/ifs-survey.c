@@ -97,6 +97,8 @@ int main(int argc, char **argv)
 		diag_error("--encoding: expected utf-8, windows-1252 or utf-16le, not \"%s\"", source_options.encoding);
 		return EX_USAGE;
 	}
+	if (ingest_distinct_inputs(argv + optind, argc - optind))
+		return EX_USAGE;
 	static struct pseudonym_key key;
 	int start_status = ingest_start(options.insats, options.forbund, 0, key_path, &key);
 	if (start_status)
@@ -136,6 +138,11 @@ int main(int argc, char **argv)
 	if (status == 0 && (totals.rejected || answers_rejected))
 		status = EX_DATAERR;
 	uint64_t records = survey_converter_records(converter);
+	uint64_t anonymous = survey_converter_anonymous_rows(converter);
+	if (anonymous && argc - optind > 1)
+		diag_warn("%llu rows without a respondent id (or with one not kept without --key-file), from %d inputs: "
+		          "a row that two inputs both hold (a cumulative download) counts twice; give each answer's "
+		          "export once", (unsigned long long)anonymous, argc - optind);
 	survey_converter_free(converter);
 	status = ingest_finish(status, &totals, writer, rejects, rejects_path);
 	codebook_free(codebook);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "text_fold.h"
 
 enum { ALL, WOMEN, MEN };
 
@@ -117,10 +118,12 @@ static int insats_rows(const struct insats_courses *group, uint32_t from, uint32
 	for (size_t i = 0; i < group->count; i++) {
 		const struct course_record *course = group->courses[i];
 		uint32_t end = course->end_date;
-		int at_start = course->start_date <= from && (end == 0 || end >= from);
+		/* A course begun on the first day is new, not also there at the start; one
+		 * ended on the last day has ended, not also gone on: start + new - ended = end. */
+		int at_start = course->start_date < from && (end == 0 || end >= from);
 		int is_new = course->start_date >= from && course->start_date <= to;
 		int ended = end && end >= from && end <= to;
-		int at_end = course->start_date <= to && (end == 0 || end >= to);
+		int at_end = course->start_date <= to && (end == 0 || end > to);
 		if (at_start)
 			count_in(&r[first], course->gender);
 		if (is_new)
@@ -163,6 +166,45 @@ static int insats_rows(const struct insats_courses *group, uint32_t from, uint32
 	return 0;
 }
 
+/*
+ * For every insats string id of the courses, the first id met whose name folds
+ * alike ("Enter", "enter", "ENTER " are one insats, as ifs-shares matches them).
+ * Indexed by string id; NULL when memory ran out.
+ */
+static uint32_t *canonical_insats(const struct course_record *courses, size_t course_count,
+                                  const struct string_pool *pool)
+{
+	uint32_t largest = 0;
+	for (size_t i = 0; i < course_count; i++)
+		if (courses[i].insats > largest)
+			largest = courses[i].insats;
+	uint32_t *canonical = malloc(((size_t)largest + 1) * sizeof *canonical);
+	uint32_t *named = malloc(((size_t)largest + 1) * sizeof *named); /* the distinct canonical ids */
+	if (!canonical || !named) {
+		free(canonical);
+		free(named);
+		return NULL;
+	}
+	for (size_t id = 0; id <= largest; id++)
+		canonical[id] = UINT32_MAX;
+	size_t distinct = 0;
+	for (size_t i = 0; i < course_count; i++) {
+		uint32_t id = courses[i].insats;
+		if (canonical[id] != UINT32_MAX)
+			continue;
+		canonical[id] = id;
+		for (size_t k = 0; k < distinct; k++)
+			if (text_fold_equal(string_pool_get(pool, named[k]), string_pool_get(pool, id))) {
+				canonical[id] = named[k];
+				break;
+			}
+		if (canonical[id] == id)
+			named[distinct++] = id;
+	}
+	free(named);
+	return canonical;
+}
+
 struct flow_row *flow_compute(const struct course_record *courses, size_t course_count,
                               const struct string_pool *pool, uint32_t from, uint32_t to, size_t *count)
 {
@@ -172,13 +214,17 @@ struct flow_row *flow_compute(const struct course_record *courses, size_t course
 	struct flow_row *rows = NULL;
 	size_t capacity = 0;
 	*count = 0;
-	if (!order)
+	uint32_t *canonical = order ? canonical_insats(courses, course_count, pool) : NULL;
+	if (!canonical) {
+		free(order);
 		return NULL;
-	/* group by insats: a stable pass per distinct insats (few of them) */
+	}
+	/* Group by insats: a stable pass per distinct insats (few of them), under the
+	 * spelling it was first met in. */
 	size_t placed = 0;
 	for (size_t i = 0; i < course_count; i++) {
 		size_t g = 0;
-		while (g < group_count && groups[g].insats != courses[i].insats)
+		while (g < group_count && groups[g].insats != canonical[courses[i].insats])
 			g++;
 		if (g < group_count)
 			continue;
@@ -186,17 +232,18 @@ struct flow_row *flow_compute(const struct course_record *courses, size_t course
 		if (!more)
 			goto out_of_memory;
 		groups = more;
-		groups[group_count].insats = courses[i].insats;
+		groups[group_count].insats = canonical[courses[i].insats];
 		groups[group_count].courses = order + placed;
 		groups[group_count].count = 0;
 		for (size_t j = i; j < course_count; j++)
-			if (courses[j].insats == courses[i].insats)
+			if (canonical[courses[j].insats] == canonical[courses[i].insats])
 				order[placed + groups[group_count].count++] = &courses[j];
 		placed += groups[group_count].count;
 		group_count++;
 	}
 	sort_pool = pool;
-	qsort(groups, group_count, sizeof *groups, by_name);
+	if (group_count)
+		qsort(groups, group_count, sizeof *groups, by_name);
 	rows = malloc(64 * sizeof *rows);
 	capacity = 64;
 	if (!rows)
@@ -204,10 +251,12 @@ struct flow_row *flow_compute(const struct course_record *courses, size_t course
 	for (size_t g = 0; g < group_count; g++)
 		if (insats_rows(&groups[g], from, to, &rows, count, &capacity) < 0)
 			goto out_of_memory;
+	free(canonical);
 	free(groups);
 	free(order);
 	return rows;
 out_of_memory:
+	free(canonical);
 	free(groups);
 	free(order);
 	free(rows);

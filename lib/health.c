@@ -100,7 +100,8 @@ int health_pairing_write(struct health_pairing *pairing, struct record_writer *w
                          struct health_counts *counts)
 {
 	memset(counts, 0, sizeof *counts);
-	qsort(pairing->items, pairing->count, sizeof *pairing->items, by_person_and_time);
+	if (pairing->count) /* none: items is NULL, which qsort may not be given */
+		qsort(pairing->items, pairing->count, sizeof *pairing->items, by_person_and_time);
 	const struct questionnaire *waiting = NULL;
 	for (size_t i = 0; i < pairing->count; i++) {
 		const struct questionnaire *q = &pairing->items[i];

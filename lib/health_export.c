@@ -151,8 +151,12 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 		c->day_first_dates++;
 	const char *identifier = row->fields[c->respondent];
 	size_t identifier_length = row->lengths[c->respondent];
-	if (is_blank(identifier, identifier_length)) {
-		snprintf(reason, reason_size, "no participant id");
+	if (text_says_nothing(identifier, identifier_length)) {
+		/* "-" or "N/A" names nobody: as an id it would pair one person's intake with another's exit */
+		snprintf(reason, reason_size, is_blank(identifier, identifier_length)
+		                                  ? "no participant id"
+		                                  : "no participant id (\"%s\" stands for none)",
+		         QUOTE_CELL(identifier, identifier_length, 20));
 		return 1;
 	}
 	enum personnummer_result shape =
@@ -184,12 +188,16 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	}
 	q.occasion = (uint8_t)occasion;
 	/* Names are stored in every record that names them: no personnummer may be one. */
-	if (c->insats != SIZE_MAX && personal_data_present(row->fields[c->insats], row->lengths[c->insats])) {
-		snprintf(reason, reason_size, "the insats column holds a personnummer, not an intervention's name");
+	if (c->insats != SIZE_MAX && personal_data_names_person(row->fields[c->insats], row->lengths[c->insats],
+	                                                        identifier, identifier_length)) {
+		snprintf(reason, reason_size, "the insats column holds a personnummer or the participant's id, not an "
+		                              "intervention's name");
 		return 1;
 	}
-	if (c->forbund != SIZE_MAX && personal_data_present(row->fields[c->forbund], row->lengths[c->forbund])) {
-		snprintf(reason, reason_size, "the förbund column holds a personnummer, not an association's name");
+	if (c->forbund != SIZE_MAX && personal_data_names_person(row->fields[c->forbund], row->lengths[c->forbund],
+	                                                         identifier, identifier_length)) {
+		snprintf(reason, reason_size, "the förbund column holds a personnummer or the participant's id, not an "
+		                              "association's name");
 		return 1;
 	}
 	char name[sizeof q.insats_key];

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -209,6 +210,29 @@ int ingest_files_split(char *const *paths, int path_count, const struct row_sour
 			status = file_status;
 	}
 	return status;
+}
+
+int ingest_distinct_inputs(char *const *paths, int count)
+{
+	for (int i = 0; i < count; i++) {
+		struct stat a;
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &a) < 0 || !S_ISREG(a.st_mode))
+			continue;
+		for (int j = 0; j < i; j++) {
+			struct stat b;
+			if (strcmp(paths[j], "-") != 0 && stat(paths[j], &b) == 0 && a.st_dev == b.st_dev &&
+			    a.st_ino == b.st_ino) {
+				if (strcmp(paths[i], paths[j]) == 0)
+					diag_error("%s: given twice: name each input once (a row without a respondent id would "
+					           "count twice)", paths[i]);
+				else
+					diag_error("%s: the same file as %s: name each input once (a row without a respondent id "
+					           "would count twice)", paths[i], paths[j]);
+				return EX_USAGE;
+			}
+		}
+	}
+	return 0;
 }
 
 int ingest_start(const char *insats, const char *forbund, int terminal_ok, const char *key_path,

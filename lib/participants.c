@@ -429,7 +429,7 @@ static void cell_problem(struct participants_converter *c, size_t column, const 
 		         QUOTE_CELL(text, length, 60), expected);
 }
 
-/* A name of an insats or förbund as a string id; 1 when it holds a personnummer. */
+/* A name of an insats or förbund as a string id; 1 when it holds a personnummer or the participant's id. */
 static int name_of(struct participants_converter *c, enum field field, const struct row *row, uint32_t fallback,
                    uint32_t *id)
 {
@@ -437,7 +437,9 @@ static int name_of(struct participants_converter *c, enum field field, const str
 	size_t column = c->column[field];
 	if (column == SIZE_MAX || is_blank(row->fields[column], row->lengths[column]))
 		return 0;
-	if (personal_data_present(row->fields[column], row->lengths[column]))
+	size_t participant = c->column[FIELD_PARTICIPANT];
+	if (personal_data_names_person(row->fields[column], row->lengths[column], row->fields[participant],
+	                               row->lengths[participant]))
 		return 1;
 	char trimmed[256];
 	const char *text = row->fields[column];
@@ -497,8 +499,11 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 		}
 	}
 	at = c->column[FIELD_PARTICIPANT];
-	if (is_blank(f[at], n[at])) {
-		snprintf(reason, reason_size, "no participant id");
+	if (text_says_nothing(f[at], n[at])) {
+		/* "-" or "N/A" names nobody: as an id it would make one person of all who have it */
+		snprintf(reason, reason_size, is_blank(f[at], n[at]) ? "no participant id"
+		                                                     : "no participant id (\"%s\" stands for none)",
+		         QUOTE_CELL(f[at], n[at], 20));
 		return 1;
 	}
 	enum personnummer_result shape =
@@ -521,7 +526,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 		return -1;
 	}
 	if (named > 0) {
-		snprintf(reason, reason_size, "an insats or förbund cell holds a personnummer, not a name");
+		snprintf(reason, reason_size, "an insats or förbund cell holds a personnummer or the participant's id, not a name");
 		return 1;
 	}
 	at = c->column[FIELD_GENDER];
@@ -539,11 +544,12 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	at = c->column[FIELD_END_REASON];
 	if (at != SIZE_MAX) {
 		int bits = label_set(&c->labels->section[SECTION_END_REASONS], f[at], n[at]);
-		if (bits < 0)
+		if (bits < 0) {
 			cell_problem(c, at, "end reason", f[at], n[at],
 			             "arbete, arbete med subvention, studier, fortsatt rehabilitering, sjukdom, egen begäran, "
 			             "åter remittent or annat (several separated by commas)");
-		else
+			course.flags |= COURSE_END_REASON_UNREADABLE;
+		} else
 			course.end_reasons = (uint16_t)bits;
 	}
 	const enum field support_fields[2] = {FIELD_SUPPORT_INTAKE, FIELD_SUPPORT_EXIT};

@@ -6,6 +6,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,27 @@
 int crypto_start(void)
 {
 	return OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) && OSSL_LIB_CTX_get0_global_default() ? 0 : -1;
+}
+
+/* Keys key->mac with key->bytes: 0, EX_OSERR (out of memory) or EX_SOFTWARE (no
+ * HMAC in this OpenSSL), the key wiped on failure.  Keyed once: HMAC's inner and
+ * outer pads are computed here, not for every id. */
+static int key_mac(struct pseudonym_key *key)
+{
+	errno = 0;
+	EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *context = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
+	EVP_MAC_free(hmac);
+	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+	                       OSSL_PARAM_construct_end()};
+	if (!context || !EVP_MAC_init(context, key->bytes, key->length, params)) {
+		int out_of_memory = errno == ENOMEM;
+		EVP_MAC_CTX_free(context);
+		pseudonym_key_wipe(key);
+		return out_of_memory ? EX_OSERR : EX_SOFTWARE;
+	}
+	key->mac = context;
+	return 0;
 }
 
 int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size)
@@ -49,25 +71,28 @@ int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error,
 		return EX_DATAERR;
 	}
 	key->length = (size_t)got;
-	/* Keyed once: HMAC's inner and outer pads are computed here, not for every id. */
-	errno = 0;
-	EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	EVP_MAC_CTX *context = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
-	EVP_MAC_free(hmac);
-	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-	                       OSSL_PARAM_construct_end()};
-	if (!context || !EVP_MAC_init(context, key->bytes, key->length, params)) {
-		int out_of_memory = errno == ENOMEM;
-		EVP_MAC_CTX_free(context);
-		if (out_of_memory)
-			snprintf(error, error_size, "%s: out of memory", path);
-		else
-			snprintf(error, error_size, "%s: this system's OpenSSL cannot compute HMAC-SHA256", path);
+	int status = key_mac(key);
+	if (status == EX_OSERR)
+		snprintf(error, error_size, "%s: out of memory", path);
+	else if (status)
+		snprintf(error, error_size, "%s: this system's OpenSSL cannot compute HMAC-SHA256", path);
+	return status;
+}
+
+int pseudonym_key_random(struct pseudonym_key *key, char *error, size_t error_size)
+{
+	memset(key, 0, sizeof *key);
+	key->length = 32;
+	if (RAND_bytes(key->bytes, (int)key->length) != 1) {
+		snprintf(error, error_size, "no random bytes for a key from this system's OpenSSL");
 		pseudonym_key_wipe(key);
-		return out_of_memory ? EX_OSERR : EX_SOFTWARE;
+		return EX_OSERR;
 	}
-	key->mac = context;
-	return 0;
+	int status = key_mac(key);
+	if (status)
+		snprintf(error, error_size, "%s", status == EX_OSERR ? "out of memory"
+		                                                     : "this system's OpenSSL cannot compute HMAC-SHA256");
+	return status;
 }
 
 int pseudonym_key_copy(struct pseudonym_key *copy, const struct pseudonym_key *key)

@@ -1046,7 +1046,7 @@ int record_reader_next(struct record_reader *reader, struct record *out)
 				return -1;
 			if (c->gender > GENDER_OTHER || c->work_capacity > WORK_CAPACITY_NOT_JUDGED ||
 			    c->referrer >= REFERRER_COUNT || c->end_reasons >> END_REASON_COUNT ||
-			    c->support_intake >> SUPPORT_COUNT || c->support_exit >> SUPPORT_COUNT || c->flags > 3 ||
+			    c->support_intake >> SUPPORT_COUNT || c->support_exit >> SUPPORT_COUNT || c->flags > 7 ||
 			    (c->end_date && c->end_date < c->start_date))
 				return fail_at(reader, at, "corrupt record: field out of range");
 			return 1;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "answer_set.h"
+#include "course_set.h"
 #include "dates.h"
 #include "health_indicators.h"
 #include "questionnaire_set.h"
@@ -92,7 +93,9 @@ struct shares {
 	 * answers for both (shares_count_with): NULL, or where they are read at the end. */
 	struct shares *kept_by;
 	int has_courses;            /* register data in the input: response rates can be given */
-	uint64_t repeats, conflicts;
+	struct course_set *courses; /* the register's courses, each once, counted at the end */
+	uint64_t repeats, conflicts, course_repeats, course_updates;
+	uint64_t anonymous; /* questionnaires and answers whose respondent is a row number */
 	int answers_tallied;
 };
 
@@ -133,6 +136,7 @@ void shares_free(struct shares *s)
 	free(s->results);
 	answer_set_free(s->answers);
 	answer_set_free(s->persons);
+	course_set_free(s->courses);
 	questionnaire_set_free(s->questionnaires);
 	free(s);
 }
@@ -390,6 +394,8 @@ static void add_course(struct shares *s, const struct course_record *c)
 		int value;
 		if (goal->outcome == OUTCOME_NO_PUBLIC_SUPPORT)
 			value = !(c->flags & COURSE_SUPPORT_EXIT_KNOWN) ? -1 : !(c->support_exit & SUPPORT_PUBLIC_MASK);
+		else if (c->flags & COURSE_END_REASON_UNREADABLE)
+			value = -1; /* "arbete med stöd" the codebook does not know: not a no */
 		else
 			value = (c->end_reasons & (goal->outcome == OUTCOME_WORK ? to_work : to_work_or_studies)) != 0;
 		for (int k = 0; k < 2 && cells[k] >= 0; k++) {
@@ -453,6 +459,7 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 	                 (record->type == RECORD_ANSWER && (record->u.answer.flags & ANSWER_IDENTIFIED));
 	if (identified && s->kept_by)
 		return 0; /* kept once, by the other, and counted from there at the end */
+	s->anonymous += !identified && (record->type == RECORD_QUESTIONNAIRE || record->type == RECORD_ANSWER);
 	if (record->type == RECORD_QUESTIONNAIRE && (record->u.questionnaire.flags & ANSWER_IDENTIFIED))
 		return queue_questionnaire(s, &record->u.questionnaire);
 	/* any other record after those before it, as they came */
@@ -473,7 +480,16 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 	} else if (record->type == RECORD_QUESTIONNAIRE) {
 		add_questionnaire(s, &record->u.questionnaire);
 	} else if (record->type == RECORD_COURSE) {
-		add_course(s, &record->u.course);
+		/* counted at the end: a register given twice, or a later export of it, counts each course once */
+		if (!s->courses && !(s->courses = course_set_new()))
+			return -1;
+		switch (course_set_offer(s->courses, &record->u.course)) {
+		case COURSE_NEW: break;
+		case COURSE_IDENTICAL: s->course_repeats++; break;
+		case COURSE_UPDATED:
+		case COURSE_OUTDATED: s->course_repeats++, s->course_updates++; break;
+		default: return -1;
+		}
 	} else if (record->type == RECORD_HEALTH) {
 		int once = health_once(s, &record->u.health);
 		if (once < 0)
@@ -524,6 +540,14 @@ static void compute_cell(struct share_cell *cell)
 	wilson_interval(cell->pos, cell->n, &cell->ci_low, &cell->ci_high);
 }
 
+uint64_t shares_anonymous(const struct shares *s) { return s->anonymous; }
+
+void shares_course_repeats(const struct shares *s, uint64_t *repeats, uint64_t *updates)
+{
+	*repeats = s->course_repeats;
+	*updates = s->course_updates;
+}
+
 void shares_repeats(const struct shares *s, uint64_t *repeats, uint64_t *conflicts)
 {
 	*repeats = s->repeats;
@@ -547,6 +571,8 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		if (questionnaire_set_entry(store->questionnaires, i, &q))
 			add_questionnaire(s, &q);
 	}
+	for (size_t i = 0; s->courses && !s->answers_tallied && i < course_set_count(s->courses); i++)
+		add_course(s, &course_set_courses(s->courses)[i]);
 	s->answers_tallied = 1;
 	for (size_t g = 0; g < targets->count; g++) {
 		const struct goal *goal = &targets->goals[g];

@@ -14,6 +14,7 @@
 #include "personal_data.h"
 #include "pseudonym.h"
 #include "record.h"
+#include "text_fold.h"
 #include "text_memo.h"
 
 /* A cell that could not be read: its answer is not written. */
@@ -41,6 +42,7 @@ struct survey_converter {
 	uint64_t row_ordinal;
 	uint64_t records;
 	uint64_t unkept_ids;
+	uint64_t anonymous_rows; /* written without an identifier: the row number stands in */
 	struct answer_set *seen; /* questionnaires of identified respondents, to count each once */
 	/* the row's cells that could not be read (survey.h) */
 	char cell_problems[SURVEY_CELL_PROBLEMS_MAX][400];
@@ -94,6 +96,10 @@ void survey_converter_free(struct survey_converter *converter)
 uint64_t survey_converter_records(const struct survey_converter *converter) { return converter->records; }
 void survey_converter_quiet(struct survey_converter *converter, int quiet) { converter->quiet = quiet; }
 uint64_t survey_converter_unkept_ids(const struct survey_converter *converter) { return converter->unkept_ids; }
+uint64_t survey_converter_anonymous_rows(const struct survey_converter *converter)
+{
+	return converter->anonymous_rows;
+}
 uint64_t survey_converter_answers_rejected(const struct survey_converter *converter) { return converter->answers_rejected; }
 size_t survey_converter_cell_problems(const struct survey_converter *converter) { return converter->cell_problem_count; }
 const char *survey_converter_cell_problem(const struct survey_converter *converter, size_t i)
@@ -314,19 +320,33 @@ static int respondent_value(struct survey_converter *converter, const struct row
 	*identified = 0;
 	int personal = 1;
 	size_t column = converter->participant;
-	if (column == SIZE_MAX || is_blank(row->fields[column], row->lengths[column])) {
+	/* "-" or "N/A" names nobody: as an id it would make one respondent of all who have it */
+	if (column == SIZE_MAX || text_says_nothing(row->fields[column], row->lengths[column])) {
 		column = converter->respondent;
 		personal = 0;
 	}
-	if (column == SIZE_MAX || is_blank(row->fields[column], row->lengths[column]))
+	if (column == SIZE_MAX || text_says_nothing(row->fields[column], row->lengths[column]))
 		return 0;
 	const char *id = row->fields[column];
 	size_t length = row->lengths[column];
 	if (!converter->options.key) {
 		/* Only a response id that is not shaped like a personnummer may be kept, as a hash. */
 		char normalised[13];
-		int keep = !personal && personnummer_normalise(id, length, date, normalised) == PERSONNUMMER_NOT;
+		int keep = !personal && personnummer_normalise(id, length, date, normalised) == PERSONNUMMER_NOT &&
+		           !personal_data_identifies(id, length);
 		OPENSSL_cleanse(normalised, sizeof normalised);
+		if (!keep && converter->options.run_key) {
+			/* in memory only: a pseudonym under a key that dies with the run */
+			enum personnummer_result shape =
+				pseudonym_of_participant(converter->options.run_key, id, length, date, value);
+			if (shape == PERSONNUMMER_UNCOMPUTED)
+				return -1;
+			if (shape == PERSONNUMMER_VALID || shape == PERSONNUMMER_NOT) {
+				*identified = 1;
+				return 0;
+			}
+			*value = converter->row_ordinal; /* a damaged personnummer: the row stands alone */
+		}
 		if (!keep)
 			converter->unkept_ids++;
 		else if (respondent_hash(converter, id, length, value) < 0)
@@ -480,6 +500,7 @@ static int write_questionnaire(struct survey_converter *converter, const struct 
 	if (record_writer_questionnaire(converter->writer, &q) < 0)
 		return -1;
 	converter->records += written;
+	converter->anonymous_rows += !(answer->flags & ANSWER_IDENTIFIED);
 	return 0;
 }
 
@@ -666,13 +687,17 @@ static int twin_make(void *context, struct record_writer *writer, struct ingest_
 	options.verbose = 0;
 	options.repeats_downstream = 1;
 	struct pseudonym_key *key = NULL;
-	if (first->options.key) {
+	const struct pseudonym_key *shared = first->options.key ? first->options.key : first->options.run_key;
+	if (shared) {
 		key = malloc(sizeof *key);
-		if (!key || pseudonym_key_copy(key, first->options.key) < 0) {
+		if (!key || pseudonym_key_copy(key, shared) < 0) {
 			free(key);
 			return -1;
 		}
-		options.key = key;
+		if (first->options.key)
+			options.key = key;
+		else
+			options.run_key = key;
 	}
 	struct survey_converter *twin = survey_converter_new(first->codebook, writer, &options);
 	if (!twin) {

@@ -70,3 +70,27 @@ int text_fold_equal(const char *a, const char *b)
 	text_fold(b, strlen(b), folded_b, sizeof folded_b);
 	return strcmp(folded_a, folded_b) == 0;
 }
+
+int text_says_nothing(const char *text, size_t length)
+{
+	/* A placeholder is short; a longer cell is a value, whatever it says. */
+	if (length > 32)
+		return 0;
+	for (size_t i = 0; i < length; i++)
+		if (text[i] >= '0' && text[i] <= '9')
+			return 0; /* an id almost always has digits, and no placeholder has */
+	static const char *const words[] = {"n a", "na", "#n a", "saknas", "uppgift saknas", "okant", "okand",
+	                                    "ej angivet", "ej angiven", "null", "none", "nan"};
+	char folded[64];
+	size_t folded_length = text_fold(text, length, folded, sizeof folded);
+	size_t dashes = 0; /* en and em dashes, which fold leaves alone */
+	while (dashes + 3 <= folded_length && memcmp(folded + dashes, "\xe2\x80", 2) == 0 &&
+	       (folded[dashes + 2] == '\x93' || folded[dashes + 2] == '\x94'))
+		dashes += 3;
+	if (folded_length == dashes)
+		return 1;
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strcmp(folded, words[i]) == 0)
+			return 1;
+	return 0;
+}

@@ -42,20 +42,33 @@ contains both.err "ifs-cumulative-later.csv:6: the same respondent answered agai
 shares_row() { ifs-shares -t "$FIXTURES/targets.json" --year 2022 "$@" 2>>shares.err | awk -F'\t' '$3 == "fia-nytta" {print $8, $9, $14, $15, $17, $18}'; }
 echo "4 3 2 1 2 2" >want.txt
 shares_row both.rec | same_file want.txt -
-# The same file twice: the second adds nothing.
-ifs-survey "$later" "$later" 2>twice.err | ifs-dump | tail -n +2 | wc -l | tr -d ' ' >twice.txt
+# The same file under two names: refused, as rows without an id would count twice.
+cp "$later" later-copy.csv
+ln later-copy.csv later-link.csv
+expect_status 64 sh -c "ifs-survey later-copy.csv later-link.csv >/dev/null 2>twice.err"
+contains twice.err "later-link.csv: the same file as later-copy.csv: name each input once"
+# A copy is another file: its identified rows add nothing.
+ifs-survey "$later" later-copy.csv 2>twice.err | ifs-dump | tail -n +2 | wc -l | tr -d ' ' >twice.txt
 echo 5 | same_file - twice.txt
 contains twice.err "10 rows read = 5 written (5 answer records) + 5 repeated"
 # Normalised apart and concatenated, or named twice: ifs-shares counts each answer once, and says so.
 ifs-survey "$early" >early.rec 2>/dev/null
 ifs-survey "$later" >later.rec 2>/dev/null
 cat early.rec later.rec | shares_row | same_file want.txt -
-shares_row later.rec later.rec | same_file want.txt -
+cp later.rec later-again.rec
+shares_row later.rec later-again.rec | same_file want.txt -
 contains shares.err "answers given again (the same respondent, insats, group and question in more than one input or stream) counted once"
 # Without a respondent id there is nothing to tell repeats by: two exports are two sets of answers.
 cut -d';' -f2- "$early" >no-id.csv
-ifs-survey no-id.csv no-id.csv 2>no-id.err | ifs-dump | tail -n +2 | wc -l | tr -d ' ' >no-id.txt
+cp no-id.csv no-id-2.csv
+ifs-survey no-id.csv no-id-2.csv 2>no-id.err | ifs-dump | tail -n +2 | wc -l | tr -d ' ' >no-id.txt
 echo 6 | same_file - no-id.txt
+# ... and both tools say so, rather than count twice in silence.
+contains no-id.err "warning: 6 rows without a respondent id (or with one not kept without --key-file), from 2 inputs"
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 no-id.csv no-id-2.csv >/dev/null 2>no-id-shares.err
+contains no-id-shares.err "warning: 6 questionnaires without a respondent id (or with one not kept), from 2 inputs"
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 no-id.csv >/dev/null 2>no-id-one.err
+lacks no-id-one.err "without a respondent id"
 # Health pairs given twice count once.
 ifs-health --key-file key "$FIXTURES/health/enter-2022.csv" >pairs.rec 2>/dev/null
 cat pairs.rec pairs.rec | ifs-shares -t "$FIXTURES/targets.json" --year 2022 2>/dev/null | awk -F'\t' '$3 == "enter-halsa" {print $8, $9}' >halsa.txt

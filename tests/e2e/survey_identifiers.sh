@@ -63,3 +63,40 @@ done
 # A survey tool's own response ids are kept (hashed) without a key, as before.
 ifs-survey "$FIXTURES/ifs/deltagare-2022.csv" 2>/dev/null | ifs-dump | awk -F'\t' 'NR == 2 {print $1}' >response-id.txt
 [ "$(cat response-id.txt)" != 0000000000000001 ] || fail "a response id was dropped"
+
+# "-", "N/A" and "#N/A" name nobody: six rows are six respondents (the row number stands
+# in), not three whose later answers replace the earlier; 3 of 6 klart positive.
+printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;Fråga 1\n-;2022-03-01;FIA;Avslutad;Kvinna;Helt och hållet\n-;2022-03-02;FIA;Avslutad;Man;Inte alls\nN/A;2022-03-03;FIA;Avslutad;Man;Inte alls\nN/A;2022-03-04;FIA;Avslutad;Kvinna;Till mycket stor del\n#N/A;2022-03-05;FIA;Avslutad;Kvinna;Helt och hållet\n  ;2022-03-06;FIA;Avslutad;Man;Till stor del\n' >placeholders.csv
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --min-n 1 placeholders.csv 2>placeholders.err |
+	awk -F'\t' '$3 == "fia-nytta" {print $8, $9}' >placeholders.got
+echo "6 3" | same_file - placeholders.got
+lacks placeholders.err "repeated"
+printf 'Deltagare;Datum;Insats;Tillfälle;VAS\n-;2022-02-01;Enter;Inskrivning;40\n-;2022-09-01;Enter;Avslut;70\n' >health-placeholder.csv
+expect_status 65 sh -c "ifs-health --key-file key health-placeholder.csv >/dev/null 2>health-placeholder.err"
+contains health-placeholder.err 'health-placeholder.csv:2: no participant id ("-" stands for none)'
+contains health-placeholder.err "0 pairs"
+
+# ifs-shares reading exports tells people apart in memory, under a key of the run's own:
+# a cumulative download identified by personnummer counts each answer once. June has 5,
+# October the same 5 and 2 more, one of them the first person again (ten digits) with a
+# later, other answer: 6 people, klart positive 19710211 and 19811218; 3 women (1), 3 men (1).
+cat >pn-june.csv <<'CSV'
+Personnummer;Svarsdatum;Insats;Enkät;Kön;Fråga 1
+19800101-9200;2022-03-01;FIA;Avslutad;Kvinna;Helt och hållet
+19700110-2008;2022-03-02;FIA;Avslutad;Kvinna;Inte alls
+19710211-2021;2022-03-03;FIA;Avslutad;Kvinna;Till mycket stor del
+19800102-1115;2022-03-04;FIA;Avslutad;Man;Till stor del
+19811218-9876;2022-03-05;FIA;Avslutad;Man;Helt och hållet
+CSV
+{ cat pn-june.csv; printf '19850312-1231;2022-04-01;FIA;Avslutad;Man;Inte alls\n8001019200;2022-04-02;FIA;Avslutad;Kvinna;Inte alls\n'; } >pn-october.csv
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --min-n 1 pn-june.csv pn-october.csv 2>pn.err |
+	awk -F'\t' '$3 == "fia-nytta" {print $8, $9, $14, $15, $17, $18}' >pn.got
+echo "6 2 3 1 3 1" | same_file - pn.got
+contains pn.err "6 answers given again"
+lacks pn.err "not kept"
+lacks pn.err "19800101"
+# The same file twice (under two names too) is refused: rows without an id would count twice.
+expect_status 64 sh -c "ifs-shares -t '$FIXTURES/targets.json' --year 2022 pn-june.csv ./pn-june.csv >/dev/null 2>twice.err"
+contains twice.err "./pn-june.csv: the same file as pn-june.csv: name each input once"
+expect_status 64 sh -c "ifs-survey pn-june.csv pn-june.csv >/dev/null 2>twice-survey.err"
+contains twice-survey.err "pn-june.csv: given twice"
