@@ -2,7 +2,8 @@
  * text_fold.h — compare header names and answer labels the way people mean them.
  *
  * Promise: folding lower-cases, turns å ä ö (and é, ü) into a a o (e, u), maps
- * every run of white space, '-', '_' and '/' to one space, drops surrounding
+ * every run of white space (the no-break and thin spaces too), '-', '_', '/' and
+ * the en and em dashes to one space, drops surrounding
  * space and a trailing '?', ':' or '.', so "Respondent-ID", "respondent id" and
  * " RESPONDENT_ID " fold alike, and "Har du fått stöd…?" matches "har du fatt stod…".
  */

@@ -45,6 +45,92 @@ static size_t day_month_year(const char *text, size_t length, unsigned *year, un
 	return i;
 }
 
+/* The year first, as hand-typed registers have it: YYYY-M-D (or with '/' or '.', the
+ * month and day of one or two digits), or YYYYMMDD run together.  Never ambiguous:
+ * no one writes the day between the year and the month.  The bytes read, or 0. */
+static size_t year_month_day(const char *text, size_t length, unsigned *year, unsigned *month, unsigned *day)
+{
+	if (length >= 8 && digits(text, 8, year) == 0 && (length == 8 || text[8] < '0' || text[8] > '9')) {
+		*month = *year / 100 % 100;
+		*day = *year % 100;
+		*year /= 10000;
+		return 8;
+	}
+	if (length < 8 || digits(text, 4, year) != 0 || (text[4] != '-' && text[4] != '/' && text[4] != '.'))
+		return 0;
+	char separator = text[4];
+	size_t i = 5, width = 0;
+	for (*month = 0; i < length && text[i] >= '0' && text[i] <= '9' && width < 3; i++, width++)
+		*month = *month * 10 + (unsigned)(text[i] - '0');
+	if (width < 1 || width > 2 || i >= length || text[i] != separator)
+		return 0;
+	i++;
+	for (width = 0, *day = 0; i < length && text[i] >= '0' && text[i] <= '9' && width < 3; i++, width++)
+		*day = *day * 10 + (unsigned)(text[i] - '0');
+	return width >= 1 && width <= 2 ? i : 0;
+}
+
+static uint32_t civil_of_day_number(long day_number)
+{
+	long year, month, day;
+	date_from_serial_day(day_number - date_day_number(18991230), &year, &month, &day);
+	return (uint32_t)(year * 10000 + month * 100 + day);
+}
+
+/* The day number of the last Sunday of a month (31 days: March, October). */
+static long last_sunday(unsigned year, unsigned month)
+{
+	long last = date_day_number(year * 10000 + month * 100 + 31);
+	long sunday = date_day_number(20220327); /* a Sunday */
+	long since = (last - sunday) % 7;
+	return last - (since < 0 ? since + 7 : since);
+}
+
+/*
+ * The date in Sweden of a time with its zone ("14:05:00Z", "23:30+00:00",
+ * "22:30:00.000-01:00"): a web form's export in UTC says 31 October at 23:30 for an
+ * answer given on 1 November, the next mätår.  Central European time, summer time
+ * from the last Sunday of March to the last Sunday of October (01:00 UTC).  A time
+ * without a zone is Swedish already: yyyymmdd as it is.
+ */
+static uint32_t swedish_date(uint32_t yyyymmdd, const char *time, size_t length)
+{
+	unsigned hour, minute, offset_hours = 0, offset_minutes = 0;
+	if (length < 5 || digits(time, 2, &hour) != 0 || time[2] != ':' || digits(time + 3, 2, &minute) != 0 ||
+	    hour > 23 || minute > 59)
+		return yyyymmdd;
+	size_t i = 5;
+	if (i + 3 <= length && time[i] == ':' && digits(time + i + 1, 2, &(unsigned){0}) == 0)
+		i += 3;
+	if (i < length && (time[i] == '.' || time[i] == ','))
+		for (i++; i < length && time[i] >= '0' && time[i] <= '9'; i++)
+			;
+	if (i >= length)
+		return yyyymmdd;
+	int sign = 0;
+	if (time[i] == 'Z' && i + 1 == length) {
+		sign = 1;
+	} else if ((time[i] == '+' || time[i] == '-') && i + 3 <= length && digits(time + i + 1, 2, &offset_hours) == 0) {
+		sign = time[i] == '+' ? 1 : -1;
+		size_t at = i + 3;
+		if (at < length && time[at] == ':')
+			at++;
+		if (at + 2 <= length && digits(time + at, 2, &offset_minutes) == 0)
+			at += 2;
+		if (at != length || offset_hours > 14 || offset_minutes > 59)
+			return yyyymmdd;
+	} else {
+		return yyyymmdd;
+	}
+	long day_number = date_day_number(yyyymmdd);
+	long utc = day_number * 1440 + (long)(hour * 60 + minute) - sign * (long)(offset_hours * 60 + offset_minutes);
+	unsigned year = yyyymmdd / 10000;
+	long summer_from = last_sunday(year, 3) * 1440 + 60, summer_to = last_sunday(year, 10) * 1440 + 60;
+	long local = utc + 60 + (utc >= summer_from && utc < summer_to ? 60 : 0);
+	long local_day = local >= 0 ? local / 1440 : (local - 1439) / 1440;
+	return local_day == day_number ? yyyymmdd : civil_of_day_number(local_day);
+}
+
 int date_parse(const char *text, size_t length, uint32_t *yyyymmdd)
 {
 	unsigned year, month, day;
@@ -59,10 +145,12 @@ int date_parse(const char *text, size_t length, uint32_t *yyyymmdd)
 		result = 0;
 	} else if ((used = day_month_year(text, length, &year, &month, &day)) != 0) {
 		result = DATE_DAY_FIRST;
+	} else if ((used = year_month_day(text, length, &year, &month, &day)) != 0) {
+		result = 0;
 	} else {
 		return DATE_NOT;
 	}
-	/* A time may follow ("2022-03-01 14:05" or "2022-03-01T14:05:00Z"); it is not used. */
+	/* A time may follow ("2022-03-01 14:05" or "2022-03-01T14:05:00Z"). */
 	if (length > used && text[used] != 'T' && text[used] != ' ')
 		return DATE_NOT;
 	if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1)
@@ -70,6 +158,8 @@ int date_parse(const char *text, size_t length, uint32_t *yyyymmdd)
 	if (day > days_in_month(year, month))
 		return DATE_NO_SUCH_DAY;
 	*yyyymmdd = year * 10000 + month * 100 + day;
+	if (length > used)
+		*yyyymmdd = swedish_date(*yyyymmdd, text + used + 1, length - used - 1);
 	return result;
 }
 
@@ -110,12 +200,32 @@ void date_expectation(const char *text, size_t length, char *out, size_t size)
 		long year, month, day;
 		date_from_serial_day((long)serial, &year, &month, &day);
 		snprintf(out, size,
-		         "expected YYYY-MM-DD or D/M/YYYY; %u is how a spreadsheet stores %04ld-%02ld-%02ld: format the "
+		         "expected YYYY-MM-DD, YYYYMMDD or D/M/YYYY; %u is how a spreadsheet stores %04ld-%02ld-%02ld: "
+		         "format the "
 		         "column as a date before saving",
 		         serial, year % 10000, month % 100, day % 100);
 		return;
 	}
-	snprintf(out, size, "expected YYYY-MM-DD or D/M/YYYY");
+	/* "12/31/2021": a month, then a day no month has as its number: written month first,
+	 * as US settings write dates.  Then the file's other D/M dates were read wrongly. */
+	unsigned first = 0, second = 0, width = 0;
+	size_t i = 0;
+	for (; i < length && text[i] >= '0' && text[i] <= '9' && width < 3; i++, width++)
+		first = first * 10 + (unsigned)(text[i] - '0');
+	if (width && width <= 2 && i < length && (text[i] == '/' || text[i] == '.')) {
+		char separator = text[i++];
+		for (width = 0; i < length && text[i] >= '0' && text[i] <= '9' && width < 3; i++, width++)
+			second = second * 10 + (unsigned)(text[i] - '0');
+		if (width && width <= 2 && i < length && text[i] == separator && first >= 1 && first <= 12 && second > 12 &&
+		    second <= 31) {
+			snprintf(out, size,
+			         "expected YYYY-MM-DD, YYYYMMDD or D/M/YYYY; this date can only be month first (M/D/YYYY, as "
+			         "US settings write dates): if the file writes its dates so, its other D/M/YYYY dates were read "
+			         "day first, wrongly; save the dates as YYYY-MM-DD and read the file again");
+			return;
+		}
+	}
+	snprintf(out, size, "expected YYYY-MM-DD, YYYYMMDD or D/M/YYYY");
 }
 
 long date_day_number(uint32_t yyyymmdd)

@@ -141,7 +141,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 			snprintf(reason, reason_size, "bad date \"%s\": no such day in the calendar",
 			         QUOTE_CELL(date_text, date_length, 20));
 		else {
-			char expected[160];
+			char expected[320];
 			date_expectation(date_text, date_length, expected, sizeof expected);
 			snprintf(reason, reason_size, "bad date \"%s\" (%s)", QUOTE_CELL(date_text, date_length, 20), expected);
 		}

@@ -468,7 +468,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	size_t at = c->column[FIELD_START];
 	int parsed = date_parse(f[at], n[at], &course.start_date);
 	if (parsed < 0) {
-		char expected[160];
+		char expected[320];
 		date_expectation(f[at], n[at], expected, sizeof expected);
 		if (is_blank(f[at], n[at]))
 			snprintf(reason, reason_size, "no start date");
@@ -483,7 +483,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 		/* An end date that cannot be read would make the course look ongoing: refused. */
 		parsed = date_parse(f[at], n[at], &course.end_date);
 		if (parsed < 0) {
-			char expected[160];
+			char expected[320];
 			date_expectation(f[at], n[at], expected, sizeof expected);
 			snprintf(reason, reason_size, "bad end date \"%s\" (%s)", QUOTE_CELL(f[at], n[at], 40),
 			         parsed == DATE_NO_SUCH_DAY ? "no such day in the calendar" : expected);

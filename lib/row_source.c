@@ -1496,6 +1496,10 @@ int row_source_next(struct row_source *source, struct row *row)
 		set_error(source, "%s: out of memory", source->name);
 		return -1;
 	}
+	/* Empty cells after the last column (";;" that Excel leaves where a cell beyond
+	 * the table was once touched) hold nothing: the row is whole without them. */
+	while (count > source->columns && source->lengths[count - 1] == 0)
+		count--;
 	row->count = count;
 	row->fields = source->fields;
 	row->lengths = source->lengths;

@@ -527,7 +527,7 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 			snprintf(reason, reason_size, "bad answer date \"%s\": no such day in the calendar",
 			         QUOTE_CELL(fields[converter->date], lengths[converter->date], 40));
 		else {
-			char expected[160];
+			char expected[320];
 			date_expectation(fields[converter->date], lengths[converter->date], expected, sizeof expected);
 			snprintf(reason, reason_size, "bad answer date \"%s\" (%s)",
 			         QUOTE_CELL(fields[converter->date], lengths[converter->date], 40), expected);

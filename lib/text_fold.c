@@ -2,10 +2,19 @@
 
 #include <string.h>
 
-static int is_separator(unsigned char c)
+/* Bytes of the separator at p (0: none): ASCII space and punctuation, and the no-break
+ * and thin spaces and the dashes that Excel and Word put in text ("Helt och\u00a0hållet"
+ * pasted from a web form, "Vet ej \u2013 ej aktuellt"). */
+static size_t separator_width(const unsigned char *p, size_t left)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '-' || c == '_' || c == '/' ||
-	       c == '\v' || c == '\f';
+	unsigned char c = p[0];
+	if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '-' || c == '_' || c == '/' || c == '\v' || c == '\f')
+		return 1;
+	if (left >= 2 && c == 0xC2 && p[1] == 0xA0)
+		return 2;
+	if (left >= 3 && c == 0xE2 && p[1] == 0x80 && (p[2] == 0x89 || p[2] == 0xAF || p[2] == 0x93 || p[2] == 0x94))
+		return 3;
+	return 0;
 }
 
 /* Swedish (and a few neighbouring) letters in UTF-8 fold to their plain
@@ -39,9 +48,10 @@ size_t text_fold(const char *text, size_t length, char *out, size_t out_size)
 	for (size_t i = 0; i < length && used + 2 < out_size;) {
 		char letter;
 		size_t consumed;
-		if (is_separator(p[i])) {
+		size_t separator = separator_width(p + i, length - i);
+		if (separator) {
 			pending_space = used > 0;
-			i++;
+			i += separator;
 			continue;
 		}
 		if (pending_space) {
@@ -83,11 +93,7 @@ int text_says_nothing(const char *text, size_t length)
 	                                    "ej angivet", "ej angiven", "null", "none", "nan"};
 	char folded[64];
 	size_t folded_length = text_fold(text, length, folded, sizeof folded);
-	size_t dashes = 0; /* en and em dashes, which fold leaves alone */
-	while (dashes + 3 <= folded_length && memcmp(folded + dashes, "\xe2\x80", 2) == 0 &&
-	       (folded[dashes + 2] == '\x93' || folded[dashes + 2] == '\x94'))
-		dashes += 3;
-	if (folded_length == dashes)
+	if (folded_length == 0)
 		return 1;
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
 		if (strcmp(folded, words[i]) == 0)

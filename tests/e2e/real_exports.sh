@@ -175,7 +175,7 @@ expect_status 65 sh -c "ifs-survey -v --rejects office-rejects.tsv office-export
 contains office.err "office-export: header on line 3; the 2 line(s) above it (a title, empty lines) skipped"
 contains office.err 'office-export: xlsx, sheet "Svar 2022", 8 columns'
 contains office.err 'warning: office-export: only the first sheet, "Svar 2022", is read; the workbook has 2 visible sheets'
-contains office.err 'office-export:7: bad answer date "44628" (expected YYYY-MM-DD or D/M/YYYY; 44628 is how a spreadsheet stores 2022-03-08: format the column as a date before saving)'
+contains office.err 'office-export:7: bad answer date "44628" (expected YYYY-MM-DD, YYYYMMDD or D/M/YYYY; 44628 is how a spreadsheet stores 2022-03-08: format the column as a date before saving)'
 contains office.err "5 rows read = 4 written (8 answer records) + 1 rejected"
 ifs-dump office.rec | awk -F'\t' 'NR > 1 {print $2, $7 "|" $8, $9, $10}' >office.txt
 same_file - office.txt <<'END'
@@ -212,3 +212,10 @@ ifs-health --key-file key "$FIXTURES/health/enter-2022.csv" 2>/dev/null | ifs-du
 ifs-health --key-file key "$FIXTURES/health/enter-2022.xlsx" 2>health-xlsx.err | ifs-dump --health >health-xlsx.tsv
 contains health-xlsx.err "54 rows read = 53 used + 1 duplicates + 0 rejected; records: 25 pairs, 2 intake only, 1 exit only"
 same_file health-csv.tsv health-xlsx.tsv
+
+# Empty cells after the last column (";;", where Excel once had a cell touched) hold
+# nothing: the row is read; a value there is still a row of the wrong shape.
+printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;Fråga 1\r\nR-1;2022-03-01;FIA;Avslutad;Kvinna;Helt och hållet;;\r\nR-2;2022-03-02;FIA;Avslutad;Man;Inte alls;x;\r\n' >trailing.csv
+expect_status 65 sh -c "ifs-survey trailing.csv >trailing.rec 2>trailing.err"
+contains trailing.err "trailing.csv:3: expected 6 fields, found 7"
+contains trailing.err "2 rows read = 1 written (1 answer records) + 1 rejected"

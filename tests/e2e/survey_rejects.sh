@@ -4,7 +4,7 @@ cd "$FIXTURES/ifs"
 expect_status 65 sh -c "ifs-survey --rejects '$T/rejects.tsv' with-errors.csv >'$T/out.rec' 2>'$T/err'"
 cat >"$T/expected.err" <<'END'
 ifs-survey: with-errors.csv:5: column 8 (question tillvara): unknown answer "Jättebra"; expected one of Inte alls, Till liten del, Till viss del, Till stor del, Till mycket stor del, Helt och hållet, Vet ej / Ej aktuellt, Vet ej/Ej aktuellt, Vet ej, Ej aktuellt, Vet inte
-ifs-survey: with-errors.csv:6: bad answer date "2022-13-01" (expected YYYY-MM-DD or D/M/YYYY)
+ifs-survey: with-errors.csv:6: bad answer date "2022-13-01" (expected YYYY-MM-DD, YYYYMMDD or D/M/YYYY)
 ifs-survey: with-errors.csv:7: no answer date
 ifs-survey: with-errors.csv:8: unknown gender "Q" (expected Kvinna, Man, Annat, Vill ej uppge or empty)
 ifs-survey: with-errors.csv:9: expected 11 fields, found 8

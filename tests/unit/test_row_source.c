@@ -562,13 +562,17 @@ static void test_random_documents_match_the_reference(void **state)
 			assert_int_equal(row.line, want->line);
 			assert_int_equal(row.raw_length, want->raw_length);
 			assert_memory_equal(row.raw, doc + want->raw_start, want->raw_length);
-			if (want->field_count != rows[0].field_count) {
+			/* empty fields after the last column are no part of the row */
+			size_t fields = want->field_count;
+			while (fields > rows[0].field_count && want->fields[fields - 1][0] == '\0')
+				fields--;
+			if (fields != rows[0].field_count) {
 				assert_non_null(row.problem);
 				continue;
 			}
 			assert_null(row.problem);
-			assert_int_equal(row.count, want->field_count);
-			for (size_t f = 0; f < want->field_count; f++) {
+			assert_int_equal(row.count, fields);
+			for (size_t f = 0; f < fields; f++) {
 				assert_string_equal(row.fields[f], want->fields[f]);
 				assert_int_equal(row.lengths[f], strlen(want->fields[f]));
 			}
