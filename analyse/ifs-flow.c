@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,8 @@ static int parse_year(const char *text, int *year)
 static void put_value(FILE *out, double value, int is_days, int swedish)
 {
 	char text[32];
+	if (isnan(value))
+		return; /* no course to measure: empty, not 0 */
 	if (is_days)
 		snprintf(text, sizeof text, "%.1f", value);
 	else
@@ -187,9 +190,12 @@ int main(int argc, char **argv)
 			cJSON_AddStringToObject(row, "insats", string_pool_get(pool, rows[i].insats));
 			cJSON_AddStringToObject(row, "measure", rows[i].measure);
 			cJSON_AddStringToObject(row, "category", rows[i].category);
-			cJSON_AddNumberToObject(row, "n", rows[i].value[0]);
-			cJSON_AddNumberToObject(row, "n_women", rows[i].value[1]);
-			cJSON_AddNumberToObject(row, "n_men", rows[i].value[2]);
+			static const char *const keys[3] = {"n", "n_women", "n_men"};
+			for (int c = 0; c < 3; c++)
+				if (isnan(rows[i].value[c]))
+					cJSON_AddNullToObject(row, keys[c]); /* no course ended: no length */
+				else
+					cJSON_AddNumberToObject(row, keys[c], rows[i].value[c]);
 			cJSON_AddItemToArray(list, row);
 		}
 		char *text = json_memory_failed() ? NULL : cJSON_Print(root);

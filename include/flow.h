@@ -24,7 +24,7 @@ struct flow_row {
 	uint32_t insats;        /* string id */
 	const char *measure;    /* flow, end_reason, referrer, support_intake, support_exit, length */
 	const char *category;
-	double value[3];        /* all, women, men: counts, or days for length */
+	double value[3];        /* all, women, men: counts, or days for length (NAN: no course ended) */
 	int is_days;            /* length: a number of days, maybe fractional */
 };
 

@@ -1,6 +1,7 @@
 /* flow.c — counting courses by what happened to them in a period. */
 #include "flow.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,11 +59,14 @@ static void count_in(struct flow_row *r, uint8_t gender)
 		r->value[MEN]++;
 }
 
-/* median and mean of values[0..n) into row values at index cell; 0 for none */
+/* median and mean of values[0..n) into row values at index cell; NAN for none (a
+ * zero would read as courses that ended the day they began) */
 static void summarise(double *values, size_t n, struct flow_row *median, struct flow_row *mean, int cell)
 {
-	if (n == 0)
+	if (n == 0) {
+		median->value[cell] = mean->value[cell] = NAN;
 		return;
+	}
 	qsort(values, n, sizeof *values, by_value);
 	median->value[cell] = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 	double sum = 0;

@@ -182,7 +182,8 @@ void report_doc_free(struct report_doc *doc)
 	memset(doc, 0, sizeof *doc);
 }
 
-/* The goals by insats, the insatser in order of first appearance. */
+/* The goals by insats, the insatser in order of first appearance; "FIA" and "fia" are
+ * one insats, as ifs-shares matches them, under the spelling met first. */
 static int group_sections(struct report_doc *doc)
 {
 	doc->sections = calloc(doc->count ? doc->count : 1, sizeof *doc->sections);
@@ -192,7 +193,7 @@ static int group_sections(struct report_doc *doc)
 	size_t placed = 0;
 	for (size_t i = 0; i < doc->count; i++) {
 		size_t s = 0;
-		while (s < doc->section_count && strcmp(doc->sections[s].insats, doc->goals[i].insats) != 0)
+		while (s < doc->section_count && !text_fold_equal(doc->sections[s].insats, doc->goals[i].insats))
 			s++;
 		if (s < doc->section_count)
 			continue;
@@ -200,7 +201,7 @@ static int group_sections(struct report_doc *doc)
 		section->insats = doc->goals[i].insats;
 		section->goals = &doc->section_goals[placed];
 		for (size_t j = i; j < doc->count; j++)
-			if (strcmp(doc->goals[j].insats, section->insats) == 0)
+			if (text_fold_equal(doc->goals[j].insats, section->insats))
 				doc->section_goals[placed++] = &doc->goals[j];
 		section->count = (size_t)(&doc->section_goals[placed] - section->goals);
 	}

@@ -1,5 +1,6 @@
 #include "report_formats.h"
 #include "report_words.h"
+#include "text_fold.h"
 #include "xlsx.h"
 
 #include <xlsxwriter.h>
@@ -14,7 +15,7 @@
 #include <unistd.h>
 
 /* A sheet name Excel accepts: at most 31 characters (UTF-8 kept whole), none of []:*?/\,
- * and not one already used. */
+ * and not one already used in any case (Excel's names are one in "FIA" and "fia"). */
 static void sheet_name(const char *insats, char used[][64], size_t used_count, char out[64])
 {
 	char base[64];
@@ -32,7 +33,7 @@ static void sheet_name(const char *insats, char used[][64], size_t used_count, c
 	snprintf(out, 64, "%s", base);
 	for (unsigned suffix = 2; suffix < 100; suffix++) {
 		size_t i = 0;
-		while (i < used_count && strcmp(used[i], out) != 0)
+		while (i < used_count && !text_fold_equal(used[i], out))
 			i++;
 		if (i == used_count)
 			return;
@@ -355,6 +356,12 @@ static size_t write_sheets(struct workbook_writer *w, const struct report_doc *d
 		char name[64];
 		sheet_name(section->insats, used, used_count, name);
 		snprintf(used[used_count++], 64, "%s", name);
+		/* a name it refuses is said as such, not as memory that ran out */
+		lxw_error refused = workbook_validate_sheet_name(w->book, name);
+		if (refused != LXW_NO_ERROR) {
+			keep_error(w, refused);
+			break;
+		}
 		lxw_worksheet *sheet = workbook_add_worksheet(w->book, name);
 		if (!sheet) {
 			keep_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);

@@ -281,3 +281,6 @@ for order in "jun.csv dec.csv" "dec.csv jun.csv"; do
 	printf 'start 0\nnew 1\nended 1\nend 0\narbete 1\n' | same_file - cumulative.got
 	contains cumulative.err "1 of those courses differed: the one that has ended"
 done
+# No course ended: no length, empty (null in JSON), not 0 days.
+ifs-participants --key-file key jun.csv 2>/dev/null | ifs-flow --year 2022 | awk -F'\t' '$3 == "length" {print $4 "|" $5 "|" $6 "|" $7}' >no-length.got
+printf 'median|||\nmean|||\n' | same_file - no-length.got

@@ -96,3 +96,23 @@ echo "Mål;Indikator;n;n kvinnor;n män;Andel" | same_file - lo-header.txt
 awk -F';' 'NR > 1 { printf "%s %s %s %.4f %s\n", $3, $8, $9, $10, $13 }' lo/bilaga2-Underlag.csv >lo-rows.txt
 awk -F'\t' 'NR > 1 { printf "%s %s %s %.4f %s\n", $3, $8, $9, $10, $13 }' shares.tsv | same_file - lo-rows.txt
 [ "$(wc -l <lo-rows.txt)" = 7 ] || fail "LibreOffice read $(wc -l <lo-rows.txt) rows under Underlag, not 7"
+
+# Goals that name one insats in two cases ("FIA", "fia") are one insats, as ifs-shares
+# matches them: one section, one sheet (Excel's sheet names are one in any case).
+python3 - "$FIXTURES/targets.json" cased.json <<'PY'
+import json, sys
+targets = json.load(open(sys.argv[1], encoding="utf-8"))
+for goal in targets["goals"]:
+    if goal["id"] == "fia-tillvara":
+        goal["insats"] = "fia"
+json.dump(targets, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+ifs-shares -t cased.json --year 2022 --format json both.rec >cased-shares.json 2>/dev/null
+ifs-report cased-shares.json >cased.md
+[ "$(grep -ci '^## fia' cased.md)" = 1 ] || fail "FIA and fia made $(grep -ci '^## fia' cased.md) sections"
+ifs-report --format xlsx -o cased.xlsx cased-shares.json 2>cased.err || { cat cased.err; fail "FIA and fia failed the workbook"; }
+if "$py" -c 'import openpyxl' 2>/dev/null; then
+	"$py" -c 'import openpyxl, sys; print(" ".join(openpyxl.load_workbook(sys.argv[1]).sheetnames))' cased.xlsx >cased-sheets.txt
+	grep -q "^FIA " cased-sheets.txt || fail "sheets: $(cat cased-sheets.txt)"
+	! grep -qi " fia" cased-sheets.txt || fail "a second FIA sheet: $(cat cased-sheets.txt)"
+fi
