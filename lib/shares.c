@@ -253,14 +253,56 @@ static void add_answer(struct shares *s, const struct answer_record *a)
 	}
 }
 
+/* add_answer() for each answer q holds, with what the answers share (the date, the
+ * period, the insats's goals, the cells) worked out once per questionnaire: a million
+ * of them are counted at the end of a large export. */
 static void add_questionnaire(struct shares *s, const struct questionnaire_record *q)
 {
-	struct answer_record a;
-	for (size_t i = 0; i < q->count; i++) {
-		if (q->levels[i] == LEVEL_ABSENT)
+	size_t first = 0;
+	while (first < q->count && q->levels[first] == LEVEL_ABSENT)
+		first++;
+	if (first == q->count)
+		return; /* no answer: as add_answer, not even the period widens */
+	widen(&s->ifs_first, &s->ifs_last, q->date);
+	if (q->insats >= s->known_ids)
+		return;
+	const uint64_t *im = s->insats_mask + (size_t)q->insats * s->words;
+	int any_goal = 0;
+	for (size_t w = 0; w < s->words; w++)
+		any_goal |= im[w] != 0;
+	if (!any_goal)
+		return;
+	int marked = 0;
+	const struct answer_record when = {.date = q->date, .matar = q->matar};
+	int in_period = in_period_ifs(&s->period, &when);
+	int cells[2] = {CELL_ALL, q->gender == GENDER_WOMAN ? CELL_WOMEN : q->gender == GENDER_MAN ? CELL_MEN : -1};
+	for (size_t i = first; i < q->count; i++) {
+		uint8_t level = q->levels[i];
+		uint32_t question = q->questions[i];
+		if (level == LEVEL_ABSENT || question >= s->known_ids)
 			continue;
-		questionnaire_answer(q, i, &a);
-		add_answer(s, &a);
+		if (!marked)
+			mark_insats_seen(s, q->insats, 0), marked = 1;
+		const uint64_t *qm = s->question_mask + (size_t)question * s->words;
+		for (size_t w = 0; w < s->words; w++) {
+			uint64_t mask = im[w] & qm[w];
+			while (mask) {
+				size_t g = w * 64 + (size_t)__builtin_ctzll(mask);
+				mask &= mask - 1;
+				struct goal_tally *t = &s->tally[g];
+				t->seen_indicator = 1;
+				if (q->group != s->targets->goals[g].group || !in_period)
+					continue;
+				if (q->scale_max[i] > t->scale_max)
+					t->scale_max = q->scale_max[i];
+				for (int c = 0; c < 2 && cells[c] >= 0; c++) {
+					if (level <= LEVEL_MAX)
+						t->cell[cells[c]].levels[level]++;
+					else
+						t->cell[cells[c]].missing++;
+				}
+			}
+		}
 	}
 }
 
