@@ -48,6 +48,10 @@ struct ingest_twin {
 	struct record_writer *writer; /* the first converter's: the twin's strings are interned there */
 	int jobs;   /* threads to use: 1 or 2 */
 	int always; /* split any file that can be split, however small (for tests) */
+	/* Percent of the file the first thread reads itself (the cut is at the first line
+	 * end after it): less than half when the first also has much to do with the
+	 * twin's records as it replays them.  0: 50. */
+	int first_percent;
 };
 
 /* 2 when this process may run on two cores or more (sched_getaffinity), else 1. */

@@ -1,7 +1,8 @@
 /*
  * ingest_split.c — the second half of a large export read by a second thread.
  *
- * The file is cut at the first line end after its middle.  A twin of the
+ * The file is cut at the first line end after its middle (or the share the
+ * caller's twin asks for, ingest_twin.first_percent).  A twin of the
  * converter reads from there to the end on its own thread, into a buffer of
  * records; the first thread reads up to the cut as always.  The cut is a row's
  * start only if the first thread's rows end exactly there (a quoted field may
@@ -200,14 +201,15 @@ static void twin_run_free(struct twin_run *run)
 	free(run->levels);
 }
 
-/* The first line end at or after the middle of the file, plus one: where the
- * second reader starts.  0 when there is none worth splitting at. */
-static uint64_t cut_point(const char *path, uint64_t size, uint64_t after)
+/* The first line end at or after percent of the file, plus one: where the second
+ * reader starts.  0 when there is none worth splitting at. */
+static uint64_t cut_point(const char *path, uint64_t size, uint64_t after, int percent)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	uint64_t at = size / 2 > after ? size / 2 : after;
+	uint64_t share = size / 100 * (uint64_t)percent;
+	uint64_t at = share > after ? share : after;
 	char block[65536];
 	uint64_t cut = 0;
 	for (int blocks = 0; !cut && blocks < 64 && at < size; blocks++) {
@@ -229,7 +231,12 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 	if (!ops || ops->jobs < 2 || !row_source_splittable(source, &size) ||
 	    (!ops->always && size < INGEST_SPLIT_MIN_BYTES))
 		return NULL;
-	uint64_t at = cut_point(path, size, row_source_offset(source));
+	int percent = ops->first_percent > 0 && ops->first_percent < 100 ? ops->first_percent : 50;
+	/* For tests: where the cut falls, so that a test can put a row's trouble there. */
+	const char *forced = getenv("IFS_SPLIT_PERCENT");
+	if (forced && atoi(forced) > 0 && atoi(forced) < 100)
+		percent = atoi(forced);
+	uint64_t at = cut_point(path, size, row_source_offset(source), percent);
 	if (!at)
 		return NULL;
 	struct ingest_split *split = calloc(1, sizeof *split);

@@ -75,7 +75,8 @@ struct shares {
 	uint64_t *health_goals;      /* mask of the health goals */
 	/* per pool string id, filled lazily: goals whose insats / indicator it is */
 	uint64_t *insats_mask, *question_mask;
-	uint8_t *insats_marked;      /* bit 1: IFS seen, bit 2: health seen */
+	uint8_t *insats_marked;      /* bit 1: IFS seen, bit 2: health seen, bit 4: every question goal's indicator seen */
+	uint8_t *insats_groups;      /* per insats, a bit per respondent group some question goal of it counts */
 	uint32_t known_ids;
 	struct goal_tally *tally;
 	uint32_t ifs_first, ifs_last, health_first, health_last;
@@ -132,6 +133,7 @@ void shares_free(struct shares *s)
 	free(s->insats_mask);
 	free(s->question_mask);
 	free(s->insats_marked);
+	free(s->insats_groups);
 	free(s->tally);
 	free(s->results);
 	answer_set_free(s->answers);
@@ -156,7 +158,10 @@ static int learn_strings(struct shares *s, const struct string_pool *pool)
 	uint8_t *marked = realloc(s->insats_marked, count);
 	if (marked)
 		s->insats_marked = marked;
-	if (!insats || !question || !marked)
+	uint8_t *groups = realloc(s->insats_groups, count);
+	if (groups)
+		s->insats_groups = groups;
+	if (!insats || !question || !marked || !groups)
 		return -1;
 	for (uint32_t id = s->known_ids; id < count; id++) {
 		const char *text = string_pool_get(pool, id);
@@ -164,10 +169,14 @@ static int learn_strings(struct shares *s, const struct string_pool *pool)
 		memset(im, 0, s->words * sizeof *im);
 		memset(qm, 0, s->words * sizeof *qm);
 		s->insats_marked[id] = 0;
+		s->insats_groups[id] = 0;
 		for (size_t g = 0; g < s->targets->count; g++) {
 			const struct goal *goal = &s->targets->goals[g];
-			if (text_fold_equal(text, goal->insats))
+			if (text_fold_equal(text, goal->insats)) {
 				im[g / 64] |= UINT64_C(1) << (g % 64);
+				if (goal->question >= 0 && goal->group >= 0 && goal->group < 8)
+					s->insats_groups[id] |= (uint8_t)(1u << goal->group);
+			}
 			if (goal->question >= 0 && strcmp(text, goal->indicator) == 0)
 				qm[g / 64] |= UINT64_C(1) << (g % 64);
 		}
@@ -272,9 +281,15 @@ static void add_questionnaire(struct shares *s, const struct questionnaire_recor
 		any_goal |= im[w] != 0;
 	if (!any_goal)
 		return;
-	int marked = 0;
+	int marked = 0, newly_seen = 0;
 	const struct answer_record when = {.date = q->date, .matar = q->matar};
 	int in_period = in_period_ifs(&s->period, &when);
+	/* Out of the period, or of a group no goal counts, a questionnaire only marks its
+	 * goals' indicators seen: once all are, it has nothing left to do (most of a
+	 * cumulative export's questionnaires, in other years). */
+	int counts = in_period && q->group < 8 && (s->insats_groups[q->insats] >> q->group & 1);
+	if (!counts && (s->insats_marked[q->insats] & 4))
+		return;
 	int cells[2] = {CELL_ALL, q->gender == GENDER_WOMAN ? CELL_WOMEN : q->gender == GENDER_MAN ? CELL_MEN : -1};
 	for (size_t i = first; i < q->count; i++) {
 		uint8_t level = q->levels[i];
@@ -290,6 +305,7 @@ static void add_questionnaire(struct shares *s, const struct questionnaire_recor
 				size_t g = w * 64 + (size_t)__builtin_ctzll(mask);
 				mask &= mask - 1;
 				struct goal_tally *t = &s->tally[g];
+				newly_seen |= !t->seen_indicator;
 				t->seen_indicator = 1;
 				if (q->group != s->targets->goals[g].group || !in_period)
 					continue;
@@ -303,6 +319,14 @@ static void add_questionnaire(struct shares *s, const struct questionnaire_recor
 				}
 			}
 		}
+	}
+	if (newly_seen) {
+		int all_seen = 1;
+		for (size_t g = 0; g < s->targets->count && all_seen; g++)
+			if ((im[g / 64] >> (g % 64) & 1) && s->targets->goals[g].question >= 0 && !s->tally[g].seen_indicator)
+				all_seen = 0;
+		if (all_seen)
+			s->insats_marked[q->insats] |= 4;
 	}
 }
 
@@ -452,6 +476,12 @@ static void add_course(struct shares *s, const struct course_record *c)
 	}
 }
 
+/* Whether some question goal counts q's insats and group (its answers, once). */
+static int counted_by_a_goal(const struct shares *s, const struct questionnaire_record *q)
+{
+	return q->insats < s->known_ids && q->group < 8 && (s->insats_groups[q->insats] >> q->group & 1);
+}
+
 static int offer_questionnaire(struct shares *s, const struct questionnaire_record *q)
 {
 	if (!s->answers && !(s->answers = answer_set_new()))
@@ -499,6 +529,13 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 		return -1;
 	int identified = (record->type == RECORD_QUESTIONNAIRE && (record->u.questionnaire.flags & ANSWER_IDENTIFIED)) ||
 	                 (record->type == RECORD_ANSWER && (record->u.answer.flags & ANSWER_IDENTIFIED));
+	if (identified && record->type == RECORD_QUESTIONNAIRE && !counted_by_a_goal(s, &record->u.questionnaire)) {
+		/* No goal counts its insats and group, and a repeat is one only in the same insats
+		 * and group: nothing to keep once.  Its date and indicators are noted all the same
+		 * (the period of the data, "no answers to question ..."), by every year's shares. */
+		add_questionnaire(s, &record->u.questionnaire);
+		return 0;
+	}
 	if (identified && s->kept_by)
 		return 0; /* kept once, by the other, and counted from there at the end */
 	s->anonymous += !identified && (record->type == RECORD_QUESTIONNAIRE || record->type == RECORD_ANSWER);
