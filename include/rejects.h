@@ -25,8 +25,8 @@ unsigned long reject_log_count(const struct reject_log *log);
 int reject_log_close(struct reject_log *log);
 
 /*
- * The row as it may be kept: every occurrence of identifier (when not NULL;
- * surrounding space and ASCII case ignored), and anything else shaped like a personnummer
+ * The row as it may be kept: every occurrence of identifier as a word of its own
+ * (when not NULL; surrounding space and ASCII case ignored), and anything else shaped like a personnummer
  * (personal_data.h), replaced by "[id removed]".
  * A new string of *out_length bytes, or NULL when out of memory.
  */

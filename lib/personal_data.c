@@ -15,30 +15,42 @@ static size_t digit_run(const char *text, size_t length)
 
 /*
  * Bytes of the separator a person, a word processor or a spreadsheet writes inside
- * a personnummer at text[0], 0 for none: '-', '+', a space, '.', '_', '/', and in
- * UTF-8 a no-break or thin space and the Unicode dashes (Word's autocorrected
- * en dash above all) and the minus sign.
+ * a personnummer at text[0], 0 for none: '-', '+', a space, '.', '_', '/', a tab
+ * or line break (Alt+Enter in a cell), and in UTF-8 a no-break, thin or zero-width
+ * space, a soft hyphen, the Unicode dashes (Word's autocorrected en dash above all)
+ * and the minus sign.  any_punctuation: any other ASCII punctuation too (':', ',',
+ * '\\', '=', '*' ...), for the one form specific enough to allow it: six or eight
+ * digits, then four.
  */
-static size_t separator_width(const char *text, size_t length)
+static size_t separator_width(const char *text, size_t length, int any_punctuation)
 {
 	const unsigned char *u = (const unsigned char *)text;
-	if (u[0] == '-' || u[0] == '+' || u[0] == ' ' || u[0] == '.' || u[0] == '_' || u[0] == '/')
+	if (u[0] == '-' || u[0] == '+' || u[0] == ' ' || u[0] == '.' || u[0] == '_' || u[0] == '/' || u[0] == '\t' ||
+	    u[0] == '\n' || u[0] == '\r')
 		return 1;
-	if (length >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
-		return 2; /* U+00A0 no-break space */
-	if (length >= 3 && u[0] == 0xE2 && u[1] == 0x80 && ((u[2] >= 0x90 && u[2] <= 0x95) || u[2] == 0x89 || u[2] == 0xAF))
-		return 3; /* U+2010..2015 hyphens and dashes, U+2009 thin space, U+202F narrow no-break space */
+	if (any_punctuation && u[0] > ' ' && u[0] < 0x7F && !(u[0] >= '0' && u[0] <= '9') &&
+	    !((u[0] | 0x20) >= 'a' && (u[0] | 0x20) <= 'z') && u[0] != ';')
+		return 1;
+	if (length >= 2 && u[0] == 0xC2 && (u[1] == 0xA0 || u[1] == 0xAD))
+		return 2; /* U+00A0 no-break space, U+00AD soft hyphen */
+	if (length >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+	    ((u[2] >= 0x8B && u[2] <= 0x95) || u[2] == 0x89 || u[2] == 0xAF))
+		return 3; /* U+200B..200D zero-width, U+2010..2015 hyphens and dashes, thin and narrow no-break space */
+	if (length >= 3 && u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0xA0)
+		return 3; /* U+2060 word joiner */
 	if (length >= 3 && u[0] == 0xE2 && u[1] == 0x88 && u[2] == 0x92)
 		return 3; /* U+2212 minus sign */
+	if (length >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+		return 3; /* U+FEFF, a byte order mark pasted in */
 	return 0;
 }
 
-/* Bytes of the separators (at most three) at text[0]. */
-static size_t separators_at(const char *text, size_t length)
+/* Bytes of the separators (at most five: "  -  ") at text[0]. */
+static size_t separators_at(const char *text, size_t length, int any_punctuation)
 {
 	size_t at = 0;
-	for (int count = 0; count < 3 && at < length; count++) {
-		size_t width = separator_width(text + at, length - at);
+	for (int count = 0; count < 5 && at < length; count++) {
+		size_t width = separator_width(text + at, length - at, any_punctuation);
 		if (!width)
 			break;
 		at += width;
@@ -85,28 +97,36 @@ static size_t span_at(const char *whole, size_t whole_length, size_t start, int 
 	/* A date part, then the separator a person or a program wrote ('-', spaces, a
 	 * dash with spaces around it, an en dash), then at least four digits. */
 	if (first == 6 || first == 8) {
-		size_t at = first + separators_at(text + first, length - first);
+		size_t at = first + separators_at(text + first, length - first, 1);
 		size_t last = at > first ? digit_run(text + at, length - at) : 0;
 		if (last >= 4)
 			return at + last;
 	}
 	/* Written in groups ("1979-01-01-1234", "19 79 01 01 12 34", "64 12 31-9870"):
 	 * ten or twelve digits in all, the first of them a birth date.  The longest
-	 * such reading is taken.  (A date range, "2022-01-01 - 2022-12-31", is one
-	 * reading too: a cell is masked rather than a number shown.) */
+	 * such reading is taken, with any groups that follow it ("1201 150312-1231"
+	 * reads from 1201, and the -1231 after the reading would give its last digits
+	 * away).  A date range, "2022-01-01 - 2022-12-31", is one reading too: a cell is
+	 * masked rather than a number shown. */
 	char digits[12];
 	size_t count = 0, at = 0, span = 0;
 	for (;;) {
 		size_t run = digit_run(text + at, length - at);
-		if (run == 0 || count + run > sizeof digits)
+		if (run == 0)
 			break;
-		memcpy(digits + count, text + at, run);
-		count += run;
+		if (count + run <= sizeof digits) {
+			memcpy(digits + count, text + at, run);
+			count += run;
+			if (birth_date_shaped(digits, count))
+				span = at + run;
+		} else {
+			count = sizeof digits + 1; /* past any reading: only the groups are followed now */
+		}
 		at += run;
-		if (birth_date_shaped(digits, count))
-			span = at;
-		size_t gap = separators_at(text + at, length - at);
-		if (!gap)
+		if (span)
+			span = at; /* the groups after a reading go with it */
+		size_t gap = separators_at(text + at, length - at, 0);
+		if (!gap || !digit_run(text + at + gap, length - at - gap))
 			break;
 		at += gap;
 	}

@@ -78,10 +78,16 @@ static int excel_number(const char *text, size_t length)
 static size_t plain_separators(const char *text, size_t length, char *out, size_t size)
 {
 	size_t used = 0;
-	for (size_t i = 0; i < length; used++) {
+	for (size_t i = 0; i < length;) {
 		if (used + 1 >= size)
 			return 0;
 		const unsigned char *u = (const unsigned char *)text + i;
+		if (length - i >= 3 && ((u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x8B && u[2] <= 0x8D) ||
+		                        (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0xA0) ||
+		                        (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF))) {
+			i += 3; /* zero-width spaces and joiners, a byte order mark: nothing */
+			continue;
+		}
 		if (length - i >= 3 && u[0] == 0xE2 && ((u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x95) ||
 		                                          (u[1] == 0x88 && u[2] == 0x92))) {
 			out[used] = '-'; /* U+2010..2015 hyphens and dashes, U+2212 minus */
@@ -92,9 +98,13 @@ static size_t plain_separators(const char *text, size_t length, char *out, size_
 		} else if (length - i >= 2 && u[0] == 0xC2 && u[1] == 0xA0) {
 			out[used] = ' '; /* no-break space */
 			i += 2;
+		} else if (length - i >= 2 && u[0] == 0xC2 && u[1] == 0xAD) {
+			out[used] = '-'; /* soft hyphen */
+			i += 2;
 		} else {
 			out[used] = text[i++];
 		}
+		used++;
 	}
 	return used;
 }

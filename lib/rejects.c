@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "personal_data.h"
+#include "text_fold.h"
 
 struct reject_log {
 	FILE *file;
@@ -71,6 +72,8 @@ int reject_log_scrubbed_row(struct reject_log *log, const char *file, unsigned l
                             const char *raw, size_t raw_length, const char *identifier, int identifier_found)
 {
 	size_t length = 0, reason_length = 0;
+	if (identifier && text_says_nothing(identifier, strlen(identifier)))
+		identifier = NULL; /* "N/A" names no one: nothing to hide, and "-" would take every dash */
 	char *scrubbed = identifier_found ? reject_scrub(raw ? raw : "", raw ? raw_length : 0, identifier, &length) : NULL;
 	if (identifier_found && !scrubbed)
 		return -1;
@@ -127,6 +130,9 @@ static int append(char **out, size_t *used, size_t *capacity, const char *bytes,
 	return 0;
 }
 
+/* A byte of a letter or digit (any non-ASCII byte: å, é), which joins text into one word. */
+static int word_byte(char c) { return isalnum((unsigned char)c) || (unsigned char)c >= 0x80; }
+
 char *reject_scrub(const char *raw, size_t length, const char *identifier, size_t *out_length)
 {
 	static const char removed[] = PERSONAL_DATA_MASK;
@@ -141,7 +147,9 @@ char *reject_scrub(const char *raw, size_t length, const char *identifier, size_
 		return NULL;
 	for (size_t i = 0; i < length;) {
 		size_t skip = 0;
-		if (id_length && i + id_length <= length && strncasecmp(raw + i, identifier, id_length) == 0)
+		/* the identifier as a word of its own: a participant "y" is not taken out of "nytta" */
+		if (id_length && i + id_length <= length && strncasecmp(raw + i, identifier, id_length) == 0 &&
+		    (i == 0 || !word_byte(raw[i - 1])) && (i + id_length == length || !word_byte(raw[i + id_length])))
 			skip = id_length;
 		else
 			skip = personal_data_span(raw, length, i);

@@ -52,6 +52,8 @@ static void test_personnummer_forms(void **state)
 	expect_pnr("811218\xe2\x88\x92" "9876", 20220101, PERSONNUMMER_VALID, "198112189876");
 	expect_pnr("19811218\xc2\xa0" "9876", 20220101, PERSONNUMMER_VALID, "198112189876");
 	expect_pnr("811218\xe2\x80\x93" "9877", 20220101, PERSONNUMMER_BAD_CHECK, NULL);
+	expect_pnr("811218\xc2\xad" "9876", 20220101, PERSONNUMMER_VALID, "198112189876");     /* soft hyphen */
+	expect_pnr("\xe2\x80\x8b" "811218-9876", 20220101, PERSONNUMMER_VALID, "198112189876"); /* zero-width space */
 	/* not shaped like one: a participant code */
 	expect_pnr("ENT-0042", 20220101, PERSONNUMMER_NOT, NULL);
 	expect_pnr("12345", 20220101, PERSONNUMMER_NOT, NULL);

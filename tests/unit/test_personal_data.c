@@ -48,7 +48,17 @@ static void test_every_written_form(void **state)
 	expect_scrub("641231-98 70", "[id removed]");
 	expect_scrub("Ring 790101-1234, tack", "Ring [id removed], tack");
 	expect_scrub("070-123 45 67", "[id removed]");                        /* a phone number goes too */
-	expect_scrub("64 12 31 9870 800101-9200", "[id removed] [id removed]");
+	expect_scrub("64 12 31 9870 800101-9200", "[id removed]");
+	/* more separators people and programs type (found by a new user's test) */
+	expect_scrub("641231  -  9870", "[id removed]");
+	expect_scrub("641231 -- 9870", "[id removed]");
+	expect_scrub("641231\xc2\xad" "9870", "[id removed]");         /* soft hyphen */
+	expect_scrub("641231\xe2\x80\x8b" "9870", "[id removed]");     /* zero-width space */
+	expect_scrub("641231\n9870", "[id removed]");                  /* Alt+Enter in a cell */
+	expect_scrub("641231\t9870", "[id removed]");
+	expect_scrub("641231:9870 641231,9870 641231\\9870 641231=9870", "[id removed] [id removed] [id removed] [id removed]");
+	expect_scrub("641231~9870 641231*9870 641231'9870", "[id removed] [id removed] [id removed]");
+	expect_scrub("rum 1201 150312-1231", "rum [id removed]");        /* no last four left behind */
 	expect_scrub("1 64 12 31 9870", "1 [id removed]");
 	/* A stray lead byte does not take the first digit with it (found by fuzz_personal_data). */
 	expect_scrub("\xcb" "8001019200", "\xcb[id removed]");

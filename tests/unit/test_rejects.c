@@ -78,6 +78,10 @@ static void test_scrubbing_identifiers(void **state)
 	expect_scrubbed("x123456789012345y", NULL, "x[id removed]y");
 	expect_scrubbed("", "ENT-0042", "");
 	expect_scrubbed("no ids here", "", "no ids here");
+	/* the identifier as a word of its own, in any case: a participant "y" leaves "nytta" */
+	expect_scrubbed("y;2022-06-01;nytta;Y", "y", "[id removed];2022-06-01;nytta;[id removed]");
+	expect_scrubbed("ANNA-SVENSSON;anna-svensson ;annasvensson", "ANNA-SVENSSON",
+	                "[id removed];[id removed] ;annasvensson");
 }
 
 int main(void)
