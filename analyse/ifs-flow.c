@@ -38,11 +38,10 @@ struct courses {
  * beside last month's, counts every course once. */
 static int take_course(const struct record *record, const struct string_pool *pool, void *context)
 {
-	(void)pool;
 	struct courses *c = context;
 	if (record->type != RECORD_COURSE)
 		return 0;
-	switch (course_set_offer(c->set, &record->u.course)) {
+	switch (course_set_offer(c->set, &record->u.course, string_pool_get(pool, record->u.course.insats))) {
 	case COURSE_NEW: break;
 	case COURSE_IDENTICAL: c->repeats++; break;
 	case COURSE_UPDATED:

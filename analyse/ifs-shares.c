@@ -23,9 +23,9 @@
 static const char usage_text[] =
 	"usage: ifs-shares -t TARGETS [--year Y | --years A-B | --from YYYY-MM-DD --to YYYY-MM-DD | --since Y]\n"
 	"                  [--min-n N] [--suppress] [--format tsv|json|csv-sv] [-c CODEBOOK]\n"
-	"                  [--vas-min-delta N] [--jobs N] [FILE...]\n"
+	"                  [--vas-min-delta N] [--jobs N] [--key-file KEY] [FILE...]\n"
 	"Reads record streams (files, or several streams concatenated on stdin), or IFS\n"
-	"exports named as files (read as ifs-survey reads them, without a key), and prints\n"
+	"exports named as files (read as ifs-survey reads them), and prints\n"
 	"one row per goal of TARGETS: n, positives, share, 95 % Wilson interval, verdict,\n"
 	"and the same for women and men.\n"
 	"  -t, --targets FILE     the goals (JSON; see man ifs-shares)\n"
@@ -45,10 +45,34 @@ static const char usage_text[] =
 	"      --jobs N           threads for reading an export: 1, or 2 (default 2 on a machine with\n"
 	"                         two cores, for a plain CSV export of 8 MiB or more; --jobs 2 splits\n"
 	"                         any plain CSV export); the table is the same either way\n"
+	"      --key-file KEY     the key of ifs-survey --key-file, for exports read here: their\n"
+	"                         respondents then meet those of streams made with it\n"
 	"  -h, --help   --version\n"
 	"Exit: 0 ok (warnings about goals without data go to stderr); 64 usage;\n"
 	"65 bad targets file or a corrupt/truncated record stream (nothing is printed);\n"
 	"66 an input cannot be opened; 74 write error.\n";
+
+/*
+ * Pseudonyms made under two keys never meet: the same person is two.  Streams named
+ * by two key fingerprints, or exports read here beside a keyed stream without that
+ * key (--key-file), are warned of: an answer or course in both would count twice.
+ */
+static void warn_of_keys(const struct record_streams_seen *streams, int exports, const char *key_fingerprint)
+{
+	if (streams->key_count > 1)
+		diag_warn("the streams were made under %s%u keys (fingerprints %s, %s%s): a person has another "
+		          "pseudonym under each, so one in streams of both counts twice; normalise them again under "
+		          "one key", streams->more_keys ? "more than " : "", streams->key_count, streams->keys[0],
+		          streams->keys[1], streams->key_count > 2 ? ", ..." : "");
+	if (!exports || !streams->key_count)
+		return;
+	for (unsigned i = 0; i < streams->key_count; i++)
+		if (key_fingerprint[0] && strcmp(streams->keys[i], key_fingerprint) == 0)
+			return;
+	diag_warn("exports read here beside streams made with a key (fingerprint %s)%s: their respondents cannot be "
+	          "matched, so an answer in both counts twice; give ifs-shares that --key-file", streams->keys[0],
+	          key_fingerprint[0] ? ", not this --key-file's" : "");
+}
 
 static int parse_year(const char *text, int *year)
 {
@@ -145,9 +169,10 @@ static int is_export(const char *path)
 static int export_jobs = 0, export_jobs_given = 0;
 /* The key of this run alone, made when the first export is read: a personnummer or
  * participant code is told apart in memory, so that a cumulative download's repeats
- * are found, and is never written (survey.h, run_key). */
-static struct pseudonym_key run_key;
-static int run_key_made;
+ * are found, and is never written (survey.h, run_key).  With --key-file, the user's
+ * key instead, as ifs-survey --key-file uses it. */
+static struct pseudonym_key run_key, user_key;
+static int run_key_made, user_key_loaded, exports_read;
 
 static int read_export(const char *path, const struct codebook *codebook, struct string_pool *pool,
                        struct tallies *shares)
@@ -156,7 +181,11 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 	struct survey_options options = {.group = -1, .repeats_downstream = 1, .run_key = &run_key};
 	struct row_source_options source_options = {0};
 	char error[512] = "";
-	if (!run_key_made) {
+	exports_read++;
+	if (user_key_loaded) {
+		options.key = &user_key;
+		options.run_key = NULL;
+	} else if (!run_key_made) {
 		int key_status = crypto_start() < 0 ? EX_OSERR : pseudonym_key_random(&run_key, error, sizeof error);
 		if (key_status) {
 			diag_error("%s", key_status == EX_OSERR && !error[0] ? "out of memory" : error);
@@ -200,7 +229,7 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 int main(int argc, char **argv)
 {
 	enum { OPT_YEAR = 256, OPT_FROM, OPT_TO, OPT_SINCE, OPT_MIN_N, OPT_SUPPRESS, OPT_FORMAT, OPT_VAS, OPT_VERSION,
-	       OPT_YEARS, OPT_JOBS };
+	       OPT_YEARS, OPT_JOBS, OPT_KEY };
 	static const struct option long_options[] = {
 		{"targets", required_argument, NULL, 't'}, {"year", required_argument, NULL, OPT_YEAR},
 		{"years", required_argument, NULL, OPT_YEARS}, {"jobs", required_argument, NULL, OPT_JOBS},
@@ -208,9 +237,10 @@ int main(int argc, char **argv)
 		{"since", required_argument, NULL, OPT_SINCE}, {"min-n", required_argument, NULL, OPT_MIN_N},
 		{"suppress", no_argument, NULL, OPT_SUPPRESS}, {"format", required_argument, NULL, OPT_FORMAT},
 		{"codebook", required_argument, NULL, 'c'}, {"vas-min-delta", required_argument, NULL, OPT_VAS},
+		{"key-file", required_argument, NULL, OPT_KEY},
 		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, OPT_VERSION}, {0, 0, 0, 0},
 	};
-	const char *targets_path = NULL, *codebook_path = NULL, *format = "tsv";
+	const char *targets_path = NULL, *codebook_path = NULL, *format = "tsv", *key_path = NULL;
 	struct period period = {PERIOD_ALL, 0, 0, 0};
 	int min_n = 0, suppress = 0, vas_min_delta = -1, option, periods = 0;
 	int years[50];
@@ -222,6 +252,7 @@ int main(int argc, char **argv)
 		switch (option) {
 		case 't': targets_path = optarg; break;
 		case 'c': codebook_path = optarg; break;
+		case OPT_KEY: key_path = optarg; break;
 		case OPT_YEAR:
 		case OPT_SINCE:
 			if (parse_year(optarg, &period.year) < 0) {
@@ -293,6 +324,18 @@ int main(int argc, char **argv)
 	}
 	if (ingest_distinct_inputs(argv + optind, argc - optind))
 		return EX_USAGE;
+	char key_fingerprint[17] = "";
+	if (key_path) {
+		int key_status = ingest_start(NULL, NULL, 1, key_path, &user_key);
+		if (key_status)
+			return key_status;
+		if (pseudonym_key_fingerprint(&user_key, key_fingerprint) < 0) {
+			diag_error("out of memory");
+			pseudonym_key_wipe(&user_key);
+			return EX_OSERR;
+		}
+		user_key_loaded = 1;
+	}
 
 	char error[16384] = "";
 	struct codebook *codebook = codebook_path ? codebook_load(codebook_path, error, sizeof error)
@@ -329,13 +372,14 @@ int main(int argc, char **argv)
 		return EX_OSERR;
 	}
 	/* Never a shorter table: an input that cannot be read whole stops the run before output. */
+	struct record_streams_seen streams = {0};
 	if (optind == argc)
-		status = record_inputs_read(NULL, 0, pool, 1, add_record, &tallies);
+		status = record_inputs_read_seen(NULL, 0, pool, 1, add_record, &tallies, &streams);
 	for (int i = optind; i < argc && status == 0; i++) {
 		if (is_export(argv[i]))
 			status = read_export(argv[i], codebook, pool, &tallies);
 		else
-			status = record_inputs_read(argv + i, 1, pool, 1, add_record, &tallies);
+			status = record_inputs_read_seen(argv + i, 1, pool, 1, add_record, &tallies, &streams);
 	}
 	if (status == 0) {
 		size_t count;
@@ -380,10 +424,12 @@ int main(int argc, char **argv)
 		if (conflicts)
 			diag_warn("%llu repeated answers differed from the first: the later answer date counts",
 			          (unsigned long long)conflicts);
-		if (shares_anonymous(shares) && argc - optind > 1)
-			diag_warn("%llu questionnaires without a respondent id (or with one not kept), from %d inputs: one "
-			          "that two inputs both hold (a cumulative download) counts twice; give each answer's "
-			          "export once", (unsigned long long)shares_anonymous(shares), argc - optind);
+		unsigned inputs = (unsigned)exports_read + streams.streams;
+		if (shares_anonymous(shares) && inputs > 1)
+			diag_warn("%llu questionnaires without a respondent id (or with one not kept), from %u exports or "
+			          "streams: one that two of them both hold (a cumulative download) counts twice; give each "
+			          "answer's export once", (unsigned long long)shares_anonymous(shares), inputs);
+		warn_of_keys(&streams, exports_read, key_fingerprint);
 		shares_course_repeats(shares, &repeats, &conflicts);
 		if (repeats)
 			diag_warn("%llu courses given again (the same participant, insats and start date in more than one "
@@ -407,6 +453,8 @@ int main(int argc, char **argv)
 done:
 	if (run_key_made)
 		pseudonym_key_wipe(&run_key);
+	if (user_key_loaded)
+		pseudonym_key_wipe(&user_key);
 	for (size_t y = 0; y < tallies.count; y++)
 		shares_free(tally_list[y]);
 	string_pool_free(pool);

@@ -1,9 +1,11 @@
 /*
  * dates.h — answer dates and measurement years.
  *
- * Promise: ISO dates (YYYY-MM-DD, optionally followed by 'T' or ' ' and a time)
- * parse to YYYYMMDD integers with real calendar checks; a time with a zone
- * ("23:30:00Z", "+02:00") gives the date in Sweden then; so do D/M/YYYY and
+ * Promise: ISO dates (YYYY-MM-DD, optionally followed by 'T' or ' ' and a time;
+ * anything else after a date makes it no date) parse to YYYYMMDD integers with real
+ * calendar checks; a time with a zone ("23:30:00Z", "+02:00", "UTC", "CET") gives
+ * the date in Sweden then; so do year-first dates as typed by hand (2022-3-5,
+ * 2022/03/05, 20220305), and D/M/YYYY and
  * D.M.YYYY, read day first (the Swedish order: 1/3/2022 is 1 March), which the
  * caller is told so it can say so.  A date with no such day (2022-02-29) is told
  * apart from text that is no date.  The mätår of a date runs from 1 November of

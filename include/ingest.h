@@ -83,6 +83,14 @@ int ingest_distinct_inputs(char *const *paths, int count);
  * said on stderr.
  */
 struct pseudonym_key;
+/*
+ * The writer for a tool's record stream on stdout, its start chunk naming the tool
+ * and version and, when key is not NULL, the key's fingerprint ("ifs-survey 0.1.0;
+ * key 0123456789abcdef"): a reader can then tell streams whose pseudonyms cannot
+ * meet.  NULL when out of memory.
+ */
+struct record_writer *ingest_writer(const char *tool, const struct pseudonym_key *key);
+
 int ingest_start(const char *insats, const char *forbund, int terminal_ok, const char *key_path,
                  struct pseudonym_key *key);
 

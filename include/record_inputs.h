@@ -20,5 +20,9 @@ typedef int (*record_callback)(const struct record *record, const struct string_
  * truncated; EX_OSERR when the callback failed. */
 int record_inputs_read(char *const *paths, int count, struct string_pool *pool, int whole_questionnaires,
                        record_callback each, void *context);
+/* The same, and the streams read and their keys added to *seen (record_stream.h). */
+struct record_streams_seen;
+int record_inputs_read_seen(char *const *paths, int count, struct string_pool *pool, int whole_questionnaires,
+                            record_callback each, void *context, struct record_streams_seen *seen);
 
 #endif

@@ -22,7 +22,8 @@
 
 struct record_writer;
 
-/* producer: a short text such as "ifs-survey 0.1", stored in the start chunk. */
+/* producer: a short text such as "ifs-survey 0.1", stored in the start chunk; a
+ * writer of keyed pseudonyms adds "; key " and the key's 16-digit fingerprint. */
 struct record_writer *record_writer_open(FILE *out, const char *producer);
 /* A writer that encodes nothing: every record goes to each as a reader would hand
  * it over (questionnaires whole, string ids into pool, which the caller owns and
@@ -65,6 +66,21 @@ void record_reader_whole_questionnaires(struct record_reader *reader, int whole)
 int record_reader_next(struct record_reader *reader, struct record *out);
 /* "NAME: byte OFFSET: reason" of the last error. */
 const char *record_reader_error(const struct record_reader *reader);
+/* The streams begun, and the keys their pseudonyms were made with (their fingerprints). */
+struct record_streams_seen {
+	unsigned streams, unkeyed; /* unkeyed: streams naming no key */
+	char keys[4][17];          /* the distinct fingerprints, in the order met */
+	unsigned key_count;
+	int more_keys;             /* more than four */
+};
+/* Counts one more stream, made with the key of fingerprint key ("" for none). */
+void record_streams_note(struct record_streams_seen *seen, const char *key);
+void record_streams_merge(struct record_streams_seen *into, const struct record_streams_seen *from);
+const struct record_streams_seen *record_reader_seen(const struct record_reader *reader);
+/* The fingerprint (pseudonym_key_fingerprint) of the key the current stream's
+ * pseudonyms were made with, as its producer says ("ifs-survey 0.1.0; key
+ * 0123456789abcdef"), or "" when it names none. */
+const char *record_reader_key(const struct record_reader *reader);
 /* Streams completed so far (each ended by its end chunk). */
 unsigned record_reader_streams(const struct record_reader *reader);
 /* Bytes consumed so far. */

@@ -18,8 +18,9 @@ size_t text_fold(const char *text, size_t length, char *out, size_t out_size);
 /* 1 when a and b fold to the same text. */
 int text_fold_equal(const char *a, const char *b);
 /* 1 when a cell stands for no value: blank, only dashes, dots or question marks
- * ("-", "--", "?"), or a word for unknown ("N/A", "NA", "#N/A", "saknas",
- * "uppgift saknas", "okänt", "ej angivet", "null").  An identifier so written
+ * ("-", "--", "?"), a word for unknown ("N/A", "NA", "saknas", "uppgift saknas",
+ * "okänt", "ej angivet", "null"), or an error value of Excel's ("#N/A", "#SAKNAS!",
+ * "#VÄRDEFEL!", "#DIVISION/0!").  An identifier so written
  * names nobody: taken as an id, it would make one person of all who have it. */
 int text_says_nothing(const char *text, size_t length);
 

@@ -128,12 +128,10 @@ int main(int argc, char **argv)
 		pseudonym_key_wipe(&key);
 		return EX_CANTCREAT;
 	}
-	char producer[64];
-	snprintf(producer, sizeof producer, "ifs-health %s", IFS_VERSION);
 	options.codebook = codebook;
 	options.key = &key;
 	options.verbose = verbose;
-	options.writer = record_writer_open(stdout, producer);
+	options.writer = ingest_writer("ifs-health", &key);
 	options.pairing = options.writer ? health_pairing_new() : NULL;
 	struct health_export *converter = options.pairing ? health_export_new(&options) : NULL;
 	if (!converter) {

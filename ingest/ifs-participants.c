@@ -89,9 +89,7 @@ int main(int argc, char **argv)
 		codebook_free(codebook);
 		return EX_CANTCREAT;
 	}
-	char producer[64];
-	snprintf(producer, sizeof producer, "ifs-participants %s", IFS_VERSION);
-	struct record_writer *writer = record_writer_open(stdout, producer);
+	struct record_writer *writer = ingest_writer("ifs-participants", &key);
 	struct participants_converter *converter = writer ? participants_converter_new(codebook, writer, &options) : NULL;
 	if (!converter) {
 		diag_error("out of memory");

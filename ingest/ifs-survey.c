@@ -118,9 +118,7 @@ int main(int argc, char **argv)
 		codebook_free(codebook);
 		return EX_CANTCREAT;
 	}
-	char producer[64];
-	snprintf(producer, sizeof producer, "ifs-survey %s", IFS_VERSION);
-	struct record_writer *writer = record_writer_open(stdout, producer);
+	struct record_writer *writer = ingest_writer("ifs-survey", options.key);
 	struct survey_converter *converter = writer ? survey_converter_new(codebook, writer, &options) : NULL;
 	if (!converter) {
 		diag_error("out of memory");

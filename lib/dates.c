@@ -1,6 +1,7 @@
 #include "dates.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static int digits(const char *text, size_t count, unsigned *value)
 {
@@ -86,44 +87,104 @@ static long last_sunday(unsigned year, unsigned month)
 	return last - (since < 0 ? since + 7 : since);
 }
 
-/*
- * The date in Sweden of a time with its zone ("14:05:00Z", "23:30+00:00",
- * "22:30:00.000-01:00"): a web form's export in UTC says 31 October at 23:30 for an
- * answer given on 1 November, the next mätår.  Central European time, summer time
- * from the last Sunday of March to the last Sunday of October (01:00 UTC).  A time
- * without a zone is Swedish already: yyyymmdd as it is.
- */
-static uint32_t swedish_date(uint32_t yyyymmdd, const char *time, size_t length)
+static int letters_are(const char *text, size_t length, const char *word)
 {
-	unsigned hour, minute, offset_hours = 0, offset_minutes = 0;
-	if (length < 5 || digits(time, 2, &hour) != 0 || time[2] != ':' || digits(time + 3, 2, &minute) != 0 ||
-	    hour > 23 || minute > 59)
-		return yyyymmdd;
-	size_t i = 5;
-	if (i + 3 <= length && time[i] == ':' && digits(time + i + 1, 2, &(unsigned){0}) == 0)
-		i += 3;
-	if (i < length && (time[i] == '.' || time[i] == ','))
-		for (i++; i < length && time[i] >= '0' && time[i] <= '9'; i++)
-			;
-	if (i >= length)
-		return yyyymmdd;
-	int sign = 0;
-	if (time[i] == 'Z' && i + 1 == length) {
-		sign = 1;
-	} else if ((time[i] == '+' || time[i] == '-') && i + 3 <= length && digits(time + i + 1, 2, &offset_hours) == 0) {
-		sign = time[i] == '+' ? 1 : -1;
-		size_t at = i + 3;
-		if (at < length && time[at] == ':')
-			at++;
-		if (at + 2 <= length && digits(time + at, 2, &offset_minutes) == 0)
-			at += 2;
-		if (at != length || offset_hours > 14 || offset_minutes > 59)
-			return yyyymmdd;
+	size_t n = strlen(word);
+	if (length < n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((text[i] | 0x20) != word[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * A time after a date, and its zone if it has one: HH:MM, HH:MM:SS (or HH.MM as
+ * Swedish writes it), a fraction of a second, and after 'T' also HHMM or HHMMSS; then
+ * optionally spaces and Z, UTC, GMT, an offset (+01:00, -0500, +02), UTC+01:00, CET or
+ * CEST, and a zone name in brackets ("[UTC]", "[Europe/Stockholm]").  0 with
+ * *minutes (of the day) and *offset (minutes east of UTC; *zoned 0 when none is
+ * given), or -1 for anything else: what follows a date is a time, or the cell is no
+ * date ("2022-10-31 hej", "19850314 1239" a personnummer, "25:00").
+ */
+static int time_and_zone(const char *t, size_t n, int after_t, long *minutes, long *offset, int *zoned)
+{
+	unsigned hour, minute, second = 0;
+	size_t i;
+	*offset = 0;
+	*zoned = 0;
+	if (n >= 5 && digits(t, 2, &hour) == 0 && (t[2] == ':' || t[2] == '.') && digits(t + 3, 2, &minute) == 0) {
+		i = 5;
+		if (i + 3 <= n && t[i] == t[2] && digits(t + i + 1, 2, &second) == 0)
+			i += 3;
+	} else if (after_t && n >= 4 && digits(t, 2, &hour) == 0 && digits(t + 2, 2, &minute) == 0) {
+		i = 4;
+		if (i + 2 <= n && digits(t + i, 2, &second) == 0)
+			i += 2;
 	} else {
-		return yyyymmdd;
+		return -1;
 	}
+	if (hour > 23 || minute > 59 || second > 60)
+		return -1;
+	*minutes = (long)(hour * 60 + minute);
+	if (i < n && (t[i] == '.' || t[i] == ',') && i + 1 < n && t[i + 1] >= '0' && t[i + 1] <= '9')
+		for (i++; i < n && t[i] >= '0' && t[i] <= '9'; i++)
+			;
+	while (i < n && t[i] == ' ')
+		i++;
+	if (i == n)
+		return 0;
+	if (t[i] == 'Z' || t[i] == 'z') {
+		*zoned = 1;
+		i++;
+	} else if (letters_are(t + i, n - i, "cest")) {
+		*zoned = 1, *offset = 120;
+		i += 4;
+	} else if (letters_are(t + i, n - i, "cet")) {
+		*zoned = 1, *offset = 60;
+		i += 3;
+	} else if (letters_are(t + i, n - i, "utc") || letters_are(t + i, n - i, "gmt")) {
+		*zoned = 1;
+		i += 3;
+	}
+	if (i < n && (t[i] == '+' || t[i] == '-')) {
+		unsigned offset_hours, offset_minutes = 0;
+		int sign = t[i] == '+' ? 1 : -1;
+		if (i + 3 > n || digits(t + i + 1, 2, &offset_hours) != 0)
+			return -1;
+		i += 3;
+		if (i < n && t[i] == ':')
+			i++;
+		if (i + 2 <= n && digits(t + i, 2, &offset_minutes) == 0)
+			i += 2;
+		if (offset_hours > 14 || offset_minutes > 59)
+			return -1;
+		*zoned = 1;
+		*offset = sign * (long)(offset_hours * 60 + offset_minutes);
+	}
+	if (i < n && t[i] == '[') {
+		/* a zone's name after the offset; alone, Europe/Stockholm is the time as written */
+		const char *close = memchr(t + i, ']', n - i);
+		if (!close || (size_t)(close - t) + 1 != n)
+			return -1;
+		if (!*zoned && !letters_are(t + i + 1, n - i - 1, "utc") && !letters_are(t + i + 1, n - i - 1, "europe/stockholm"))
+			return -1;
+		*zoned = *zoned || letters_are(t + i + 1, n - i - 1, "utc");
+		i = n;
+	}
+	return i == n ? 0 : -1;
+}
+
+/*
+ * The date in Sweden of minutes past midnight UTC-offset on yyyymmdd: a web form's
+ * export in UTC says 31 October at 23:30 for an answer given on 1 November, the next
+ * mätår.  Central European time, summer time from the last Sunday of March to the
+ * last Sunday of October (01:00 UTC).
+ */
+static uint32_t swedish_date(uint32_t yyyymmdd, long minutes, long offset)
+{
 	long day_number = date_day_number(yyyymmdd);
-	long utc = day_number * 1440 + (long)(hour * 60 + minute) - sign * (long)(offset_hours * 60 + offset_minutes);
+	long utc = day_number * 1440 + minutes - offset;
 	unsigned year = yyyymmdd / 10000;
 	long summer_from = last_sunday(year, 3) * 1440 + 60, summer_to = last_sunday(year, 10) * 1440 + 60;
 	long local = utc + 60 + (utc >= summer_from && utc < summer_to ? 60 : 0);
@@ -150,16 +211,25 @@ int date_parse(const char *text, size_t length, uint32_t *yyyymmdd)
 	} else {
 		return DATE_NOT;
 	}
-	/* A time may follow ("2022-03-01 14:05" or "2022-03-01T14:05:00Z"). */
-	if (length > used && text[used] != 'T' && text[used] != ' ')
-		return DATE_NOT;
+	/* A time may follow ("2022-03-01 14:05" or "2022-03-01T14:05:00Z"), nothing else. */
+	long minutes = 0, offset = 0;
+	int zoned = 0;
+	if (length > used) {
+		int after_t = text[used] == 'T' || text[used] == 't';
+		size_t at = used + 1;
+		while (!after_t && at < length && text[at] == ' ')
+			at++;
+		if ((!after_t && text[used] != ' ') ||
+		    time_and_zone(text + at, length - at, after_t, &minutes, &offset, &zoned) < 0)
+			return DATE_NOT;
+	}
 	if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1)
 		return DATE_NOT;
 	if (day > days_in_month(year, month))
 		return DATE_NO_SUCH_DAY;
 	*yyyymmdd = year * 10000 + month * 100 + day;
-	if (length > used)
-		*yyyymmdd = swedish_date(*yyyymmdd, text + used + 1, length - used - 1);
+	if (zoned)
+		*yyyymmdd = swedish_date(*yyyymmdd, minutes, offset);
 	return result;
 }
 

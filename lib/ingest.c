@@ -235,6 +235,15 @@ int ingest_distinct_inputs(char *const *paths, int count)
 	return 0;
 }
 
+struct record_writer *ingest_writer(const char *tool, const struct pseudonym_key *key)
+{
+	char producer[96], fingerprint[17];
+	if (key && pseudonym_key_fingerprint(key, fingerprint) < 0)
+		return NULL;
+	snprintf(producer, sizeof producer, "%s %s%s%s", tool, IFS_VERSION, key ? "; key " : "", key ? fingerprint : "");
+	return record_writer_open(stdout, producer);
+}
+
 int ingest_start(const char *insats, const char *forbund, int terminal_ok, const char *key_path,
                  struct pseudonym_key *key)
 {

@@ -10,6 +10,12 @@
 int record_inputs_read(char *const *paths, int count, struct string_pool *pool, int whole_questionnaires,
                        record_callback each, void *context)
 {
+	return record_inputs_read_seen(paths, count, pool, whole_questionnaires, each, context, NULL);
+}
+
+int record_inputs_read_seen(char *const *paths, int count, struct string_pool *pool, int whole_questionnaires,
+                            record_callback each, void *context, struct record_streams_seen *seen)
+{
 	static char *const stdin_only[] = {"-"};
 	if (count <= 0) {
 		paths = stdin_only;
@@ -29,6 +35,8 @@ int record_inputs_read(char *const *paths, int count, struct string_pool *pool, 
 		int got = reader ? 0 : -1, taken = 0;
 		while (reader && (got = record_reader_next(reader, &record)) == 1 && (taken = each(&record, pool, context)) == 0)
 			;
+		if (reader && seen)
+			record_streams_merge(seen, record_reader_seen(reader));
 		if (taken < 0 || !reader)
 			diag_error("%s: out of memory", from_stdin ? "stdin" : paths[i]);
 		else if (got < 0)

@@ -627,6 +627,8 @@ struct record_reader {
 	uint64_t current_at;
 	char error[512];
 	int failed;
+	char key[17]; /* the current stream's key fingerprint (its producer's "; key ..."), or "" */
+	struct record_streams_seen seen;
 };
 
 struct record_reader *record_reader_open(FILE *in, const char *name, struct string_pool *pool)
@@ -659,6 +661,38 @@ void record_reader_close(struct record_reader *reader)
 void record_reader_whole_questionnaires(struct record_reader *reader, int whole) { reader->whole = whole; }
 
 const char *record_reader_error(const struct record_reader *reader) { return reader->error; }
+const char *record_reader_key(const struct record_reader *reader) { return reader->key; }
+const struct record_streams_seen *record_reader_seen(const struct record_reader *reader) { return &reader->seen; }
+
+static void add_key(struct record_streams_seen *seen, const char *key)
+{
+	for (unsigned i = 0; i < seen->key_count; i++)
+		if (strcmp(seen->keys[i], key) == 0)
+			return;
+	if (seen->key_count < sizeof seen->keys / sizeof *seen->keys)
+		snprintf(seen->keys[seen->key_count++], sizeof seen->keys[0], "%s", key);
+	else
+		seen->more_keys = 1;
+}
+
+void record_streams_note(struct record_streams_seen *seen, const char *key)
+{
+	seen->streams++;
+	if (key[0])
+		add_key(seen, key);
+	else
+		seen->unkeyed++;
+}
+
+void record_streams_merge(struct record_streams_seen *into, const struct record_streams_seen *from)
+{
+	into->streams += from->streams;
+	into->unkeyed += from->unkeyed;
+	for (unsigned i = 0; i < from->key_count; i++)
+		add_key(into, from->keys[i]);
+	into->more_keys |= from->more_keys;
+}
+
 unsigned record_reader_streams(const struct record_reader *reader) { return reader->streams; }
 uint64_t record_reader_offset(const struct record_reader *reader) { return reader->offset; }
 
@@ -894,6 +928,16 @@ static int read_chunk(struct record_reader *reader)
 		reader->form_count = reader->form_capacity = 0;
 		if (add_string(reader, (const unsigned char *)"", 0) < 0)
 			return fail_at(reader, reader->chunk_offset, "out of memory");
+		/* "ifs-survey 0.1.0; key 0123456789abcdef": the pseudonyms' key, by its fingerprint */
+		reader->key[0] = '\0';
+		static const char mark[] = "; key ";
+		for (uint32_t i = 0; i + sizeof mark - 1 + 16 <= length; i++)
+			if (memcmp(reader->payload + i, mark, sizeof mark - 1) == 0) {
+				memcpy(reader->key, reader->payload + i + sizeof mark - 1, 16);
+				reader->key[16] = '\0';
+				break;
+			}
+		record_streams_note(&reader->seen, reader->key);
 	} else if (!reader->in_stream) {
 		return fail_at(reader, reader->chunk_offset, "corrupt record stream: chunk outside a stream (no start chunk)");
 	}

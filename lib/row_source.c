@@ -1496,10 +1496,10 @@ int row_source_next(struct row_source *source, struct row *row)
 		set_error(source, "%s: out of memory", source->name);
 		return -1;
 	}
-	/* Empty cells after the last column (";;" that Excel leaves where a cell beyond
-	 * the table was once touched) hold nothing: the row is whole without them. */
-	while (count > source->columns && source->lengths[count - 1] == 0)
-		count--;
+	/* A row of another shape is refused, even when what it has too many of is empty at
+	 * the end: an unquoted separator in a comment and an empty last answer look just
+	 * like ";;" after the table, and dropping it would shift every field after the
+	 * comment into the next column. */
 	row->count = count;
 	row->fields = source->fields;
 	row->lengths = source->lengths;

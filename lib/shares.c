@@ -562,7 +562,7 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 		/* counted at the end: a register given twice, or a later export of it, counts each course once */
 		if (!s->courses && !(s->courses = course_set_new()))
 			return -1;
-		switch (course_set_offer(s->courses, &record->u.course)) {
+		switch (course_set_offer(s->courses, &record->u.course, string_pool_get(pool, record->u.course.insats))) {
 		case COURSE_NEW: break;
 		case COURSE_IDENTICAL: s->course_repeats++; break;
 		case COURSE_UPDATED:

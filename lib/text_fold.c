@@ -81,11 +81,36 @@ int text_fold_equal(const char *a, const char *b)
 	return strcmp(folded_a, folded_b) == 0;
 }
 
+/* An error value of Excel's, in English or Swedish: #N/A, #SAKNAS!, #VALUE!,
+ * #VÄRDEFEL!, #REF!, #DIV/0!, #DIVISION/0!, #NAME?, #NAMN?, #NUM!, #NULL!, #SPILL! ...:
+ * '#', letters, '/' or '0', and '!' or '?' at the end ("#N/A" has neither). */
+static int excel_error(const char *text, size_t length)
+{
+	while (length && (*text == ' ' || *text == '\t'))
+		text++, length--;
+	while (length && (text[length - 1] == ' ' || text[length - 1] == '\t'))
+		length--;
+	if (length < 3 || length > 16 || text[0] != '#')
+		return 0;
+	if (length == 4 && (text[1] == 'N' || text[1] == 'n') && text[2] == '/' && (text[3] == 'A' || text[3] == 'a'))
+		return 1;
+	if (text[length - 1] != '!' && text[length - 1] != '?')
+		return 0;
+	for (size_t i = 1; i + 1 < length; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '/' || c == '0' || c == '_' || c >= 0x80))
+			return 0;
+	}
+	return 1;
+}
+
 int text_says_nothing(const char *text, size_t length)
 {
 	/* A placeholder is short; a longer cell is a value, whatever it says. */
 	if (length > 32)
 		return 0;
+	if (excel_error(text, length))
+		return 1; /* a formula that found nothing, exported as its error */
 	for (size_t i = 0; i < length; i++)
 		if (text[i] >= '0' && text[i] <= '9')
 			return 0; /* an id almost always has digits, and no placeholder has */

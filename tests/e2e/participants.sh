@@ -284,3 +284,8 @@ done
 # No course ended: no length, empty (null in JSON), not 0 days.
 ifs-participants --key-file key jun.csv 2>/dev/null | ifs-flow --year 2022 | awk -F'\t' '$3 == "length" {print $4 "|" $5 "|" $6 "|" $7}' >no-length.got
 printf 'median|||\nmean|||\n' | same_file - no-length.got
+# ... also when the later export writes the insats in capitals (found by a new user's test).
+printf 'Personnummer;Insats;Kön;Startdatum;Slutdatum;Avslutsorsak\n19800102-1115;ENTER;Man;2022-02-01;2022-10-01;Arbete\n' >dec-upper.csv
+ifs-participants --key-file key jun.csv dec-upper.csv 2>/dev/null | ifs-flow --year 2022 2>/dev/null |
+	awk -F'\t' '$3 == "flow" {print $2, $4, $5}' >upper.got
+printf 'Enter start 0\nEnter new 1\nEnter ended 1\nEnter end 0\n' | same_file - upper.got

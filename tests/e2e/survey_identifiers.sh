@@ -100,3 +100,22 @@ expect_status 64 sh -c "ifs-shares -t '$FIXTURES/targets.json' --year 2022 pn-ju
 contains twice.err "./pn-june.csv: the same file as pn-june.csv: name each input once"
 expect_status 64 sh -c "ifs-survey pn-june.csv pn-june.csv >/dev/null 2>twice-survey.err"
 contains twice-survey.err "pn-june.csv: given twice"
+
+# A stream made with --key-file beside an export read by ifs-shares: the same respondents
+# meet only under the same key.  Without it ifs-shares says so (the cumulative download's
+# 3 repeated respondents count twice: 7, not 4); with it, each answer counts once.
+R="$FIXTURES/real"
+ifs-survey --key-file key "$R/ifs-cumulative-early.csv" >early-keyed.rec 2>/dev/null
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 early-keyed.rec "$R/ifs-cumulative-later.csv" 2>mixed.err |
+	awk -F'\t' '$3 == "fia-nytta" {print $8}' >mixed.got
+echo 7 | same_file - mixed.got
+contains mixed.err "exports read here beside streams made with a key (fingerprint $(ifs-health --key-file key --key-fingerprint))"
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --key-file key early-keyed.rec "$R/ifs-cumulative-later.csv" 2>mixed-key.err |
+	awk -F'\t' '$3 == "fia-nytta" {print $8, $9, $14, $15, $17, $18}' >mixed-key.got
+echo "4 3 2 1 2 2" | same_file - mixed-key.got
+lacks mixed-key.err "beside streams made with a key"
+# Streams made under two keys: a person is two, and ifs-shares says so.
+head -c 32 /dev/urandom >key2 && chmod 600 key2
+ifs-survey --key-file key2 "$R/ifs-cumulative-later.csv" >later-key2.rec 2>/dev/null
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 early-keyed.rec later-key2.rec >/dev/null 2>two-keys.err
+contains two-keys.err "the streams were made under 2 keys"

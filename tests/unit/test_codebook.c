@@ -32,11 +32,12 @@ static void test_fold(void **state)
 	assert_true(text_fold_equal("Vet ej \xe2\x80\x93 ej aktuellt", "vet ej ej aktuellt"));
 	/* what says nothing, as an id */
 	const char *nothing[] = {"", "  ", "-", "--", "?", "N/A", "n/a", "NA", "#N/A", "saknas", "Uppgift saknas", "okänt",
-	                         "\xe2\x80\x93", "\xc2\xa0"};
+	                         "\xe2\x80\x93", "\xc2\xa0", "#SAKNAS!", "#saknas!", "#V\xc3\x84RDEFEL!", "#DIVISION/0!",
+	                         "#REF!", "#NAMN?", " #N/A "};
 	for (size_t i = 0; i < sizeof nothing / sizeof *nothing; i++)
 		if (!text_says_nothing(nothing[i], strlen(nothing[i])))
 			fail_msg("\"%s\" taken for a value", nothing[i]);
-	const char *something[] = {"R-1", "0", "x", "NA-17", "Nan Svensson", "ENT-0042"};
+	const char *something[] = {"R-1", "0", "x", "NA-17", "Nan Svensson", "ENT-0042", "#17", "#A-17!"};
 	for (size_t i = 0; i < sizeof something / sizeof *something; i++)
 		if (text_says_nothing(something[i], strlen(something[i])))
 			fail_msg("\"%s\" taken for nothing", something[i]);
@@ -69,12 +70,28 @@ static void test_dates_and_matar(void **state)
 		{"2021-12-31T23:00:00.000Z", 20220101},  {"2022-10-29T22:30Z", 20221030},
 		{"2022-10-31 23:30", 20221031},          {"2022-10-31T23:30:00", 20221031},
 		{"2022-10-31T23:30:00+0000", 20221101},
+		/* zones as other programs write them (found by a new user's test) */
+		{"2022-10-31 23:30:00 UTC", 20221101},   {"2022-10-31 23:30:00 +00:00", 20221101},
+		{"2022-10-31T23:30:00 Z", 20221101},     {"2022-10-31t23:30:00z", 20221101},
+		{"2022-10-31 23:30 GMT", 20221101},      {"2022-10-31T23:30:00Z[UTC]", 20221101},
+		{"20221031T233000Z", 20221101},          {"2022-10-31 23:30 CET", 20221031},
+		{"2022-10-31 23:30 UTC+01:00", 20221031}, {"2022-03-05T10:30:00[Europe/Stockholm]", 20220305},
+		{"2022-03-05 10.30", 20220305},          {"2022-03-05  10:30:00.123", 20220305},
+		{"5/3/2022 23:30:00Z", 20220306},
 	};
 	for (size_t i = 0; i < sizeof zoned / sizeof *zoned; i++) {
-		assert_int_equal(date_parse(zoned[i].text, strlen(zoned[i].text), &date), 0);
+		if (date_parse(zoned[i].text, strlen(zoned[i].text), &date) < 0)
+			fail_msg("%s: not a date", zoned[i].text);
 		if (date != zoned[i].date)
 			fail_msg("%s: %u, expected %u", zoned[i].text, (unsigned)date, (unsigned)zoned[i].date);
 	}
+	/* after a date comes a time, or nothing: a personnummer with a space, an hour 25,
+	 * words are no date */
+	const char *not_dates[] = {"19850314 1239", "2022-10-31T25:00:00Z", "2022-10-31 hej", "2022-03-05 till 2022-04-01",
+	                           "2022-10-31T23:30:00Q", "2022-10-31 23:30 [Mars]", "2022-10-31 1030"};
+	for (size_t i = 0; i < sizeof not_dates / sizeof *not_dates; i++)
+		if (date_parse(not_dates[i], strlen(not_dates[i]), &date) != DATE_NOT)
+			fail_msg("%s taken for a date", not_dates[i]);
 	/* the year first, as registers are typed by hand */
 	assert_int_equal(date_parse("2022-3-5", 8, &date), 0);
 	assert_int_equal(date, 20220305);
