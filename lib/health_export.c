@@ -109,10 +109,7 @@ static int is_blank(const char *text, size_t length)
 /* The cell trimmed of spaces and tabs into out (cut to fit). */
 static void trimmed(const char *text, size_t length, char *out, size_t size)
 {
-	while (length && (*text == ' ' || *text == '\t'))
-		text++, length--;
-	while (length && (text[length - 1] == ' ' || text[length - 1] == '\t'))
-		length--;
+	text = text_trim(text, &length);
 	if (length >= size)
 		length = size - 1;
 	memcpy(out, text, length);

@@ -442,12 +442,8 @@ static int name_of(struct participants_converter *c, enum field field, const str
 	                               row->lengths[participant]))
 		return 1;
 	char trimmed[256];
-	const char *text = row->fields[column];
 	size_t length = row->lengths[column];
-	while (length && (*text == ' ' || *text == '\t'))
-		text++, length--;
-	while (length && (text[length - 1] == ' ' || text[length - 1] == '\t'))
-		length--;
+	const char *text = text_trim(row->fields[column], &length);
 	snprintf(trimmed, sizeof trimmed, "%.*s", (int)length, text);
 	*id = record_writer_string(c->writer, trimmed);
 	return *id == UINT32_MAX ? -1 : 0;

@@ -3,6 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text_fold.h"
+
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static size_t digit_run(const char *text, size_t length)
@@ -158,23 +160,14 @@ int personal_data_identifies(const char *text, size_t length)
 	return 0;
 }
 
-static const char *trim_blanks(const char *text, size_t *length)
-{
-	while (*length && (*text == ' ' || *text == '\t'))
-		text++, --*length;
-	while (*length && (text[*length - 1] == ' ' || text[*length - 1] == '\t'))
-		--*length;
-	return text;
-}
-
 int personal_data_names_person(const char *name, size_t length, const char *identifier, size_t identifier_length)
 {
 	if (personal_data_present(name, length))
 		return 1;
 	if (!identifier)
 		return 0;
-	name = trim_blanks(name, &length);
-	identifier = trim_blanks(identifier, &identifier_length);
+	name = text_trim(name, &length);
+	identifier = text_trim(identifier, &identifier_length);
 	return length && length == identifier_length && strncasecmp(name, identifier, length) == 0;
 }
 

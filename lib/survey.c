@@ -367,15 +367,6 @@ static int respondent_value(struct survey_converter *converter, const struct row
 }
 
 
-/* The text without surrounding blanks (spaces and tabs). */
-static const char *trim(const char *text, size_t *length)
-{
-	while (*length && (*text == ' ' || *text == '\t'))
-		text++, --*length;
-	while (*length && (text[*length - 1] == ' ' || text[*length - 1] == '\t'))
-		--*length;
-	return text;
-}
 
 /*
  * Writer string id of a name cell (insats, förbund), trimmed, or of the
@@ -388,10 +379,10 @@ static int name_id(struct survey_converter *converter, struct text_memo *memo, c
                    size_t cell_length, const char *option, uint32_t *id_out)
 {
 	size_t length = cell_length;
-	const char *text = cell ? trim(cell, &length) : "";
+	const char *text = cell ? text_trim(cell, &length) : "";
 	if (!length && option) {
 		length = strlen(option);
-		text = trim(option, &length);
+		text = text_trim(option, &length);
 	}
 	int32_t id;
 	if (text_memo_find(memo, text, length, &id)) {

@@ -81,15 +81,21 @@ int text_fold_equal(const char *a, const char *b)
 	return strcmp(folded_a, folded_b) == 0;
 }
 
+const char *text_trim(const char *text, size_t *length)
+{
+	while (*length && (*text == ' ' || *text == '\t'))
+		text++, --*length;
+	while (*length && (text[*length - 1] == ' ' || text[*length - 1] == '\t'))
+		--*length;
+	return text;
+}
+
 /* An error value of Excel's, in English or Swedish: #N/A, #SAKNAS!, #VALUE!,
  * #VÄRDEFEL!, #REF!, #DIV/0!, #DIVISION/0!, #NAME?, #NAMN?, #NUM!, #NULL!, #SPILL! ...:
  * '#', letters, '/' or '0', and '!' or '?' at the end ("#N/A" has neither). */
 static int excel_error(const char *text, size_t length)
 {
-	while (length && (*text == ' ' || *text == '\t'))
-		text++, length--;
-	while (length && (text[length - 1] == ' ' || text[length - 1] == '\t'))
-		length--;
+	text = text_trim(text, &length);
 	if (length < 3 || length > 16 || text[0] != '#')
 		return 0;
 	if (length == 4 && (text[1] == 'N' || text[1] == 'n') && text[2] == '/' && (text[3] == 'A' || text[3] == 'a'))
