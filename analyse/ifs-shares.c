@@ -53,9 +53,11 @@ static const char usage_text[] =
 	"66 an input cannot be opened; 74 write error.\n";
 
 /*
- * Pseudonyms made under two keys never meet: the same person is two.  Streams named
- * by two key fingerprints, or exports read here beside a keyed stream without that
- * key (--key-file), are warned of: an answer or course in both would count twice.
+ * Pseudonyms made under two keys never meet, nor a keyed pseudonym and an unkeyed
+ * hash: the same person is two.  Streams named by two key fingerprints, streams or
+ * exports of a key beside streams of none, and exports read here beside a keyed
+ * stream without that key (--key-file) are warned of: an answer or course in both
+ * would count twice.
  */
 static void warn_of_keys(const struct record_streams_seen *streams, int exports, const char *key_fingerprint)
 {
@@ -64,6 +66,10 @@ static void warn_of_keys(const struct record_streams_seen *streams, int exports,
 		          "pseudonym under each, so one in streams of both counts twice; normalise them again under "
 		          "one key", streams->more_keys ? "more than " : "", streams->key_count, streams->keys[0],
 		          streams->keys[1], streams->key_count > 2 ? ", ..." : "");
+	if (streams->unkeyed && (streams->key_count || (exports && key_fingerprint[0])))
+		diag_warn("streams made without a key beside %s made with one: a respondent's hash and pseudonym never "
+		          "meet, so an answer in both counts twice; make them all with the same --key-file",
+		          streams->key_count ? "streams" : "exports read here");
 	if (!exports || !streams->key_count)
 		return;
 	for (unsigned i = 0; i < streams->key_count; i++)

@@ -1,9 +1,10 @@
 /*
  * dates.h — answer dates and measurement years.
  *
- * Promise: ISO dates (YYYY-MM-DD, optionally followed by 'T' or ' ' and a time;
- * anything else after a date makes it no date) parse to YYYYMMDD integers with real
- * calendar checks; a time with a zone ("23:30:00Z", "+02:00", "UTC", "CET") gives
+ * Promise: ISO dates (YYYY-MM-DD, optionally followed by 'T' or ' ' and a time, or
+ * words; digits that are no time, as in "19850314 1239", make it no date) parse to
+ * YYYYMMDD integers with real calendar checks; a time with a zone ("23:30:00Z",
+ * "+02:00", "UTC", "10:30 PM UTC", "+0000 UTC") gives
  * the date in Sweden then; so do year-first dates as typed by hand (2022-3-5,
  * 2022/03/05, 20220305), and D/M/YYYY and
  * D.M.YYYY, read day first (the Swedish order: 1/3/2022 is 1 March), which the

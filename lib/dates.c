@@ -99,80 +99,134 @@ static int letters_are(const char *text, size_t length, const char *word)
 }
 
 /*
- * A time after a date, and its zone if it has one: HH:MM, HH:MM:SS (or HH.MM as
- * Swedish writes it), a fraction of a second, and after 'T' also HHMM or HHMMSS; then
- * optionally spaces and Z, UTC, GMT, an offset (+01:00, -0500, +02), UTC+01:00, CET or
- * CEST, and a zone name in brackets ("[UTC]", "[Europe/Stockholm]").  0 with
- * *minutes (of the day) and *offset (minutes east of UTC; *zoned 0 when none is
- * given), or -1 for anything else: what follows a date is a time, or the cell is no
- * date ("2022-10-31 hej", "19850314 1239" a personnummer, "25:00").
+ * An offset from UTC at t: +01:00, -0500, +02, +1 (and after UTC or GMT).  Its
+ * length, with *offset in minutes east, or 0 when there is none.
+ */
+static size_t zone_offset(const char *t, size_t n, long *offset)
+{
+	if (n < 2 || (t[0] != '+' && t[0] != '-') || t[1] < '0' || t[1] > '9')
+		return 0;
+	size_t i = 1;
+	unsigned hours = 0, minutes = 0;
+	while (i < n && i < 3 && t[i] >= '0' && t[i] <= '9')
+		hours = hours * 10 + (unsigned)(t[i++] - '0');
+	if (i < n && t[i] == ':')
+		i++;
+	if (i + 2 <= n && digits(t + i, 2, &minutes) == 0)
+		i += 2;
+	else if (t[i - 1] == ':')
+		return 0;
+	if (hours > 14 || minutes > 59)
+		return 0;
+	*offset = (t[0] == '+' ? 1 : -1) * (long)(hours * 60 + minutes);
+	return i;
+}
+
+/* Bytes of a zone at t (Z, UTC, GMT, an offset, UTC+01:00, CET, CEST, a name in
+ * brackets), with *offset; 0 when none is recognised. */
+static size_t zone_at(const char *t, size_t n, long *offset)
+{
+	size_t i = 0;
+	*offset = 0;
+	if (n >= 1 && (t[0] == 'Z' || t[0] == 'z') && (n == 1 || !((t[1] | 0x20) >= 'a' && (t[1] | 0x20) <= 'z')))
+		i = 1;
+	else if (letters_are(t, n, "cest"))
+		*offset = 120, i = 4;
+	else if (letters_are(t, n, "cet"))
+		*offset = 60, i = 3;
+	else if (letters_are(t, n, "utc") || letters_are(t, n, "gmt"))
+		i = 3;
+	size_t offset_length = zone_offset(t + i, n - i, offset);
+	if (!i && !offset_length)
+		return 0;
+	return i + offset_length;
+}
+
+/*
+ * What may follow a date: a time ("10:30", "9:30:15.250", "10.30" as Swedish
+ * writes it, "kl 10", "10:30 PM", after 'T' also "1030" and "103015") and its zone
+ * (above; a zone's abbreviation or name in brackets may follow: Go writes "+0000
+ * UTC"), or words ("2022-03-05 fm").  -1 for what only looks like a time: three
+ * or more digits after a space ("19850314 1239" is a personnummer), or an hour,
+ * minute or second no clock shows.  0 with *minutes past midnight and the zone's
+ * *offset (*zoned 1) when there is one; a time without a zone is Swedish already.
  */
 static int time_and_zone(const char *t, size_t n, int after_t, long *minutes, long *offset, int *zoned)
 {
-	unsigned hour, minute, second = 0;
-	size_t i;
-	*offset = 0;
+	size_t i = 0;
+	*minutes = *offset = 0;
 	*zoned = 0;
-	if (n >= 5 && digits(t, 2, &hour) == 0 && (t[2] == ':' || t[2] == '.') && digits(t + 3, 2, &minute) == 0) {
-		i = 5;
-		if (i + 3 <= n && t[i] == t[2] && digits(t + i + 1, 2, &second) == 0)
+	while (i < n && t[i] == ' ')
+		i++;
+	if (!after_t && letters_are(t + i, n - i, "kl")) {
+		i += 2;
+		if (i < n && t[i] == '.')
+			i++;
+		while (i < n && t[i] == ' ')
+			i++;
+	}
+	if (i >= n || t[i] < '0' || t[i] > '9')
+		return 0; /* words: the date as it is */
+	size_t run = 0;
+	while (i + run < n && t[i + run] >= '0' && t[i + run] <= '9')
+		run++;
+	unsigned hour = 0, minute = 0, second = 0;
+	if (after_t && (run == 4 || run == 6)) {
+		digits(t + i, 2, &hour);
+		digits(t + i + 2, 2, &minute);
+		if (run == 6)
+			digits(t + i + 4, 2, &second);
+		i += run;
+	} else if (run <= 2) {
+		digits(t + i, run, &hour);
+		i += run;
+		char separator = i < n ? t[i] : 0;
+		if ((separator == ':' || separator == '.') && i + 3 <= n && digits(t + i + 1, 2, &minute) == 0) {
 			i += 3;
-	} else if (after_t && n >= 4 && digits(t, 2, &hour) == 0 && digits(t + 2, 2, &minute) == 0) {
-		i = 4;
-		if (i + 2 <= n && digits(t + i, 2, &second) == 0)
-			i += 2;
+			if (i + 3 <= n && t[i] == separator && digits(t + i + 1, 2, &second) == 0)
+				i += 3;
+		}
 	} else {
 		return -1;
 	}
-	if (hour > 23 || minute > 59 || second > 60)
-		return -1;
-	*minutes = (long)(hour * 60 + minute);
 	if (i < n && (t[i] == '.' || t[i] == ',') && i + 1 < n && t[i + 1] >= '0' && t[i + 1] <= '9')
 		for (i++; i < n && t[i] >= '0' && t[i] <= '9'; i++)
 			;
+	if (hour > 23 || minute > 59 || second > 60)
+		return -1;
 	while (i < n && t[i] == ' ')
 		i++;
-	if (i == n)
-		return 0;
-	if (t[i] == 'Z' || t[i] == 'z') {
-		*zoned = 1;
-		i++;
-	} else if (letters_are(t + i, n - i, "cest")) {
-		*zoned = 1, *offset = 120;
-		i += 4;
-	} else if (letters_are(t + i, n - i, "cet")) {
-		*zoned = 1, *offset = 60;
-		i += 3;
-	} else if (letters_are(t + i, n - i, "utc") || letters_are(t + i, n - i, "gmt")) {
-		*zoned = 1;
-		i += 3;
-	}
-	if (i < n && (t[i] == '+' || t[i] == '-')) {
-		unsigned offset_hours, offset_minutes = 0;
-		int sign = t[i] == '+' ? 1 : -1;
-		if (i + 3 > n || digits(t + i + 1, 2, &offset_hours) != 0)
+	if (i + 2 <= n && ((t[i] | 0x20) == 'a' || (t[i] | 0x20) == 'p') && (t[i + 1] | 0x20) == 'm' &&
+	    (i + 2 == n || t[i + 2] == ' ' || t[i + 2] == '.')) {
+		if (hour < 1 || hour > 12)
 			return -1;
-		i += 3;
-		if (i < n && t[i] == ':')
+		hour = (hour % 12) + ((t[i] | 0x20) == 'p' ? 12 : 0);
+		i += 2;
+		while (i < n && (t[i] == ' ' || t[i] == '.'))
 			i++;
-		if (i + 2 <= n && digits(t + i, 2, &offset_minutes) == 0)
-			i += 2;
-		if (offset_hours > 14 || offset_minutes > 59)
-			return -1;
-		*zoned = 1;
-		*offset = sign * (long)(offset_hours * 60 + offset_minutes);
 	}
+	*minutes = (long)(hour * 60 + minute);
 	if (i < n && t[i] == '[') {
-		/* a zone's name after the offset; alone, Europe/Stockholm is the time as written */
-		const char *close = memchr(t + i, ']', n - i);
-		if (!close || (size_t)(close - t) + 1 != n)
-			return -1;
-		if (!*zoned && !letters_are(t + i + 1, n - i - 1, "utc") && !letters_are(t + i + 1, n - i - 1, "europe/stockholm"))
-			return -1;
-		*zoned = *zoned || letters_are(t + i + 1, n - i - 1, "utc");
-		i = n;
+		*zoned = letters_are(t + i + 1, n - i - 1, "utc"); /* "10:30[UTC]"; a place's name: as written */
+		return 0;
 	}
-	return i == n ? 0 : -1;
+	size_t zone = zone_at(t + i, n - i, offset);
+	if (!zone)
+		return 0; /* no zone, or words after the time: Swedish time, as written */
+	*zoned = 1;
+	i += zone;
+	while (i < n && t[i] == ' ')
+		i++;
+	long again;
+	if (i < n && t[i] != '[' && zone_at(t + i, n - i, &again))
+		i += zone_at(t + i, n - i, &again); /* "+0000 UTC": the abbreviation after the offset */
+	while (i < n && t[i] == ' ')
+		i++;
+	if (i < n && t[i] == '[') {
+		/* a zone's name: alone, Europe/Stockholm is the time as written */
+		*zoned = *zoned || letters_are(t + i + 1, n - i - 1, "utc");
+	}
+	return 0;
 }
 
 /*

@@ -130,8 +130,27 @@ static int append(char **out, size_t *used, size_t *capacity, const char *bytes,
 	return 0;
 }
 
-/* A byte of a letter or digit (any non-ASCII byte: å, é), which joins text into one word. */
-static int word_byte(char c) { return isalnum((unsigned char)c) || (unsigned char)c >= 0x80; }
+/* Whether the character that ends just before raw[at] (before: 1) or starts at raw[at]
+ * (0) is a letter or digit, which would join the identifier into a longer word: ASCII
+ * ones, and the letters of Latin-1 in UTF-8 (å ä ö é: C3 80..BF but × and ÷).  A
+ * no-break space, a dash or a guillemet («) is no letter. */
+static int word_character(const char *raw, size_t length, size_t at, int before)
+{
+	const unsigned char *u = (const unsigned char *)raw;
+	if (before) {
+		if (at == 0)
+			return 0;
+		size_t start = at - 1;
+		while (start > 0 && at - start < 4 && (u[start] & 0xC0) == 0x80)
+			start--;
+		at = start;
+	} else if (at >= length) {
+		return 0;
+	}
+	if (u[at] < 0x80)
+		return isalnum(u[at]);
+	return u[at] == 0xC3 && at + 1 < length && u[at + 1] != 0x97 && u[at + 1] != 0xB7;
+}
 
 char *reject_scrub(const char *raw, size_t length, const char *identifier, size_t *out_length)
 {
@@ -149,7 +168,7 @@ char *reject_scrub(const char *raw, size_t length, const char *identifier, size_
 		size_t skip = 0;
 		/* the identifier as a word of its own: a participant "y" is not taken out of "nytta" */
 		if (id_length && i + id_length <= length && strncasecmp(raw + i, identifier, id_length) == 0 &&
-		    (i == 0 || !word_byte(raw[i - 1])) && (i + id_length == length || !word_byte(raw[i + id_length])))
+		    !word_character(raw, length, i, 1) && !word_character(raw, length, i + id_length, 0))
 			skip = id_length;
 		else
 			skip = personal_data_span(raw, length, i);

@@ -60,6 +60,7 @@ struct json_rows {
 	char *text;
 	size_t text_length;
 	char **values; /* one per column, owned */
+	char *decoded; /* the row as kept when its text escapes characters, owned */
 };
 
 struct row_source {
@@ -981,6 +982,20 @@ static int next_json_row(struct row_source *source, struct row *row)
 	row->raw = json->text + json->starts[index];
 	row->raw_length = json->ends[index] - json->starts[index];
 	row->problem = NULL;
+	/* "19850312\u20131231", "\u00c5sa": PHP and Python escape every non-ASCII
+	 * character, and a scrubber reading the row as written would not see the
+	 * personnummer or the participant's code in it.  Such a row is kept as cJSON
+	 * prints it, the characters themselves. */
+	if (memchr(row->raw, '\\', row->raw_length)) {
+		free(json->decoded);
+		json->decoded = cJSON_PrintUnformatted(element);
+		if (!json->decoded) {
+			set_error(source, "%s: out of memory", source->name);
+			return -1;
+		}
+		row->raw = json->decoded;
+		row->raw_length = strlen(json->decoded);
+	}
 	for (size_t c = 0; c < source->columns; c++) {
 		free(json->values[c]);
 		const char *problem = NULL;
@@ -1604,6 +1619,7 @@ void row_source_close(struct row_source *source)
 	free(source->headers);
 	cJSON_Delete(source->json.root);
 	free(source->json.values);
+	free(source->json.decoded);
 	free(source->json.lines);
 	free(source->json.starts);
 	free(source->json.ends);

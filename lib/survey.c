@@ -376,7 +376,7 @@ static int respondent_value(struct survey_converter *converter, const struct row
  * out of memory.
  */
 static int name_id(struct survey_converter *converter, struct text_memo *memo, const char *cell,
-                   size_t cell_length, const char *option, uint32_t *id_out)
+                   size_t cell_length, const char *option, const struct row *row, uint32_t *id_out)
 {
 	size_t length = cell_length;
 	const char *text = cell ? text_trim(cell, &length) : "";
@@ -384,6 +384,11 @@ static int name_id(struct survey_converter *converter, struct text_memo *memo, c
 		length = strlen(option);
 		text = text_trim(option, &length);
 	}
+	/* the row's own participant code typed here would be stored as a name */
+	if (length && converter->participant < row->count &&
+	    personal_data_names_person(text, length, row->fields[converter->participant],
+	                               row->lengths[converter->participant]))
+		return 1;
 	int32_t id;
 	if (text_memo_find(memo, text, length, &id)) {
 		*id_out = (uint32_t)id;
@@ -531,11 +536,12 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 
 	int has_insats = converter->insats != SIZE_MAX, has_forbund = converter->forbund != SIZE_MAX;
 	int named = name_id(converter, &converter->insats_ids, has_insats ? fields[converter->insats] : NULL,
-	                    has_insats ? lengths[converter->insats] : 0, converter->options.insats, &answer.insats);
+	                    has_insats ? lengths[converter->insats] : 0, converter->options.insats, row, &answer.insats);
 	if (named < 0)
 		return -1;
 	if (named > 0) {
-		snprintf(reason, reason_size, "the insats column holds a personnummer, not an intervention's name");
+		snprintf(reason, reason_size,
+		         "the insats column holds a personnummer or the participant's id, not an intervention's name");
 		return 1;
 	}
 	if (answer.insats == 0) {
@@ -543,11 +549,12 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		return 1;
 	}
 	named = name_id(converter, &converter->forbund_ids, has_forbund ? fields[converter->forbund] : NULL,
-	                has_forbund ? lengths[converter->forbund] : 0, converter->options.forbund, &answer.forbund);
+	                has_forbund ? lengths[converter->forbund] : 0, converter->options.forbund, row, &answer.forbund);
 	if (named < 0)
 		return -1;
 	if (named > 0) {
-		snprintf(reason, reason_size, "the förbund column holds a personnummer, not an association's name");
+		snprintf(reason, reason_size,
+		         "the förbund column holds a personnummer or the participant's id, not an association's name");
 		return 1;
 	}
 

@@ -120,3 +120,16 @@ lacks code.rejects "ANNA"
 lacks code.rejects "anna"
 ifs-dump --health code.rec >code.dump
 lacks code.dump "anna"
+
+# A JSON export that escapes every non-ASCII character (PHP's and Python's default): a
+# personnummer written with an escaped en dash is masked in the kept row all the same.
+printf '[{"Deltagare":"19850312\\u20131231","Datum":"2022-02-01","Insats":"Enter","Tillf\\u00e4lle":"Inskrivning","VAS":"x"}]\n' >escaped.json
+expect_status 65 sh -c "ifs-health --key-file key --rejects escaped.rejects escaped.json >/dev/null 2>escaped.err"
+contains escaped.rejects '{"Deltagare":"[id removed]","Datum":"2022-02-01"'
+lacks escaped.rejects "1231"
+lacks escaped.err "1231"
+# ifs-survey refuses it too: a participant's code in the insats column is not stored as a name.
+printf 'Deltagar-ID;Svarsdatum;Insats;Enkät;Kön;Fråga 1\nP14;2022-03-01;P14;Avslutad;Kvinna;Helt och hållet\nP15;2022-03-02;FIA;Avslutad;Man;Inte alls\n' >code-survey.csv
+expect_status 65 sh -c "ifs-survey --key-file key code-survey.csv >code-survey.rec 2>code-survey.err"
+contains code-survey.err "code-survey.csv:2: the insats column holds a personnummer or the participant's id"
+! LC_ALL=C grep -aq "P14" code-survey.rec || fail "a participant's code was stored as an insats name"

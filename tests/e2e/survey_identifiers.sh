@@ -119,3 +119,12 @@ head -c 32 /dev/urandom >key2 && chmod 600 key2
 ifs-survey --key-file key2 "$R/ifs-cumulative-later.csv" >later-key2.rec 2>/dev/null
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 early-keyed.rec later-key2.rec >/dev/null 2>two-keys.err
 contains two-keys.err "the streams were made under 2 keys"
+# A stream made without a key beside one made with a key: hashes and pseudonyms never meet.
+ifs-survey "$R/ifs-cumulative-later.csv" >later-nokey.rec 2>/dev/null
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 early-keyed.rec later-nokey.rec >/dev/null 2>keyed-unkeyed.err
+contains keyed-unkeyed.err "streams made without a key beside streams made with one"
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --key-file key later-nokey.rec "$R/ifs-cumulative-early.csv" >/dev/null 2>unkeyed-export.err
+contains unkeyed-export.err "streams made without a key beside exports read here made with one"
+ifs-survey "$R/ifs-cumulative-early.csv" >early-nokey.rec 2>/dev/null
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 early-nokey.rec later-nokey.rec >/dev/null 2>unkeyed-both.err
+lacks unkeyed-both.err "made with one"

@@ -82,6 +82,10 @@ static void test_scrubbing_identifiers(void **state)
 	expect_scrubbed("y;2022-06-01;nytta;Y", "y", "[id removed];2022-06-01;nytta;[id removed]");
 	expect_scrubbed("ANNA-SVENSSON;anna-svensson ;annasvensson", "ANNA-SVENSSON",
 	                "[id removed];[id removed] ;annasvensson");
+	/* a no-break space, a dash or a guillemet next to it is no letter; å is */
+	expect_scrubbed("P80;P80\xc2\xa0;P80\xe2\x80\x93x;\xc2\xabP80\xc2\xbb;P80\xc3\xa5;\xc3\xa5P80", "P80",
+	                "[id removed];[id removed]\xc2\xa0;[id removed]\xe2\x80\x93x;\xc2\xab[id removed]\xc2\xbb;"
+	                "P80\xc3\xa5;\xc3\xa5P80");
 }
 
 int main(void)
