@@ -53,31 +53,35 @@ static const char usage_text[] =
 	"66 an input cannot be opened; 74 write error.\n";
 
 /*
- * Pseudonyms made under two keys never meet, nor a keyed pseudonym and an unkeyed
- * hash: the same person is two.  Streams named by two key fingerprints, streams or
- * exports of a key beside streams of none, and exports read here beside a keyed
- * stream without that key (--key-file) are warned of: an answer or course in both
- * would count twice.
+ * Pseudonyms meet only those of their own kind made under the same key: an answer's
+ * respondent hashed without a key never meets one made with a key, nor a pseudonym
+ * under one key one under another.  Streams of one tool under two keys (or with and
+ * without one), and exports read here (under --key-file's key, or none) beside
+ * ifs-survey streams of another, are warned of: an answer or course in both would
+ * count twice.  Health pairs beside unkeyed answers are fine: they never meet.
  */
 static void warn_of_keys(const struct record_streams_seen *streams, int exports, const char *key_fingerprint)
 {
-	if (streams->key_count > 1)
-		diag_warn("the streams were made under %s%u keys (fingerprints %s, %s%s): a person has another "
-		          "pseudonym under each, so one in streams of both counts twice; normalise them again under "
-		          "one key", streams->more_keys ? "more than " : "", streams->key_count, streams->keys[0],
-		          streams->keys[1], streams->key_count > 2 ? ", ..." : "");
-	if (streams->unkeyed && (streams->key_count || (exports && key_fingerprint[0])))
-		diag_warn("streams made without a key beside %s made with one: a respondent's hash and pseudonym never "
-		          "meet, so an answer in both counts twice; make them all with the same --key-file",
-		          streams->key_count ? "streams" : "exports read here");
-	if (!exports || !streams->key_count)
-		return;
-	for (unsigned i = 0; i < streams->key_count; i++)
-		if (key_fingerprint[0] && strcmp(streams->keys[i], key_fingerprint) == 0)
-			return;
-	diag_warn("exports read here beside streams made with a key (fingerprint %s)%s: their respondents cannot be "
-	          "matched, so an answer in both counts twice; give ifs-shares that --key-file", streams->keys[0],
-	          key_fingerprint[0] ? ", not this --key-file's" : "");
+	for (unsigned i = 0; i < streams->kind_count; i++) {
+		const struct record_stream_kind *a = &streams->kinds[i];
+		int first_of_tool = 1;
+		for (unsigned k = 0; k < i; k++)
+			first_of_tool &= strcmp(streams->kinds[k].tool, a->tool) != 0;
+		for (unsigned j = i + 1; first_of_tool && j < streams->kind_count; j++) {
+			const struct record_stream_kind *b = &streams->kinds[j];
+			if (strcmp(a->tool, b->tool) != 0)
+				continue;
+			diag_warn("%s streams made under different keys (%s, %s): a person has another pseudonym under "
+			          "each, so one in streams of both counts twice; make them all under one key",
+			          a->tool[0] ? a->tool : "some", a->key[0] ? a->key : "none", b->key[0] ? b->key : "none");
+			break;
+		}
+		if (exports && strcmp(a->tool, "ifs-survey") == 0 && strcmp(a->key, key_fingerprint) != 0)
+			diag_warn("exports read here %s beside ifs-survey streams made %s%s: their respondents never meet, so "
+			          "an answer in both counts twice; %s", key_fingerprint[0] ? "with --key-file" : "without a key",
+			          a->key[0] ? "with the key " : "without a key", a->key,
+			          a->key[0] ? "give ifs-shares that --key-file" : "read the exports without --key-file too");
+	}
 }
 
 static int parse_year(const char *text, int *year)
@@ -216,8 +220,9 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 	survey_converter_twin(converter, export_jobs, export_jobs_given, &twin);
 	int status = ingest_file_split(path, &source_options, &ingest, &twin, rejects, &totals, 0);
 	if (status == EX_DATAERR && totals.rows == 0)
-		diag_error("%s: ifs-shares reads IFS exports itself; a health export needs ifs-health --key-file KEY "
-		           "first, and ifs-shares its stream", path);
+		diag_error("%s: ifs-shares reads IFS exports itself, as ifs-survey does with its defaults; an export that "
+		           "needs ifs-survey's options (--insats, --group), or a health export (ifs-health --key-file KEY), "
+		           "is made a stream by that tool first, and ifs-shares given the stream", path);
 	uint64_t answers_rejected = survey_converter_answers_rejected(converter);
 	survey_converter_free(converter);
 	if (record_writer_close(writer) < 0 && status == 0)

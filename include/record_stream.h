@@ -66,15 +66,22 @@ void record_reader_whole_questionnaires(struct record_reader *reader, int whole)
 int record_reader_next(struct record_reader *reader, struct record *out);
 /* "NAME: byte OFFSET: reason" of the last error. */
 const char *record_reader_error(const struct record_reader *reader);
-/* The streams begun, and the keys their pseudonyms were made with (their fingerprints). */
+/* The streams begun, and per tool that made them the keys their pseudonyms were made
+ * with (fingerprints; "" for none): pseudonyms meet only those of their own kind
+ * (an answer's respondent, a health pair's or a course's participant), made under
+ * the same key. */
 struct record_streams_seen {
-	unsigned streams, unkeyed; /* unkeyed: streams naming no key */
-	char keys[4][17];          /* the distinct fingerprints, in the order met */
-	unsigned key_count;
-	int more_keys;             /* more than four */
+	unsigned streams;
+	struct record_stream_kind {
+		char tool[24]; /* "ifs-survey", "ifs-health", "ifs-participants" */
+		char key[17];
+	} kinds[8];        /* the distinct (tool, key), in the order met */
+	unsigned kind_count;
+	int more_kinds;    /* more than eight */
 };
-/* Counts one more stream, made with the key of fingerprint key ("" for none). */
-void record_streams_note(struct record_streams_seen *seen, const char *key);
+/* Counts one more stream, by tool (its producer's first word) and the fingerprint
+ * of its key ("" for none). */
+void record_streams_note(struct record_streams_seen *seen, const char *tool, const char *key);
 void record_streams_merge(struct record_streams_seen *into, const struct record_streams_seen *from);
 const struct record_streams_seen *record_reader_seen(const struct record_reader *reader);
 /* The fingerprint (pseudonym_key_fingerprint) of the key the current stream's

@@ -664,33 +664,32 @@ const char *record_reader_error(const struct record_reader *reader) { return rea
 const char *record_reader_key(const struct record_reader *reader) { return reader->key; }
 const struct record_streams_seen *record_reader_seen(const struct record_reader *reader) { return &reader->seen; }
 
-static void add_key(struct record_streams_seen *seen, const char *key)
+static void add_kind(struct record_streams_seen *seen, const char *tool, const char *key)
 {
-	for (unsigned i = 0; i < seen->key_count; i++)
-		if (strcmp(seen->keys[i], key) == 0)
+	for (unsigned i = 0; i < seen->kind_count; i++)
+		if (strcmp(seen->kinds[i].tool, tool) == 0 && strcmp(seen->kinds[i].key, key) == 0)
 			return;
-	if (seen->key_count < sizeof seen->keys / sizeof *seen->keys)
-		snprintf(seen->keys[seen->key_count++], sizeof seen->keys[0], "%s", key);
-	else
-		seen->more_keys = 1;
+	if (seen->kind_count == sizeof seen->kinds / sizeof *seen->kinds) {
+		seen->more_kinds = 1;
+		return;
+	}
+	struct record_stream_kind *kind = &seen->kinds[seen->kind_count++];
+	snprintf(kind->tool, sizeof kind->tool, "%s", tool);
+	snprintf(kind->key, sizeof kind->key, "%s", key);
 }
 
-void record_streams_note(struct record_streams_seen *seen, const char *key)
+void record_streams_note(struct record_streams_seen *seen, const char *tool, const char *key)
 {
 	seen->streams++;
-	if (key[0])
-		add_key(seen, key);
-	else
-		seen->unkeyed++;
+	add_kind(seen, tool, key);
 }
 
 void record_streams_merge(struct record_streams_seen *into, const struct record_streams_seen *from)
 {
 	into->streams += from->streams;
-	into->unkeyed += from->unkeyed;
-	for (unsigned i = 0; i < from->key_count; i++)
-		add_key(into, from->keys[i]);
-	into->more_keys |= from->more_keys;
+	for (unsigned i = 0; i < from->kind_count; i++)
+		add_kind(into, from->kinds[i].tool, from->kinds[i].key);
+	into->more_kinds |= from->more_kinds;
 }
 
 unsigned record_reader_streams(const struct record_reader *reader) { return reader->streams; }
@@ -933,11 +932,26 @@ static int read_chunk(struct record_reader *reader)
 		static const char mark[] = "; key ";
 		for (uint32_t i = 0; i + sizeof mark - 1 + 16 <= length; i++)
 			if (memcmp(reader->payload + i, mark, sizeof mark - 1) == 0) {
-				memcpy(reader->key, reader->payload + i + sizeof mark - 1, 16);
-				reader->key[16] = '\0';
+				const unsigned char *hex = reader->payload + i + sizeof mark - 1;
+				size_t digits = 0;
+				while (digits < 16 && ((hex[digits] >= '0' && hex[digits] <= '9') || (hex[digits] >= 'a' && hex[digits] <= 'f')))
+					digits++;
+				if (digits == 16) {
+					memcpy(reader->key, hex, 16);
+					reader->key[16] = '\0';
+				}
 				break;
 			}
-		record_streams_note(&reader->seen, reader->key);
+		/* the tool, for telling kinds of pseudonyms apart (and shown in messages: letters only) */
+		char tool[24];
+		size_t tool_length = 0;
+		while (tool_length < length && tool_length < sizeof tool - 1 &&
+		       ((reader->payload[tool_length] >= 'a' && reader->payload[tool_length] <= 'z') ||
+		        reader->payload[tool_length] == '-'))
+			tool_length++;
+		memcpy(tool, reader->payload, tool_length);
+		tool[tool_length] = '\0';
+		record_streams_note(&reader->seen, tool, reader->key);
 	} else if (!reader->in_stream) {
 		return fail_at(reader, reader->chunk_offset, "corrupt record stream: chunk outside a stream (no start chunk)");
 	}

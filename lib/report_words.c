@@ -182,6 +182,11 @@ static void verdict_sentence(const struct goal_view *g, struct report_text *t)
 		    target, high);
 	else if (strcmp(v, "too_few") == 0 && g->cell[0].n == 0 && !g->cell[0].masked)
 		report_add(t, " Det finns inga svar att bedöma målet på.");
+	else if (strcmp(v, "too_few") == 0 && g->cell[0].masked)
+		/* the count is what --suppress hides: "0 svar" would be a false number */
+		report_add(t, " Med färre än %d svar görs ingen bedömning av måluppfyllelsen: så få svar ger en för stor "
+		       "felmarginal.",
+		    g->min_n);
 	else if (strcmp(v, "too_few") == 0)
 		report_add(t, " Med %ld svar (minst %d behövs) görs ingen bedömning av måluppfyllelsen: så få svar ger en för stor "
 		       "felmarginal%s.",

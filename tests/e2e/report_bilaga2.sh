@@ -36,6 +36,9 @@ contains bad.err 'ifs-report: bad.json: not ifs-shares --format json output (no 
 # Suppression carried through: masked cells show a dash and the reason once.
 ifs-survey "$FIXTURES/shares/suppress.csv" 2>/dev/null | ifs-shares -t "$FIXTURES/targets.json" --year 2022 --suppress --format json 2>/dev/null | ifs-report >masked.md
 contains masked.md "| 12 (– / –) |"
+# a masked count is not told in the text either, not even as "0 svar" (found by a new user's test)
+lacks masked.md "Med 0 svar"
+contains masked.md "Med färre än 5 svar görs ingen bedömning av måluppfyllelsen"
 [ "$(grep -c 'färre än 5 svar, så att enskilda personer inte kan identifieras' masked.md)" = 1 ] || fail "the masking reason is not stated exactly once"
 
 # A real HTML parser, strict: no parse errors at all. Debian's python3-html5lib.

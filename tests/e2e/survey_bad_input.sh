@@ -42,6 +42,6 @@ contains cb.err 'ifs-survey: bad-codebook.json: "scales" must be an object of na
 expect_status 65 sh -c "ifs-dump '$FIXTURES/ifs/deltagare-2022.csv' >/dev/null 2>export.err"
 contains export.err "deltagare-2022.csv: byte 0: this is an export (CSV, JSON, gzip or a spreadsheet), not a record stream: run ifs-survey or ifs-health on it first"
 expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' '$FIXTURES/health/enter-2022.csv' >/dev/null 2>health-export.err"
-contains health-export.err "enter-2022.csv: ifs-shares reads IFS exports itself; a health export needs ifs-health --key-file KEY first, and ifs-shares its stream"
+contains health-export.err "enter-2022.csv: ifs-shares reads IFS exports itself, as ifs-survey does with its defaults; an export that needs ifs-survey's options (--insats, --group), or a health export (ifs-health --key-file KEY), is made a stream by that tool first"
 expect_status 65 sh -c "ifs-dump '$FIXTURES/ifs/variants/export.csv.gz' >/dev/null 2>export-gz.err"
 contains export-gz.err "this is an export"

@@ -109,22 +109,27 @@ ifs-survey --key-file key "$R/ifs-cumulative-early.csv" >early-keyed.rec 2>/dev/
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 early-keyed.rec "$R/ifs-cumulative-later.csv" 2>mixed.err |
 	awk -F'\t' '$3 == "fia-nytta" {print $8}' >mixed.got
 echo 7 | same_file - mixed.got
-contains mixed.err "exports read here beside streams made with a key (fingerprint $(ifs-health --key-file key --key-fingerprint))"
+contains mixed.err "exports read here without a key beside ifs-survey streams made with the key $(ifs-health --key-file key --key-fingerprint)"
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 --key-file key early-keyed.rec "$R/ifs-cumulative-later.csv" 2>mixed-key.err |
 	awk -F'\t' '$3 == "fia-nytta" {print $8, $9, $14, $15, $17, $18}' >mixed-key.got
 echo "4 3 2 1 2 2" | same_file - mixed-key.got
-lacks mixed-key.err "beside streams made with a key"
+lacks mixed-key.err "never meet"
 # Streams made under two keys: a person is two, and ifs-shares says so.
 head -c 32 /dev/urandom >key2 && chmod 600 key2
 ifs-survey --key-file key2 "$R/ifs-cumulative-later.csv" >later-key2.rec 2>/dev/null
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 early-keyed.rec later-key2.rec >/dev/null 2>two-keys.err
-contains two-keys.err "the streams were made under 2 keys"
+contains two-keys.err "ifs-survey streams made under different keys ($(ifs-health --key-file key --key-fingerprint), $(ifs-health --key-file key2 --key-fingerprint))"
 # A stream made without a key beside one made with a key: hashes and pseudonyms never meet.
 ifs-survey "$R/ifs-cumulative-later.csv" >later-nokey.rec 2>/dev/null
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 early-keyed.rec later-nokey.rec >/dev/null 2>keyed-unkeyed.err
-contains keyed-unkeyed.err "streams made without a key beside streams made with one"
+contains keyed-unkeyed.err "ifs-survey streams made under different keys ($(ifs-health --key-file key --key-fingerprint), none)"
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 --key-file key later-nokey.rec "$R/ifs-cumulative-early.csv" >/dev/null 2>unkeyed-export.err
-contains unkeyed-export.err "streams made without a key beside exports read here made with one"
+contains unkeyed-export.err "exports read here with --key-file beside ifs-survey streams made without a key"
 ifs-survey "$R/ifs-cumulative-early.csv" >early-nokey.rec 2>/dev/null
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 early-nokey.rec later-nokey.rec >/dev/null 2>unkeyed-both.err
-lacks unkeyed-both.err "made with one"
+lacks unkeyed-both.err "never meet"
+# Health pairs (keyed) beside answers (unkeyed) never meet, and need not: no warning.
+ifs-health --key-file key "$FIXTURES/health/enter-2022.csv" >health-keyed.rec 2>/dev/null
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 early-nokey.rec health-keyed.rec >/dev/null 2>kinds.err
+lacks kinds.err "never meet"
+lacks kinds.err "different keys"
