@@ -16,7 +16,7 @@
 
 static const char usage_text[] =
 	"usage: ifs-flow [--year Y | --from YYYY-MM-DD --to YYYY-MM-DD | --since Y]\n"
-	"                [--format tsv|json|csv-sv] [FILE...]\n"
+	"                [--format tsv|json|csv-sv] [--suppress [--min-n N]] [FILE...]\n"
 	"Reads record streams with course records (ifs-participants) and prints, per insats,\n"
 	"  period insats measure category n n_women n_men\n"
 	"measure: flow (start = begun before the first day and not ended before it, new,\n"
@@ -27,6 +27,9 @@ static const char usage_text[] =
 	"      --from D --to D a date range (inclusive)\n"
 	"      --since Y       from 1 January of Y to the newest date in the data\n"
 	"      --format F      tsv (default), json, or csv-sv (Excel: BOM, ';', decimal comma)\n"
+	"      --suppress      leave empty (null in JSON) a count of 1 to N-1, with it the other\n"
+	"                      gender's, and a length of fewer than N courses\n"
+	"      --min-n N       N for --suppress (default 5)\n"
 	"Without a period option: from the first start to the last date in the data.\n"
 	"Exit: 0 ok; 64 usage; 65 a corrupt or truncated stream (nothing printed); 66 no input.\n";
 
@@ -80,15 +83,17 @@ static void put_value(FILE *out, double value, int is_days, int swedish)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_YEAR = 256, OPT_FROM, OPT_TO, OPT_SINCE, OPT_FORMAT, OPT_VERSION };
+	enum { OPT_YEAR = 256, OPT_FROM, OPT_TO, OPT_SINCE, OPT_FORMAT, OPT_VERSION, OPT_SUPPRESS, OPT_MIN_N };
 	static const struct option long_options[] = {
 		{"year", required_argument, NULL, OPT_YEAR},     {"from", required_argument, NULL, OPT_FROM},
 		{"to", required_argument, NULL, OPT_TO},         {"since", required_argument, NULL, OPT_SINCE},
 		{"format", required_argument, NULL, OPT_FORMAT}, {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, OPT_VERSION},     {0, 0, 0, 0},
+		{"version", no_argument, NULL, OPT_VERSION},     {"suppress", no_argument, NULL, OPT_SUPPRESS},
+		{"min-n", required_argument, NULL, OPT_MIN_N},   {0, 0, 0, 0},
 	};
 	const char *format = "tsv", *from_text = NULL, *to_text = NULL;
-	int year = 0, since = 0, periods = 0, option;
+	int year = 0, since = 0, periods = 0, option, suppress = 0, min_n = 5;
+	char *end;
 	diag_set_program(argv[0]);
 	while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		switch (option) {
@@ -104,6 +109,14 @@ int main(int argc, char **argv)
 		case OPT_FROM: from_text = optarg; break;
 		case OPT_TO: to_text = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
+		case OPT_SUPPRESS: suppress = 1; break;
+		case OPT_MIN_N:
+			min_n = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || min_n < 1 || min_n > 1000) {
+				diag_error("--min-n: expected a number 1-1000, not \"%s\"", optarg);
+				return EX_USAGE;
+			}
+			break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case OPT_VERSION: printf("ifs-flow %s\n", IFS_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EX_USAGE;
@@ -173,6 +186,8 @@ int main(int argc, char **argv)
 		string_pool_free(pool);
 		return EX_OSERR;
 	}
+	if (suppress)
+		flow_suppress(rows, count, min_n);
 	char period[32] = "", a[11], b[11];
 	if (from && to) {
 		date_format(from, a);

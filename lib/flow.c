@@ -209,6 +209,37 @@ static uint32_t *canonical_insats(const struct course_record *courses, size_t co
 	return canonical;
 }
 
+static int too_few(double value, int min_n) { return value > 0 && value < min_n; }
+
+void flow_suppress(struct flow_row *rows, size_t count, int min_n)
+{
+	/* the ended courses of each insats, for its lengths, before they are masked */
+	for (size_t i = 0; i < count; i++) {
+		struct flow_row *r = &rows[i];
+		if (!r->is_days)
+			continue;
+		for (size_t j = 0; j < count; j++)
+			if (rows[j].insats == r->insats && strcmp(rows[j].measure, "flow") == 0 &&
+			    strcmp(rows[j].category, "ended") == 0) {
+				int genders = too_few(rows[j].value[ALL], min_n) || too_few(rows[j].value[WOMEN], min_n) ||
+				              too_few(rows[j].value[MEN], min_n);
+				for (int c = 0; c < 3; c++)
+					if (rows[j].value[c] < min_n || (c > 0 && genders))
+						r->value[c] = NAN;
+			}
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct flow_row *r = &rows[i];
+		if (r->is_days)
+			continue;
+		int all = too_few(r->value[ALL], min_n), genders = too_few(r->value[WOMEN], min_n) || too_few(r->value[MEN], min_n);
+		if (all)
+			r->value[ALL] = NAN;
+		if (all || genders)
+			r->value[WOMEN] = r->value[MEN] = NAN;
+	}
+}
+
 struct flow_row *flow_compute(const struct course_record *courses, size_t course_count,
                               const struct string_pool *pool, uint32_t from, uint32_t to, size_t *count)
 {

@@ -32,6 +32,17 @@ sh "$ROOT/pipelines/bilaga2" --store store --targets targets.json --out out 2022
 for ext in tsv csv json; do [ -s "out/bilaga2-2022/flow.$ext" ] || fail "bilaga2 wrote no flow.$ext"; done
 same_file store/current/tables/flow-2022.tsv out/bilaga2-2022/flow.tsv
 contains out/bilaga2-2022/bilaga2.md "| Avslutade | 35 | 14 | 21 |"
+# With --suppress the flow is masked too (min_n 5 from the targets file): no count of 1 to 4
+# is left in flow.tsv; "end 5 2 2" keeps its 5 and loses both genders (found by a new
+# user's test: the goals were masked, the flow was not).
+sh "$ROOT/pipelines/bilaga2" --store store --targets targets.json --out masked --suppress 2022 2>masked.err >/dev/null ||
+	{ cat masked.err; fail "bilaga2 --suppress failed"; }
+awk -F'\t' 'NR > 1 && $3 != "length" { for (c = 5; c <= 7; c++) if ($c >= 1 && $c <= 4) print }' \
+	masked/bilaga2-2022/flow.tsv >small-cells.txt
+[ ! -s small-cells.txt ] || { cat small-cells.txt; fail "bilaga2 --suppress left small flow cells"; }
+awk -F'\t' '$2 == "Enter" && $3 == "flow" && $4 == "end" {print $5 "|" $6 "|" $7}' masked/bilaga2-2022/flow.tsv >masked-end.txt
+echo "5||" | same_file - masked-end.txt
+! grep -q "| Deltagare vid periodens slut | 5 | 2 | 2 |" masked/bilaga2-2022/bilaga2.md || fail "the report shows the masked flow"
 grep -q '<caption>Deltagare</caption>' out/bilaga2-2022/bilaga2.html || fail "bilaga2.html lacks the participants table"
 if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
 	/usr/bin/python3 -c '
