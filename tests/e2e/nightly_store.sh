@@ -19,6 +19,10 @@ grep -qx "records	40" store/current/snapshots/fia.prov || fail "provenance lacks
 grep -q "^etag	\"" store/current/snapshots/fia.prov || fail "provenance lacks the ETag"
 grep -qx "sha256	$(sha256sum <served/fia.csv | cut -d' ' -f1)" store/current/snapshots/fia.prov || fail "provenance sha256"
 [ "$(wc -l <store/current/tables/shares-2022.tsv)" = 8 ] || fail "tables: expected 7 goals"
+# The warning the log counts is kept beside the tables, not thrown away.
+contains day1.err "nightly: tables: report year 2022, 7 goals, 1 warning(s) (tables/WARNINGS)"
+[ "$(wc -l <store/current/tables/WARNINGS)" = 1 ] || fail "tables/WARNINGS should hold the one warning"
+contains store/current/tables/WARNINGS "ifs-shares: warning: goal"
 [ "$(stat -c %a store/current/snapshots/fia.rec)" = 600 ] || fail "snapshot is readable by others"
 day1_version=$(readlink store/current)
 
@@ -164,3 +168,10 @@ while read -r id; do
 done <"$FIXTURES/health/identifiers.txt"
 keyed --key-file k2 --keep-raw-days 0 2>raw0-again.err || { cat raw0-again.err; fail "the run after the raw exports went failed"; }
 contains raw0-again.err "nightly: nothing changed"
+
+# A sources file ifs-fetch refuses is said as such (ifs-fetch's reason, then the nightly's),
+# and nothing is touched.
+printf '{ "sources": [ { "name": "fia", "url": "file:///dev/null", "kind": "survey", "bogus": 1 } ] }\n' >bad-config.json
+expect_status 65 sh -c "sh '$ROOT/pipelines/nightly' --config bad-config.json --targets '$FIXTURES/targets.json' --store store --year 2022 2>bad-config.err"
+contains bad-config.err 'bad-config.json: source 1: unknown key "bogus"'
+contains bad-config.err "nightly: FAILED: cannot read bad-config.json; the store and tables are unchanged"
