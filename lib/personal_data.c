@@ -27,6 +27,15 @@ static size_t digit_run(const char *text, size_t length)
 static size_t separator_width(const char *text, size_t length, int any_punctuation)
 {
 	const unsigned char *u = (const unsigned char *)text;
+	if (u[0] == '&') {
+		/* an HTML entity where the dash was: "&#8211;", "&#x2013;", "&ndash;" */
+		size_t i = 1;
+		while (i < length && i < 10 && ((u[i] >= '0' && u[i] <= '9') || ((u[i] | 0x20) >= 'a' && (u[i] | 0x20) <= 'z') ||
+		                                u[i] == '#'))
+			i++;
+		if (i > 2 && i < length && u[i] == ';')
+			return i + 1;
+	}
 	if (u[0] == '-' || u[0] == '+' || u[0] == ' ' || u[0] == '.' || u[0] == '_' || u[0] == '/' || u[0] == '\t' ||
 	    u[0] == '\n' || u[0] == '\r')
 		return 1;
@@ -44,6 +53,10 @@ static size_t separator_width(const char *text, size_t length, int any_punctuati
 		return 3; /* U+2212 minus sign */
 	if (length >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
 		return 3; /* U+FEFF, a byte order mark pasted in */
+	if (length >= 3 && u[0] == 0xEF && ((u[1] == 0xBC && u[2] == 0x8D) || (u[1] == 0xB9 && u[2] == 0xA3)))
+		return 3; /* U+FF0D fullwidth and U+FE63 small hyphen-minus */
+	if (length >= 2 && u[0] == 0xC2 && u[1] == 0xB7)
+		return 2; /* U+00B7 middle dot */
 	return 0;
 }
 
@@ -216,12 +229,18 @@ static size_t scrub_into(const char *text, size_t length, size_t max_chars, char
 		i += span ? span : piece_length;
 		chars++;
 	}
-	/* A cut inside a run of digits would leave a shorter number than the text
-	 * holds, and with the digits before it the first ten of a personnummer: the
-	 * run goes whole. */
-	if (i < length && is_digit(text[i]))
-		while (used > 0 && is_digit(out[used - 1]))
-			used--;
+	/* A cut inside a word with digits in it (a run of digits, an entity such as
+	 * "&#8211;") would leave a shorter one than the text holds, which with what stands
+	 * before it could read as a personnummer the whole text is not: such a word goes
+	 * whole.  A word of letters is cut where it is. */
+	if (i < length && text[i] != ' ') {
+		size_t word = used;
+		int digits = 0;
+		while (word > 0 && out[word - 1] != ' ' && out[word - 1] != ']')
+			digits |= is_digit(out[--word]);
+		if (digits || is_digit(text[i]))
+			used = word;
+	}
 	out[used] = '\0';
 	*cut = i < length;
 	return used;

@@ -59,6 +59,8 @@ static void test_every_written_form(void **state)
 	expect_scrub("641231:9870 641231,9870 641231\\9870 641231=9870", "[id removed] [id removed] [id removed] [id removed]");
 	expect_scrub("641231~9870 641231*9870 641231'9870", "[id removed] [id removed] [id removed]");
 	expect_scrub("rum 1201 150312-1231", "rum [id removed]");        /* no last four left behind */
+	expect_scrub("19850312&#8211;1231 850312&ndash;1231 850312&#x2013;1231", "[id removed] [id removed] [id removed]");
+	expect_scrub("850312\xef\xbc\x8d" "1231 850312\xc2\xb7" "1231", "[id removed] [id removed]");
 	expect_scrub("1 64 12 31 9870", "1 [id removed]");
 	/* A stray lead byte does not take the first digit with it (found by fuzz_personal_data). */
 	expect_scrub("\xcb" "8001019200", "\xcb[id removed]");
@@ -111,6 +113,8 @@ static void test_quote_cuts_after_scrubbing(void **state)
 	/* A cut inside a run of digits takes the run: "2008209 122" would read as a
 	 * personnummer that "2008209 1220" is not (found by fuzz_personal_data). */
 	assert_string_equal(personal_data_quote("x 2008209 1220", 14, 13, out, sizeof out), "x 2008209 \xe2\x80\xa6");
+	/* nor inside an entity with digits: "098512&#7438" would read as one */
+	assert_string_equal(personal_data_quote("a 098512&#7438;1", 16, 14, out, sizeof out), "a \xe2\x80\xa6");
 	/* Characters, not bytes: å is not cut in half. */
 	assert_string_equal(personal_data_quote("åäö", 6, 2, out, sizeof out), "åä\xe2\x80\xa6");
 	assert_string_equal(QUOTE_CELL("Vet ej 800101-9200", 18, 40), "Vet ej [id removed]");
