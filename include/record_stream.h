@@ -77,17 +77,10 @@ struct record_streams_seen {
 		char key[17];
 	} kinds[8];        /* the distinct (tool, key), in the order met */
 	unsigned kind_count;
-	int more_kinds;    /* more than eight */
 };
-/* Counts one more stream, by tool (its producer's first word) and the fingerprint
- * of its key ("" for none). */
-void record_streams_note(struct record_streams_seen *seen, const char *tool, const char *key);
-void record_streams_merge(struct record_streams_seen *into, const struct record_streams_seen *from);
+/* What the reader has seen so far; into gets from's streams and kinds added. */
 const struct record_streams_seen *record_reader_seen(const struct record_reader *reader);
-/* The fingerprint (pseudonym_key_fingerprint) of the key the current stream's
- * pseudonyms were made with, as its producer says ("ifs-survey 0.1.0; key
- * 0123456789abcdef"), or "" when it names none. */
-const char *record_reader_key(const struct record_reader *reader);
+void record_streams_merge(struct record_streams_seen *into, const struct record_streams_seen *from);
 /* Streams completed so far (each ended by its end chunk). */
 unsigned record_reader_streams(const struct record_reader *reader);
 /* Bytes consumed so far. */

@@ -19,6 +19,8 @@ size_t text_fold(const char *text, size_t length, char *out, size_t out_size);
 int text_fold_equal(const char *a, const char *b);
 /* text without the blanks (spaces and tabs) around it: the start, and *length cut. */
 const char *text_trim(const char *text, size_t *length);
+/* 1 when text is empty or only spaces and tabs. */
+int text_blank(const char *text, size_t length);
 /* 1 when a cell stands for no value: blank, only dashes, dots or question marks
  * ("-", "--", "?"), a word for unknown ("N/A", "NA", "saknas", "uppgift saknas",
  * "okänt", "ej angivet", "null"), or an error value of Excel's ("#N/A", "#SAKNAS!",

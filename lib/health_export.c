@@ -98,13 +98,6 @@ static int bind(void *self, const struct row_source *source, char *error, size_t
 
 static void quiet(void *self, int value) { ((struct health_export *)self)->quiet = value; }
 
-static int is_blank(const char *text, size_t length)
-{
-	for (size_t i = 0; i < length; i++)
-		if (text[i] != ' ' && text[i] != '\t')
-			return 0;
-	return 1;
-}
 
 /* The cell trimmed of spaces and tabs into out (cut to fit). */
 static void trimmed(const char *text, size_t length, char *out, size_t size)
@@ -132,7 +125,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	size_t date_length = row->lengths[c->date];
 	int parsed = date_parse(date_text, date_length, &q.date);
 	if (parsed < 0) {
-		if (is_blank(date_text, date_length))
+		if (text_blank(date_text, date_length))
 			snprintf(reason, reason_size, "no date");
 		else if (parsed == DATE_NO_SUCH_DAY)
 			snprintf(reason, reason_size, "bad date \"%s\": no such day in the calendar",
@@ -150,7 +143,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	size_t identifier_length = row->lengths[c->respondent];
 	if (text_says_nothing(identifier, identifier_length)) {
 		/* "-" or "N/A" names nobody: as an id it would pair one person's intake with another's exit */
-		snprintf(reason, reason_size, is_blank(identifier, identifier_length)
+		snprintf(reason, reason_size, text_blank(identifier, identifier_length)
 		                                  ? "no participant id"
 		                                  : "no participant id (\"%s\" stands for none)",
 		         QUOTE_CELL(identifier, identifier_length, 20));
@@ -176,7 +169,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	size_t occasion_length = row->lengths[c->occasion];
 	int occasion = codebook_background_value(book, ROLE_OCCASION, occasion_text, occasion_length);
 	if (occasion != OCCASION_INTAKE && occasion != OCCASION_EXIT) {
-		if (is_blank(occasion_text, occasion_length))
+		if (text_blank(occasion_text, occasion_length))
 			snprintf(reason, reason_size, "no occasion (Tillfälle: Inskrivning or Avslut)");
 		else
 			snprintf(reason, reason_size, "unknown occasion \"%s\" (expected Inskrivning or Avslut)",

@@ -313,13 +313,6 @@ struct register_codebook *register_codebook_load(const char *path, char *error, 
 	return book;
 }
 
-static int is_blank(const char *text, size_t length)
-{
-	for (size_t i = 0; i < length; i++)
-		if (text[i] != ' ' && text[i] != '\t')
-			return 0;
-	return 1;
-}
 
 /* A cell of one or more labels ("Arbete, studier", "Lön och a-kassa") as a bit set. */
 static int label_set(const struct entries *table, const char *text, size_t length)
@@ -334,7 +327,7 @@ static int label_set(const struct entries *table, const char *text, size_t lengt
 			at_separator = 1;
 		if (!at_separator)
 			continue;
-		if (!is_blank(text + start, part_end - start)) {
+		if (!text_blank(text + start, part_end - start)) {
 			char folded[128];
 			text_fold(text + start, part_end - start, folded, sizeof folded);
 			int code = find_label(table, folded);
@@ -435,7 +428,7 @@ static int name_of(struct participants_converter *c, enum field field, const str
 {
 	*id = fallback;
 	size_t column = c->column[field];
-	if (column == SIZE_MAX || is_blank(row->fields[column], row->lengths[column]))
+	if (column == SIZE_MAX || text_blank(row->fields[column], row->lengths[column]))
 		return 0;
 	size_t participant = c->column[FIELD_PARTICIPANT];
 	if (personal_data_names_person(row->fields[column], row->lengths[column], row->fields[participant],
@@ -466,7 +459,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	if (parsed < 0) {
 		char expected[320];
 		date_expectation(f[at], n[at], expected, sizeof expected);
-		if (is_blank(f[at], n[at]))
+		if (text_blank(f[at], n[at]))
 			snprintf(reason, reason_size, "no start date");
 		else
 			snprintf(reason, reason_size, "bad start date \"%s\" (%s)", QUOTE_CELL(f[at], n[at], 40),
@@ -475,7 +468,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	}
 	c->day_first_dates += parsed == DATE_DAY_FIRST;
 	at = c->column[FIELD_END];
-	if (at != SIZE_MAX && !is_blank(f[at], n[at])) {
+	if (at != SIZE_MAX && !text_blank(f[at], n[at])) {
 		/* An end date that cannot be read would make the course look ongoing: refused. */
 		parsed = date_parse(f[at], n[at], &course.end_date);
 		if (parsed < 0) {
@@ -497,7 +490,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	at = c->column[FIELD_PARTICIPANT];
 	if (text_says_nothing(f[at], n[at])) {
 		/* "-" or "N/A" names nobody: as an id it would make one person of all who have it */
-		snprintf(reason, reason_size, is_blank(f[at], n[at]) ? "no participant id"
+		snprintf(reason, reason_size, text_blank(f[at], n[at]) ? "no participant id"
 		                                                     : "no participant id (\"%s\" stands for none)",
 		         QUOTE_CELL(f[at], n[at], 20));
 		return 1;
@@ -551,7 +544,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	const enum field support_fields[2] = {FIELD_SUPPORT_INTAKE, FIELD_SUPPORT_EXIT};
 	for (int s = 0; s < 2; s++) {
 		at = c->column[support_fields[s]];
-		if (at == SIZE_MAX || is_blank(f[at], n[at]))
+		if (at == SIZE_MAX || text_blank(f[at], n[at]))
 			continue;
 		int bits = label_set(&c->labels->section[SECTION_SUPPORT], f[at], n[at]);
 		if (bits < 0) {
@@ -567,7 +560,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 			course.support_intake = (uint16_t)bits, course.flags |= COURSE_SUPPORT_INTAKE_KNOWN;
 	}
 	at = c->column[FIELD_WORK_CAPACITY];
-	if (at != SIZE_MAX && !is_blank(f[at], n[at])) {
+	if (at != SIZE_MAX && !text_blank(f[at], n[at])) {
 		text_fold(f[at], n[at], folded, sizeof folded);
 		int value = find_label(&c->labels->section[SECTION_WORK_CAPACITY], folded);
 		if (value < 0)
@@ -576,7 +569,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 			course.work_capacity = (uint8_t)value;
 	}
 	at = c->column[FIELD_REFERRER];
-	if (at != SIZE_MAX && !is_blank(f[at], n[at])) {
+	if (at != SIZE_MAX && !text_blank(f[at], n[at])) {
 		text_fold(f[at], n[at], folded, sizeof folded);
 		int value = find_label(&c->labels->section[SECTION_REFERRER], folded);
 		if (value < 0)

@@ -661,7 +661,6 @@ void record_reader_close(struct record_reader *reader)
 void record_reader_whole_questionnaires(struct record_reader *reader, int whole) { reader->whole = whole; }
 
 const char *record_reader_error(const struct record_reader *reader) { return reader->error; }
-const char *record_reader_key(const struct record_reader *reader) { return reader->key; }
 const struct record_streams_seen *record_reader_seen(const struct record_reader *reader) { return &reader->seen; }
 
 static void add_kind(struct record_streams_seen *seen, const char *tool, const char *key)
@@ -669,19 +668,12 @@ static void add_kind(struct record_streams_seen *seen, const char *tool, const c
 	for (unsigned i = 0; i < seen->kind_count; i++)
 		if (strcmp(seen->kinds[i].tool, tool) == 0 && strcmp(seen->kinds[i].key, key) == 0)
 			return;
-	if (seen->kind_count == sizeof seen->kinds / sizeof *seen->kinds) {
-		seen->more_kinds = 1;
+	/* Full, with three tools, means some tool under three keys: warned of already. */
+	if (seen->kind_count == sizeof seen->kinds / sizeof *seen->kinds)
 		return;
-	}
 	struct record_stream_kind *kind = &seen->kinds[seen->kind_count++];
 	snprintf(kind->tool, sizeof kind->tool, "%s", tool);
 	snprintf(kind->key, sizeof kind->key, "%s", key);
-}
-
-void record_streams_note(struct record_streams_seen *seen, const char *tool, const char *key)
-{
-	seen->streams++;
-	add_kind(seen, tool, key);
 }
 
 void record_streams_merge(struct record_streams_seen *into, const struct record_streams_seen *from)
@@ -689,7 +681,6 @@ void record_streams_merge(struct record_streams_seen *into, const struct record_
 	into->streams += from->streams;
 	for (unsigned i = 0; i < from->kind_count; i++)
 		add_kind(into, from->kinds[i].tool, from->kinds[i].key);
-	into->more_kinds |= from->more_kinds;
 }
 
 unsigned record_reader_streams(const struct record_reader *reader) { return reader->streams; }
@@ -951,7 +942,8 @@ static int read_chunk(struct record_reader *reader)
 			tool_length++;
 		memcpy(tool, reader->payload, tool_length);
 		tool[tool_length] = '\0';
-		record_streams_note(&reader->seen, tool, reader->key);
+		reader->seen.streams++;
+		add_kind(&reader->seen, tool, reader->key);
 	} else if (!reader->in_stream) {
 		return fail_at(reader, reader->chunk_offset, "corrupt record stream: chunk outside a stream (no start chunk)");
 	}

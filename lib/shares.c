@@ -230,36 +230,57 @@ static void mark_insats_seen(struct shares *s, uint32_t id, int health)
 			s->tally[g].seen_insats = 1;
 }
 
+/* The goals of insats mask im asking question: each marks its indicator seen, and
+ * counts level in cells when the answer is in its group and the period.  1 when an
+ * indicator was seen for the first time. */
+static int tally_answer(struct shares *s, const uint64_t *im, uint32_t question, uint8_t level, uint8_t scale_max,
+                        uint8_t group, int in_period, const int cells[2])
+{
+	const uint64_t *qm = s->question_mask + (size_t)question * s->words;
+	int newly_seen = 0;
+	for (size_t w = 0; w < s->words; w++) {
+		uint64_t mask = im[w] & qm[w];
+		while (mask) {
+			size_t g = w * 64 + (size_t)__builtin_ctzll(mask);
+			mask &= mask - 1;
+			struct goal_tally *t = &s->tally[g];
+			newly_seen |= !t->seen_indicator;
+			t->seen_indicator = 1;
+			if (group != s->targets->goals[g].group || !in_period)
+				continue;
+			if (scale_max > t->scale_max)
+				t->scale_max = scale_max;
+			for (int c = 0; c < 2 && cells[c] >= 0; c++) {
+				if (level <= LEVEL_MAX)
+					t->cell[cells[c]].levels[level]++;
+				else
+					t->cell[cells[c]].missing++;
+			}
+		}
+	}
+	return newly_seen;
+}
+
+/* Whether some goal counts answers about insats mask im. */
+static int has_goal(const struct shares *s, const uint64_t *im)
+{
+	for (size_t w = 0; w < s->words; w++)
+		if (im[w])
+			return 1;
+	return 0;
+}
+
 static void add_answer(struct shares *s, const struct answer_record *a)
 {
 	widen(&s->ifs_first, &s->ifs_last, a->date);
 	if (a->insats >= s->known_ids || a->question >= s->known_ids)
 		return;
 	const uint64_t *im = s->insats_mask + (size_t)a->insats * s->words;
-	const uint64_t *qm = s->question_mask + (size_t)a->question * s->words;
-	for (size_t w = 0; w < s->words; w++) {
-		if (!im[w])
-			continue;
-		mark_insats_seen(s, a->insats, 0);
-		uint64_t mask = im[w] & qm[w];
-		while (mask) {
-			size_t g = w * 64 + (size_t)__builtin_ctzll(mask);
-			mask &= mask - 1;
-			struct goal_tally *t = &s->tally[g];
-			t->seen_indicator = 1;
-			if (a->group != s->targets->goals[g].group || !in_period_ifs(&s->period, a))
-				continue;
-			if (a->scale_max > t->scale_max)
-				t->scale_max = a->scale_max;
-			int cells[2] = {CELL_ALL, a->gender == GENDER_WOMAN ? CELL_WOMEN : a->gender == GENDER_MAN ? CELL_MEN : -1};
-			for (int c = 0; c < 2 && cells[c] >= 0; c++) {
-				if (a->level <= LEVEL_MAX)
-					t->cell[cells[c]].levels[a->level]++;
-				else
-					t->cell[cells[c]].missing++;
-			}
-		}
-	}
+	if (!has_goal(s, im))
+		return;
+	mark_insats_seen(s, a->insats, 0);
+	int cells[2] = {CELL_ALL, a->gender == GENDER_WOMAN ? CELL_WOMEN : a->gender == GENDER_MAN ? CELL_MEN : -1};
+	tally_answer(s, im, a->question, a->level, a->scale_max, a->group, in_period_ifs(&s->period, a), cells);
 }
 
 /* add_answer() for each answer q holds, with what the answers share (the date, the
@@ -276,10 +297,7 @@ static void add_questionnaire(struct shares *s, const struct questionnaire_recor
 	if (q->insats >= s->known_ids)
 		return;
 	const uint64_t *im = s->insats_mask + (size_t)q->insats * s->words;
-	int any_goal = 0;
-	for (size_t w = 0; w < s->words; w++)
-		any_goal |= im[w] != 0;
-	if (!any_goal)
+	if (!has_goal(s, im))
 		return;
 	int marked = 0, newly_seen = 0;
 	const struct answer_record when = {.date = q->date, .matar = q->matar};
@@ -292,33 +310,11 @@ static void add_questionnaire(struct shares *s, const struct questionnaire_recor
 		return;
 	int cells[2] = {CELL_ALL, q->gender == GENDER_WOMAN ? CELL_WOMEN : q->gender == GENDER_MAN ? CELL_MEN : -1};
 	for (size_t i = first; i < q->count; i++) {
-		uint8_t level = q->levels[i];
-		uint32_t question = q->questions[i];
-		if (level == LEVEL_ABSENT || question >= s->known_ids)
+		if (q->levels[i] == LEVEL_ABSENT || q->questions[i] >= s->known_ids)
 			continue;
 		if (!marked)
 			mark_insats_seen(s, q->insats, 0), marked = 1;
-		const uint64_t *qm = s->question_mask + (size_t)question * s->words;
-		for (size_t w = 0; w < s->words; w++) {
-			uint64_t mask = im[w] & qm[w];
-			while (mask) {
-				size_t g = w * 64 + (size_t)__builtin_ctzll(mask);
-				mask &= mask - 1;
-				struct goal_tally *t = &s->tally[g];
-				newly_seen |= !t->seen_indicator;
-				t->seen_indicator = 1;
-				if (q->group != s->targets->goals[g].group || !in_period)
-					continue;
-				if (q->scale_max[i] > t->scale_max)
-					t->scale_max = q->scale_max[i];
-				for (int c = 0; c < 2 && cells[c] >= 0; c++) {
-					if (level <= LEVEL_MAX)
-						t->cell[cells[c]].levels[level]++;
-					else
-						t->cell[cells[c]].missing++;
-				}
-			}
-		}
+		newly_seen |= tally_answer(s, im, q->questions[i], q->levels[i], q->scale_max[i], q->group, in_period, cells);
 	}
 	if (newly_seen) {
 		int all_seen = 1;

@@ -299,13 +299,6 @@ static int respondent_hash(struct survey_converter *converter, const char *id, s
 	return 0;
 }
 
-static int is_blank(const char *text, size_t length)
-{
-	for (size_t i = 0; i < length; i++)
-		if (text[i] != ' ' && text[i] != '\t')
-			return 0;
-	return 1;
-}
 
 /*
  * What the record keeps of the respondent: a keyed pseudonym, an unkeyed hash
@@ -517,7 +510,7 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 
 	int parsed = date_parse(fields[converter->date], lengths[converter->date], &answer.date);
 	if (parsed < 0) {
-		if (is_blank(fields[converter->date], lengths[converter->date]))
+		if (text_blank(fields[converter->date], lengths[converter->date]))
 			snprintf(reason, reason_size, "no answer date");
 		else if (parsed == DATE_NO_SUCH_DAY)
 			snprintf(reason, reason_size, "bad answer date \"%s\": no such day in the calendar",
@@ -559,7 +552,7 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	}
 
 	int group = converter->options.group;
-	if (converter->group != SIZE_MAX && !is_blank(fields[converter->group], lengths[converter->group])) {
+	if (converter->group != SIZE_MAX && !text_blank(fields[converter->group], lengths[converter->group])) {
 		group = background_value(book, &converter->groups, ROLE_GROUP, fields[converter->group],
 		                         lengths[converter->group]);
 		if (group < 0) {

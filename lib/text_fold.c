@@ -90,6 +90,12 @@ const char *text_trim(const char *text, size_t *length)
 	return text;
 }
 
+int text_blank(const char *text, size_t length)
+{
+	text_trim(text, &length);
+	return length == 0;
+}
+
 /* An error value of Excel's, in English or Swedish: #N/A, #SAKNAS!, #VALUE!,
  * #VÄRDEFEL!, #REF!, #DIV/0!, #DIVISION/0!, #NAME?, #NAMN?, #NUM!, #NULL!, #SPILL! ...:
  * '#', letters, '/' or '0', and '!' or '?' at the end ("#N/A" has neither). */
