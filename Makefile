@@ -55,7 +55,7 @@ UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_TESTS = $(sort $(wildcard tests/e2e/*.sh))
 FUZZ_SRC  = $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all tools check check-once check-portable check-threads unit e2e demo deps install uninstall clean fuzz bench tags \
+.PHONY: all tools check check-once check-portable check-threads unit e2e e2e-spilled demo deps install uninstall clean fuzz bench tags \
         torture torture-sample
 .DELETE_ON_ERROR:
 
@@ -95,7 +95,13 @@ unit: $(UNIT_BINS)
 e2e: tools
 	@IFS_BIN=$(CURDIR)/$(BIN) IFS_SAN=$(SAN) sh tests/run-e2e.sh $(E2E_TESTS)
 
-check-once: unit e2e
+# The tests of repeats, dedup and two threads again with everything past its memory
+# limit spilled to temporary files (spill.h): the same results, or they fail.
+SPILL_TESTS = split_exports survey_identifiers shares_goals shares_years real_exports survey_formats
+e2e-spilled: tools
+	@IFS_SPILL_AFTER=0 IFS_BIN=$(CURDIR)/$(BIN) IFS_SAN=$(SAN) sh tests/run-e2e.sh $(SPILL_TESTS:%=tests/e2e/%.sh)
+
+check-once: unit e2e e2e-spilled
 
 # The scanner's byte-at-a-time path, which machines without SSE2 (ARM servers) run:
 # its tests again with the SSE2 code compiled out.
@@ -111,7 +117,8 @@ THREAD_TESTS = test_row_source
 check-threads:
 	@$(MAKE) --no-print-directory TSAN=1 tools $(THREAD_TESTS:%=build-tsan/tests/%)
 	@set -e; for t in $(THREAD_TESTS); do echo "== build-tsan/tests/$$t"; TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/$$t; done
-	@TSAN_OPTIONS=halt_on_error=1 IFS_BIN=$(CURDIR)/build-tsan/bin IFS_SAN=tsan sh tests/run-e2e.sh tests/e2e/split_exports.sh
+	@TSAN_OPTIONS=halt_on_error=1 IFS_BIN=$(CURDIR)/build-tsan/bin IFS_SAN=tsan sh tests/run-e2e.sh tests/e2e/split_exports.sh \
+		tests/e2e/spill.sh
 
 # Allocation-failure torture: every tool run once per allocation it makes, with that
 # one failing (tests/torture/torture.py says how runs are judged).  The shim only

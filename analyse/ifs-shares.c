@@ -18,6 +18,7 @@
 #include "row_source.h"
 #include "survey.h"
 #include "shares.h"
+#include "spill.h"
 #include "targets.h"
 
 static const char usage_text[] =
@@ -50,7 +51,8 @@ static const char usage_text[] =
 	"  -h, --help   --version\n"
 	"Exit: 0 ok (warnings about goals without data go to stderr); 64 usage;\n"
 	"65 bad targets file or a corrupt/truncated record stream (nothing is printed);\n"
-	"66 an input cannot be opened; 74 write error.\n";
+	"66 an input cannot be opened; 74 write error (the output, or a temporary file under TMPDIR:\n"
+	"past IFS_SPILL_AFTER of memory, see man ifs).\n";
 
 /*
  * Pseudonyms meet only those of their own kind made under the same key: an answer's
@@ -237,6 +239,18 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 	return status;
 }
 
+/* shares_finish() gave no results: why, and the exit status. */
+static int finish_failed(void)
+{
+	if (errno == ENOMEM || errno == 0) {
+		diag_error("out of memory");
+		return EX_OSERR;
+	}
+	diag_error("cannot count the answers: a temporary file in %s: %s (set TMPDIR to a folder with room)",
+	           spill_directory(), strerror(errno));
+	return EX_IOERR;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_YEAR = 256, OPT_FROM, OPT_TO, OPT_SINCE, OPT_MIN_N, OPT_SUPPRESS, OPT_FORMAT, OPT_VAS, OPT_VERSION,
@@ -323,6 +337,8 @@ int main(int argc, char **argv)
 	}
 	if (!export_jobs_given)
 		export_jobs = ingest_default_jobs();
+	if (spill_check_environment() < 0)
+		return EX_USAGE;
 	if (!targets_path) {
 		diag_error("-t TARGETS is required");
 		fputs(usage_text, stderr);
@@ -397,8 +413,7 @@ int main(int argc, char **argv)
 		const struct share_result *results = shares_finish(shares, &count);
 		struct share_result *by_year = NULL;
 		if (!results) {
-			diag_error("out of memory");
-			status = EX_OSERR;
+			status = finish_failed();
 			goto done;
 		}
 		if (year_count) {
@@ -413,8 +428,7 @@ int main(int argc, char **argv)
 				size_t n;
 				const struct share_result *year_results = shares_finish(tally_list[y], &n);
 				if (!year_results) {
-					diag_error("out of memory");
-					status = EX_OSERR;
+					status = finish_failed();
 					goto done;
 				}
 				for (size_t g = 0; g < n; g++)

@@ -20,6 +20,9 @@
 #include "row_source.h"
 
 #define INGEST_SPLIT_MIN_BYTES (8u << 20)
+/* What the twin holds of its records in memory before the rest go to a temporary
+ * file (spill.h), unless IFS_SPILL_AFTER says otherwise. */
+#define INGEST_SPLIT_MEMORY ((size_t)2 << 20)
 
 /* A converter's counters, carried from the twin to the first at the join. */
 struct ingest_counts {
@@ -40,8 +43,10 @@ struct ingest_twin {
 	void (*add_counts)(void *converter, const struct ingest_counts *add);
 	/* One of the twin's questionnaires, its string ids the first converter's pool's,
 	 * passed on by the first converter as its row would have been: what a converter's
-	 * row() returns (0, INGEST_REPEAT..., -1), the repeat's reason in reason. */
-	int (*replay)(void *converter, const struct questionnaire_record *q, char *reason, size_t reason_size);
+	 * row() returns (0, INGEST_REPEAT..., -1), the repeat's reason in reason.  line:
+	 * its row's line in the file. */
+	int (*replay)(void *converter, const struct questionnaire_record *q, unsigned long line, char *reason,
+	              size_t reason_size);
 	/* A hint that q will be replayed soon (its repeat check's slot fetched); may be NULL. */
 	void (*prefetch)(void *converter, const struct questionnaire_record *q);
 	void *context;
@@ -66,7 +71,7 @@ uint64_t ingest_split_at(const struct ingest_split *split);
  * and the source moved past them; or (the cut was inside a row) thrown away.  A
  * repeat found in the replay is counted and, when it has a reason, warned of with
  * its row's line, as ingest_file() does.  Frees split.  0, or EX_OSERR / EX_IOERR
- * when they could not be passed on. */
+ * with errno set when they could not be read back or passed on. */
 int ingest_split_join(struct ingest_split *split, struct row_source *source, void *converter,
                       struct ingest_totals *totals);
 /* Stops and frees the twin: its records are not used. */

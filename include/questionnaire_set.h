@@ -9,6 +9,11 @@
  * (another form, or an answer present in only one of them under other dates)
  * moves that respondent's answers into the answer_set given, where the rule is
  * applied answer by answer: the counts are the same either way.
+ *
+ * Memory: when the set would hold more than its limit, what it holds and every
+ * questionnaire offered after goes to one of 64 temporary files (spill.h) by the
+ * key's hash, and questionnaire_set_settle() applies the rule to one file at a
+ * time: the same counts, repeats and conflicts, in about a 64th of the memory.
  */
 #ifndef IFS_QUESTIONNAIRE_SET_H
 #define IFS_QUESTIONNAIRE_SET_H
@@ -21,7 +26,11 @@
 
 struct questionnaire_set;
 
-struct questionnaire_set *questionnaire_set_new(void);
+/* What a set holds in memory before it spills, unless IFS_SPILL_AFTER says otherwise. */
+#define QUESTIONNAIRE_SET_MEMORY ((size_t)2 << 20)
+
+struct questionnaire_set *questionnaire_set_new(void); /* IFS_SPILL_AFTER, else the default */
+struct questionnaire_set *questionnaire_set_new_within(size_t memory_limit);
 void questionnaire_set_free(struct questionnaire_set *set);
 
 /*
@@ -38,9 +47,18 @@ void questionnaire_set_prefetch(const struct questionnaire_set *set, const struc
 int questionnaire_set_offer(struct questionnaire_set *set, const struct questionnaire_record *q,
                             struct answer_set *split, uint64_t *repeats, uint64_t *conflicts);
 
-/* The kept questionnaires, for counting: entry i into *q, its questions and
- * scales pointing into the set.  0: none at i (moved to the answer_set); 1: one. */
-size_t questionnaire_set_entries(const struct questionnaire_set *set);
-int questionnaire_set_entry(const struct questionnaire_set *set, size_t i, struct questionnaire_record *q);
+/* After the last offer: the rule applied to what was spilled, its repeats and
+ * conflicts added as offers add them (nothing to do for a set that did not spill).
+ * 0, or -1 with errno set (memory, or the temporary files). */
+int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
+                             uint64_t *conflicts);
+/* The kept questionnaires, for counting, as often as asked: rewind, then next
+ * until it gives 0.  next: 1 with *q filled (its questions and scales pointing into
+ * the set), 0 after the last, -1 with errno set.  Those whose answers moved to the
+ * answer_set are not among them.  rewind: 0, or -1 (not settled, or I/O). */
+int questionnaire_set_rewind(struct questionnaire_set *set);
+int questionnaire_set_next(struct questionnaire_set *set, struct questionnaire_record *q);
+/* Whether the set went past its memory limit. */
+int questionnaire_set_spilled(const struct questionnaire_set *set);
 
 #endif

@@ -90,9 +90,9 @@ void shares_course_repeats(const struct shares *shares, uint64_t *repeats, uint6
 /* Questionnaires and answer records whose respondent is a row number: no repeat of
  * them can be found. */
 uint64_t shares_anonymous(const struct shares *shares);
-/* Computes the results; valid until shares_free.  NULL when memory ran out
- * (questionnaires are offered to the dedup set a few records late, and the last
- * of them here). */
+/* Computes the results; valid until shares_free.  NULL with errno set when memory
+ * ran out or a temporary file failed (questionnaires are offered to the dedup set a
+ * few records late, the last of them here, and a set that spilled is settled here). */
 const struct share_result *shares_finish(struct shares *shares, size_t *count);
 
 /* Newcombe's hybrid score interval (1998, method 10) for p1 - p2 of two independent

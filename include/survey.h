@@ -93,6 +93,17 @@ uint64_t survey_converter_unkept_ids(const struct survey_converter *converter);
  * kept): nothing tells a repeat of them from a new respondent. */
 uint64_t survey_converter_anonymous_rows(const struct survey_converter *converter);
 
+/* What the repeat check holds in memory before it waits for the end (IFS_SPILL_AFTER
+ * says otherwise): past it, the questionnaires of identified respondents wait in
+ * temporary files (spill.h), and are checked, written or dropped, and warned of by
+ * survey_converter_finish(), in order, as the check in memory would have. */
+#define SURVEY_REPEAT_MEMORY ((size_t)4 << 20)
+/* After the last file: the questionnaires that wait, written.  It adjusts totals
+ * (the repeats among them were counted as written).  0, or EX_OSERR / EX_IOERR
+ * (said on stderr). */
+struct ingest_totals;
+int survey_converter_finish(struct survey_converter *converter, struct ingest_totals *totals);
+
 /* The converter as ingest.h drives it. */
 struct ingest_converter;
 void survey_converter_ingest(struct survey_converter *converter, struct ingest_converter *out);

@@ -42,7 +42,8 @@ static const char usage_text[] =
 	"  -h, --help            this text;  --version  the version\n"
 	"Exit: 0 ok; 65 rows rejected (the stream holds the other rows) or a file unusable\n"
 	"(the stream is then left unfinished, so later stages fail rather than count short);\n"
-	"66 no input or no key file; 77 key file readable by others; 73/74 output errors.\n";
+	"66 no input or no key file; 77 key file readable by others; 73/74 output errors (74 also:\n"
+	"a temporary file of the repeat check under TMPDIR; IFS_SPILL_AFTER, see man ifs).\n";
 
 int main(int argc, char **argv)
 {
@@ -133,6 +134,11 @@ int main(int argc, char **argv)
 	survey_converter_twin(converter, jobs_given ? jobs : ingest_default_jobs(), jobs_given, &twin);
 	int status = ingest_files_split(argv + optind, argc - optind, &source_options, &ingest, &twin, rejects, &totals,
 	                                verbose);
+	if (status != EX_OSERR && status != EX_IOERR) { /* the questionnaires that wait for the repeat check */
+		int finished = survey_converter_finish(converter, &totals);
+		if (finished)
+			status = finished;
+	}
 	uint64_t answers_rejected = survey_converter_answers_rejected(converter);
 	if (status == 0 && (totals.rejected || answers_rejected))
 		status = EX_DATAERR;

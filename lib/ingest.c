@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "rejects.h"
 #include "row_source.h"
+#include "spill.h"
 #include "ingest.h"
 #include "ingest_split.h"
 #include "personal_data.h"
@@ -108,8 +109,13 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 			int joined = ingest_split_join(split, source, converter->self, totals);
 			split = NULL;
 			if (joined) {
-				diag_error("%s: %s", row_source_name(source),
-				           joined == EX_OSERR ? "out of memory" : "cannot write the record stream");
+				int failure = errno;
+				if (spill_file_failed())
+					diag_error("%s: cannot read back a temporary file in %s: %s", row_source_name(source),
+					           spill_directory(), strerror(failure));
+				else
+					diag_error("%s: cannot pass on the records the second thread read: %s",
+					           row_source_name(source), strerror(failure));
 				status = joined;
 				got = 0;
 				break;
@@ -126,8 +132,12 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 		if (result < 0) {
 			/* errno tells which: the stream could not be written, or memory ran out */
 			int out_of_memory = errno == ENOMEM;
-			diag_error("%s:%lu: cannot write the record stream: %s", row_source_name(source), row.line,
-			           strerror(errno));
+			if (spill_file_failed())
+				diag_error("%s:%lu: cannot write a temporary file in %s: %s (set TMPDIR to a folder with room)",
+				           row_source_name(source), row.line, spill_directory(), strerror(errno));
+			else
+				diag_error("%s:%lu: cannot write the record stream: %s", row_source_name(source), row.line,
+				           strerror(errno));
 			status = out_of_memory ? EX_OSERR : EX_IOERR;
 			break;
 		}
@@ -254,6 +264,8 @@ int ingest_start(const char *insats, const char *forbund, int terminal_ok, const
 		return EX_USAGE;
 	}
 	if (!terminal_ok && diag_refuse_terminal_stdout() < 0)
+		return EX_USAGE;
+	if (spill_check_environment() < 0)
 		return EX_USAGE;
 	if (crypto_start() < 0) {
 		diag_error("cannot start OpenSSL (out of memory?)");

@@ -4,7 +4,8 @@
  * The file is cut at the first line end after its middle (or the share the
  * caller's twin asks for, ingest_twin.first_percent).  A twin of the
  * converter reads from there to the end on its own thread, into a buffer of
- * records; the first thread reads up to the cut as always.  The cut is a row's
+ * records (a spill: past its memory limit, a temporary file); the first thread
+ * reads up to the cut as always.  The cut is a row's
  * start only if the first thread's rows end exactly there (a quoted field may
  * hold line ends): then the twin's records are passed on, in order, as if the
  * first thread had written them, and the first thread goes on after them;
@@ -32,21 +33,23 @@
 
 #include "diag.h"
 #include "record_stream.h"
+#include "spill.h"
 #include "string_pool.h"
 
-/* One questionnaire the twin wrote: its fields, its form (the twin's writer's
- * number) and its levels, in the buffer. */
+/* One questionnaire the twin wrote: its fields and its form (the twin's writer's
+ * number); its levels follow it in the spill. */
 struct held {
 	uint64_t respondent;
 	uint32_t date, insats, forbund, form;
-	uint32_t levels_at;
 	uint32_t line; /* of its row, counted from the cut (1) */
 	uint16_t matar;
 	uint8_t group, gender, age, flags;
 };
 
-/* How many records ahead the replay asks for a repeat check's slot. */
+/* How many records ahead the replay asks for a repeat check's slot, within a batch
+ * of records read back from the spill. */
 #define REPLAY_AHEAD 8
+#define REPLAY_BATCH 64
 
 struct held_form {
 	uint32_t *questions;
@@ -62,11 +65,12 @@ struct twin_run {
 	struct string_pool *pool;
 	struct record_writer *writer;
 	atomic_int cancel;
-	/* what the twin kept */
-	struct held *held;
-	size_t held_count, held_capacity;
-	uint8_t *levels;
-	size_t level_length, level_capacity;
+	/* what the twin kept, and the record of the row being read (kept when the row is clean) */
+	struct spill *held;
+	size_t held_count;
+	struct held pending;
+	uint8_t pending_levels[QUESTIONNAIRE_MAX_QUESTIONS];
+	int has_pending;
 	struct held_form *forms;
 	size_t form_count;
 	int buffer_failed;
@@ -85,21 +89,6 @@ struct ingest_split {
 	int started;
 	uint64_t at, size;
 };
-
-static int grow(void **data, size_t *capacity, size_t want, size_t size)
-{
-	if (want <= *capacity)
-		return 0;
-	size_t grown = *capacity ? *capacity * 2 : 4096;
-	while (grown < want)
-		grown *= 2;
-	void *p = realloc(*data, grown * size);
-	if (!p)
-		return -1;
-	*data = p;
-	*capacity = grown;
-	return 0;
-}
 
 /* The twin's writer hands each record here. */
 static int hold_record(const struct record *record, const struct string_pool *pool, void *context)
@@ -134,18 +123,38 @@ static int hold_record(const struct record *record, const struct string_pool *po
 		memcpy(form->scale_max, q->scale_max, q->count);
 		form->count = q->count;
 	}
-	if (grow((void **)&run->held, &run->held_capacity, run->held_count + 1, sizeof *run->held) < 0 ||
-	    grow((void **)&run->levels, &run->level_capacity, run->level_length + q->count, 1) < 0)
-		return -1;
-	if (run->level_length + q->count > UINT32_MAX)
-		return -1;
-	struct held *h = &run->held[run->held_count++];
-	*h = (struct held){.respondent = q->respondent, .date = q->date, .insats = q->insats, .forbund = q->forbund,
-	                   .form = q->form, .levels_at = (uint32_t)run->level_length,
-	                   .line = run->row_line > UINT32_MAX ? UINT32_MAX : (uint32_t)run->row_line, .matar = q->matar,
-	                   .group = q->group, .gender = q->gender, .age = q->age, .flags = q->flags};
-	memcpy(run->levels + run->level_length, q->levels, q->count);
-	run->level_length += q->count;
+	if (run->has_pending) {
+		run->buffer_failed = 1; /* two records of one row: the first thread reads it */
+		return 0;
+	}
+	struct held *h = &run->pending;
+	memset(h, 0, sizeof *h); /* its padding too: the whole struct goes to the spill */
+	h->respondent = q->respondent;
+	h->date = q->date;
+	h->insats = q->insats;
+	h->forbund = q->forbund;
+	h->form = q->form;
+	h->line = run->row_line > UINT32_MAX ? UINT32_MAX : (uint32_t)run->row_line;
+	h->matar = q->matar;
+	h->group = q->group;
+	h->gender = q->gender;
+	h->age = q->age;
+	h->flags = q->flags;
+	memcpy(run->pending_levels, q->levels, q->count);
+	run->has_pending = 1;
+	return 0;
+}
+
+/* The row's record into the spill: 0, or -1 when it could not be kept. */
+static int keep_pending(struct twin_run *run)
+{
+	if (!run->has_pending)
+		return 0;
+	run->has_pending = 0;
+	if (spill_append(run->held, &run->pending, sizeof run->pending) < 0 ||
+	    spill_append(run->held, run->pending_levels, run->forms[run->pending.form].count) < 0)
+		return -1; /* a part of it may be in the spill, after the records counted */
+	run->held_count++;
 	return 0;
 }
 
@@ -158,7 +167,7 @@ static void *twin_read(void *context)
 	for (;;) {
 		uint64_t offset = row_source_offset(run->source);
 		unsigned long line = row_source_line(run->source);
-		size_t held_before = run->held_count, levels_before = run->level_length;
+		run->has_pending = 0;
 		int got = atomic_load(&run->cancel) ? -1 : row_source_next(run->source, &row);
 		if (got == 0) {
 			run->reached_end = 1;
@@ -169,11 +178,10 @@ static void *twin_read(void *context)
 		run->row_line = clean ? row.line : 0;
 		if (clean && !blank)
 			clean = c->row(c->self, &row, reason, sizeof reason) == 0 && c->cell_problems(c->self) == 0;
-		if (!clean || run->buffer_failed) {
-			/* the first thread reads this row itself, and says what there is to say;
+		if (!clean || run->buffer_failed || keep_pending(run) < 0) {
+			/* the first thread reads this row itself, and says what there is to say
+			 * (a record the spill could not keep, too: it reads on alone);
 			 * run->counts are still those before it */
-			run->held_count = held_before;
-			run->level_length = levels_before;
 			run->stop_offset = offset;
 			run->stop_line = line;
 			break;
@@ -197,8 +205,7 @@ static void twin_run_free(struct twin_run *run)
 		free(run->forms[f].scale_max);
 	}
 	free(run->forms);
-	free(run->held);
-	free(run->levels);
+	spill_free(run->held);
 }
 
 /* The first line end at or after percent of the file, plus one: where the second
@@ -248,9 +255,10 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 	split->size = size;
 	run->ops = ops;
 	run->source = row_source_open_part(source, path, at, error, sizeof error);
+	run->held = spill_new(spill_limit_from_environment(INGEST_SPLIT_MEMORY, NULL));
 	run->pool = string_pool_new();
 	run->writer = run->pool ? record_writer_to_callback(run->pool, hold_record, run) : NULL;
-	if (!run->source || !run->writer || ops->make(ops->context, run->writer, &run->converter) < 0) {
+	if (!run->source || !run->held || !run->writer || ops->make(ops->context, run->writer, &run->converter) < 0) {
 		twin_run_free(run);
 		free(split);
 		return NULL; /* one thread, then */
@@ -323,57 +331,79 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 		map[i] = UINT32_MAX;
 	unsigned long line_at_cut = row_source_line(source);
 	char reason[512];
-	for (size_t i = 0; !failed && i < run->held_count; i++) {
-		struct held *h = &run->held[i];
-		if (ops->prefetch && i + REPLAY_AHEAD < run->held_count) {
-			/* The repeat check's slot of a record a few on (a cache miss in a large set).
-			 * Only with an insats already known: a string is interned when its record is
-			 * replayed, as its row would have interned it, so the stream's string table
-			 * grows chunk by chunk as with one thread. */
-			const struct held *ahead = &run->held[i + REPLAY_AHEAD];
-			if (string_pool_get(run->pool, ahead->insats) && map[ahead->insats] != UINT32_MAX) {
-				struct questionnaire_record key = {.respondent = ahead->respondent,
-				                                   .insats = map[ahead->insats], .group = ahead->group,
-				                                   .flags = ahead->flags};
-				ops->prefetch(self, &key);
+	struct held batch[REPLAY_BATCH];
+	uint8_t batch_levels[REPLAY_BATCH][QUESTIONNAIRE_MAX_QUESTIONS];
+	if (!failed && spill_rewind(run->held) < 0)
+		failed = 1;
+	for (size_t first = 0; !failed && first < run->held_count; first += REPLAY_BATCH) {
+		size_t in_batch = run->held_count - first < REPLAY_BATCH ? run->held_count - first : REPLAY_BATCH;
+		for (size_t b = 0; b < in_batch && !failed; b++) {
+			const void *piece = spill_read(run->held, sizeof batch[b]);
+			if (piece)
+				memcpy(&batch[b], piece, sizeof batch[b]);
+			const void *levels = piece ? spill_read(run->held, run->forms[batch[b].form].count) : NULL;
+			if (!levels) {
+				if (!errno)
+					errno = EIO; /* fewer records than the twin counted */
+				failed = 1;
+			} else {
+				memcpy(batch_levels[b], levels, run->forms[batch[b].form].count);
 			}
 		}
-		struct held_form *form = &run->forms[h->form];
-		struct questionnaire_record q;
-		q.respondent = h->respondent;
-		q.date = h->date;
-		q.insats = main_id(ops->writer, run->pool, h->insats, map, &failed);
-		q.forbund = main_id(ops->writer, run->pool, h->forbund, map, &failed);
-		q.matar = h->matar;
-		q.group = h->group;
-		q.gender = h->gender;
-		q.age = h->age;
-		q.flags = h->flags;
-		q.count = form->count;
-		q.questions = form->questions; /* the twin's ids: the first converter has its own */
-		q.scale_max = form->scale_max;
-		q.form = 0;
-		memcpy(q.levels, run->levels + h->levels_at, form->count);
-		if (!(q.flags & ANSWER_IDENTIFIED))
-			q.respondent += base.ordinal; /* the row's ordinal in the whole file */
-		if (failed)
-			break;
-		int result = ops->replay(self, &q, reason, sizeof reason);
-		if (result < 0) {
-			failed = 1;
-			break;
+		for (size_t b = 0; b < in_batch && !failed; b++) {
+			const struct held *h = &batch[b];
+			if (ops->prefetch && b + REPLAY_AHEAD < in_batch) {
+				/* The repeat check's slot of a record a few on (a cache miss in a large set).
+				 * Only with an insats already known: a string is interned when its record is
+				 * replayed, as its row would have interned it, so the stream's string table
+				 * grows chunk by chunk as with one thread. */
+				const struct held *ahead = &batch[b + REPLAY_AHEAD];
+				if (string_pool_get(run->pool, ahead->insats) && map[ahead->insats] != UINT32_MAX) {
+					struct questionnaire_record key = {.respondent = ahead->respondent,
+					                                   .insats = map[ahead->insats], .group = ahead->group,
+					                                   .flags = ahead->flags};
+					ops->prefetch(self, &key);
+				}
+			}
+			struct held_form *form = &run->forms[h->form];
+			struct questionnaire_record q;
+			q.respondent = h->respondent;
+			q.date = h->date;
+			q.insats = main_id(ops->writer, run->pool, h->insats, map, &failed);
+			q.forbund = main_id(ops->writer, run->pool, h->forbund, map, &failed);
+			q.matar = h->matar;
+			q.group = h->group;
+			q.gender = h->gender;
+			q.age = h->age;
+			q.flags = h->flags;
+			q.count = form->count;
+			q.questions = form->questions; /* the twin's ids: the first converter has its own */
+			q.scale_max = form->scale_max;
+			q.form = 0;
+			memcpy(q.levels, batch_levels[b], form->count);
+			if (!(q.flags & ANSWER_IDENTIFIED))
+				q.respondent += base.ordinal; /* the row's ordinal in the whole file */
+			if (failed)
+				break;
+			unsigned long row_line = line_at_cut + h->line - 1;
+			int result = ops->replay(self, &q, row_line, reason, sizeof reason);
+			if (result < 0) {
+				failed = 1;
+				break;
+			}
+			if (result == INGEST_REPEAT_KEPT || result == INGEST_REPEAT_DROPPED)
+				diag_warn("%s:%lu: %s", row_source_name(source), row_line, reason);
+			if (result == 0 || result == INGEST_REPEAT_KEPT)
+				totals->written++;
+			else
+				totals->repeats++;
 		}
-		if (result == INGEST_REPEAT_KEPT || result == INGEST_REPEAT_DROPPED)
-			diag_warn("%s:%lu: %s", row_source_name(source), line_at_cut + h->line - 1, reason);
-		if (result == 0 || result == INGEST_REPEAT_KEPT)
-			totals->written++;
-		else
-			totals->repeats++;
 	}
+	int error = errno;
 	free(map);
 	int status = 0;
 	if (failed) {
-		status = errno == ENOMEM ? EX_OSERR : EX_IOERR;
+		status = error == ENOMEM ? EX_OSERR : EX_IOERR;
 	} else {
 		ops->add_counts(self, &run->counts);
 		totals->rows += run->totals.rows;
@@ -382,10 +412,11 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 		unsigned long line = row_source_line(source);
 		if (run->reached_end ? row_source_seek(source, split->size, line) < 0
 		                     : row_source_seek(source, run->stop_offset, line + run->stop_line - 1) < 0)
-			status = EX_IOERR;
+			status = EX_IOERR, error = errno;
 	}
 	twin_run_free(run);
 	free(split);
+	errno = error;
 	return status;
 }
 

@@ -9,8 +9,12 @@
  */
 #include "questionnaire_set.h"
 
+#include <assert.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "spill.h"
 
 struct form {
 	size_t count;
@@ -26,6 +30,22 @@ struct entry {
 	uint8_t group, gender, age, flags, split;
 };
 
+/* An entry or an offered questionnaire in a partition's spill, its levels after it. */
+struct spilled {
+	uint64_t respondent;
+	uint32_t insats, date, forbund, form;
+	uint16_t matar;
+	uint8_t group, gender, age, flags;
+	uint8_t split; /* an entry's: its answers are in the answer_set */
+	uint8_t entry; /* 1: an entry as it stood when the set spilled; 0: a questionnaire offered */
+};
+static_assert(sizeof(struct spilled) == 32, "a spilled record has no padding");
+
+/* Keys spread over this many spills (by the top bits of their hash), each read
+ * back on its own: the memory that counts them is a partition's. */
+#define PARTITIONS 64
+#define PARTITION_BUFFER 8192
+
 struct questionnaire_set {
 	struct entry *entries;
 	size_t entry_count, entry_capacity;
@@ -37,9 +57,26 @@ struct questionnaire_set {
 	size_t table_capacity;
 	struct form *forms;
 	size_t form_count, form_capacity, last_form;
+	/* past memory_limit: offers go to the partitions, settled at the end into survivors */
+	size_t memory_limit;
+	struct spill *partitions[PARTITIONS];
+	struct spill *survivors;
+	int spilled, replaying, settled;
+	size_t cursor;
 };
 
-struct questionnaire_set *questionnaire_set_new(void) { return calloc(1, sizeof(struct questionnaire_set)); }
+struct questionnaire_set *questionnaire_set_new_within(size_t memory_limit)
+{
+	struct questionnaire_set *set = calloc(1, sizeof(struct questionnaire_set));
+	if (set)
+		set->memory_limit = memory_limit;
+	return set;
+}
+
+struct questionnaire_set *questionnaire_set_new(void)
+{
+	return questionnaire_set_new_within(spill_limit_from_environment(QUESTIONNAIRE_SET_MEMORY, NULL));
+}
 
 void questionnaire_set_free(struct questionnaire_set *set)
 {
@@ -53,6 +90,9 @@ void questionnaire_set_free(struct questionnaire_set *set)
 	free(set->entries);
 	free(set->levels);
 	free(set->table);
+	for (size_t p = 0; p < PARTITIONS; p++)
+		spill_free(set->partitions[p]);
+	spill_free(set->survivors);
 	free(set);
 }
 
@@ -148,11 +188,9 @@ static int offer_answers(struct answer_set *split, const struct questionnaire_re
 	return 0;
 }
 
-int questionnaire_set_entry(const struct questionnaire_set *set, size_t i, struct questionnaire_record *q)
+/* Entry e into *q, its questions and scales pointing into the set. */
+static void fill_record(const struct questionnaire_set *set, const struct entry *e, struct questionnaire_record *q)
 {
-	const struct entry *e = &set->entries[i];
-	if (e->split)
-		return 0;
 	const struct form *f = &set->forms[e->form];
 	q->respondent = e->respondent;
 	q->date = e->date;
@@ -168,10 +206,133 @@ int questionnaire_set_entry(const struct questionnaire_set *set, size_t i, struc
 	q->questions = f->questions;
 	q->scale_max = f->scale_max;
 	memcpy(q->levels, set->levels + e->levels, f->count);
+}
+
+/* Entry i into *q; 0: its answers are in the answer_set. */
+static int entry_record(const struct questionnaire_set *set, size_t i, struct questionnaire_record *q)
+{
+	if (set->entries[i].split)
+		return 0;
+	fill_record(set, &set->entries[i], q);
 	return 1;
 }
 
-size_t questionnaire_set_entries(const struct questionnaire_set *set) { return set->entry_count; }
+static size_t memory_held(const struct questionnaire_set *set)
+{
+	return set->entry_capacity * sizeof(struct entry) + set->level_capacity + set->table_capacity * sizeof(uint64_t);
+}
+
+/* Whether the arrays must grow for one more entry of count levels, and would then
+ * hold more than the limit. */
+static int would_outgrow(const struct questionnaire_set *set, size_t count)
+{
+	size_t more = 0;
+	if (set->entry_count == set->entry_capacity)
+		more += (set->entry_capacity ? set->entry_capacity : 1024) * sizeof(struct entry);
+	if (set->level_length + count > set->level_capacity)
+		more += set->level_capacity > count ? set->level_capacity : 16384 + count;
+	if ((set->entry_count + 1) * 4 > set->table_capacity * 3)
+		more += (set->table_capacity ? set->table_capacity : 1024) * sizeof(uint64_t);
+	return more && memory_held(set) + more > set->memory_limit;
+}
+
+static int write_spilled(struct spill *spill, const struct spilled *record, const uint8_t *levels, size_t count)
+{
+	if (spill_append(spill, record, sizeof *record) < 0 || spill_append(spill, levels, count) < 0)
+		return -1;
+	return 0;
+}
+
+static struct spilled spilled_of(const struct questionnaire_record *q, size_t form)
+{
+	struct spilled record;
+	memset(&record, 0, sizeof record);
+	record.respondent = q->respondent;
+	record.insats = q->insats;
+	record.date = q->date;
+	record.forbund = q->forbund;
+	record.form = (uint32_t)form;
+	record.matar = q->matar;
+	record.group = q->group;
+	record.gender = q->gender;
+	record.age = q->age;
+	record.flags = q->flags;
+	return record;
+}
+
+static int to_partition(struct questionnaire_set *set, const struct questionnaire_record *q, size_t form, int entry,
+                        int split)
+{
+	size_t p = (size_t)(key_hash(q->respondent, q->insats, q->group) >> 58) % PARTITIONS;
+	size_t buffer = set->memory_limit < PARTITION_BUFFER ? set->memory_limit : PARTITION_BUFFER;
+	if (!set->partitions[p] && !(set->partitions[p] = spill_new(buffer)))
+		return -1;
+	struct spilled record = spilled_of(q, form);
+	record.entry = (uint8_t)entry;
+	record.split = (uint8_t)split;
+	return write_spilled(set->partitions[p], &record, q->levels, q->count);
+}
+
+/* The questionnaire read back from a spill, its form the set's; 1, 0 at the end, -1. */
+static int read_spilled(const struct questionnaire_set *set, struct spill *spill, struct questionnaire_record *q,
+                        struct spilled *record)
+{
+	const struct spilled *read = spill_read(spill, sizeof *record);
+	if (!read)
+		return errno ? -1 : 0;
+	memcpy(record, read, sizeof *record);
+	if (record->form >= set->form_count) {
+		errno = EIO;
+		return -1;
+	}
+	const struct form *f = &set->forms[record->form];
+	const uint8_t *levels = spill_read(spill, f->count);
+	if (!levels) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	q->respondent = record->respondent;
+	q->date = record->date;
+	q->insats = record->insats;
+	q->forbund = record->forbund;
+	q->matar = record->matar;
+	q->group = record->group;
+	q->gender = record->gender;
+	q->age = record->age;
+	q->flags = record->flags;
+	q->form = record->form;
+	q->count = f->count;
+	q->questions = f->questions;
+	q->scale_max = f->scale_max;
+	memcpy(q->levels, levels, f->count);
+	return 1;
+}
+
+static void forget_entries(struct questionnaire_set *set)
+{
+	free(set->entries);
+	free(set->levels);
+	free(set->table);
+	set->entries = NULL, set->levels = NULL, set->table = NULL;
+	set->entry_count = set->entry_capacity = set->level_length = set->level_capacity = set->table_capacity = 0;
+}
+
+/* Past the limit: every entry so far to its partition, as it stands, and the
+ * memory they held given back. */
+static int spill_entries(struct questionnaire_set *set)
+{
+	set->spilled = 1;
+	for (size_t i = 0; i < set->entry_count; i++) {
+		const struct entry *e = &set->entries[i];
+		struct questionnaire_record q;
+		fill_record(set, e, &q);
+		if (to_partition(set, &q, e->form, 1, e->split) < 0)
+			return -1;
+	}
+	forget_entries(set);
+	return 0;
+}
 
 static void take_meta(struct entry *e, const struct questionnaire_record *q)
 {
@@ -205,6 +366,10 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 	size_t form = form_of(set, q);
 	if (form == SIZE_MAX)
 		return -1;
+	if (!set->replaying && !set->spilled && would_outgrow(set, q->count) && spill_entries(set) < 0)
+		return -1;
+	if (!set->replaying && set->spilled)
+		return to_partition(set, q, form, 0, 0);
 	if ((set->entry_count + 1) * 4 > set->table_capacity * 3 && grow_table(set) < 0)
 		return -1;
 	size_t mask = set->table_capacity - 1;
@@ -264,7 +429,7 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 			representable = 0; /* answers of one respondent under two dates */
 	if (!representable) {
 		struct questionnaire_record old;
-		questionnaire_set_entry(set, (size_t)(e - set->entries), &old);
+		entry_record(set, (size_t)(e - set->entries), &old);
 		if (offer_answers(split, &old, 0, repeats, conflicts) < 0)
 			return -1;
 		set->entries[(uint32_t)set->table[at] - 1].split = 1;
@@ -289,3 +454,82 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 		take_meta(e, q);
 	return 0;
 }
+
+/* One partition read back into the arrays, its entries as they stood when the set
+ * spilled and then its questionnaires offered as they came: within a key, the order
+ * of offers is kept, so the rule gives what it gives in memory. */
+static int settle_partition(struct questionnaire_set *set, struct spill *partition, struct answer_set *split,
+                            uint64_t *repeats, uint64_t *conflicts)
+{
+	set->entry_count = set->level_length = 0;
+	if (set->table)
+		memset(set->table, 0, set->table_capacity * sizeof *set->table);
+	if (spill_rewind(partition) < 0)
+		return -1;
+	for (;;) {
+		struct questionnaire_record q;
+		struct spilled record;
+		int got = read_spilled(set, partition, &q, &record);
+		if (got <= 0)
+			return got;
+		if (questionnaire_set_offer(set, &q, split, repeats, conflicts) < 0)
+			return -1;
+		if (record.entry) /* a new key: its entry is the last */
+			set->entries[set->entry_count - 1].split = record.split;
+	}
+}
+
+int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
+                             uint64_t *conflicts)
+{
+	if (!set->spilled || set->settled)
+		return 0;
+	size_t buffer = set->memory_limit < PARTITION_BUFFER * 4 ? set->memory_limit : PARTITION_BUFFER * 4;
+	if (!set->survivors && !(set->survivors = spill_new(buffer)))
+		return -1;
+	set->replaying = 1;
+	for (size_t p = 0; p < PARTITIONS; p++) {
+		if (!set->partitions[p])
+			continue;
+		if (settle_partition(set, set->partitions[p], split, repeats, conflicts) < 0)
+			return -1;
+		for (size_t i = 0; i < set->entry_count; i++) {
+			struct questionnaire_record q;
+			if (!entry_record(set, i, &q))
+				continue;
+			struct spilled record = spilled_of(&q, set->entries[i].form);
+			if (write_spilled(set->survivors, &record, q.levels, q.count) < 0)
+				return -1;
+		}
+		spill_free(set->partitions[p]);
+		set->partitions[p] = NULL;
+	}
+	forget_entries(set);
+	set->replaying = 0;
+	set->settled = 1;
+	return spill_rewind(set->survivors);
+}
+
+int questionnaire_set_rewind(struct questionnaire_set *set)
+{
+	set->cursor = 0;
+	if (set->spilled && !set->settled) {
+		errno = EINVAL; /* not settled: the partitions hold more than the survivors */
+		return -1;
+	}
+	return set->survivors ? spill_rewind(set->survivors) : 0;
+}
+
+int questionnaire_set_next(struct questionnaire_set *set, struct questionnaire_record *q)
+{
+	if (set->survivors) {
+		struct spilled record;
+		return read_spilled(set, set->survivors, q, &record);
+	}
+	while (set->cursor < set->entry_count)
+		if (entry_record(set, set->cursor++, q))
+			return 1;
+	return 0;
+}
+
+int questionnaire_set_spilled(const struct questionnaire_set *set) { return set->spilled; }

@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "record_stream.h"
+#include "spill.h"
 
 int record_inputs_read(char *const *paths, int count, struct string_pool *pool, int whole_questionnaires,
                        record_callback each, void *context)
@@ -37,13 +38,19 @@ int record_inputs_read_seen(char *const *paths, int count, struct string_pool *p
 			;
 		if (reader && seen)
 			record_streams_merge(seen, record_reader_seen(reader));
-		if (taken < 0 || !reader)
+		int spill_failed = taken < 0 && spill_file_failed(), failure = errno;
+		if (spill_failed)
+			diag_error("%s: cannot write a temporary file in %s: %s (set TMPDIR to a folder with room)",
+			           from_stdin ? "stdin" : paths[i], spill_directory(), strerror(failure));
+		else if (taken < 0 || !reader)
 			diag_error("%s: out of memory", from_stdin ? "stdin" : paths[i]);
 		else if (got < 0)
 			diag_error("%s", record_reader_error(reader));
 		record_reader_close(reader);
 		if (!from_stdin)
 			fclose(in);
+		if (spill_failed)
+			return EX_IOERR;
 		if (taken < 0 || !reader)
 			return EX_OSERR;
 		if (got < 0)

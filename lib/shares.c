@@ -635,16 +635,24 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 	struct shares *store = s->kept_by ? s->kept_by : s;
 	if (offer_pending(store, 0) < 0)
 		return NULL;
+	/* the questionnaires first: settling a spilled set may move answers to the answer_set */
+	if (store->questionnaires && !s->answers_tallied) {
+		if (!store->answers && !(store->answers = answer_set_new()))
+			return NULL;
+		if (questionnaire_set_settle(store->questionnaires, store->answers, &store->repeats, &store->conflicts) < 0 ||
+		    questionnaire_set_rewind(store->questionnaires) < 0)
+			return NULL;
+		struct questionnaire_record q;
+		int got;
+		while ((got = questionnaire_set_next(store->questionnaires, &q)) == 1)
+			add_questionnaire(s, &q);
+		if (got < 0)
+			return NULL;
+	}
 	for (size_t slot = 0; store->answers && !s->answers_tallied && slot < answer_set_slots(store->answers); slot++) {
 		const struct answer_record *answer = answer_set_slot(store->answers, slot);
 		if (answer && !(answer->question & UINT32_C(0x80000000))) /* health keys are counted as they come */
 			add_answer(s, answer);
-	}
-	for (size_t i = 0; store->questionnaires && !s->answers_tallied && i < questionnaire_set_entries(store->questionnaires);
-	     i++) {
-		struct questionnaire_record q;
-		if (questionnaire_set_entry(store->questionnaires, i, &q))
-			add_questionnaire(s, &q);
 	}
 	for (size_t i = 0; s->courses && !s->answers_tallied && i < course_set_count(s->courses); i++)
 		add_course(s, &course_set_courses(s->courses)[i]);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "answer_set.h"
 #include "dates.h"
@@ -14,8 +15,12 @@
 #include "personal_data.h"
 #include "pseudonym.h"
 #include "record.h"
+#include "spill.h"
 #include "text_fold.h"
 #include "text_memo.h"
+
+struct deferred;
+static void deferred_free(struct deferred *deferred);
 
 /* A cell that could not be read: its answer is not written. */
 #define LEVEL_REJECTED 254
@@ -44,6 +49,10 @@ struct survey_converter {
 	uint64_t unkept_ids;
 	uint64_t anonymous_rows; /* written without an identifier: the row number stands in */
 	struct answer_set *seen; /* questionnaires of identified respondents, to count each once */
+	size_t spill_limit;      /* SURVEY_REPEAT_MEMORY, or IFS_SPILL_AFTER */
+	size_t seen_most;        /* past this many, the check is deferred to the end (struct deferred) */
+	struct deferred *deferred;
+	const char *file;        /* the bound source's name, for the deferred warnings */
 	/* the row's cells that could not be read (survey.h) */
 	char cell_problems[SURVEY_CELL_PROBLEMS_MAX][400];
 	size_t cell_problem_count;
@@ -69,6 +78,9 @@ struct survey_converter *survey_converter_new(const struct codebook *codebook,
 	converter->codebook = codebook;
 	converter->writer = writer;
 	converter->options = *options;
+	/* an answer_set slot per questionnaire, half of them used at most, doubling: four slots each */
+	converter->spill_limit = spill_limit_from_environment(SURVEY_REPEAT_MEMORY, NULL);
+	converter->seen_most = converter->spill_limit / (4 * (sizeof(struct answer_record) + 1));
 	converter->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	converter->hash_context = EVP_MD_CTX_new();
 	if (!converter->sha256 || !converter->hash_context) {
@@ -84,6 +96,7 @@ void survey_converter_free(struct survey_converter *converter)
 		return;
 	free(converter->questions);
 	answer_set_free(converter->seen);
+	deferred_free(converter->deferred);
 	EVP_MD_CTX_free(converter->hash_context);
 	EVP_MD_free(converter->sha256);
 	if (converter->own_key) {
@@ -158,6 +171,7 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 {
 	size_t columns = row_source_columns(source);
 	const char *name = row_source_name(source);
+	converter->file = name;
 	size_t *roles[] = {
 		[ROLE_RESPONDENT] = &converter->respondent, [ROLE_DATE] = &converter->date,
 		[ROLE_INSATS] = &converter->insats, [ROLE_GROUP] = &converter->group,
@@ -415,17 +429,11 @@ static int background_value(const struct codebook *book, struct text_memo *memo,
 	return value;
 }
 
-/*
- * Each questionnaire once: the same respondent, insats and group again (a cumulative
- * export, a file given twice) with the same date and answers is dropped; with other
- * answers, the later date is kept and the repeat reported.  The set keeps a 32-bit
- * fingerprint of the answers in the forbund field of a questionnaire-level key.
- */
-static int questionnaire_once(struct survey_converter *converter, const struct answer_record *answer,
-                              const uint8_t *level, char *reason, size_t reason_size)
+/* The repeat check's key of a questionnaire: its respondent, insats and group, with a
+ * 32-bit fingerprint of the answers in the forbund field. */
+static struct answer_record repeat_key(const struct survey_converter *converter, const struct answer_record *answer,
+                                       const uint8_t *level)
 {
-	if (!converter->seen && !(converter->seen = answer_set_new()))
-		return -1;
 	/* A sum of one hash per (question, level): the same answers in another column order
 	 * (a JSON export of the same questionnaires) give the same fingerprint. */
 	uint32_t fingerprint = 0;
@@ -433,56 +441,87 @@ static int questionnaire_once(struct survey_converter *converter, const struct a
 		uint32_t pair = (converter->questions[q].question_string * 2654435761u) ^ (level[q] * 40503u + 1);
 		fingerprint += (pair ^ (pair >> 15)) * 2246822519u;
 	}
-	struct answer_record key = {.respondent = answer->respondent, .date = answer->date, .insats = answer->insats,
-	                            .forbund = fingerprint ^ answer->forbund, .question = UINT32_MAX,
-	                            .group = answer->group, .gender = answer->gender};
-	int offered = answer_set_offer(converter->seen, &key);
+	struct answer_record key;
+	memset(&key, 0, sizeof key); /* its padding too: a deferred key goes to a spill whole */
+	key.respondent = answer->respondent;
+	key.date = answer->date;
+	key.insats = answer->insats;
+	key.forbund = fingerprint ^ answer->forbund;
+	key.question = UINT32_MAX;
+	key.group = answer->group;
+	key.gender = answer->gender;
+	return key;
+}
+
+/* What row() returns for what answer_set_offer() said of a questionnaire's key. */
+static int repeat_status(int offered, uint32_t date, char *reason, size_t reason_size)
+{
 	if (offered == ANSWER_NEW || offered < 0)
 		return offered == ANSWER_NEW ? 0 : -1;
 	if (offered == ANSWER_IDENTICAL)
 		return SURVEY_REPEAT;
-	char date[11];
-	date_format(answer->date, date);
+	char text[11];
+	date_format(date, text);
 	snprintf(reason, reason_size, "the same respondent answered again with other answers%s (%s): the later answers "
-	         "are kept", offered == ANSWER_OUTDATED ? ", dated earlier" : "", date);
+	         "are kept", offered == ANSWER_OUTDATED ? ", dated earlier" : "", text);
 	return offered == ANSWER_REPLACED ? SURVEY_REPEAT_KEPT : SURVEY_REPEAT_DROPPED;
 }
 
-/* The row as one questionnaire record of the file's form (registered with its first row). */
-static int write_questionnaire(struct survey_converter *converter, const struct answer_record *answer,
-                               const uint8_t *level)
+/*
+ * Each questionnaire once: the same respondent, insats and group again (a cumulative
+ * export, a file given twice) with the same date and answers is dropped; with other
+ * answers, the later date is kept and the repeat reported.
+ */
+static int questionnaire_once(struct survey_converter *converter, const struct answer_record *answer,
+                              const uint8_t *level, char *reason, size_t reason_size)
 {
-	if (converter->form == UINT32_MAX) {
-		size_t count = converter->question_count;
-		uint32_t *questions = malloc(count * sizeof *questions);
-		uint8_t *scales = malloc(count);
-		if (questions && scales) {
-			for (size_t q = 0; q < count; q++) {
-				questions[q] = converter->questions[q].question_string;
-				scales[q] = converter->questions[q].scale_max;
-			}
-			converter->form = record_writer_form(converter->writer, questions, scales, count);
+	if (!converter->seen && !(converter->seen = answer_set_new()))
+		return -1;
+	struct answer_record key = repeat_key(converter, answer, level);
+	return repeat_status(answer_set_offer(converter->seen, &key), answer->date, reason, reason_size);
+}
+
+/* The bound file's form, registered with the writer at its first row.  -1: out of memory. */
+static int register_form(struct survey_converter *converter)
+{
+	if (converter->form != UINT32_MAX)
+		return 0;
+	size_t count = converter->question_count;
+	uint32_t *questions = malloc(count ? count * sizeof *questions : 1);
+	uint8_t *scales = malloc(count ? count : 1);
+	if (questions && scales) {
+		for (size_t q = 0; q < count; q++) {
+			questions[q] = converter->questions[q].question_string;
+			scales[q] = converter->questions[q].scale_max;
 		}
-		free(questions);
-		free(scales);
-		if (converter->form == UINT32_MAX) {
-			errno = ENOMEM;
-			return -1;
-		}
+		converter->form = record_writer_form(converter->writer, questions, scales, count);
 	}
+	free(questions);
+	free(scales);
+	if (converter->form == UINT32_MAX) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* The row as one questionnaire record of form (count questions). */
+static int write_form_questionnaire(struct survey_converter *converter, uint32_t form, size_t count,
+                                    const struct answer_record *answer, const uint8_t *level)
+{
 	/* Not zeroed whole: only the levels of the form's questions are read. */
 	struct questionnaire_record q;
 	q.respondent = answer->respondent;
 	q.date = answer->date;
 	q.insats = answer->insats;
 	q.forbund = answer->forbund;
-	q.form = converter->form;
+	q.form = form;
 	q.group = answer->group;
 	q.gender = answer->gender;
 	q.age = answer->age;
 	q.flags = answer->flags;
 	uint64_t written = 0;
-	for (size_t i = 0; i < converter->question_count; i++) {
+	for (size_t i = 0; i < count; i++) {
 		q.levels[i] = level[i] == LEVEL_REJECTED ? LEVEL_ABSENT : level[i];
 		written += level[i] != LEVEL_REJECTED;
 	}
@@ -490,6 +529,263 @@ static int write_questionnaire(struct survey_converter *converter, const struct 
 		return -1;
 	converter->records += written;
 	converter->anonymous_rows += !(answer->flags & ANSWER_IDENTIFIED);
+	return 0;
+}
+
+/* The row as one questionnaire record of the file's form. */
+static int write_questionnaire(struct survey_converter *converter, const struct answer_record *answer,
+                               const uint8_t *level)
+{
+	if (register_form(converter) < 0)
+		return -1;
+	return write_form_questionnaire(converter, converter->form, converter->question_count, answer, level);
+}
+
+/*
+ * The repeat check past its memory: once the set of questionnaires seen would hold
+ * more than SURVEY_REPEAT_MEMORY, what it holds goes to partitions (spill.h, by the
+ * key's hash), and so does the key of every questionnaire after, numbered; the
+ * questionnaires themselves wait in order in another spill.  At the end
+ * (survey_converter_finish) each partition is checked on its own, in order, which
+ * gives every numbered questionnaire the verdict the set would have given; the
+ * questionnaires are then written or dropped, in order, with the same warnings.
+ */
+#define DEFERRED_PARTITIONS 64
+#define DEFERRED_BUFFER 8192
+#define NOT_NUMBERED UINT64_MAX
+
+struct deferred_key {
+	struct answer_record key;
+	uint64_t number; /* NOT_NUMBERED: an entry of the set as it stood */
+};
+
+struct deferred_record {
+	uint64_t respondent, line, answers_rejected, number;
+	uint32_t date, insats, forbund, form, file;
+	uint16_t matar, count;
+	uint8_t group, gender, age, flags, checked;
+};
+
+struct deferred {
+	struct spill *keys[DEFERRED_PARTITIONS];
+	struct spill *records;
+	uint64_t numbered;
+	char **files;
+	size_t file_count;
+};
+
+static void deferred_free(struct deferred *deferred)
+{
+	if (!deferred)
+		return;
+	for (size_t p = 0; p < DEFERRED_PARTITIONS; p++)
+		spill_free(deferred->keys[p]);
+	spill_free(deferred->records);
+	for (size_t f = 0; f < deferred->file_count; f++)
+		free(deferred->files[f]);
+	free(deferred->files);
+	free(deferred);
+}
+
+static size_t smaller(size_t a, size_t b) { return a < b ? a : b; }
+
+static int defer_key(struct deferred *deferred, const struct answer_record *key, uint64_t number, size_t limit)
+{
+	uint64_t hash = answer_set_mix(key->respondent ^ answer_set_mix((uint64_t)key->insats << 8 ^ key->group));
+	size_t p = (size_t)(hash >> 58) % DEFERRED_PARTITIONS;
+	if (!deferred->keys[p] && !(deferred->keys[p] = spill_new(smaller(DEFERRED_BUFFER, limit))))
+		return -1;
+	struct deferred_key record;
+	memset(&record, 0, sizeof record);
+	record.key = *key;
+	record.number = number;
+	return spill_append(deferred->keys[p], &record, sizeof record);
+}
+
+/* From now on, questionnaires wait for the end: the set's entries to the partitions. */
+static int start_deferring(struct survey_converter *converter)
+{
+	struct deferred *deferred = calloc(1, sizeof *deferred);
+	if (!deferred || !(deferred->records = spill_new(smaller(DEFERRED_BUFFER * 8, converter->spill_limit)))) {
+		free(deferred);
+		errno = ENOMEM;
+		return -1;
+	}
+	converter->deferred = deferred;
+	for (size_t slot = 0; converter->seen && slot < answer_set_slots(converter->seen); slot++) {
+		const struct answer_record *entry = answer_set_slot(converter->seen, slot);
+		if (entry) {
+			struct answer_record key;
+			memset(&key, 0, sizeof key);
+			key.respondent = entry->respondent;
+			key.date = entry->date;
+			key.insats = entry->insats;
+			key.forbund = entry->forbund;
+			key.question = entry->question;
+			key.group = entry->group;
+			key.gender = entry->gender;
+			if (defer_key(deferred, &key, NOT_NUMBERED, converter->spill_limit) < 0)
+				return -1;
+		}
+	}
+	answer_set_free(converter->seen);
+	converter->seen = NULL;
+	return 0;
+}
+
+/* The questionnaire to the waiting ones (its key numbered when it is checked). */
+static int defer_questionnaire(struct survey_converter *converter, const struct answer_record *answer,
+                               const uint8_t *level, int checked, unsigned long line, uint64_t answers_rejected)
+{
+	struct deferred *deferred = converter->deferred;
+	if (register_form(converter) < 0)
+		return -1;
+	const char *file = converter->file ? converter->file : "-";
+	if (!deferred->file_count || strcmp(deferred->files[deferred->file_count - 1], file) != 0) {
+		char **files = realloc(deferred->files, (deferred->file_count + 1) * sizeof *files);
+		if (!files)
+			return -1;
+		deferred->files = files;
+		if (!(files[deferred->file_count] = strdup(file)))
+			return -1;
+		deferred->file_count++;
+	}
+	struct deferred_record record;
+	memset(&record, 0, sizeof record);
+	record.respondent = answer->respondent;
+	record.line = line;
+	record.answers_rejected = answers_rejected;
+	record.number = checked ? deferred->numbered++ : NOT_NUMBERED;
+	record.date = answer->date;
+	record.insats = answer->insats;
+	record.forbund = answer->forbund;
+	record.form = converter->form;
+	record.file = (uint32_t)(deferred->file_count - 1);
+	record.matar = answer->matar;
+	record.count = (uint16_t)converter->question_count;
+	record.group = answer->group;
+	record.gender = answer->gender;
+	record.age = answer->age;
+	record.flags = answer->flags;
+	record.checked = (uint8_t)checked;
+	if (checked) {
+		struct answer_record key = repeat_key(converter, answer, level);
+		if (defer_key(deferred, &key, record.number, converter->spill_limit) < 0)
+			return -1;
+	}
+	if (spill_append(deferred->records, &record, sizeof record) < 0 ||
+	    spill_append(deferred->records, level, converter->question_count) < 0)
+		return -1;
+	return 0;
+}
+
+/* The row's questionnaire checked for repeats (when check) and written, or left to
+ * wait for the end: what row() returns. */
+static int check_and_write(struct survey_converter *converter, const struct answer_record *answer,
+                           const uint8_t *level, int check, unsigned long line, uint64_t answers_rejected,
+                           char *reason, size_t reason_size)
+{
+	if (check && !converter->deferred && converter->seen && answer_set_count(converter->seen) >= converter->seen_most &&
+	    start_deferring(converter) < 0)
+		return -1;
+	if (converter->deferred)
+		return defer_questionnaire(converter, answer, level, check, line, answers_rejected);
+	int status = 0, written_status = 0;
+	if (check) {
+		status = written_status = questionnaire_once(converter, answer, level, reason, reason_size);
+		if (status == SURVEY_REPEAT_KEPT)
+			status = 0;
+	}
+	if (status == 0)
+		status = write_questionnaire(converter, answer, level);
+	return status == 0 ? written_status : status;
+}
+
+/* Two bits per numbered questionnaire: what answer_set_offer() said of it. */
+static void set_verdict(uint8_t *verdicts, uint64_t number, int offered)
+{
+	verdicts[number / 4] |= (uint8_t)((unsigned)offered << (number % 4 * 2));
+}
+static int verdict_of(const uint8_t *verdicts, uint64_t number) { return verdicts[number / 4] >> (number % 4 * 2) & 3; }
+
+int survey_converter_finish(struct survey_converter *converter, struct ingest_totals *totals)
+{
+	struct deferred *deferred = converter->deferred;
+	if (!deferred)
+		return 0;
+	_Static_assert(ANSWER_NEW >= 0 && ANSWER_NEW < 4 && ANSWER_IDENTICAL < 4 && ANSWER_REPLACED < 4 &&
+	                   ANSWER_OUTDATED < 4, "a verdict fits in two bits");
+	uint8_t *verdicts = calloc(deferred->numbered / 4 + 1, 1);
+	int status = verdicts ? 0 : -1;
+	if (!verdicts)
+		errno = ENOMEM;
+	for (size_t p = 0; p < DEFERRED_PARTITIONS && !status; p++) {
+		if (!deferred->keys[p])
+			continue;
+		struct answer_set *set = answer_set_new();
+		if (!set || spill_rewind(deferred->keys[p]) < 0)
+			status = -1;
+		const struct deferred_key *read;
+		while (!status && (read = spill_read(deferred->keys[p], sizeof *read))) {
+			struct deferred_key key;
+			memcpy(&key, read, sizeof key);
+			int offered = answer_set_offer(set, &key.key);
+			if (offered < 0)
+				status = -1;
+			else if (key.number != NOT_NUMBERED && key.number < deferred->numbered)
+				set_verdict(verdicts, key.number, offered);
+		}
+		if (!status && errno)
+			status = -1;
+		answer_set_free(set);
+		spill_free(deferred->keys[p]);
+		deferred->keys[p] = NULL;
+	}
+	if (!status && spill_rewind(deferred->records) < 0)
+		status = -1;
+	const struct deferred_record *read;
+	while (!status && (read = spill_read(deferred->records, sizeof *read))) {
+		struct deferred_record record;
+		memcpy(&record, read, sizeof record);
+		const uint8_t *level = spill_read(deferred->records, record.count);
+		if (!level || record.file >= deferred->file_count) {
+			errno = errno ? errno : EIO;
+			status = -1;
+			break;
+		}
+		struct answer_record answer = {.respondent = record.respondent, .date = record.date, .insats = record.insats,
+		                               .forbund = record.forbund, .matar = record.matar, .group = record.group,
+		                               .gender = record.gender, .age = record.age, .flags = record.flags};
+		char reason[256];
+		int result = record.checked ? repeat_status(verdict_of(verdicts, record.number), record.date, reason,
+		                                            sizeof reason)
+		                            : 0;
+		if (result == 0 || result == SURVEY_REPEAT_KEPT) {
+			if (write_form_questionnaire(converter, record.form, record.count, &answer, level) < 0)
+				status = -1;
+		} else {
+			totals->written--, totals->repeats++; /* counted as written when it was deferred */
+			converter->answers_rejected -= record.answers_rejected;
+		}
+		if (result == SURVEY_REPEAT_KEPT || result == SURVEY_REPEAT_DROPPED)
+			diag_warn("%s:%llu: %s", deferred->files[record.file], (unsigned long long)record.line, reason);
+	}
+	if (!status && errno)
+		status = -1;
+	int error = errno;
+	free(verdicts);
+	converter->deferred = NULL;
+	deferred_free(deferred);
+	if (status < 0) {
+		if (spill_file_failed())
+			diag_error("cannot finish the repeat check: a temporary file in %s: %s (set TMPDIR to a folder with "
+			           "room)", spill_directory(), strerror(error));
+		else if (error == ENOMEM)
+			diag_error("cannot finish the repeat check: out of memory");
+		else
+			diag_error("cannot finish the repeat check: %s", strerror(error));
+		return error == ENOMEM ? EX_OSERR : EX_IOERR;
+	}
 	return 0;
 }
 
@@ -623,19 +919,13 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		level[q] = value == ANSWER_DONT_KNOW ? LEVEL_DONT_KNOW
 		         : value == ANSWER_MISSING ? LEVEL_MISSING : (uint8_t)value;
 	}
-	int written_status = 0;
-	if (check_repeats) {
-		status = written_status = questionnaire_once(converter, &answer, level, reason, reason_size);
-		if (status == SURVEY_REPEAT_KEPT)
-			status = 0;
-	}
-	if (status == 0)
-		status = write_questionnaire(converter, &answer, level);
+	status = check_and_write(converter, &answer, level, check_repeats, row->line, row_answers_rejected, reason,
+	                         reason_size);
 	if (level != levels)
 		free(level);
-	if (status == 0 && (written_status == 0 || written_status == SURVEY_REPEAT_KEPT))
+	if (status == 0 || status == SURVEY_REPEAT_KEPT)
 		converter->answers_rejected += row_answers_rejected;
-	return status == 0 ? written_status : status;
+	return status;
 }
 
 /* ---- as ingest.h drives it ---------------------------------------------------- */
@@ -716,21 +1006,15 @@ static void twin_counts(const void *self, struct ingest_counts *out)
 
 /* A twin's questionnaire, its string ids the first converter's writer's: checked for
  * repeats as its row would have been (survey_converter_row), then written. */
-static int twin_replay(void *self, const struct questionnaire_record *q, char *reason, size_t reason_size)
+static int twin_replay(void *self, const struct questionnaire_record *q, unsigned long line, char *reason,
+                       size_t reason_size)
 {
 	struct survey_converter *converter = self;
 	struct answer_record answer = {.respondent = q->respondent, .date = q->date, .insats = q->insats,
 	                               .forbund = q->forbund, .matar = q->matar, .group = q->group,
 	                               .gender = q->gender, .age = q->age, .flags = q->flags};
-	int status = 0, written_status = 0;
-	if ((q->flags & ANSWER_IDENTIFIED) && !converter->options.repeats_downstream) {
-		status = written_status = questionnaire_once(converter, &answer, q->levels, reason, reason_size);
-		if (status == SURVEY_REPEAT_KEPT)
-			status = 0;
-	}
-	if (status == 0)
-		status = write_questionnaire(converter, &answer, q->levels);
-	return status == 0 ? written_status : status;
+	int check = (q->flags & ANSWER_IDENTIFIED) && !converter->options.repeats_downstream;
+	return check_and_write(converter, &answer, q->levels, check, line, 0, reason, reason_size);
 }
 
 static void twin_add_counts(void *self, const struct ingest_counts *add)

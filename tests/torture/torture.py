@@ -139,6 +139,10 @@ def main():
         ("ifs-flow", [b("ifs-flow"), "--year", "2022", courses_rec], "text", None),
         ("ifs-shares-outcomes", [b("ifs-shares"), "-t", register_targets, "--year", "2022", "--format", "json",
                                  courses_rec], "text", None),
+        # everything the repeat check and the dedup hold spilled to temporary files
+        ("ifs-survey-spilled", [b("ifs-survey"), survey_csv], "stream", None, [], {"IFS_SPILL_AFTER": "0"}),
+        ("ifs-shares-spilled", [b("ifs-shares"), "-t", targets, "--year", "2022", both_rec], "text", None, [],
+         {"IFS_SPILL_AFTER": "0"}),
         ("ifs-fetch-file", [b("ifs-fetch"), "-o", fetched, "file://" + survey_csv], "file", reset_fetch),
         ("ifs-fetch-token", [b("ifs-fetch"), "--allow-http", "--token-env", "IFS_TORTURE_TOKEN", "--retries", "1",
                              "--backoff", "0.01", "-o", fetched, base + "/fault/401/deltagare-2022.csv"], "file", reset_fetch),
@@ -161,11 +165,12 @@ def main():
     for case in cases:
         name, argv, kind, before = case[:4]
         files = case[4] if len(case) > 4 else []
+        case_env = case[5] if len(case) > 5 else {}
         if before:
             before()
         remove_files(files)
-        ref_status, ref_out, ref_err = run(argv, {"LD_PRELOAD": args.shim, "IFS_FAIL_AT": "0",
-                                                  "IFS_ALLOC_COUNT": count_file})
+        ref_status, ref_out, ref_err = run(argv, dict(case_env, LD_PRELOAD=args.shim, IFS_FAIL_AT="0",
+                                                      IFS_ALLOC_COUNT=count_file))
         ref_files = read_files(files)
         target = argv[argv.index("-o") + 1] if kind == "file" else None
         if kind == "file":
@@ -183,7 +188,7 @@ def main():
             if before:
                 before()
             remove_files(files)
-            status, out, err = run(argv, {"LD_PRELOAD": args.shim, "IFS_FAIL_AT": str(point)})
+            status, out, err = run(argv, dict(case_env, LD_PRELOAD=args.shim, IFS_FAIL_AT=str(point)))
             if kind == "file":
                 out = open(target, "rb").read() if os.path.exists(target) else None
             problem = None

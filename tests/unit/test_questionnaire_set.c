@@ -48,24 +48,29 @@ static size_t collect(const struct answer_set *set, struct kept *out)
 	return n;
 }
 
-static void test_same_as_answer_by_answer(void **state)
+enum spills { NEVER, ALWAYS, SOMETIMES };
+
+/* Random questionnaires of respondents respondents, offered to a set that holds memory_limit
+ * bytes before it spills; its counts and kept answers against answer_set's. */
+static void same_as_answer_by_answer(size_t memory_limit, int respondents, int most, enum spills spills)
 {
+	unsigned spilled = 0;
 	static const uint32_t questions[3][3] = {{11, 12, 13}, {11, 13, 0}, {11, 12, 13}};
 	static const uint8_t scales[3][3] = {{6, 6, 6}, {6, 6, 0}, {6, 5, 6}};
 	static const size_t counts[3] = {3, 2, 3};
 	static const uint32_t dates[] = {20220301, 20220302, 20220915};
 	for (unsigned seed = 1; seed <= 200; seed++) {
 		srand(seed);
-		struct questionnaire_set *set = questionnaire_set_new();
+		struct questionnaire_set *set = questionnaire_set_new_within(memory_limit);
 		struct answer_set *split = answer_set_new(), *reference = answer_set_new();
 		assert_non_null(set);
 		uint64_t repeats = 0, conflicts = 0, reference_repeats = 0, reference_conflicts = 0;
-		int questionnaires = 50 + rand() % 400;
+		int questionnaires = most / 8 + rand() % most;
 		for (int n = 0; n < questionnaires; n++) {
 			int form = rand() % 10 < 7 ? 0 : 1 + rand() % 2; /* mostly one form, as real exports */
 			struct questionnaire_record q;
 			memset(&q, 0, sizeof q);
-			q.respondent = (uint64_t)(rand() % 12) * 0x9E3779B97F4A7C15ull;
+			q.respondent = (uint64_t)(rand() % respondents) * 0x9E3779B97F4A7C15ull;
 			q.insats = 1 + (uint32_t)(rand() % 2);
 			q.group = (uint8_t)(1 + rand() % 2);
 			q.date = dates[rand() % 3];
@@ -96,24 +101,32 @@ static void test_same_as_answer_by_answer(void **state)
 				reference_conflicts += offered == ANSWER_REPLACED || offered == ANSWER_OUTDATED;
 			}
 		}
+		assert_int_equal(questionnaire_set_settle(set, split, &repeats, &conflicts), 0);
+		assert_int_equal(questionnaire_set_settle(set, split, &repeats, &conflicts), 0); /* once is enough */
+		spilled += (unsigned)questionnaire_set_spilled(set);
 		if (repeats != reference_repeats || conflicts != reference_conflicts)
 			fail_msg("seed %u: repeats %llu/%llu, conflicts %llu/%llu", seed, (unsigned long long)repeats,
 			         (unsigned long long)reference_repeats, (unsigned long long)conflicts,
 			         (unsigned long long)reference_conflicts);
-		static struct kept got[8192], want[8192];
-		size_t n = collect(split, got), m = collect(reference, want);
-		for (size_t i = 0; i < questionnaire_set_entries(set); i++) {
+		static struct kept got[65536], want[65536];
+		size_t n = 0, m = collect(reference, want);
+		for (int pass = 0; pass < 2; pass++) { /* read twice: the same both times */
+			n = collect(split, got);
+			assert_int_equal(questionnaire_set_rewind(set), 0);
 			struct questionnaire_record q;
-			if (!questionnaire_set_entry(set, i, &q))
-				continue;
-			for (size_t k = 0; k < q.count; k++) {
-				if (q.levels[k] == LEVEL_ABSENT)
-					continue;
-				struct answer_record a = {.respondent = q.respondent, .date = q.date, .insats = q.insats,
-				                          .forbund = q.forbund, .question = q.questions[k], .group = q.group,
-				                          .gender = q.gender, .level = q.levels[k], .scale_max = q.scale_max[k]};
-				got[n++] = kept_of(&a);
+			int next;
+			while ((next = questionnaire_set_next(set, &q)) == 1) {
+				for (size_t k = 0; k < q.count; k++) {
+					if (q.levels[k] == LEVEL_ABSENT)
+						continue;
+					struct answer_record a = {.respondent = q.respondent, .date = q.date, .insats = q.insats,
+					                          .forbund = q.forbund, .question = q.questions[k], .group = q.group,
+					                          .gender = q.gender, .level = q.levels[k], .scale_max = q.scale_max[k]};
+					assert_true(n < sizeof got / sizeof *got);
+					got[n++] = kept_of(&a);
+				}
 			}
+			assert_int_equal(next, 0);
 		}
 		qsort(got, n, sizeof *got, compare_kept);
 		qsort(want, m, sizeof *want, compare_kept);
@@ -123,12 +136,27 @@ static void test_same_as_answer_by_answer(void **state)
 		answer_set_free(split);
 		answer_set_free(reference);
 	}
+	if (spills == NEVER ? spilled != 0 : spills == ALWAYS ? spilled != 200 : spilled < 20 || spilled > 180)
+		fail_msg("%u of 200 sets spilled", spilled);
 }
+
+/* A dozen respondents: a few keys, in memory. */
+static void test_same_as_answer_by_answer(void **state) { same_as_answer_by_answer((size_t)4 << 20, 12, 400, NEVER); }
+
+/* Spilled before the first offer: every questionnaire goes through the partitions. */
+static void test_spilled_from_the_start(void **state) { same_as_answer_by_answer(0, 12, 400, ALWAYS); }
+
+/* Spilled on the way (past the first 768 keys, when the table would grow), so that
+ * entries as they stood, some split, are in the partitions before the offers after
+ * them.  Fewer questionnaires than that stay in memory: the rule must not care. */
+static void test_spilled_on_the_way(void **state) { same_as_answer_by_answer(70000, 700, 1000, SOMETIMES); }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_same_as_answer_by_answer),
+	    cmocka_unit_test(test_spilled_from_the_start),
+	    cmocka_unit_test(test_spilled_on_the_way),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

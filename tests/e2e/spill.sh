@@ -1,0 +1,108 @@
+# Past their memory limit (IFS_SPILL_AFTER; 0 here: everything) the repeat check of
+# ifs-survey, the dedup of ifs-shares and the second thread's buffer go to temporary
+# files: the same stream, table, messages and exit status as in memory, on a cumulative
+# download whose counts are worked out by hand; nothing left in TMPDIR; a folder that
+# cannot take the files ends the run with status 74 and says which, never a short table.
+. "$TESTLIB"
+cd "$T"
+# A.csv: R-1..R-2000, FIA, ended, "Helt och hållet" (klart positivt), women odd, men even.
+# B.csv, the later download: the same rows, but every 20th answered again later (2022-09-15)
+# with "Inte alls" (kept: 100, all men), every other 50th earlier (2022-01-10) with "Inte
+# alls" (dropped: 20); then R-2001..R-2500 with "Till stor del", every 7th without an id.
+cat >gen.awk <<'END'
+BEGIN {
+	printf "Respondent-ID;Svarsdatum;Insats;Enkät;Kön;F1;F2\r\n"
+	last = file == "A" ? 2000 : 2500
+	for (i = 1; i <= last; i++) {
+		id = "R-" i; date = sprintf("2022-03-%02d", 1 + i % 28); a = "Helt och hållet"; b = "Till viss del"
+		if (file == "B" && i <= 2000 && i % 20 == 0) { date = "2022-09-15"; a = "Inte alls" }
+		else if (file == "B" && i <= 2000 && i % 50 == 0) { date = "2022-01-10"; a = "Inte alls" }
+		if (i > 2000) { a = "Till stor del"; if (i % 7 == 0) id = "" }
+		printf "%s;%s;FIA;Avslutad;%s;%s;%s\r\n", id, date, i % 2 ? "Kvinna" : "Man", a, b
+	}
+}
+END
+awk -v file=A -f gen.awk >A.csv
+awk -v file=B -f gen.awk >B.csv
+cat >targets.json <<'END'
+{ "goals": [ { "id": "fia-nytta", "insats": "FIA", "indicator": "nytta", "group": "avslut", "level": "klart_positivt", "target": 0.75 } ] }
+END
+mkdir tmp
+TMPDIR=$T/tmp
+export TMPDIR
+# n and positives, all / women / men: 2000 + 500 answers, 2000 - 100 positive
+want_row="2500	1900	0.7600	0.7429	0.7763	met	1250	1000	0.8000	1250	900	0.7200"
+row_of() { awk -F'\t' 'NR == 2 { print $8 "\t" $9 "\t" $10 "\t" $11 "\t" $12 "\t" $13 "\t" $14 "\t" $15 "\t" $16 "\t" $17 "\t" $18 "\t" $19 }' "$1"; }
+
+# ifs-survey, in memory and spilled, one thread and two (the twin's records spilled too)
+"$IFS_BIN/ifs-survey" A.csv B.csv >memory.ifs 2>memory.err || fail "ifs-survey in memory: $?"
+contains memory.err "4500 rows read = 2600 written (5200 answer records) + 1900 repeated"
+[ "$(grep -c 'answered again with other answers (2022-09-15)' memory.err)" = 100 ] || fail "100 later answers kept"
+[ "$(grep -c 'answered again with other answers, dated earlier (2022-01-10)' memory.err)" = 20 ] || fail "20 earlier dropped"
+contains memory.err "B.csv:2001: the same respondent answered again with other answers (2022-09-15)"
+for jobs in 1 2; do
+	IFS_SPILL_AFTER=0 "$IFS_BIN/ifs-survey" --jobs $jobs A.csv B.csv >spilled.ifs 2>spilled.err ||
+		fail "ifs-survey --jobs $jobs spilled: $?"
+	same_file memory.ifs spilled.ifs
+	same_file memory.err spilled.err
+done
+# a limit that the first file stays under and the second passes: entries as they stood, then the rest
+IFS_SPILL_AFTER=120K "$IFS_BIN/ifs-survey" A.csv B.csv >spilled.ifs 2>spilled.err || fail "ifs-survey 120K: $?"
+same_file memory.ifs spilled.ifs
+same_file memory.err spilled.err
+
+# ifs-shares: from the stream, and from the exports in one command (both threads: the twin's buffer)
+"$IFS_BIN/ifs-shares" -t targets.json --year 2022 memory.ifs >memory.tsv 2>shares.err || fail "ifs-shares: $?"
+[ "$(row_of memory.tsv)" = "$want_row" ] || fail "ifs-shares from the stream: $(row_of memory.tsv)"
+for jobs in 1 2; do
+	"$IFS_BIN/ifs-shares" --jobs $jobs -t targets.json --year 2022 A.csv B.csv >one.tsv 2>one.err ||
+		fail "ifs-shares exports: $?"
+	[ "$(row_of one.tsv)" = "$want_row" ] || fail "ifs-shares from the exports: $(row_of one.tsv)"
+	for limit in 0 1 100K; do
+		IFS_SPILL_AFTER=$limit "$IFS_BIN/ifs-shares" --jobs $jobs -t targets.json --year 2022 A.csv B.csv \
+			>spilled.tsv 2>spilled.err || fail "ifs-shares --jobs $jobs, IFS_SPILL_AFTER=$limit: $?"
+		same_file one.tsv spilled.tsv
+		same_file one.err spilled.err
+	done
+done
+contains one.err "4000 answers given again"
+contains one.err "240 repeated answers differed from the first"
+IFS_SPILL_AFTER=0 "$IFS_BIN/ifs-shares" -t targets.json --year 2022 memory.ifs >spilled.tsv 2>spilled.err
+same_file memory.tsv spilled.tsv
+same_file shares.err spilled.err
+# --years keeps the questionnaires once for both years, and settles them once
+"$IFS_BIN/ifs-shares" -t targets.json --years 2022-2023 A.csv B.csv >years.tsv 2>years.err
+IFS_SPILL_AFTER=0 "$IFS_BIN/ifs-shares" -t targets.json --years 2022-2023 A.csv B.csv >spilled.tsv 2>spilled.err
+same_file years.tsv spilled.tsv
+same_file years.err spilled.err
+
+# nothing left behind
+[ -z "$(ls -A tmp)" ] || fail "files left in TMPDIR: $(ls -A tmp)"
+
+# a folder that cannot take them: status 74, the folder named, no table, no stream end
+# run_to OUT ERR COMMAND...: the command's exit status in $status (its messages in ERR)
+run_to() { out=$1 err=$2; shift 2; set +e; "$@" >"$out" 2>"$err"; status=$?; set -e; }
+TMPDIR=$T/no-such-folder
+run_to none.tsv none.err env IFS_SPILL_AFTER=0 "$IFS_BIN/ifs-shares" -t targets.json --year 2022 A.csv B.csv
+[ "$status" = 74 ] || fail "ifs-shares exports without a temporary folder: exit $status"
+contains none.err "cannot write a temporary file in $T/no-such-folder: No such file or directory"
+[ ! -s none.tsv ] || fail "a table printed after the spill failed"
+run_to none.tsv none.err env IFS_SPILL_AFTER=0 "$IFS_BIN/ifs-shares" -t targets.json --year 2022 memory.ifs
+[ "$status" = 74 ] || fail "ifs-shares stream without a temporary folder: exit $status"
+contains none.err "memory.ifs: cannot write a temporary file in $T/no-such-folder"
+[ ! -s none.tsv ] || fail "a table printed after the spill failed"
+run_to none.ifs none.err env IFS_SPILL_AFTER=0 "$IFS_BIN/ifs-survey" A.csv B.csv
+[ "$status" = 74 ] || fail "ifs-survey without a temporary folder: exit $status"
+contains none.err "cannot write a temporary file in $T/no-such-folder"
+run_to dump.out dump.err "$IFS_BIN/ifs-dump" none.ifs
+[ "$status" = 65 ] || fail "a stream without its end was read: exit $status"
+TMPDIR=$T/tmp
+
+# a limit that is not a size is a usage error, before anything is read
+for tool in ifs-survey ifs-shares; do
+	[ "$tool" = ifs-shares ] && args="-t targets.json A.csv" || args=A.csv
+	# shellcheck disable=SC2086
+	run_to bad.out bad.err env IFS_SPILL_AFTER=lots "$IFS_BIN/$tool" $args
+	[ "$status" = 64 ] || fail "$tool with IFS_SPILL_AFTER=lots: exit $status"
+	contains bad.err 'IFS_SPILL_AFTER: expected a size in bytes (or with K, M or G), not "lots"'
+done
