@@ -98,6 +98,7 @@ for i in 1 2 3 4 5; do
 done
 for size in $((n / 4)) $((n * 2)); do
 	run "one_$size" "$S '$work/export-$size.csv'"
+	run "one_jobs1_$size" "$S --jobs 1 '$work/export-$size.csv'"
 	run "pipe_$size" "$bin/ifs-survey '$work/export-$size.csv' | $S"
 done
 duck=$(median duckdb) small_duck=$(median small_duckdb)
@@ -120,6 +121,15 @@ line "ifs-shares, 1 MB export (5000 questionnaires)" small_one "$(ratio "$(media
 line "DuckDB, 1 MB export" small_duckdb "1"
 line "ifs-shares, 0.25x export (peak memory)" "one_$((n / 4))" "—"
 line "ifs-shares, 2x export (peak memory)" "one_$((n * 2))" "—"
+line "ifs-shares --jobs 1, 0.25x export (peak memory)" "one_jobs1_$((n / 4))" "—"
+line "ifs-shares --jobs 1, 2x export (peak memory)" "one_jobs1_$((n * 2))" "—"
 line "pipe, 0.25x export (peak memory)" "pipe_$((n / 4))" "—"
 line "pipe, 2x export (peak memory)" "pipe_$((n * 2))" "—"
+most=0
+for f in "$peers"/*.times; do
+	label=$(basename "$f" .times)
+	case $label in wc | duckdb | small_duckdb | mawk) continue ;; esac
+	[ "$(peak "$label")" -gt "$most" ] && most=$(peak "$label") worst=$label
+done
+echo "highest peak of the project's paths: $most MiB ($worst)"
 echo "ifs-survey alone vs wc -l: $(ratio "$(median wc)" "$(median survey)")x the time"

@@ -94,9 +94,11 @@ uint64_t survey_converter_unkept_ids(const struct survey_converter *converter);
 uint64_t survey_converter_anonymous_rows(const struct survey_converter *converter);
 
 /* What the repeat check holds in memory before it waits for the end (IFS_SPILL_AFTER
- * says otherwise): past it, the questionnaires of identified respondents wait in
- * temporary files (spill.h), and are checked, written or dropped, and warned of by
- * survey_converter_finish(), in order, as the check in memory would have. */
+ * says otherwise): past it, the keys of identified respondents' questionnaires go
+ * to temporary files (spill.h); one whose key is surely new is written at once, one
+ * whose key may have been seen waits, and is checked, written or dropped, and warned
+ * of by survey_converter_finish(), in order, as the check in memory would have.
+ * Within a key the records keep their order; across keys a waiting one comes later. */
 #define SURVEY_REPEAT_MEMORY ((size_t)4 << 20)
 /* After the last file: the questionnaires that wait, written.  It adjusts totals
  * (the repeats among them were counted as written).  0, or EX_OSERR / EX_IOERR

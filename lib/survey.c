@@ -544,25 +544,35 @@ static int write_questionnaire(struct survey_converter *converter, const struct 
 /*
  * The repeat check past its memory: once the set of questionnaires seen would hold
  * more than SURVEY_REPEAT_MEMORY, what it holds goes to partitions (spill.h, by the
- * key's hash), and so does the key of every questionnaire after, numbered; the
- * questionnaires themselves wait in order in another spill.  At the end
+ * key's hash), and so does the key of every questionnaire after.  A Bloom filter of
+ * the keys seen (half the memory, whatever the export's size) tells a questionnaire
+ * whose respondent, insats and group are surely new: it is written at once.  One
+ * that may have been seen waits, numbered, in another spill.  At the end
  * (survey_converter_finish) each partition is checked on its own, in order, which
- * gives every numbered questionnaire the verdict the set would have given; the
- * questionnaires are then written or dropped, in order, with the same warnings.
+ * gives every numbered questionnaire the verdict the set would have given; those are
+ * then written or dropped, in order, with the same warnings.  Within a key the
+ * order of the records is kept (its first is written at once, the rest wait), so a
+ * reader that counts each answer once counts the same; only records of different
+ * keys change places.
  */
 #define DEFERRED_PARTITIONS 64
 #define DEFERRED_BUFFER 8192
 #define NOT_NUMBERED UINT64_MAX
 
+/* What of a key the check compares (repeat_key() sets no more). */
 struct deferred_key {
-	struct answer_record key;
+	uint64_t respondent;
 	uint64_t number; /* NOT_NUMBERED: an entry of the set as it stood */
+	uint32_t date, insats, forbund;
+	uint8_t group, gender;
 };
 
+/* A questionnaire that waits, its levels after it.  The checked ones are numbered
+ * in the order they wait: counting them as they are read back gives the number. */
 struct deferred_record {
-	uint64_t respondent, line, answers_rejected, number;
+	uint64_t respondent, line;
 	uint32_t date, insats, forbund, form, file;
-	uint16_t matar, count;
+	uint16_t matar, count, answers_rejected;
 	uint8_t group, gender, age, flags, checked;
 };
 
@@ -570,6 +580,8 @@ struct deferred {
 	struct spill *keys[DEFERRED_PARTITIONS];
 	struct spill *records;
 	uint64_t numbered;
+	uint64_t *filter; /* filter_bits bits, a power of two */
+	uint64_t filter_bits;
 	char **files;
 	size_t file_count;
 };
@@ -581,6 +593,7 @@ static void deferred_free(struct deferred *deferred)
 	for (size_t p = 0; p < DEFERRED_PARTITIONS; p++)
 		spill_free(deferred->keys[p]);
 	spill_free(deferred->records);
+	free(deferred->filter);
 	for (size_t f = 0; f < deferred->file_count; f++)
 		free(deferred->files[f]);
 	free(deferred->files);
@@ -589,16 +602,43 @@ static void deferred_free(struct deferred *deferred)
 
 static size_t smaller(size_t a, size_t b) { return a < b ? a : b; }
 
+static uint64_t key_hash(const struct answer_record *key)
+{
+	return answer_set_mix(key->respondent ^ answer_set_mix((uint64_t)key->insats << 8 ^ key->group));
+}
+
+/* The filter's word for a key: its three bits are in one word (a blocked Bloom
+ * filter: one cache miss per key, not three). */
+static uint64_t *filter_word(const struct deferred *deferred, uint64_t hash)
+{
+	return &deferred->filter[(hash >> 18) & (deferred->filter_bits / 64 - 1)];
+}
+
+/* The key to the filter: 1 when it may have been there before (all three bits set). */
+static int filter_add(struct deferred *deferred, uint64_t hash)
+{
+	uint64_t bits = UINT64_C(1) << (hash & 63) | UINT64_C(1) << (hash >> 6 & 63) | UINT64_C(1) << (hash >> 12 & 63);
+	uint64_t *word = filter_word(deferred, hash);
+	int all_set = (*word & bits) == bits;
+	*word |= bits;
+	return all_set;
+}
+
 static int defer_key(struct deferred *deferred, const struct answer_record *key, uint64_t number, size_t limit)
 {
-	uint64_t hash = answer_set_mix(key->respondent ^ answer_set_mix((uint64_t)key->insats << 8 ^ key->group));
+	uint64_t hash = key_hash(key);
 	size_t p = (size_t)(hash >> 58) % DEFERRED_PARTITIONS;
 	if (!deferred->keys[p] && !(deferred->keys[p] = spill_new(smaller(DEFERRED_BUFFER, limit))))
 		return -1;
 	struct deferred_key record;
-	memset(&record, 0, sizeof record);
-	record.key = *key;
+	memset(&record, 0, sizeof record); /* its padding too */
+	record.respondent = key->respondent;
 	record.number = number;
+	record.date = key->date;
+	record.insats = key->insats;
+	record.forbund = key->forbund;
+	record.group = key->group;
+	record.gender = key->gender;
 	return spill_append(deferred->keys[p], &record, sizeof record);
 }
 
@@ -612,34 +652,40 @@ static int start_deferring(struct survey_converter *converter)
 		return -1;
 	}
 	converter->deferred = deferred;
+	deferred->filter_bits = 64; /* half the memory, in bits: at least one word */
+	while (deferred->filter_bits < (uint64_t)converter->spill_limit * 4 && deferred->filter_bits < (UINT64_C(1) << 40))
+		deferred->filter_bits *= 2;
+	if (!(deferred->filter = calloc(deferred->filter_bits / 64, sizeof *deferred->filter))) {
+		errno = ENOMEM;
+		return -1;
+	}
 	for (size_t slot = 0; converter->seen && slot < answer_set_slots(converter->seen); slot++) {
 		const struct answer_record *entry = answer_set_slot(converter->seen, slot);
-		if (entry) {
-			struct answer_record key;
-			memset(&key, 0, sizeof key);
-			key.respondent = entry->respondent;
-			key.date = entry->date;
-			key.insats = entry->insats;
-			key.forbund = entry->forbund;
-			key.question = entry->question;
-			key.group = entry->group;
-			key.gender = entry->gender;
-			if (defer_key(deferred, &key, NOT_NUMBERED, converter->spill_limit) < 0)
-				return -1;
-		}
+		if (!entry)
+			continue;
+		filter_add(deferred, key_hash(entry));
+		if (defer_key(deferred, entry, NOT_NUMBERED, converter->spill_limit) < 0)
+			return -1;
 	}
 	answer_set_free(converter->seen);
 	converter->seen = NULL;
 	return 0;
 }
 
-/* The questionnaire to the waiting ones (its key numbered when it is checked). */
+/* The questionnaire, checked: written at once when its key is surely new, else to
+ * the waiting ones, numbered.  Unchecked (no id): written at once. */
 static int defer_questionnaire(struct survey_converter *converter, const struct answer_record *answer,
                                const uint8_t *level, int checked, unsigned long line, uint64_t answers_rejected)
 {
 	struct deferred *deferred = converter->deferred;
 	if (register_form(converter) < 0)
 		return -1;
+	if (!checked)
+		return write_questionnaire(converter, answer, level);
+	struct answer_record key = repeat_key(converter, answer, level);
+	if (!filter_add(deferred, key_hash(&key)))
+		return defer_key(deferred, &key, NOT_NUMBERED, converter->spill_limit) < 0 ? -1
+		     : write_questionnaire(converter, answer, level);
 	const char *file = converter->file ? converter->file : "-";
 	if (!deferred->file_count || strcmp(deferred->files[deferred->file_count - 1], file) != 0) {
 		char **files = realloc(deferred->files, (deferred->file_count + 1) * sizeof *files);
@@ -654,8 +700,7 @@ static int defer_questionnaire(struct survey_converter *converter, const struct 
 	memset(&record, 0, sizeof record);
 	record.respondent = answer->respondent;
 	record.line = line;
-	record.answers_rejected = answers_rejected;
-	record.number = checked ? deferred->numbered++ : NOT_NUMBERED;
+	record.answers_rejected = (uint16_t)answers_rejected; /* at most the questions of a form */
 	record.date = answer->date;
 	record.insats = answer->insats;
 	record.forbund = answer->forbund;
@@ -667,12 +712,9 @@ static int defer_questionnaire(struct survey_converter *converter, const struct 
 	record.gender = answer->gender;
 	record.age = answer->age;
 	record.flags = answer->flags;
-	record.checked = (uint8_t)checked;
-	if (checked) {
-		struct answer_record key = repeat_key(converter, answer, level);
-		if (defer_key(deferred, &key, record.number, converter->spill_limit) < 0)
-			return -1;
-	}
+	record.checked = 1;
+	if (defer_key(deferred, &key, deferred->numbered++, converter->spill_limit) < 0)
+		return -1;
 	if (spill_append(deferred->records, &record, sizeof record) < 0 ||
 	    spill_append(deferred->records, level, converter->question_count) < 0)
 		return -1;
@@ -729,7 +771,10 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 		while (!status && (read = spill_read(deferred->keys[p], sizeof *read))) {
 			struct deferred_key key;
 			memcpy(&key, read, sizeof key);
-			int offered = answer_set_offer(set, &key.key);
+			struct answer_record entry = {.respondent = key.respondent, .date = key.date, .insats = key.insats,
+			                              .forbund = key.forbund, .question = UINT32_MAX, .group = key.group,
+			                              .gender = key.gender};
+			int offered = answer_set_offer(set, &entry);
 			if (offered < 0)
 				status = -1;
 			else if (key.number != NOT_NUMBERED && key.number < deferred->numbered)
@@ -744,6 +789,7 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 	if (!status && spill_rewind(deferred->records) < 0)
 		status = -1;
 	const struct deferred_record *read;
+	uint64_t number = 0;
 	while (!status && (read = spill_read(deferred->records, sizeof *read))) {
 		struct deferred_record record;
 		memcpy(&record, read, sizeof record);
@@ -757,9 +803,14 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 		                               .forbund = record.forbund, .matar = record.matar, .group = record.group,
 		                               .gender = record.gender, .age = record.age, .flags = record.flags};
 		char reason[256];
-		int result = record.checked ? repeat_status(verdict_of(verdicts, record.number), record.date, reason,
-		                                            sizeof reason)
-		                            : 0;
+		int result = 0;
+		if (record.checked && number < deferred->numbered)
+			result = repeat_status(verdict_of(verdicts, number++), record.date, reason, sizeof reason);
+		else if (record.checked) {
+			errno = EIO; /* more waited than were numbered */
+			status = -1;
+			break;
+		}
 		if (result == 0 || result == SURVEY_REPEAT_KEPT) {
 			if (write_form_questionnaire(converter, record.form, record.count, &answer, level) < 0)
 				status = -1;
@@ -884,7 +935,9 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		return status;
 	answer.flags = identified ? ANSWER_IDENTIFIED : 0;
 	int check_repeats = identified && !converter->options.repeats_downstream;
-	if (check_repeats && converter->seen)
+	if (check_repeats && converter->deferred)
+		__builtin_prefetch(filter_word(converter->deferred, key_hash(&answer)));
+	else if (check_repeats && converter->seen)
 		answer_set_prefetch(converter->seen, &(struct answer_record){.respondent = answer.respondent,
 		                                                             .insats = answer.insats,
 		                                                             .question = UINT32_MAX,
@@ -1029,7 +1082,10 @@ static void twin_add_counts(void *self, const struct ingest_counts *add)
 static void twin_prefetch(void *self, const struct questionnaire_record *q)
 {
 	const struct survey_converter *converter = self;
-	if (converter->seen && (q->flags & ANSWER_IDENTIFIED) && !converter->options.repeats_downstream)
+	if (converter->deferred && (q->flags & ANSWER_IDENTIFIED) && !converter->options.repeats_downstream)
+		__builtin_prefetch(filter_word(converter->deferred, key_hash(&(struct answer_record){
+		                       .respondent = q->respondent, .insats = q->insats, .group = q->group})));
+	else if (converter->seen && (q->flags & ANSWER_IDENTIFIED) && !converter->options.repeats_downstream)
 		answer_set_prefetch(converter->seen, &(struct answer_record){.respondent = q->respondent, .insats = q->insats,
 		                                                            .question = UINT32_MAX, .group = q->group});
 }

@@ -35,9 +35,10 @@ contains keyed.err "$export_file:3: the same respondent answered again with othe
 lacks keyed.err "not kept without --key-file"
 ifs-dump keyed.rec | awk -F'\t' 'NR > 1 {print $2, $1}' | uniq >keyed-respondents.txt
 [ "$(wc -l <keyed-respondents.txt)" = 5 ] || fail "expected 5 written questionnaires"
-first=$(sed -n 1p keyed-respondents.txt | cut -d' ' -f2)
-second=$(sed -n 2p keyed-respondents.txt | cut -d' ' -f2)
-[ "$first" = "$second" ] || fail "19850314-1239 and 850314-1239 got different pseudonyms"
+# (one pseudonym in two questionnaires; with everything spilled the second of them is
+# written at the end, so not by its place)
+first=$(cut -d' ' -f2 keyed-respondents.txt | sort | uniq -d)
+[ -n "$first" ] && [ "$(echo "$first" | wc -l)" = 1 ] || fail "19850314-1239 and 850314-1239 got different pseudonyms"
 [ "$(cut -d' ' -f2 keyed-respondents.txt | sort -u | wc -l)" = 4 ] || fail "four people expected"
 [ "$(grep -c '\[id removed\]' keyed-rejects.tsv)" = 2 ] || { cat keyed-rejects.tsv; fail "ids not removed"; }
 [ "$(stat -c %a keyed-rejects.tsv)" = 600 ] || fail "reject file mode $(stat -c %a keyed-rejects.tsv)"
