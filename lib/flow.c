@@ -211,6 +211,72 @@ static uint32_t *canonical_insats(const struct course_record *courses, size_t co
 
 static int too_few(double value, int min_n) { return value > 0 && value < min_n; }
 
+/* In one column of a group of counts that add up, a count masked alone would follow
+ * from the others: the smallest other that is not 0 (else a 0) is masked with it.
+ * 1 when it masked one. */
+static int complement_column(struct flow_row **group, size_t size, int c)
+{
+	size_t masked = 0, pick = SIZE_MAX;
+	for (size_t k = 0; k < size; k++) {
+		double v = group[k]->value[c];
+		if (isnan(v))
+			masked++;
+		else if (pick == SIZE_MAX || (group[pick]->value[c] == 0 && v > 0) ||
+		         (v > 0 && v < group[pick]->value[c]))
+			pick = k;
+	}
+	if (masked != 1 || pick == SIZE_MAX)
+		return 0;
+	group[pick]->value[c] = NAN;
+	return 1;
+}
+
+/*
+ * The counts of an insats that add up, in each column: start + new - ended = end, and
+ * the new by referrer (one each, "ej angiven" included) make new.  A count masked alone
+ * in such a group is masked with another (complement_column); a gender's count masked
+ * takes the other gender's with it (the total would give it away), which may leave
+ * another count alone: until none is.
+ */
+static void mask_complements(struct flow_row *rows, size_t count)
+{
+	static const char *const parts[4] = {"start", "new", "ended", "end"};
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(rows[i].measure, "flow") != 0 || strcmp(rows[i].category, parts[0]) != 0)
+			continue;
+		struct flow_row *flow[4] = {NULL, NULL, NULL, NULL};
+		struct flow_row *by_referrer[REFERRER_COUNT + 2];
+		size_t referrers = 0;
+		for (size_t j = 0; j < count; j++) {
+			if (rows[j].insats != rows[i].insats)
+				continue;
+			for (int p = 0; p < 4; p++)
+				if (strcmp(rows[j].measure, "flow") == 0 && strcmp(rows[j].category, parts[p]) == 0)
+					flow[p] = &rows[j];
+			if (strcmp(rows[j].measure, "referrer") == 0 && referrers < REFERRER_COUNT + 1)
+				by_referrer[1 + referrers++] = &rows[j];
+		}
+		if (!flow[1] || !flow[2] || !flow[3])
+			continue;
+		by_referrer[0] = flow[1];
+		for (int changed = 1; changed;) {
+			changed = 0;
+			for (int c = 0; c < 3; c++) {
+				changed |= complement_column(flow, 4, c);
+				if (referrers)
+					changed |= complement_column(by_referrer, referrers + 1, c);
+			}
+			for (size_t k = 0; k < 4 + referrers; k++) {
+				double *v = k < 4 ? flow[k]->value : by_referrer[k - 3]->value;
+				if (isnan(v[WOMEN]) != isnan(v[MEN]) || (isnan(v[ALL]) && !isnan(v[WOMEN]))) {
+					v[WOMEN] = v[MEN] = NAN;
+					changed = 1;
+				}
+			}
+		}
+	}
+}
+
 void flow_suppress(struct flow_row *rows, size_t count, int min_n)
 {
 	/* the ended courses of each insats, for its lengths, before they are masked */
@@ -238,6 +304,7 @@ void flow_suppress(struct flow_row *rows, size_t count, int min_n)
 		if (all || genders)
 			r->value[WOMEN] = r->value[MEN] = NAN;
 	}
+	mask_complements(rows, count);
 }
 
 struct flow_row *flow_compute(const struct course_record *courses, size_t course_count,

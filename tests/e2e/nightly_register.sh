@@ -42,6 +42,20 @@ awk -F'\t' 'NR > 1 && $3 != "length" { for (c = 5; c <= 7; c++) if ($c >= 1 && $
 [ ! -s small-cells.txt ] || { cat small-cells.txt; fail "bilaga2 --suppress left small flow cells"; }
 awk -F'\t' '$2 == "Enter" && $3 == "flow" && $4 == "end" {print $5 "|" $6 "|" $7}' masked/bilaga2-2022/flow.tsv >masked-end.txt
 echo "5||" | same_file - masked-end.txt
+# ... and nothing masked follows from what is shown: in each column, start + new - ended =
+# end and the new by referrer (which make new) have no count masked alone.  Enter's women
+# (8 + 8 - 14 = 2) would give their end of 2 away: their start goes with it, and so the
+# men's start (18 - 10 = 8 would give the women's).
+awk -F'\t' 'NR > 1 && ($3 == "flow" || $3 == "referrer") {
+	for (c = 5; c <= 7; c++) {
+		if ($3 == "flow") { flow[$2 SUBSEP c] += ($c == ""); seen[$2 SUBSEP c] = 1 }
+		if ($3 == "referrer" || $4 == "new") ref[$2 SUBSEP c] += ($c == "")
+	} }
+	END { for (k in seen) { split(k, p, SUBSEP); if (flow[k] == 1) print p[1], "flow column", p[2]; if (ref[k] == 1) print p[1], "referrer column", p[2] } }' \
+	masked/bilaga2-2022/flow.tsv >alone.txt
+[ ! -s alone.txt ] || { cat alone.txt; fail "a masked flow count follows from the others"; }
+awk -F'\t' '$2 == "Enter" && $3 == "flow" {print $4 ":" $5 "|" $6 "|" $7}' masked/bilaga2-2022/flow.tsv >masked-flow.txt
+printf 'start:18||\nnew:22|8|13\nended:35|14|21\nend:5||\n' | same_file - masked-flow.txt
 ! grep -q "| Deltagare vid periodens slut | 5 | 2 | 2 |" masked/bilaga2-2022/bilaga2.md || fail "the report shows the masked flow"
 grep -q '<caption>Deltagare</caption>' out/bilaga2-2022/bilaga2.html || fail "bilaga2.html lacks the participants table"
 if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
