@@ -226,14 +226,18 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 		           "needs ifs-survey's options (--insats, --group), or a health export (ifs-health --key-file KEY), "
 		           "is made a stream by that tool first, and ifs-shares given the stream", path);
 	uint64_t answers_rejected = survey_converter_answers_rejected(converter);
+	uint64_t genders_unread = survey_converter_genders_unread(converter);
 	survey_converter_free(converter);
 	if (record_writer_close(writer) < 0 && status == 0)
 		status = errno == ENOMEM ? EX_OSERR : EX_IOERR;
 	reject_log_close(rejects);
-	if (status == 0 && (totals.rejected || answers_rejected)) {
-		diag_error("%s: %lu rows and %llu answers rejected (above), so no table: to count the rest, give "
+	if (status == 0 && (totals.rejected || answers_rejected || genders_unread)) {
+		char genders[64] = "";
+		if (genders_unread)
+			snprintf(genders, sizeof genders, " and %llu genders unreadable", (unsigned long long)genders_unread);
+		diag_error("%s: %lu rows and %llu answers rejected%s (above), so no table: to count the rest, give "
 		           "ifs-shares the stream ifs-survey writes of it (ifs-survey --rejects FILE keeps the rejected rows)",
-		           path, totals.rejected, (unsigned long long)answers_rejected);
+		           path, totals.rejected, (unsigned long long)answers_rejected, genders);
 		status = EX_DATAERR;
 	}
 	return status;
@@ -438,9 +442,13 @@ int main(int argc, char **argv)
 			results = by_year;
 			count *= year_count;
 		}
-		for (size_t g = 0; g < count; g++)
+		for (size_t g = 0; g < count; g++) {
 			if (results[g].warning[0])
 				diag_warn("%s", results[g].warning);
+			if (results[g].register_lacks_insats && (g == 0 || results[g - 1].goal != results[g].goal))
+				diag_warn("goal \"%s\": the register data has no course of insats \"%s\": ended and response "
+				          "rate left empty", results[g].goal->id, results[g].goal->insats);
+		}
 		uint64_t repeats, conflicts;
 		shares_repeats(shares, &repeats, &conflicts);
 		if (repeats)

@@ -40,5 +40,8 @@ void health_export_free(struct health_export *converter);
 void health_export_ingest(struct health_export *converter, struct ingest_converter *out);
 /* Items that could not be read (their questionnaires kept without them). */
 uint64_t health_export_answers_rejected(const struct health_export *converter);
+/* Gender cells that could not be read: the questionnaire kept, its gender unstated
+ * (the pair takes the other questionnaire's), the cell reported. */
+uint64_t health_export_genders_unread(const struct health_export *converter);
 
 #endif

@@ -57,6 +57,7 @@ struct share_result {
 	uint64_t ended[CELL_COUNT]; /* register goals: courses of the insats ended in the period */
 	/* questionnaire goals (avslut group, health) with register data in the input */
 	int has_response_rate;
+	int register_lacks_insats;            /* register data in the input, but no course of the goal's insats */
 	uint64_t register_ended, respondents; /* courses ended in the goal's period; who answered (pairs) */
 	double response_rate;                 /* respondents / register_ended, when register_ended > 0 */
 	/* --years: the change from the previous listed year (shares_compare_years) */

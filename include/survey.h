@@ -69,14 +69,17 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
                          char *reason, size_t reason_size);
 /*
  * Cells of the last row whose answer could not be read ("column 8 (question
- * tillvara): unknown answer "Ingen åsikt"; expected one of …"): the row is still
- * written, without those answers.  At most SURVEY_CELL_PROBLEMS_MAX are kept per
+ * tillvara): unknown answer "Ingen åsikt"; expected one of …"), or its gender: the
+ * row is still written, without those answers (its gender unstated).  At most SURVEY_CELL_PROBLEMS_MAX are kept per
  * row; survey_converter_answers_rejected() counts them all, over every row.
  */
 #define SURVEY_CELL_PROBLEMS_MAX 8
 size_t survey_converter_cell_problems(const struct survey_converter *converter);
 const char *survey_converter_cell_problem(const struct survey_converter *converter, size_t i);
 uint64_t survey_converter_answers_rejected(const struct survey_converter *converter);
+/* Gender cells that could not be read ("Kvinan"): the row is kept with its gender
+ * unstated, the cell reported among its cell problems. */
+uint64_t survey_converter_genders_unread(const struct survey_converter *converter);
 /* Answer dates read from D/M/YYYY, day first (the Swedish order): the tool says so. */
 uint64_t survey_converter_day_first_dates(const struct survey_converter *converter);
 

@@ -143,6 +143,7 @@ int main(int argc, char **argv)
 	health_export_ingest(converter, &ingest);
 	status = ingest_files(argv + optind, argc - optind, &source_options, &ingest, rejects, &totals, verbose);
 	uint64_t answers_rejected = health_export_answers_rejected(converter);
+	uint64_t genders_unread = health_export_genders_unread(converter);
 	health_export_free(converter);
 	/* Pairs need every questionnaire: after an unreadable input, none is written. */
 	struct health_counts counts = {0};
@@ -151,15 +152,18 @@ int main(int argc, char **argv)
 		diag_error("cannot write the record stream: %s", strerror(errno));
 		status = errno == ENOMEM ? EX_OSERR : EX_IOERR;
 	}
-	if (!status && (totals.rejected || answers_rejected))
+	if (!status && (totals.rejected || answers_rejected || genders_unread))
 		status = EX_DATAERR;
 	status = ingest_finish(status, &totals, options.writer, rejects, rejects_path);
-	char cells[96] = "", empty[48] = "";
+	char cells[160] = "", empty[48] = "";
 	if (totals.blank)
 		snprintf(empty, sizeof empty, " + %lu empty", totals.blank);
 	if (answers_rejected)
 		snprintf(cells, sizeof cells, "; %llu answers rejected (their questionnaires kept)",
 		         (unsigned long long)answers_rejected);
+	if (genders_unread)
+		snprintf(cells + strlen(cells), sizeof cells - strlen(cells), "; %llu genders unreadable (their "
+		         "questionnaires kept)", (unsigned long long)genders_unread);
 	fprintf(stderr,
 	        "%s: %lu rows read = %lu used + %llu duplicates%s + %lu rejected; records: %llu pairs, %llu intake only, "
 	        "%llu exit only%s%s\n",

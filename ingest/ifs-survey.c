@@ -140,7 +140,8 @@ int main(int argc, char **argv)
 			status = finished;
 	}
 	uint64_t answers_rejected = survey_converter_answers_rejected(converter);
-	if (status == 0 && (totals.rejected || answers_rejected))
+	uint64_t genders_unread = survey_converter_genders_unread(converter);
+	if (status == 0 && (totals.rejected || answers_rejected || genders_unread))
 		status = EX_DATAERR;
 	uint64_t records = survey_converter_records(converter);
 	uint64_t anonymous = survey_converter_anonymous_rows(converter);
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
 	status = ingest_finish(status, &totals, writer, rejects, rejects_path);
 	codebook_free(codebook);
 	pseudonym_key_wipe(&key);
-	char repeats[160] = "", cells[96] = "";
+	char repeats[160] = "", cells[160] = "";
 	if (totals.repeats)
 		snprintf(repeats, sizeof repeats, " + %lu repeated (the same questionnaire again: counted once)",
 		         totals.repeats);
@@ -160,6 +161,9 @@ int main(int argc, char **argv)
 		snprintf(repeats + strlen(repeats), sizeof repeats - strlen(repeats), " + %lu empty", totals.blank);
 	if (answers_rejected)
 		snprintf(cells, sizeof cells, "; %llu answers rejected (their rows kept)", (unsigned long long)answers_rejected);
+	if (genders_unread)
+		snprintf(cells + strlen(cells), sizeof cells - strlen(cells), "; %llu genders unreadable (their rows kept)",
+		         (unsigned long long)genders_unread);
 	fprintf(stderr, "%s: %lu rows read = %lu written (%llu answer records)%s + %lu rejected%s%s\n", diag_program(),
 	        totals.rows, totals.written, (unsigned long long)records, repeats, totals.rejected, cells,
 	        totals.files_failed ? "; some files unusable, see above" : "");

@@ -26,9 +26,10 @@ struct health_export {
 	size_t respondent, date, insats, occasion, gender, age, forbund; /* SIZE_MAX when absent */
 	size_t item[ITEM_COUNT], item_question[ITEM_COUNT];
 	int quiet;
-	char cell_problems[ITEM_COUNT][400];
+	char cell_problems[ITEM_COUNT + 1][400]; /* the gender and every item */
 	size_t cell_problem_count;
 	uint64_t answers_rejected, day_first_dates;
+	uint64_t genders_unread; /* gender cells that could not be read: the questionnaire kept, its gender unstated */
 };
 
 struct health_export *health_export_new(const struct health_export_options *options)
@@ -40,6 +41,8 @@ struct health_export *health_export_new(const struct health_export_options *opti
 }
 
 void health_export_free(struct health_export *converter) { free(converter); }
+
+uint64_t health_export_genders_unread(const struct health_export *converter) { return converter->genders_unread; }
 
 uint64_t health_export_answers_rejected(const struct health_export *converter)
 {
@@ -212,12 +215,17 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 		errno = ENOMEM;
 		return -1;
 	}
+	int gender_unread = 0;
 	if (c->gender != SIZE_MAX) {
 		int gender = codebook_background_value(book, ROLE_GENDER, row->fields[c->gender], row->lengths[c->gender]);
 		if (gender < 0) {
-			snprintf(reason, reason_size, "unknown gender \"%s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
-			         QUOTE_CELL(row->fields[c->gender], row->lengths[c->gender], 20));
-			return 1;
+			/* A typo in the gender costs the gender, not the questionnaire or its pair. */
+			snprintf(c->cell_problems[c->cell_problem_count++], sizeof *c->cell_problems,
+			         "column %zu (gender): unknown gender \"%s\"; expected Kvinna, Man, Annat, Vill ej uppge or "
+			         "empty (the row is kept without it)", c->gender + 1,
+			         QUOTE_CELL(row->fields[c->gender], row->lengths[c->gender], 40));
+			gender_unread = 1;
+			gender = GENDER_UNSTATED;
 		}
 		q.gender = (uint8_t)gender;
 	}
@@ -250,6 +258,7 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 		return -1;
 	}
 	c->answers_rejected += items_rejected;
+	c->genders_unread += (uint64_t)gender_unread;
 	return 0;
 }
 

@@ -63,6 +63,7 @@ struct goal_tally {
 	uint64_t register_ended;    /* questionnaire goals: courses of the insats ended in the goal's own period */
 	int scale_max;
 	int seen_insats, seen_indicator;
+	int in_register; /* a course of the goal's insats, ended or not, is in the register data */
 };
 
 #define QUEUED_QUESTIONNAIRES 8
@@ -420,10 +421,15 @@ static int health_once(struct shares *s, const struct health_record *h)
  * ended in the period (calendar years, by the end date, as health pairs). */
 static void add_course(struct shares *s, const struct course_record *c)
 {
-	if (!c->end_date || c->insats >= s->known_ids)
+	if (c->insats >= s->known_ids)
+		return;
+	const uint64_t *im = s->insats_mask + (size_t)c->insats * s->words;
+	for (size_t g = 0; g < s->targets->count; g++)
+		if (im[g / 64] >> (g % 64) & 1)
+			s->tally[g].in_register = 1;
+	if (!c->end_date)
 		return;
 	widen(&s->health_first, &s->health_last, c->end_date);
-	const uint64_t *im = s->insats_mask + (size_t)c->insats * s->words;
 	const uint16_t to_work = 1u << END_ARBETE | 1u << END_ARBETE_SUBVENTIONERAT;
 	const uint16_t to_work_or_studies = to_work | 1u << END_STUDIER;
 	s->has_courses = 1;
@@ -675,7 +681,11 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		memcpy(r->ended, t->ended, sizeof r->ended);
 		/* Response rate: who answered (every answer to the question, Vet ej and blank
 		 * included: each returned a questionnaire) or how many pairs, of those who ended. */
-		r->has_response_rate = s->has_courses && !outcome && (goal->health_indicator >= 0 || goal->group == GROUP_AVSLUT);
+		/* Without a course of the insats in the register (another insats's register given),
+		 * "0 ended" would be a number nobody counted: empty, and said (register_lacks_insats). */
+		int rate_applies = s->has_courses && !outcome && (goal->health_indicator >= 0 || goal->group == GROUP_AVSLUT);
+		r->has_response_rate = rate_applies && t->in_register;
+		r->register_lacks_insats = rate_applies && !t->in_register;
 		r->register_ended = t->register_ended;
 		if (!health) {
 			r->scale_max = t->scale_max ? t->scale_max : goal->scale_max;

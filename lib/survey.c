@@ -57,6 +57,7 @@ struct survey_converter {
 	char cell_problems[SURVEY_CELL_PROBLEMS_MAX][400];
 	size_t cell_problem_count;
 	uint64_t answers_rejected;
+	uint64_t genders_unread; /* gender cells that could not be read: the row kept, its gender unstated */
 	uint64_t day_first_dates; /* read from D/M/YYYY */
 	int quiet; /* bind only tries a header: no warnings, no -v lines */
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
@@ -114,6 +115,7 @@ uint64_t survey_converter_anonymous_rows(const struct survey_converter *converte
 	return converter->anonymous_rows;
 }
 uint64_t survey_converter_answers_rejected(const struct survey_converter *converter) { return converter->answers_rejected; }
+uint64_t survey_converter_genders_unread(const struct survey_converter *converter) { return converter->genders_unread; }
 size_t survey_converter_cell_problems(const struct survey_converter *converter) { return converter->cell_problem_count; }
 const char *survey_converter_cell_problem(const struct survey_converter *converter, size_t i)
 {
@@ -573,7 +575,7 @@ struct deferred_record {
 	uint64_t respondent, line;
 	uint32_t date, insats, forbund, form, file;
 	uint16_t matar, count, answers_rejected;
-	uint8_t group, gender, age, flags, checked;
+	uint8_t group, gender, age, flags, checked, gender_unread;
 };
 
 struct deferred {
@@ -675,7 +677,8 @@ static int start_deferring(struct survey_converter *converter)
 /* The questionnaire, checked: written at once when its key is surely new, else to
  * the waiting ones, numbered.  Unchecked (no id): written at once. */
 static int defer_questionnaire(struct survey_converter *converter, const struct answer_record *answer,
-                               const uint8_t *level, int checked, unsigned long line, uint64_t answers_rejected)
+                               const uint8_t *level, int checked, unsigned long line, uint64_t answers_rejected,
+                               int gender_unread)
 {
 	struct deferred *deferred = converter->deferred;
 	if (register_form(converter) < 0)
@@ -701,6 +704,7 @@ static int defer_questionnaire(struct survey_converter *converter, const struct 
 	record.respondent = answer->respondent;
 	record.line = line;
 	record.answers_rejected = (uint16_t)answers_rejected; /* at most the questions of a form */
+	record.gender_unread = (uint8_t)gender_unread;
 	record.date = answer->date;
 	record.insats = answer->insats;
 	record.forbund = answer->forbund;
@@ -725,13 +729,13 @@ static int defer_questionnaire(struct survey_converter *converter, const struct 
  * wait for the end: what row() returns. */
 static int check_and_write(struct survey_converter *converter, const struct answer_record *answer,
                            const uint8_t *level, int check, unsigned long line, uint64_t answers_rejected,
-                           char *reason, size_t reason_size)
+                           int gender_unread, char *reason, size_t reason_size)
 {
 	if (check && !converter->deferred && converter->seen && answer_set_count(converter->seen) >= converter->seen_most &&
 	    start_deferring(converter) < 0)
 		return -1;
 	if (converter->deferred)
-		return defer_questionnaire(converter, answer, level, check, line, answers_rejected);
+		return defer_questionnaire(converter, answer, level, check, line, answers_rejected, gender_unread);
 	int status = 0, written_status = 0;
 	if (check) {
 		status = written_status = questionnaire_once(converter, answer, level, reason, reason_size);
@@ -817,6 +821,7 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 		} else {
 			totals->written--, totals->repeats++; /* counted as written when it was deferred */
 			converter->answers_rejected -= record.answers_rejected;
+			converter->genders_unread -= record.gender_unread;
 		}
 		if (result == SURVEY_REPEAT_KEPT || result == SURVEY_REPEAT_DROPPED)
 			diag_warn("%s:%llu: %s", deferred->files[record.file], (unsigned long long)record.line, reason);
@@ -845,6 +850,7 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 {
 	converter->cell_problem_count = 0;
 	uint64_t row_answers_rejected = 0;
+	int row_gender_unread = 0;
 	const struct codebook *book = converter->codebook;
 	struct answer_record answer = {0};
 	converter->row_ordinal++;
@@ -918,9 +924,14 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		int gender = background_value(book, &converter->genders, ROLE_GENDER, fields[converter->gender],
 		                              lengths[converter->gender]);
 		if (gender < 0) {
-			snprintf(reason, reason_size, "unknown gender \"%s\" (expected Kvinna, Man, Annat, Vill ej uppge or empty)",
-			         QUOTE_CELL(fields[converter->gender], lengths[converter->gender], 20));
-			return 1;
+			/* A typo in the gender costs the gender, not the answers: the row counts among
+			 * all, not among women or men, and the cell is reported like an unknown answer. */
+			row_gender_unread = 1;
+			snprintf(converter->cell_problems[converter->cell_problem_count++], sizeof *converter->cell_problems,
+			         "column %zu (gender): unknown gender \"%s\"; expected Kvinna, Man, Annat, Vill ej uppge or "
+			         "empty (the row is kept without it)", converter->gender + 1,
+			         QUOTE_CELL(fields[converter->gender], lengths[converter->gender], 40));
+			gender = GENDER_UNSTATED;
 		}
 		answer.gender = (uint8_t)gender;
 	}
@@ -972,12 +983,14 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		level[q] = value == ANSWER_DONT_KNOW ? LEVEL_DONT_KNOW
 		         : value == ANSWER_MISSING ? LEVEL_MISSING : (uint8_t)value;
 	}
-	status = check_and_write(converter, &answer, level, check_repeats, row->line, row_answers_rejected, reason,
-	                         reason_size);
+	status = check_and_write(converter, &answer, level, check_repeats, row->line, row_answers_rejected,
+	                         row_gender_unread, reason, reason_size);
 	if (level != levels)
 		free(level);
-	if (status == 0 || status == SURVEY_REPEAT_KEPT)
+	if (status == 0 || status == SURVEY_REPEAT_KEPT) {
 		converter->answers_rejected += row_answers_rejected;
+		converter->genders_unread += (uint64_t)row_gender_unread;
+	}
 	return status;
 }
 
@@ -1067,7 +1080,7 @@ static int twin_replay(void *self, const struct questionnaire_record *q, unsigne
 	                               .forbund = q->forbund, .matar = q->matar, .group = q->group,
 	                               .gender = q->gender, .age = q->age, .flags = q->flags};
 	int check = (q->flags & ANSWER_IDENTIFIED) && !converter->options.repeats_downstream;
-	return check_and_write(converter, &answer, q->levels, check, line, 0, reason, reason_size);
+	return check_and_write(converter, &answer, q->levels, check, line, 0, 0, reason, reason_size);
 }
 
 static void twin_add_counts(void *self, const struct ingest_counts *add)

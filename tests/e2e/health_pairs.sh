@@ -114,3 +114,17 @@ for variant in cp1252.txt export.gz export.json; do
 	ifs-health --key-file key "$variant" 2>/dev/null | ifs-dump --health >"$variant.tsv"
 	same_file h.tsv "$variant.tsv"
 done
+
+# A typo in the gender costs the gender, not the questionnaire: the pair is kept (its
+# gender from the exit), an intake with "Mann" stays intake only, each cell reported; exit 65.
+printf 'Deltagare;Datum;Insats;Tillfälle;Kön;Livskvalitet;VAS\n198503141239;2022-01-10;Enter;Inskrivning;Kvinan;;50\n198503141239;2022-03-01;Enter;Avslut;Kvinna;Bättre;70\n811218-9876;2022-01-11;Enter;Inskrivning;Mann;;40\n' >gender-typo.csv
+expect_status 65 sh -c "ifs-health --key-file key --rejects gender-typo.rej gender-typo.csv >gender-typo.rec 2>gender-typo.err"
+contains gender-typo.err 'gender-typo.csv:2: column 5 (gender): unknown gender "Kvinan"; expected Kvinna, Man, Annat, Vill ej uppge or empty (the row is kept without it)'
+contains gender-typo.err 'gender-typo.csv:4: column 5 (gender): unknown gender "Mann"'
+contains gender-typo.err "3 rows read = 3 used + 0 duplicates + 0 rejected; records: 1 pairs, 1 intake only, 0 exit only; 2 genders unreadable (their questionnaires kept)"
+ifs-dump --health gender-typo.rec | awk -F'\t' 'NR > 1 {print $1, $3, $4, $7}' | LC_ALL=C sort >gender-typo.txt
+same_file - gender-typo.txt <<'END'
+intake_only 2022-01-11  
+pair 2022-01-10 2022-03-01 K
+END
+lacks gender-typo.rej "811218"

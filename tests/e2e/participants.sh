@@ -155,6 +155,24 @@ lacks rates.md "650 %"
 # Below half: 5 answered of 12 who ended; the text says to read the share with care.
 printf 'Personnummer;Insats;K\366n;Inskrivningsdatum;Avslutsdatum\r\n' >fia-register.csv
 for i in 10 11 12 13 14 15 16 17 18 19 20 21; do printf 'F-%s;FIA;Man;2022-01-03;2022-03-%s\r\n' $i $i >>fia-register.csv; done
+# A register of FIA only: Enter's goals get no "0 ended" that nobody counted, but empty
+# cells and a warning; FIA's get its 12 courses (13 answered: 1.0833, as the report says).
+ifs-participants --key-file key fia-register.csv >fia-only.rec 2>/dev/null
+cat ifs.rec health.rec fia-only.rec | ifs-shares -t "$FIXTURES/targets.json" --year 2022 >fia-only.tsv 2>fia-only.err
+awk -F'\t' 'NR > 1 {print $3, $21 "|" $22}' fia-only.tsv >fia-only.txt
+same_file - fia-only.txt <<'END'
+fia-nytta 12|1.0833
+fia-tillvara 12|1.0833
+fia-redo 12|1.0833
+enter-halsa |
+enter-nytta |
+enter-tillvara |
+nova-nytta |
+END
+contains fia-only.err 'goal "enter-nytta": the register data has no course of insats "Enter": ended and response rate left empty'
+contains fia-only.err 'goal "enter-halsa": the register data has no course of insats "Enter"'
+lacks fia-only.err 'goal "fia-nytta": the register'
+lacks fia-only.err 'goal "nova-nytta": the register'
 ifs-participants --key-file key fia-register.csv >fia-courses.rec 2>/dev/null
 ifs-survey "$FIXTURES/real/ifs-age-gender.csv" 2>/dev/null | cat - fia-courses.rec |
 	ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json 2>/dev/null | ifs-report >low.md
