@@ -250,8 +250,9 @@ static int finish_failed(void)
 		diag_error("out of memory");
 		return EX_OSERR;
 	}
-	diag_error("cannot count the answers: a temporary file in %s: %s (set TMPDIR to a folder with room)",
-	           spill_directory(), strerror(errno));
+	char text[600];
+	spill_describe_failure(text, sizeof text, errno);
+	diag_error("cannot count the answers: %s", text);
 	return EX_IOERR;
 }
 
@@ -341,7 +342,7 @@ int main(int argc, char **argv)
 	}
 	if (!export_jobs_given)
 		export_jobs = ingest_default_jobs();
-	if (spill_check_environment() < 0)
+	if (spill_start() < 0)
 		return EX_USAGE;
 	if (!targets_path) {
 		diag_error("-t TARGETS is required");

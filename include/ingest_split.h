@@ -22,7 +22,7 @@
 #define INGEST_SPLIT_MIN_BYTES (8u << 20)
 /* What the twin holds of its records in memory before the rest go to a temporary
  * file (spill.h), unless IFS_SPILL_AFTER says otherwise. */
-#define INGEST_SPLIT_MEMORY ((size_t)2 << 20)
+#define INGEST_SPLIT_MEMORY ((size_t)1 << 20)
 
 /* A converter's counters, carried from the twin to the first at the join. */
 struct ingest_counts {

@@ -42,7 +42,12 @@ const char *spill_directory(void);
 /* The memory limit the environment gives (IFS_SPILL_AFTER: bytes, or with K, M or
  * G), else fallback.  -1 via *bad when it is set but not a size. */
 size_t spill_limit_from_environment(size_t fallback, int *bad);
-/* -1, said on stderr, when IFS_SPILL_AFTER is set but not a size: a tool's usage error. */
-int spill_check_environment(void);
+/* At a tool's start: -1, said on stderr, when IFS_SPILL_AFTER is set but not a size
+ * (a usage error).  It also ignores SIGXFSZ, so that a file size limit fails a write
+ * (EFBIG, reported) rather than killing the tool without a word. */
+int spill_start(void);
+/* "cannot write a temporary file in DIR: REASON" with advice where there is any, for
+ * a failure spill_file_failed() reported (error: its errno). */
+void spill_describe_failure(char *out, size_t size, int error);
 
 #endif

@@ -102,7 +102,7 @@ uint64_t survey_converter_anonymous_rows(const struct survey_converter *converte
  * whose key may have been seen waits, and is checked, written or dropped, and warned
  * of by survey_converter_finish(), in order, as the check in memory would have.
  * Within a key the records keep their order; across keys a waiting one comes later. */
-#define SURVEY_REPEAT_MEMORY ((size_t)4 << 20)
+#define SURVEY_REPEAT_MEMORY ((size_t)3 << 20)
 /* After the last file: the questionnaires that wait, written.  It adjusts totals
  * (the repeats among them were counted as written).  0, or EX_OSERR / EX_IOERR
  * (said on stderr). */

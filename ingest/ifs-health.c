@@ -170,7 +170,9 @@ int main(int argc, char **argv)
 	        diag_program(), totals.rows, totals.written - (unsigned long)counts.duplicates,
 	        (unsigned long long)counts.duplicates, empty, totals.rejected, (unsigned long long)counts.pairs,
 	        (unsigned long long)counts.intake_only, (unsigned long long)counts.exit_only, cells,
-	        totals.files_failed ? "; some files unusable, see above" : "");
+	        status == EX_OSERR || status == EX_IOERR ? "; the run stopped early, see above"
+	        : totals.files_failed                        ? "; some files unusable, see above"
+	                                                     : "");
 	health_pairing_free(options.pairing);
 	codebook_free(codebook);
 	pseudonym_key_wipe(&key);

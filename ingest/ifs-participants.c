@@ -114,6 +114,8 @@ int main(int argc, char **argv)
 	        totals.written, extra, totals.rejected);
 	if (cells_rejected)
 		fprintf(stderr, "; %llu cells unreadable (their courses kept without them)", (unsigned long long)cells_rejected);
-	fprintf(stderr, "%s\n", totals.files_failed ? "; some files unusable, see above" : "");
+	fprintf(stderr, "%s\n", status == EX_OSERR || status == EX_IOERR ? "; the run stopped early, see above"
+	        : totals.files_failed                        ? "; some files unusable, see above"
+	                                                     : "");
 	return status;
 }

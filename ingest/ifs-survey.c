@@ -166,6 +166,8 @@ int main(int argc, char **argv)
 		         (unsigned long long)genders_unread);
 	fprintf(stderr, "%s: %lu rows read = %lu written (%llu answer records)%s + %lu rejected%s%s\n", diag_program(),
 	        totals.rows, totals.written, (unsigned long long)records, repeats, totals.rejected, cells,
-	        totals.files_failed ? "; some files unusable, see above" : "");
+	        status == EX_OSERR || status == EX_IOERR ? "; the run stopped early, see above"
+	        : totals.files_failed                        ? "; some files unusable, see above"
+	                                                     : "");
 	return status;
 }

@@ -110,10 +110,11 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 			split = NULL;
 			if (joined) {
 				int failure = errno;
-				if (spill_file_failed())
-					diag_error("%s: cannot read back a temporary file in %s: %s", row_source_name(source),
-					           spill_directory(), strerror(failure));
-				else
+				char text[600];
+				if (spill_file_failed()) {
+					spill_describe_failure(text, sizeof text, failure);
+					diag_error("%s: %s", row_source_name(source), text);
+				} else
 					diag_error("%s: cannot pass on the records the second thread read: %s",
 					           row_source_name(source), strerror(failure));
 				status = joined;
@@ -131,11 +132,12 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 		int result = converter->row(converter->self, &row, reason, sizeof reason);
 		if (result < 0) {
 			/* errno tells which: the stream could not be written, or memory ran out */
-			int out_of_memory = errno == ENOMEM;
-			if (spill_file_failed())
-				diag_error("%s:%lu: cannot write a temporary file in %s: %s (set TMPDIR to a folder with room)",
-				           row_source_name(source), row.line, spill_directory(), strerror(errno));
-			else
+			int out_of_memory = errno == ENOMEM, failure = errno;
+			char text[600];
+			if (spill_file_failed()) {
+				spill_describe_failure(text, sizeof text, failure);
+				diag_error("%s:%lu: %s", row_source_name(source), row.line, text);
+			} else
 				diag_error("%s:%lu: cannot write the record stream: %s", row_source_name(source), row.line,
 				           strerror(errno));
 			status = out_of_memory ? EX_OSERR : EX_IOERR;
@@ -144,8 +146,11 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 		if (result == INGEST_REPEAT_KEPT || result == INGEST_REPEAT_DROPPED)
 			diag_warn("%s:%lu: %s", row_source_name(source), row.line, reason);
 		/* Cells whose answer could not be read: the row is kept, and each is reported and
-		 * kept in the reject file beside the row (scrubbed) it came from. */
-		int kept = result == 0 || result == INGEST_REPEAT_KEPT;
+		 * kept in the reject file beside the row (scrubbed) it came from.  A repeat's too:
+		 * whether a row repeats an earlier one may be known only at the end of the run
+		 * (survey.h, past its memory), and what is said must not depend on when. */
+		int kept = result == 0 || result == INGEST_REPEAT_KEPT || result == INGEST_REPEAT ||
+		           result == INGEST_REPEAT_DROPPED;
 		for (size_t i = 0; kept && i < converter->cell_problems(converter->self); i++)
 			if (reject_log_scrubbed_row(rejects, row_source_name(source), row.line,
 			                            converter->cell_problem(converter->self, i), row.raw, row.raw_length,
@@ -265,7 +270,7 @@ int ingest_start(const char *insats, const char *forbund, int terminal_ok, const
 	}
 	if (!terminal_ok && diag_refuse_terminal_stdout() < 0)
 		return EX_USAGE;
-	if (spill_check_environment() < 0)
+	if (spill_start() < 0)
 		return EX_USAGE;
 	if (crypto_start() < 0) {
 		diag_error("cannot start OpenSSL (out of memory?)");

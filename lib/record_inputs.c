@@ -39,10 +39,11 @@ int record_inputs_read_seen(char *const *paths, int count, struct string_pool *p
 		if (reader && seen)
 			record_streams_merge(seen, record_reader_seen(reader));
 		int spill_failed = taken < 0 && spill_file_failed(), failure = errno;
-		if (spill_failed)
-			diag_error("%s: cannot write a temporary file in %s: %s (set TMPDIR to a folder with room)",
-			           from_stdin ? "stdin" : paths[i], spill_directory(), strerror(failure));
-		else if (taken < 0 || !reader)
+		char text[600];
+		if (spill_failed) {
+			spill_describe_failure(text, sizeof text, failure);
+			diag_error("%s: %s", from_stdin ? "stdin" : paths[i], text);
+		} else if (taken < 0 || !reader)
 			diag_error("%s: out of memory", from_stdin ? "stdin" : paths[i]);
 		else if (got < 0)
 			diag_error("%s", record_reader_error(reader));

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,11 @@ size_t spill_limit_from_environment(size_t fallback, int *bad)
 		return fallback;
 	char *end;
 	errno = 0;
+	if (text[0] < '0' || text[0] > '9') { /* strtoull would skip space and take a sign */
+		if (bad)
+			*bad = 1;
+		return fallback;
+	}
 	unsigned long long value = strtoull(text, &end, 10);
 	int digits = end != text, shift = 0;
 	switch (*end) {
@@ -257,7 +263,7 @@ size_t spill_limit_from_environment(size_t fallback, int *bad)
 	case 'g': case 'G': shift = 30, end++; break;
 	default: break;
 	}
-	if (errno || !digits || *end || text[0] == '-' || value > (SIZE_MAX >> shift)) {
+	if (errno || !digits || *end || value > (SIZE_MAX >> shift)) {
 		if (bad)
 			*bad = 1;
 		return fallback;
@@ -265,12 +271,32 @@ size_t spill_limit_from_environment(size_t fallback, int *bad)
 	return (size_t)value << shift;
 }
 
-int spill_check_environment(void)
+int spill_start(void)
 {
+	/* A file size limit (ulimit -f) then fails a write with EFBIG, which is reported,
+	 * instead of killing the tool without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	int bad;
 	spill_limit_from_environment(0, &bad);
 	if (bad)
 		diag_error("IFS_SPILL_AFTER: expected a size in bytes (or with K, M or G), not \"%s\"",
 		           getenv("IFS_SPILL_AFTER"));
 	return bad ? -1 : 0;
+}
+
+void spill_describe_failure(char *out, size_t size, int error)
+{
+	const char *advice = "";
+	switch (error) {
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG: advice = " (set TMPDIR to a folder with room)"; break;
+	case ENOENT:
+	case ENOTDIR:
+	case EACCES:
+	case EPERM:
+	case EROFS: advice = " (set TMPDIR to a folder that exists and can be written)"; break;
+	default: break;
+	}
+	snprintf(out, size, "cannot use a temporary file in %s: %s%s", spill_directory(), strerror(error), advice);
 }

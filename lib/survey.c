@@ -654,8 +654,8 @@ static int start_deferring(struct survey_converter *converter)
 		return -1;
 	}
 	converter->deferred = deferred;
-	deferred->filter_bits = 64; /* half the memory, in bits: at least one word */
-	while (deferred->filter_bits < (uint64_t)converter->spill_limit * 4 && deferred->filter_bits < (UINT64_C(1) << 40))
+	deferred->filter_bits = 64; /* at most half the memory, in bits: at least one word */
+	while (deferred->filter_bits * 2 <= (uint64_t)converter->spill_limit * 4 && deferred->filter_bits < (UINT64_C(1) << 40))
 		deferred->filter_bits *= 2;
 	if (!(deferred->filter = calloc(deferred->filter_bits / 64, sizeof *deferred->filter))) {
 		errno = ENOMEM;
@@ -833,10 +833,11 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 	converter->deferred = NULL;
 	deferred_free(deferred);
 	if (status < 0) {
-		if (spill_file_failed())
-			diag_error("cannot finish the repeat check: a temporary file in %s: %s (set TMPDIR to a folder with "
-			           "room)", spill_directory(), strerror(error));
-		else if (error == ENOMEM)
+		char text[600];
+		if (spill_file_failed()) {
+			spill_describe_failure(text, sizeof text, error);
+			diag_error("cannot finish the repeat check: %s", text);
+		} else if (error == ENOMEM)
 			diag_error("cannot finish the repeat check: out of memory");
 		else
 			diag_error("cannot finish the repeat check: %s", strerror(error));

@@ -27,6 +27,8 @@ awk -v file=B -f gen.awk >B.csv
 cat >targets.json <<'END'
 { "goals": [ { "id": "fia-nytta", "insats": "FIA", "indicator": "nytta", "group": "avslut", "level": "klart_positivt", "target": 0.75 } ] }
 END
+# run_to OUT ERR COMMAND...: the command's exit status in $status (its messages in ERR)
+run_to() { out=$1 err=$2; shift 2; set +e; "$@" >"$out" 2>"$err"; status=$?; set -e; }
 mkdir tmp
 TMPDIR=$T/tmp
 export TMPDIR
@@ -57,6 +59,23 @@ done
 IFS_SPILL_AFTER=120K "$IFS_BIN/ifs-survey" A.csv B.csv >spilled.ifs 2>spilled.err || fail "ifs-survey 120K: $?"
 same_records memory.ifs spilled.ifs
 same_file memory.err spilled.err
+
+# An unreadable cell is reported in every row it stands in, a repeat's too, whatever the
+# limit (spilled, whether a row repeats is known only at the end); the summary counts those
+# of the rows written: R-1's first row, its identical repeat, then an earlier one.
+printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;F1;F2\nR-1;2022-03-05;FIA;Avslutad;Kvinna;Ingen åsikt;Helt och hållet\nR-1;2022-03-05;FIA;Avslutad;Kvinna;Ingen åsikt;Helt och hållet\nR-1;2022-03-01;FIA;Avslutad;Kvinna;Ingen åsikt;Inte alls\n' >cells.csv
+for limit in 1G 0; do
+	run_to cells.ifs cells-$limit.err env IFS_SPILL_AFTER=$limit "$IFS_BIN/ifs-survey" --rejects cells-$limit.rej cells.csv
+	[ "$status" = 65 ] || fail "ifs-survey cells.csv, IFS_SPILL_AFTER=$limit: exit $status"
+	[ "$(grep -c 'unknown answer "Ingen åsikt"' cells-$limit.err)" = 3 ] || fail "3 unreadable cells reported at $limit"
+	[ "$(grep -c 'unknown answer' cells-$limit.rej)" = 3 ] || fail "3 unreadable cells kept at $limit"
+	contains cells-$limit.err "3 rows read = 1 written (1 answer records) + 2 repeated"
+	contains cells-$limit.err "; 1 answers rejected (their rows kept)"
+done
+# (the same lines; spilled, the repeat warnings come after the other messages)
+LC_ALL=C sort cells-1G.err >cells-1G.sorted && LC_ALL=C sort cells-0.err >cells-0.sorted
+same_file cells-1G.sorted cells-0.sorted
+same_file cells-1G.rej cells-0.rej
 
 # ifs-shares: from the stream, and from the exports in one command (both threads: the twin's buffer)
 "$IFS_BIN/ifs-shares" -t targets.json --year 2022 memory.ifs >memory.tsv 2>shares.err || fail "ifs-shares: $?"
@@ -94,29 +113,42 @@ same_file years.err spilled.err
 [ -z "$(ls -A tmp)" ] || fail "files left in TMPDIR: $(ls -A tmp)"
 
 # a folder that cannot take them: status 74, the folder named, no table, no stream end
-# run_to OUT ERR COMMAND...: the command's exit status in $status (its messages in ERR)
-run_to() { out=$1 err=$2; shift 2; set +e; "$@" >"$out" 2>"$err"; status=$?; set -e; }
 TMPDIR=$T/no-such-folder
 run_to none.tsv none.err env IFS_SPILL_AFTER=0 "$IFS_BIN/ifs-shares" -t targets.json --year 2022 A.csv B.csv
 [ "$status" = 74 ] || fail "ifs-shares exports without a temporary folder: exit $status"
-contains none.err "cannot write a temporary file in $T/no-such-folder: No such file or directory"
+contains none.err "cannot use a temporary file in $T/no-such-folder: No such file or directory (set TMPDIR to a folder that exists and can be written)"
 [ ! -s none.tsv ] || fail "a table printed after the spill failed"
 run_to none.tsv none.err env IFS_SPILL_AFTER=0 "$IFS_BIN/ifs-shares" -t targets.json --year 2022 memory.ifs
 [ "$status" = 74 ] || fail "ifs-shares stream without a temporary folder: exit $status"
-contains none.err "memory.ifs: cannot write a temporary file in $T/no-such-folder"
+contains none.err "memory.ifs: cannot use a temporary file in $T/no-such-folder"
 [ ! -s none.tsv ] || fail "a table printed after the spill failed"
 run_to none.ifs none.err env IFS_SPILL_AFTER=0 "$IFS_BIN/ifs-survey" A.csv B.csv
 [ "$status" = 74 ] || fail "ifs-survey without a temporary folder: exit $status"
-contains none.err "cannot write a temporary file in $T/no-such-folder"
+contains none.err "cannot use a temporary file in $T/no-such-folder"
+contains none.err "; the run stopped early, see above" # its counts are of what was done
 run_to dump.out dump.err "$IFS_BIN/ifs-dump" none.ifs
 [ "$status" = 65 ] || fail "a stream without its end was read: exit $status"
 TMPDIR=$T/tmp
+
+# a file size limit (a full disk, for the test): a write that fails, said, exit 74 (the
+# tools ignore SIGXFSZ, which would kill them without a word); 40 blocks hold the streams
+# but not the temporary files of IFS_SPILL_AFTER=0
+for tool in ifs-survey ifs-shares; do
+	[ "$tool" = ifs-shares ] && args="-t targets.json --year 2022 A.csv B.csv" || args="A.csv B.csv"
+	# shellcheck disable=SC2086
+	run_to full.out full.err sh -c "ulimit -f 40; IFS_SPILL_AFTER=0 exec '$IFS_BIN/$tool' $args"
+	[ "$status" = 74 ] || { cat full.err; fail "$tool under a file size limit: exit $status"; }
+	contains full.err "cannot use a temporary file in $T/tmp: File too large (set TMPDIR to a folder with room)"
+done
+[ -z "$(ls -A tmp)" ] || fail "files left in TMPDIR after a failure: $(ls -A tmp)"
 
 # a limit that is not a size is a usage error, before anything is read
 for tool in ifs-survey ifs-shares; do
 	[ "$tool" = ifs-shares ] && args="-t targets.json A.csv" || args=A.csv
 	# shellcheck disable=SC2086
-	run_to bad.out bad.err env IFS_SPILL_AFTER=lots "$IFS_BIN/$tool" $args
-	[ "$status" = 64 ] || fail "$tool with IFS_SPILL_AFTER=lots: exit $status"
-	contains bad.err 'IFS_SPILL_AFTER: expected a size in bytes (or with K, M or G), not "lots"'
+	for bad in lots -1 " -1" " 5M" 5MB 1T; do
+		run_to bad.out bad.err env IFS_SPILL_AFTER="$bad" "$IFS_BIN/$tool" $args
+		[ "$status" = 64 ] || fail "$tool with IFS_SPILL_AFTER=\"$bad\": exit $status"
+		contains bad.err "IFS_SPILL_AFTER: expected a size in bytes (or with K, M or G), not \"$bad\""
+	done
 done
