@@ -29,7 +29,9 @@ static const char usage_text[] =
 	"      --format F      tsv (default), json, or csv-sv (Excel: BOM, ';', decimal comma)\n"
 	"      --suppress      leave empty (null in JSON) a count of 1 to N-1, with it the other\n"
 	"                      gender's and a count it could be worked out from (start + new -\n"
-	"                      ended = end; referrers make new), and a length of fewer than N courses\n"
+	"                      ended = end; the parts of new and of ended), women and men beside\n"
+	"                      a total that shows 1 to N-1 others, and a length of fewer than N\n"
+	"                      courses\n"
 	"      --min-n N       N for --suppress (default 5)\n"
 	"Without a period option: from the first start to the last date in the data.\n"
 	"Exit: 0 ok; 64 usage; 65 a corrupt or truncated stream (nothing printed); 66 no input.\n";

@@ -37,10 +37,12 @@ struct flow_row *flow_compute(const struct course_record *courses, size_t course
  * Masks (NAN) what would show fewer than min_n people, as ifs-shares --suppress masks
  * its cells: a count of 1 to min_n - 1, and with a gender's count the other's (which
  * the total would give away); a length (median, mean) of fewer than min_n ended
- * courses.  Counts of 0 stay: they show no one.  Counts that add up (start + new -
- * ended = end; the new by referrer make new) are complemented: a count masked alone
+ * courses.  Counts of 0 stay: they show no one.  Women and men are masked too where
+ * the total would show 1 to min_n - 1 of other or unstated gender.  Counts that add
+ * up (start + new - ended = end; referrers and support at intake make new, end
+ * reasons and support at exit make ended) are complemented: a count masked alone
  * among them takes the smallest other non-zero one with it, so none follows from the
- * others by subtraction.  (End reasons and support are not: a course may have several.)
+ * others by subtraction.
  */
 void flow_suppress(struct flow_row *rows, size_t count, int min_n);
 

@@ -211,68 +211,105 @@ static uint32_t *canonical_insats(const struct course_record *courses, size_t co
 
 static int too_few(double value, int min_n) { return value > 0 && value < min_n; }
 
-/* In one column of a group of counts that add up, a count masked alone would follow
- * from the others: the smallest other that is not 0 (else a 0) is masked with it.
- * 1 when it masked one. */
-static int complement_column(struct flow_row **group, size_t size, int c)
+/* Counts of an insats that add up, in each column: a total and the parts it is made of
+ * (or, for the flow, start + new - ended = end). */
+#define PARTS_MAX 32
+struct sum_group {
+	struct flow_row *row[PARTS_MAX];
+	size_t size;
+};
+
+/* The group of total (a flow row's category) and the rows of measure, of insats. */
+static void gather(struct flow_row *rows, size_t count, uint32_t insats, const char *total, const char *measure,
+                   struct sum_group *group)
+{
+	group->size = 0;
+	for (size_t j = 0; j < count && group->size < PARTS_MAX; j++)
+		if (rows[j].insats == insats && strcmp(rows[j].measure, "flow") == 0 && strcmp(rows[j].category, total) == 0)
+			group->row[group->size++] = &rows[j];
+	if (group->size != 1) {
+		group->size = 0;
+		return;
+	}
+	for (size_t j = 0; j < count && group->size < PARTS_MAX; j++)
+		if (rows[j].insats == insats && strcmp(rows[j].measure, measure) == 0)
+			group->row[group->size++] = &rows[j];
+}
+
+/* A gender's count masked takes the other's with it, and a masked total both (the
+ * total would give one away).  1 when it masked any. */
+static int pair_genders(struct sum_group *groups, size_t group_count)
+{
+	int changed = 0;
+	for (size_t g = 0; g < group_count; g++)
+		for (size_t k = 0; k < groups[g].size; k++) {
+			double *v = groups[g].row[k]->value;
+			if (isnan(v[WOMEN]) != isnan(v[MEN]) || (isnan(v[ALL]) && !isnan(v[WOMEN]))) {
+				v[WOMEN] = v[MEN] = NAN;
+				changed = 1;
+			}
+		}
+	return changed;
+}
+
+/* In column c of group, a count masked alone would follow from the others: the
+ * smallest other that is not 0 (else a 0) is masked with it.  1 when it masked one. */
+static int complement_column(struct sum_group *group, int c)
 {
 	size_t masked = 0, pick = SIZE_MAX;
-	for (size_t k = 0; k < size; k++) {
-		double v = group[k]->value[c];
+	for (size_t k = 0; k < group->size; k++) {
+		double v = group->row[k]->value[c];
 		if (isnan(v))
 			masked++;
-		else if (pick == SIZE_MAX || (group[pick]->value[c] == 0 && v > 0) ||
-		         (v > 0 && v < group[pick]->value[c]))
+		else if (pick == SIZE_MAX || (group->row[pick]->value[c] == 0 && v > 0) ||
+		         (v > 0 && v < group->row[pick]->value[c]))
 			pick = k;
 	}
 	if (masked != 1 || pick == SIZE_MAX)
 		return 0;
-	group[pick]->value[c] = NAN;
+	group->row[pick]->value[c] = NAN;
 	return 1;
 }
 
 /*
- * The counts of an insats that add up, in each column: start + new - ended = end, and
- * the new by referrer (one each, "ej angiven" included) make new.  A count masked alone
- * in such a group is masked with another (complement_column); a gender's count masked
- * takes the other gender's with it (the total would give it away), which may leave
- * another count alone: until none is.
+ * The counts of an insats that add up: start + new - ended = end; the new by referrer
+ * and by support at intake make new, the ended by end reason and by support at exit
+ * make ended (where a course has several reasons or kinds of support they make more,
+ * but a register of one each is common).  A count masked alone in such a group, in
+ * any column, is masked with another; then the genders are paired again.  One at a
+ * time, women's column first: a complement in one gender's column, paired, often
+ * settles the other's.
  */
 static void mask_complements(struct flow_row *rows, size_t count)
 {
-	static const char *const parts[4] = {"start", "new", "ended", "end"};
 	for (size_t i = 0; i < count; i++) {
-		if (strcmp(rows[i].measure, "flow") != 0 || strcmp(rows[i].category, parts[0]) != 0)
+		if (strcmp(rows[i].measure, "flow") != 0 || strcmp(rows[i].category, "start") != 0)
 			continue;
-		struct flow_row *flow[4] = {NULL, NULL, NULL, NULL};
-		struct flow_row *by_referrer[REFERRER_COUNT + 2];
-		size_t referrers = 0;
-		for (size_t j = 0; j < count; j++) {
-			if (rows[j].insats != rows[i].insats)
-				continue;
-			for (int p = 0; p < 4; p++)
-				if (strcmp(rows[j].measure, "flow") == 0 && strcmp(rows[j].category, parts[p]) == 0)
-					flow[p] = &rows[j];
-			if (strcmp(rows[j].measure, "referrer") == 0 && referrers < REFERRER_COUNT + 1)
-				by_referrer[1 + referrers++] = &rows[j];
+		uint32_t insats = rows[i].insats;
+		struct sum_group groups[5];
+		size_t group_count = 0;
+		struct sum_group *flow = &groups[0]; /* start, new, ended, end */
+		flow->size = 0;
+		for (size_t j = 0; j < count && flow->size < PARTS_MAX; j++)
+			if (rows[j].insats == insats && strcmp(rows[j].measure, "flow") == 0)
+				flow->row[flow->size++] = &rows[j];
+		group_count += flow->size == 4;
+		static const char *const parts[4][2] = {
+			{"new", "referrer"}, {"new", "support_intake"}, {"ended", "end_reason"}, {"ended", "support_exit"}};
+		for (int p = 0; p < 4; p++) {
+			gather(rows, count, insats, parts[p][0], parts[p][1], &groups[group_count]);
+			group_count += groups[group_count].size > 1;
 		}
-		if (!flow[1] || !flow[2] || !flow[3])
-			continue;
-		by_referrer[0] = flow[1];
-		for (int changed = 1; changed;) {
-			changed = 0;
-			for (int c = 0; c < 3; c++) {
-				changed |= complement_column(flow, 4, c);
-				if (referrers)
-					changed |= complement_column(by_referrer, referrers + 1, c);
-			}
-			for (size_t k = 0; k < 4 + referrers; k++) {
-				double *v = k < 4 ? flow[k]->value : by_referrer[k - 3]->value;
-				if (isnan(v[WOMEN]) != isnan(v[MEN]) || (isnan(v[ALL]) && !isnan(v[WOMEN]))) {
-					v[WOMEN] = v[MEN] = NAN;
-					changed = 1;
-				}
-			}
+		static const int column_order[3] = {WOMEN, MEN, ALL};
+		for (;;) {
+			while (pair_genders(groups, group_count))
+				;
+			int complemented = 0;
+			for (int o = 0; o < 3 && !complemented; o++)
+				for (size_t g = 0; g < group_count && !complemented; g++)
+					complemented = complement_column(&groups[g], column_order[o]);
+			if (!complemented)
+				break;
 		}
 	}
 }
@@ -299,9 +336,11 @@ void flow_suppress(struct flow_row *rows, size_t count, int min_n)
 		if (r->is_days)
 			continue;
 		int all = too_few(r->value[ALL], min_n), genders = too_few(r->value[WOMEN], min_n) || too_few(r->value[MEN], min_n);
+		/* women and men beside the total give away those of other or unstated gender */
+		double others = r->value[ALL] - r->value[WOMEN] - r->value[MEN];
 		if (all)
 			r->value[ALL] = NAN;
-		if (all || genders)
+		if (all || genders || (others > 0 && others < min_n))
 			r->value[WOMEN] = r->value[MEN] = NAN;
 	}
 	mask_complements(rows, count);

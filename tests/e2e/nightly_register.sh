@@ -43,19 +43,28 @@ awk -F'\t' 'NR > 1 && $3 != "length" { for (c = 5; c <= 7; c++) if ($c >= 1 && $
 awk -F'\t' '$2 == "Enter" && $3 == "flow" && $4 == "end" {print $5 "|" $6 "|" $7}' masked/bilaga2-2022/flow.tsv >masked-end.txt
 echo "5||" | same_file - masked-end.txt
 # ... and nothing masked follows from what is shown: in each column, start + new - ended =
-# end and the new by referrer (which make new) have no count masked alone.  Enter's women
-# (8 + 8 - 14 = 2) would give their end of 2 away: their start goes with it, and so the
-# men's start (18 - 10 = 8 would give the women's).
-awk -F'\t' 'NR > 1 && ($3 == "flow" || $3 == "referrer") {
+# end, the new by referrer and by support at intake make new, the ended by end reason and
+# by support at exit make ended; no such group has one count masked alone.  Enter's women
+# (8 + 8 - 14 = 2) would give their end of 2 away, and its new of 22 = 8 + 13 + 1 the one
+# of other or unstated gender: the women's and men's new go too.
+awk -F'\t' 'NR > 1 {
 	for (c = 5; c <= 7; c++) {
-		if ($3 == "flow") { flow[$2 SUBSEP c] += ($c == ""); seen[$2 SUBSEP c] = 1 }
-		if ($3 == "referrer" || $4 == "new") ref[$2 SUBSEP c] += ($c == "")
+		m = ($c == "")
+		if ($3 == "flow") { g["flow" SUBSEP $2 SUBSEP c] += m }
+		if ($3 == "referrer" || ($3 == "flow" && $4 == "new")) g["referrer" SUBSEP $2 SUBSEP c] += m
+		if ($3 == "support_intake" || ($3 == "flow" && $4 == "new")) g["support_intake" SUBSEP $2 SUBSEP c] += m
+		if ($3 == "end_reason" || ($3 == "flow" && $4 == "ended")) g["end_reason" SUBSEP $2 SUBSEP c] += m
+		if ($3 == "support_exit" || ($3 == "flow" && $4 == "ended")) g["support_exit" SUBSEP $2 SUBSEP c] += m
 	} }
-	END { for (k in seen) { split(k, p, SUBSEP); if (flow[k] == 1) print p[1], "flow column", p[2]; if (ref[k] == 1) print p[1], "referrer column", p[2] } }' \
+	END { for (k in g) if (g[k] == 1) { split(k, p, SUBSEP); print p[2], p[1], "column", p[3] } }' \
 	masked/bilaga2-2022/flow.tsv >alone.txt
 [ ! -s alone.txt ] || { cat alone.txt; fail "a masked flow count follows from the others"; }
+# women and men shown beside a total only where those of other or unstated gender are 0 or >= 5
+awk -F'\t' 'NR > 1 && $3 != "length" && $6 != "" && $5 - $6 - $7 > 0 && $5 - $6 - $7 < 5' \
+	masked/bilaga2-2022/flow.tsv >others.txt
+[ ! -s others.txt ] || { cat others.txt; fail "the flow shows a few of other or unstated gender by subtraction"; }
 awk -F'\t' '$2 == "Enter" && $3 == "flow" {print $4 ":" $5 "|" $6 "|" $7}' masked/bilaga2-2022/flow.tsv >masked-flow.txt
-printf 'start:18||\nnew:22|8|13\nended:35|14|21\nend:5||\n' | same_file - masked-flow.txt
+printf 'start:18|8|10\nnew:22||\nended:35|14|21\nend:5||\n' | same_file - masked-flow.txt
 ! grep -q "| Deltagare vid periodens slut | 5 | 2 | 2 |" masked/bilaga2-2022/bilaga2.md || fail "the report shows the masked flow"
 grep -q '<caption>Deltagare</caption>' out/bilaga2-2022/bilaga2.html || fail "bilaga2.html lacks the participants table"
 if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
