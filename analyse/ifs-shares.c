@@ -232,12 +232,17 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 		status = errno == ENOMEM ? EX_OSERR : EX_IOERR;
 	reject_log_close(rejects);
 	if (status == 0 && (totals.rejected || answers_rejected || genders_unread)) {
-		char genders[64] = "";
+		char what[160] = "";
+		if (totals.rejected)
+			snprintf(what, sizeof what, "%lu rows rejected", totals.rejected);
+		if (answers_rejected)
+			snprintf(what + strlen(what), sizeof what - strlen(what), "%s%llu answers rejected", what[0] ? ", " : "",
+			         (unsigned long long)answers_rejected);
 		if (genders_unread)
-			snprintf(genders, sizeof genders, " and %llu genders unreadable", (unsigned long long)genders_unread);
-		diag_error("%s: %lu rows and %llu answers rejected%s (above), so no table: to count the rest, give "
-		           "ifs-shares the stream ifs-survey writes of it (ifs-survey --rejects FILE keeps the rejected rows)",
-		           path, totals.rejected, (unsigned long long)answers_rejected, genders);
+			snprintf(what + strlen(what), sizeof what - strlen(what), "%s%llu genders unreadable",
+			         what[0] ? ", " : "", (unsigned long long)genders_unread);
+		diag_error("%s: %s (above), so no table: to count what could be read, give ifs-shares the stream "
+		           "ifs-survey writes of it (ifs-survey --rejects FILE keeps what was not read)", path, what);
 		status = EX_DATAERR;
 	}
 	return status;
@@ -446,9 +451,8 @@ int main(int argc, char **argv)
 		for (size_t g = 0; g < count; g++) {
 			if (results[g].warning[0])
 				diag_warn("%s", results[g].warning);
-			if (results[g].register_lacks_insats && (g == 0 || results[g - 1].goal != results[g].goal))
-				diag_warn("goal \"%s\": the register data has no course of insats \"%s\": ended and response "
-				          "rate left empty", results[g].goal->id, results[g].goal->insats);
+			if (results[g].note[0] && (g == 0 || results[g - 1].goal != results[g].goal))
+				diag_warn("%s", results[g].note);
 		}
 		uint64_t repeats, conflicts;
 		shares_repeats(shares, &repeats, &conflicts);

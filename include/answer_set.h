@@ -34,6 +34,9 @@ enum answer_offer {
 };
 /* An enum answer_offer, or -1 when out of memory. */
 int answer_set_offer(struct answer_set *set, const struct answer_record *answer);
+/* The kept answer with key's respondent, insats, question and group, or NULL: valid
+ * until the next offer. */
+const struct answer_record *answer_set_find(const struct answer_set *set, const struct answer_record *key);
 /* A hint that an answer with key's respondent, insats, question and group will be
  * offered soon: its slot is fetched into the cache meanwhile.  Changes nothing else. */
 void answer_set_prefetch(const struct answer_set *set, const struct answer_record *key);

@@ -58,6 +58,7 @@ struct share_result {
 	/* questionnaire goals (avslut group, health) with register data in the input */
 	int has_response_rate;
 	int register_lacks_insats;            /* register data in the input, but no course of the goal's insats */
+	int ended_masked;                     /* --suppress: register_ended is 1 to min_n - 1 (so is the rate) */
 	uint64_t register_ended, respondents; /* courses ended in the goal's period; who answered (pairs) */
 	double response_rate;                 /* respondents / register_ended, when register_ended > 0 */
 	/* --years: the change from the previous listed year (shares_compare_years) */
@@ -65,6 +66,7 @@ struct share_result {
 	int in_years;                         /* a row of a --years table: the four columns are printed */
 	double prev_share, diff, diff_low, diff_high;
 	char warning[512];      /* empty, or why this goal has no data */
+	char note[512];         /* empty, or what else a reader should hear (register_lacks_insats) */
 };
 
 struct shares;

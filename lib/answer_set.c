@@ -106,6 +106,14 @@ int answer_set_offer(struct answer_set *set, const struct answer_record *answer)
 	return ANSWER_OUTDATED;
 }
 
+const struct answer_record *answer_set_find(const struct answer_set *set, const struct answer_record *key)
+{
+	if (!set->capacity)
+		return NULL;
+	size_t at = find_slot(set, key);
+	return set->used[at] ? &set->slots[at] : NULL;
+}
+
 size_t answer_set_slots(const struct answer_set *set) { return set->capacity; }
 
 const struct answer_record *answer_set_slot(const struct answer_set *set, size_t slot)

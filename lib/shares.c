@@ -686,6 +686,9 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		int rate_applies = s->has_courses && !outcome && (goal->health_indicator >= 0 || goal->group == GROUP_AVSLUT);
 		r->has_response_rate = rate_applies && t->in_register;
 		r->register_lacks_insats = rate_applies && !t->in_register;
+		if (r->register_lacks_insats)
+			snprintf(r->note, sizeof r->note, "goal \"%s\": the register data has no course of insats \"%s\": "
+			         "ended and response rate left empty", goal->id, goal->insats);
 		r->register_ended = t->register_ended;
 		if (!health) {
 			r->scale_max = t->scale_max ? t->scale_max : goal->scale_max;
@@ -714,6 +717,8 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		r->verdict = share_verdict(goal->has_target, goal->target, r->cell[CELL_ALL].n, r->min_n,
 		                           r->cell[CELL_ALL].share, r->cell[CELL_ALL].ci_high);
 		if (s->suppress) {
+			/* the register's count of people ended is a count like any other (ifs-flow masks it too) */
+			r->ended_masked = r->register_ended > 0 && r->register_ended < (uint64_t)r->min_n;
 			for (int c = 0; c < CELL_COUNT; c++)
 				r->cell[c].masked = r->small_n[c];
 			/* One gender cell shown beside the total would give the other away; both

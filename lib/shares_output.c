@@ -171,8 +171,8 @@ int shares_write_tsv(FILE *out, const struct share_result *results, size_t resul
 		}
 		flags_text(r, swedish, text, sizeof text);
 		field(&w, text);
-		/* the register's count of people: hidden with a masked total, as every count */
-		int rate_shown = r->has_response_rate && !r->cell[CELL_ALL].masked;
+		/* the register's count of people: hidden with a masked total, and when small itself */
+		int rate_shown = r->has_response_rate && !r->cell[CELL_ALL].masked && !r->ended_masked;
 		count(&w, r->register_ended, rate_shown);
 		fraction(&w, r->response_rate, rate_shown && r->register_ended > 0);
 		if (years) {
@@ -318,7 +318,7 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 		cJSON *flags = cJSON_AddArrayToObject(row, "flags");
 		for (char *save = NULL, *flag = strtok_r(text, ",", &save); flag; flag = strtok_r(NULL, ",", &save))
 			cJSON_AddItemToArray(flags, cJSON_CreateString(flag));
-		int rate_shown = r->has_response_rate && !r->cell[CELL_ALL].masked;
+		int rate_shown = r->has_response_rate && !r->cell[CELL_ALL].masked && !r->ended_masked;
 		cJSON_AddItemToObject(row, "ended", number_or_null((double)r->register_ended, rate_shown));
 		cJSON_AddItemToObject(row, "respondents", number_or_null((double)r->respondents, rate_shown));
 		cJSON_AddItemToObject(row, "response_rate",
@@ -370,6 +370,8 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 		cJSON_AddItemToArray(rows, row);
 		if (r->warning[0])
 			cJSON_AddItemToArray(warnings, cJSON_CreateString(r->warning));
+		if (r->note[0] && (i == 0 || results[i - 1].goal != r->goal))
+			cJSON_AddItemToArray(warnings, cJSON_CreateString(r->note));
 	}
 	char *text = cJSON_Print(root);
 	cJSON_Delete(root);

@@ -455,8 +455,17 @@ static struct answer_record repeat_key(const struct survey_converter *converter,
 	return key;
 }
 
-/* What row() returns for what answer_set_offer() said of a questionnaire's key. */
-static int repeat_status(int offered, uint32_t date, char *reason, size_t reason_size)
+/* Whether the questionnaire kept for key's respondent, insats and group has key's
+ * answers, förbund and gender (the fingerprint in forbund): a repeat under another date. */
+static int same_answers(const struct answer_set *seen, const struct answer_record *key)
+{
+	const struct answer_record *kept = answer_set_find(seen, key);
+	return kept && kept->forbund == key->forbund && kept->gender == key->gender;
+}
+
+/* What row() returns for what answer_set_offer() said of a questionnaire's key (and
+ * whether the kept one had the same answers, under another date). */
+static int repeat_status(int offered, int same, uint32_t date, char *reason, size_t reason_size)
 {
 	if (offered == ANSWER_NEW || offered < 0)
 		return offered == ANSWER_NEW ? 0 : -1;
@@ -464,8 +473,12 @@ static int repeat_status(int offered, uint32_t date, char *reason, size_t reason
 		return SURVEY_REPEAT;
 	char text[11];
 	date_format(date, text);
-	snprintf(reason, reason_size, "the same respondent answered again with other answers%s (%s): the later answers "
-	         "are kept", offered == ANSWER_OUTDATED ? ", dated earlier" : "", text);
+	if (same)
+		snprintf(reason, reason_size, "the same respondent's same answers came again under another date%s (%s): "
+		         "the later date is kept", offered == ANSWER_OUTDATED ? ", earlier" : ", later", text);
+	else
+		snprintf(reason, reason_size, "the same respondent answered again with other answers%s (%s): the later "
+		         "answers are kept", offered == ANSWER_OUTDATED ? ", dated earlier" : "", text);
 	return offered == ANSWER_REPLACED ? SURVEY_REPEAT_KEPT : SURVEY_REPEAT_DROPPED;
 }
 
@@ -480,7 +493,8 @@ static int questionnaire_once(struct survey_converter *converter, const struct a
 	if (!converter->seen && !(converter->seen = answer_set_new()))
 		return -1;
 	struct answer_record key = repeat_key(converter, answer, level);
-	return repeat_status(answer_set_offer(converter->seen, &key), answer->date, reason, reason_size);
+	int same = same_answers(converter->seen, &key);
+	return repeat_status(answer_set_offer(converter->seen, &key), same, answer->date, reason, reason_size);
 }
 
 /* The bound file's form, registered with the writer at its first row.  -1: out of memory. */
@@ -747,12 +761,9 @@ static int check_and_write(struct survey_converter *converter, const struct answ
 	return status == 0 ? written_status : status;
 }
 
-/* Two bits per numbered questionnaire: what answer_set_offer() said of it. */
-static void set_verdict(uint8_t *verdicts, uint64_t number, int offered)
-{
-	verdicts[number / 4] |= (uint8_t)((unsigned)offered << (number % 4 * 2));
-}
-static int verdict_of(const uint8_t *verdicts, uint64_t number) { return verdicts[number / 4] >> (number % 4 * 2) & 3; }
+/* A byte per numbered questionnaire: what answer_set_offer() said of it (bits 0-1), and
+ * whether the kept one had its answers (bit 2). */
+#define VERDICT_SAME_ANSWERS 4
 
 int survey_converter_finish(struct survey_converter *converter, struct ingest_totals *totals)
 {
@@ -761,7 +772,7 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 		return 0;
 	_Static_assert(ANSWER_NEW >= 0 && ANSWER_NEW < 4 && ANSWER_IDENTICAL < 4 && ANSWER_REPLACED < 4 &&
 	                   ANSWER_OUTDATED < 4, "a verdict fits in two bits");
-	uint8_t *verdicts = calloc(deferred->numbered / 4 + 1, 1);
+	uint8_t *verdicts = calloc(deferred->numbered + 1, 1);
 	int status = verdicts ? 0 : -1;
 	if (!verdicts)
 		errno = ENOMEM;
@@ -778,11 +789,12 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 			struct answer_record entry = {.respondent = key.respondent, .date = key.date, .insats = key.insats,
 			                              .forbund = key.forbund, .question = UINT32_MAX, .group = key.group,
 			                              .gender = key.gender};
+			int same = key.number != NOT_NUMBERED && same_answers(set, &entry);
 			int offered = answer_set_offer(set, &entry);
 			if (offered < 0)
 				status = -1;
 			else if (key.number != NOT_NUMBERED && key.number < deferred->numbered)
-				set_verdict(verdicts, key.number, offered);
+				verdicts[key.number] = (uint8_t)(offered | (same ? VERDICT_SAME_ANSWERS : 0));
 		}
 		if (!status && errno)
 			status = -1;
@@ -808,9 +820,10 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 		                               .gender = record.gender, .age = record.age, .flags = record.flags};
 		char reason[256];
 		int result = 0;
-		if (record.checked && number < deferred->numbered)
-			result = repeat_status(verdict_of(verdicts, number++), record.date, reason, sizeof reason);
-		else if (record.checked) {
+		if (record.checked && number < deferred->numbered) {
+			uint8_t verdict = verdicts[number++];
+			result = repeat_status(verdict & 3, verdict & VERDICT_SAME_ANSWERS, record.date, reason, sizeof reason);
+		} else if (record.checked) {
 			errno = EIO; /* more waited than were numbered */
 			status = -1;
 			break;

@@ -147,4 +147,4 @@ ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json ifs.rec 2>/dev/
 expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' --year 2022 '$FIXTURES/ifs/with-errors.csv' >direct-bad.tsv 2>direct-bad.err"
 [ ! -s direct-bad.tsv ] || fail "a table was printed from an export read only in part"
 contains direct-bad.err "with-errors.csv:6: bad answer date"
-contains direct-bad.err "with-errors.csv: 3 rows and 1 answers rejected and 1 genders unreadable (above), so no table"
+contains direct-bad.err "with-errors.csv: 3 rows rejected, 1 answers rejected, 1 genders unreadable (above), so no table: to count what could be read"

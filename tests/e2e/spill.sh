@@ -77,6 +77,18 @@ LC_ALL=C sort cells-1G.err >cells-1G.sorted && LC_ALL=C sort cells-0.err >cells-
 same_file cells-1G.sorted cells-0.sorted
 same_file cells-1G.rej cells-0.rej
 
+# The same answers under another date are called that, not "other answers", in memory
+# and spilled: later (written, the later date kept), then earlier (dropped).
+printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;F1;F2\nR-2;2022-03-05;FIA;Avslutad;Man;Inte alls;Till stor del\nR-2;2022-04-01;FIA;Avslutad;Man;Inte alls;Till stor del\nR-2;2022-02-01;FIA;Avslutad;Man;Inte alls;Till stor del\nR-2;2022-05-01;FIA;Avslutad;Man;Helt och hållet;Till stor del\n' >redated.csv
+for limit in 1G 0; do
+	IFS_SPILL_AFTER=$limit "$IFS_BIN/ifs-survey" redated.csv >redated.ifs 2>redated-$limit.err || fail "redated.csv: exit $?"
+	contains redated-$limit.err "redated.csv:3: the same respondent's same answers came again under another date, later (2022-04-01): the later date is kept"
+	contains redated-$limit.err "redated.csv:4: the same respondent's same answers came again under another date, earlier (2022-02-01): the later date is kept"
+	contains redated-$limit.err "redated.csv:5: the same respondent answered again with other answers (2022-05-01): the later answers are kept"
+	contains redated-$limit.err "4 rows read = 3 written (6 answer records) + 1 repeated"
+done
+same_file redated-1G.err redated-0.err
+
 # ifs-shares: from the stream, and from the exports in one command (both threads: the twin's buffer)
 "$IFS_BIN/ifs-shares" -t targets.json --year 2022 memory.ifs >memory.tsv 2>shares.err || fail "ifs-shares: $?"
 [ "$(row_of memory.tsv)" = "$want_row" ] || fail "ifs-shares from the stream: $(row_of memory.tsv)"
