@@ -73,8 +73,8 @@ static void put_value(FILE *out, double value, int is_days, int swedish)
 	char text[32];
 	if (isnan(value))
 		return; /* no course to measure: empty, not 0 */
-	if (is_days)
-		snprintf(text, sizeof text, "%.1f", value);
+	if (is_days) /* halves up, as Excel and the reader round them (printf would round 287.25 to even) */
+		snprintf(text, sizeof text, "%.1f", round(value * 10.0) / 10.0);
 	else
 		snprintf(text, sizeof text, "%.0f", value);
 	if (swedish)

@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,16 +35,36 @@ const char *report_verdict_swedish(const char *code)
 	return "";
 }
 
+/* "1 kvinnor" and "1 män", as the counts come out of the sentences, into the singular:
+ * "1 kvinna", "1 man" (not "11 kvinnor", nor "1 männen"). */
+static void singular_counts(struct report_text *t, size_t from)
+{
+	static const struct { const char *plural, *singular; } words[] = {{"1 kvinnor", "1 kvinna"}, {"1 män", "1 man"}};
+	for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+		size_t plural = strlen(words[w].plural), singular = strlen(words[w].singular);
+		for (char *at = strstr(t->data + from, words[w].plural); at; at = strstr(at + 1, words[w].plural)) {
+			unsigned char before = at > t->data ? (unsigned char)at[-1] : ' ', after = (unsigned char)at[plural];
+			if ((before >= '0' && before <= '9') || isalpha(after) || after >= 0x80)
+				continue;
+			memcpy(at, words[w].singular, singular);
+			memmove(at + singular, at + plural, t->length - (size_t)(at + plural - t->data) + 1);
+			t->length -= plural - singular;
+		}
+	}
+}
+
 void report_add(struct report_text *t, const char *format, ...)
 {
 	if (t->length >= sizeof t->data - 1)
 		return;
+	size_t from = t->length;
 	va_list args;
 	va_start(args, format);
 	int n = vsnprintf(t->data + t->length, sizeof t->data - t->length, format, args);
 	va_end(args);
 	if (n > 0)
 		t->length += (size_t)n < sizeof t->data - t->length ? (size_t)n : sizeof t->data - t->length - 1;
+	singular_counts(t, from > 0 ? from - 1 : 0);
 }
 
 void report_intro(const struct report_doc *doc, struct report_text *t)

@@ -75,3 +75,12 @@ check m2.tsv 5 >problems.txt
 [ ! -s problems.txt ] || { cat problems.txt; fail "m2"; }
 awk -F'\t' '$3 == "flow" {print $4 ":" $5 "|" $6 "|" $7}' m2.tsv >m2-flow.txt
 printf 'start:28|8|20\nnew:14||\nended:14||\nend:28|12|16\n' | same_file - m2-flow.txt
+
+# A mean length of 287.25 days is printed 287.3, as Excel and a reader round a half
+# (printf alone rounds it to the even 287.2); in csv-sv with a decimal comma.
+printf 'Personnummer;Insats;Kön;Inskrivningsdatum;Avslutsdatum\nL-1;YY;Man;2022-01-01;2022-10-15\nL-2;YY;Man;2022-01-01;2022-10-15\nL-3;YY;Man;2022-01-01;2022-10-15\nL-4;YY;Man;2022-01-01;2022-10-16\n' >half.csv
+ifs-participants --key-file key half.csv >half.rec 2>/dev/null
+ifs-flow --year 2022 half.rec | awk -F'\t' '$3 == "length" {print $4, $5}' >half.txt
+printf 'median 287.0\nmean 287.3\n' | same_file - half.txt
+ifs-flow --year 2022 --format csv-sv half.rec | grep -c '287,3' >half-sv.txt
+echo 1 | same_file - half-sv.txt

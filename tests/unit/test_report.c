@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "report.h"
+#include "report_words.h"
 
 static void test_swedish_numbers_and_words(void **state)
 {
@@ -101,9 +102,26 @@ static void test_verdict_wording_masking_and_escaping(void **state)
 	free(error);
 }
 
+/* Counts of one read in the singular, whatever sentence they come in; others not. */
+static void test_one_woman_one_man(void **state)
+{
+	(void)state;
+	struct report_text t = {.length = 0};
+	t.data[0] = '\0';
+	report_add(&t, " (%ld kvinnor och %ld män)", 1L, 0L);
+	report_add(&t, " %ld kvinnor och %ld män anger", 11L, 1L);
+	report_add(&t, " Bland männen var andelen 1 %s", "män.");
+	report_add(&t, " %ld kvinnor, %ld män och %ld med annat", 21L, 1L, 1L);
+	report_add(&t, "%s", " 1 männen");
+	assert_string_equal(t.data, " (1 kvinna och 0 män) 11 kvinnor och 1 man anger Bland männen var andelen 1 man."
+	                            " 21 kvinnor, 1 man och 1 med annat 1 männen");
+	assert_int_equal(t.length, strlen(t.data));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_woman_one_man),
 		cmocka_unit_test(test_swedish_numbers_and_words),
 		cmocka_unit_test(test_verdict_wording_masking_and_escaping),
 	};
