@@ -276,6 +276,11 @@ static void response_sentence(const struct goal_view *g, struct report_text *t)
 	const cJSON *ended = cJSON_GetObjectItemCaseSensitive(g->row, "ended");
 	const cJSON *respondents = cJSON_GetObjectItemCaseSensitive(g->row, "respondents");
 	const cJSON *rate = cJSON_GetObjectItemCaseSensitive(g->row, "response_rate");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g->row, "register_lacks_insats"))) {
+		report_add(t, " Deltagarregistret i underlaget har inga deltagare i %s, så svarsfrekvensen kan inte anges.",
+		           g->insats);
+		return;
+	}
 	if (!cJSON_IsNumber(ended) || !cJSON_IsNumber(respondents) || !cJSON_IsNumber(rate))
 		return;
 	char percent[32];

@@ -323,6 +323,8 @@ int shares_write_json(FILE *out, const struct share_result *results, size_t resu
 		cJSON_AddItemToObject(row, "respondents", number_or_null((double)r->respondents, rate_shown));
 		cJSON_AddItemToObject(row, "response_rate",
 		                      number_or_null(r->response_rate, rate_shown && r->register_ended > 0));
+		if (r->register_lacks_insats) /* for the report's words: why ended and the rate are null */
+			cJSON_AddTrueToObject(row, "register_lacks_insats");
 		if (r->in_years) {
 			cJSON_AddItemToObject(row, "prev_share", number_or_null(r->prev_share, r->has_previous));
 			cJSON_AddItemToObject(row, "diff", number_or_null(r->diff, r->has_previous));

@@ -176,6 +176,11 @@ lacks fia-only.err 'goal "nova-nytta": the register'
 # ... said in the JSON too (its warnings), once per goal.
 cat ifs.rec health.rec fia-only.rec | ifs-shares -t "$FIXTURES/targets.json" --years 2021-2022 --format json 2>/dev/null >fia-only.json
 [ "$(grep -o 'the register data has no course of insats \\"Enter\\"' fia-only.json | wc -l)" = 3 ] || fail "3 notes in the JSON warnings"
+# ... and in the report's words, for each of Enter's goals, never for FIA's.
+cat ifs.rec health.rec fia-only.rec | ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json 2>/dev/null | ifs-report >fia-only.md
+[ "$(grep -o 'Deltagarregistret i underlaget har inga deltagare i Enter, så svarsfrekvensen kan inte anges.' fia-only.md | wc -l)" = 3 ] ||
+	fail "the report does not say why Enter has no response rate"
+lacks fia-only.md "inga deltagare i FIA"
 # --suppress masks a register's count of ended under min_n, and the rate made of it, as
 # ifs-flow masks the same count: 2 FIA courses ended, 13 answered (11 of them n).
 printf 'Personnummer;Insats;K\366n;Inskrivningsdatum;Avslutsdatum\r\nF-30;FIA;Man;2022-01-03;2022-03-01\r\nF-31;FIA;Kvinna;2022-01-03;2022-03-02\r\n' >two-fia.csv
