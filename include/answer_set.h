@@ -22,6 +22,12 @@ struct answer_set;
 /* A 64-bit mixer (splitmix64's finaliser): every input bit moves every output bit,
  * for the open-addressing tables of this module and questionnaire_set.h. */
 uint64_t answer_set_mix(uint64_t x);
+/* A whole questionnaire's key (respondent, insats, group) hashed: for the sets and
+ * partitions that keep questionnaires rather than answers. */
+static inline uint64_t answer_set_questionnaire_hash(uint64_t respondent, uint32_t insats, uint8_t group)
+{
+	return answer_set_mix(respondent ^ answer_set_mix((uint64_t)insats << 8 ^ group));
+}
 
 struct answer_set *answer_set_new(void);
 void answer_set_free(struct answer_set *set);
@@ -34,9 +40,9 @@ enum answer_offer {
 };
 /* An enum answer_offer, or -1 when out of memory. */
 int answer_set_offer(struct answer_set *set, const struct answer_record *answer);
-/* The kept answer with key's respondent, insats, question and group, or NULL: valid
- * until the next offer. */
-const struct answer_record *answer_set_find(const struct answer_set *set, const struct answer_record *key);
+/* answer_set_offer(), and when the key was there, the answer kept before the offer
+ * into *before (not NULL). */
+int answer_set_offer_seen(struct answer_set *set, const struct answer_record *answer, struct answer_record *before);
 /* A hint that an answer with key's respondent, insats, question and group will be
  * offered soon: its slot is fetched into the cache meanwhile.  Changes nothing else. */
 void answer_set_prefetch(const struct answer_set *set, const struct answer_record *key);

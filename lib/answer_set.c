@@ -86,6 +86,12 @@ static int grow(struct answer_set *set)
 
 int answer_set_offer(struct answer_set *set, const struct answer_record *answer)
 {
+	struct answer_record before;
+	return answer_set_offer_seen(set, answer, &before);
+}
+
+int answer_set_offer_seen(struct answer_set *set, const struct answer_record *answer, struct answer_record *before)
+{
 	if ((set->count + 1) * 2 > set->capacity && grow(set) < 0)
 		return -1;
 	size_t at = find_slot(set, answer);
@@ -96,6 +102,7 @@ int answer_set_offer(struct answer_set *set, const struct answer_record *answer)
 		return ANSWER_NEW;
 	}
 	struct answer_record *kept = &set->slots[at];
+	*before = *kept;
 	if (kept->level == answer->level && kept->date == answer->date && kept->forbund == answer->forbund &&
 	    kept->gender == answer->gender && kept->scale_max == answer->scale_max)
 		return ANSWER_IDENTICAL;
@@ -104,14 +111,6 @@ int answer_set_offer(struct answer_set *set, const struct answer_record *answer)
 		return ANSWER_REPLACED;
 	}
 	return ANSWER_OUTDATED;
-}
-
-const struct answer_record *answer_set_find(const struct answer_set *set, const struct answer_record *key)
-{
-	if (!set->capacity)
-		return NULL;
-	size_t at = find_slot(set, key);
-	return set->used[at] ? &set->slots[at] : NULL;
 }
 
 size_t answer_set_slots(const struct answer_set *set) { return set->capacity; }

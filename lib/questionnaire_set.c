@@ -98,7 +98,7 @@ void questionnaire_set_free(struct questionnaire_set *set)
 
 static uint64_t key_hash(uint64_t respondent, uint32_t insats, uint8_t group)
 {
-	return answer_set_mix(respondent ^ answer_set_mix((uint64_t)insats << 8 ^ group));
+	return answer_set_questionnaire_hash(respondent, insats, group);
 }
 
 static int same_form(const struct form *f, const struct questionnaire_record *q)

@@ -455,12 +455,15 @@ static struct answer_record repeat_key(const struct survey_converter *converter,
 	return key;
 }
 
-/* Whether the questionnaire kept for key's respondent, insats and group has key's
- * answers, förbund and gender (the fingerprint in forbund): a repeat under another date. */
-static int same_answers(const struct answer_set *seen, const struct answer_record *key)
+/* The repeat check's offer of key: what answer_set_offer() says, and in *same whether
+ * the questionnaire kept before had key's answers, förbund and gender (the fingerprint
+ * in forbund), a repeat under another date. */
+static int offer_repeat_key(struct answer_set *seen, const struct answer_record *key, int *same)
 {
-	const struct answer_record *kept = answer_set_find(seen, key);
-	return kept && kept->forbund == key->forbund && kept->gender == key->gender;
+	struct answer_record before;
+	int offered = answer_set_offer_seen(seen, key, &before);
+	*same = offered > ANSWER_NEW && before.forbund == key->forbund && before.gender == key->gender;
+	return offered;
 }
 
 /* What row() returns for what answer_set_offer() said of a questionnaire's key (and
@@ -493,8 +496,9 @@ static int questionnaire_once(struct survey_converter *converter, const struct a
 	if (!converter->seen && !(converter->seen = answer_set_new()))
 		return -1;
 	struct answer_record key = repeat_key(converter, answer, level);
-	int same = same_answers(converter->seen, &key);
-	return repeat_status(answer_set_offer(converter->seen, &key), same, answer->date, reason, reason_size);
+	int same;
+	int offered = offer_repeat_key(converter->seen, &key, &same);
+	return repeat_status(offered, same, answer->date, reason, reason_size);
 }
 
 /* The bound file's form, registered with the writer at its first row.  -1: out of memory. */
@@ -620,7 +624,7 @@ static size_t smaller(size_t a, size_t b) { return a < b ? a : b; }
 
 static uint64_t key_hash(const struct answer_record *key)
 {
-	return answer_set_mix(key->respondent ^ answer_set_mix((uint64_t)key->insats << 8 ^ key->group));
+	return answer_set_questionnaire_hash(key->respondent, key->insats, key->group);
 }
 
 /* The filter's word for a key: its three bits are in one word (a blocked Bloom
@@ -789,8 +793,8 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 			struct answer_record entry = {.respondent = key.respondent, .date = key.date, .insats = key.insats,
 			                              .forbund = key.forbund, .question = UINT32_MAX, .group = key.group,
 			                              .gender = key.gender};
-			int same = key.number != NOT_NUMBERED && same_answers(set, &entry);
-			int offered = answer_set_offer(set, &entry);
+			int same;
+			int offered = offer_repeat_key(set, &entry, &same);
 			if (offered < 0)
 				status = -1;
 			else if (key.number != NOT_NUMBERED && key.number < deferred->numbered)
