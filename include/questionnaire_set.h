@@ -52,6 +52,15 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
  * 0, or -1 with errno set (memory, or the temporary files). */
 int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
                              uint64_t *conflicts);
+/* Settles as questionnaire_set_settle() does and hands each kept questionnaire to
+ * each() as soon as its partition is settled (its questions and scales pointing into
+ * the set, valid during the call), instead of keeping them all for rewind and next:
+ * for a set counted once, that saves writing and reading back every survivor.  The
+ * set is spent: rewind and next fail after.  For a set that did not spill, each
+ * entry in turn.  0, or -1 with errno set (EINVAL when settled or spent already). */
+typedef void (*questionnaire_set_visit)(void *context, const struct questionnaire_record *q);
+int questionnaire_set_settle_each(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
+                                  uint64_t *conflicts, questionnaire_set_visit each, void *context);
 /* The kept questionnaires, for counting, as often as asked: rewind, then next
  * until it gives 0.  next: 1 with *q filled (its questions and scales pointing into
  * the set), 0 after the last, -1 with errno set.  Those whose answers moved to the

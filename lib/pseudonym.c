@@ -126,7 +126,7 @@ int pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *
 	/* A NULL key re-initialises the context with the key it already holds. */
 	int ok = EVP_MAC_init(key->mac, NULL, 0, NULL) && EVP_MAC_update(key->mac, message, kind_length + 1 + length) &&
 	         EVP_MAC_final(key->mac, digest, &digest_length, sizeof digest) && digest_length >= 8;
-	OPENSSL_cleanse(message, sizeof message);
+	OPENSSL_cleanse(message, kind_length + 1 + length); /* what was copied in: the rest was never written */
 	if (!ok) {
 		OPENSSL_cleanse(digest, sizeof digest);
 		return -1;

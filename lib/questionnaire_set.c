@@ -62,6 +62,7 @@ struct questionnaire_set {
 	struct spill *partitions[PARTITIONS];
 	struct spill *survivors;
 	int spilled, replaying, settled;
+	int consumed; /* questionnaire_set_settle_each() handed the survivors out */
 	size_t cursor;
 };
 
@@ -479,13 +480,13 @@ static int settle_partition(struct questionnaire_set *set, struct spill *partiti
 	}
 }
 
-int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
-                             uint64_t *conflicts)
+/* Settles every partition; each survivor goes to the survivors' spill, or to each()
+ * when given. */
+static int settle_partitions(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
+                             uint64_t *conflicts, questionnaire_set_visit each, void *context)
 {
-	if (!set->spilled || set->settled)
-		return 0;
 	size_t buffer = set->memory_limit < PARTITION_BUFFER * 4 ? set->memory_limit : PARTITION_BUFFER * 4;
-	if (!set->survivors && !(set->survivors = spill_new(buffer)))
+	if (!each && !set->survivors && !(set->survivors = spill_new(buffer)))
 		return -1;
 	set->replaying = 1;
 	for (size_t p = 0; p < PARTITIONS; p++) {
@@ -497,6 +498,10 @@ int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *s
 			struct questionnaire_record q;
 			if (!entry_record(set, i, &q))
 				continue;
+			if (each) {
+				each(context, &q);
+				continue;
+			}
 			struct spilled record = spilled_of(&q, set->entries[i].form);
 			if (write_spilled(set->survivors, &record, q.levels, q.count) < 0)
 				return -1;
@@ -507,12 +512,41 @@ int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *s
 	forget_entries(set);
 	set->replaying = 0;
 	set->settled = 1;
-	return spill_rewind(set->survivors);
+	return each ? 0 : spill_rewind(set->survivors);
+}
+
+int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
+                             uint64_t *conflicts)
+{
+	if (!set->spilled || set->settled)
+		return 0;
+	return settle_partitions(set, split, repeats, conflicts, NULL, NULL);
+}
+
+int questionnaire_set_settle_each(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
+                                  uint64_t *conflicts, questionnaire_set_visit each, void *context)
+{
+	if (set->consumed || (set->spilled && set->settled)) {
+		errno = EINVAL; /* settled already: rewind and next give the survivors */
+		return -1;
+	}
+	set->consumed = 1;
+	if (set->spilled)
+		return settle_partitions(set, split, repeats, conflicts, each, context);
+	struct questionnaire_record q;
+	for (size_t i = 0; i < set->entry_count; i++)
+		if (entry_record(set, i, &q))
+			each(context, &q);
+	return 0;
 }
 
 int questionnaire_set_rewind(struct questionnaire_set *set)
 {
 	set->cursor = 0;
+	if (set->consumed) {
+		errno = EINVAL; /* its survivors were handed out as they were settled, and are gone */
+		return -1;
+	}
 	if (set->spilled && !set->settled) {
 		errno = EINVAL; /* not settled: the partitions hold more than the survivors */
 		return -1;

@@ -94,6 +94,7 @@ struct shares {
 	/* Another period's shares over the same records, which keeps the identified
 	 * answers for both (shares_count_with): NULL, or where they are read at the end. */
 	struct shares *kept_by;
+	int keeps_for_others; /* some other shares' kept_by is this one: its set is counted more than once */
 	int has_courses;            /* register data in the input: response rates can be given */
 	struct course_set *courses; /* the register's courses, each once, counted at the end */
 	uint64_t repeats, conflicts, course_repeats, course_updates;
@@ -523,7 +524,14 @@ static int queue_questionnaire(struct shares *s, const struct questionnaire_reco
 	return 0;
 }
 
-void shares_count_with(struct shares *s, struct shares *keeper) { s->kept_by = keeper != s ? keeper : NULL; }
+void shares_count_with(struct shares *s, struct shares *keeper)
+{
+	s->kept_by = keeper != s ? keeper : NULL;
+	if (s->kept_by)
+		keeper->keeps_for_others = 1;
+}
+
+static void count_survivor(void *context, const struct questionnaire_record *q) { add_questionnaire(context, q); }
 
 int shares_add(struct shares *s, const struct string_pool *pool, const struct record *record)
 {
@@ -645,15 +653,23 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 	if (store->questionnaires && !s->answers_tallied) {
 		if (!store->answers && !(store->answers = answer_set_new()))
 			return NULL;
-		if (questionnaire_set_settle(store->questionnaires, store->answers, &store->repeats, &store->conflicts) < 0 ||
-		    questionnaire_set_rewind(store->questionnaires) < 0)
-			return NULL;
-		struct questionnaire_record q;
-		int got;
-		while ((got = questionnaire_set_next(store->questionnaires, &q)) == 1)
-			add_questionnaire(s, &q);
-		if (got < 0)
-			return NULL;
+		if (store == s && !s->keeps_for_others) {
+			/* counted once: each kept questionnaire as its partition settles */
+			if (questionnaire_set_settle_each(s->questionnaires, s->answers, &s->repeats, &s->conflicts,
+			                                  count_survivor, s) < 0)
+				return NULL;
+		} else {
+			if (questionnaire_set_settle(store->questionnaires, store->answers, &store->repeats,
+			                             &store->conflicts) < 0 ||
+			    questionnaire_set_rewind(store->questionnaires) < 0)
+				return NULL;
+			struct questionnaire_record q;
+			int got;
+			while ((got = questionnaire_set_next(store->questionnaires, &q)) == 1)
+				add_questionnaire(s, &q);
+			if (got < 0)
+				return NULL;
+		}
 	}
 	for (size_t slot = 0; store->answers && !s->answers_tallied && slot < answer_set_slots(store->answers); slot++) {
 		const struct answer_record *answer = answer_set_slot(store->answers, slot);

@@ -1,6 +1,7 @@
 /* questionnaire_set against answer_set: the same repeats, conflicts and kept answers,
  * answer by answer, on random questionnaires built to collide (few respondents, a
  * few dates, three forms, absent and blank answers). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,6 +47,26 @@ static size_t collect(const struct answer_set *set, struct kept *out)
 			out[n++] = kept_of(a);
 	}
 	return n;
+}
+
+/* Where the answers of the kept questionnaires go, answer by answer. */
+struct gathered {
+	struct kept *kept;
+	size_t count, capacity;
+};
+
+static void gather(void *context, const struct questionnaire_record *q)
+{
+	struct gathered *g = context;
+	for (size_t k = 0; k < q->count; k++) {
+		if (q->levels[k] == LEVEL_ABSENT)
+			continue;
+		struct answer_record a = {.respondent = q->respondent, .date = q->date, .insats = q->insats,
+		                          .forbund = q->forbund, .question = q->questions[k], .group = q->group,
+		                          .gender = q->gender, .level = q->levels[k], .scale_max = q->scale_max[k]};
+		assert_true(g->count < g->capacity);
+		g->kept[g->count++] = kept_of(&a);
+	}
 }
 
 enum spills { NEVER, ALWAYS, SOMETIMES };
@@ -101,33 +122,40 @@ static void same_as_answer_by_answer(size_t memory_limit, int respondents, int m
 				reference_conflicts += offered == ANSWER_REPLACED || offered == ANSWER_OUTDATED;
 			}
 		}
-		assert_int_equal(questionnaire_set_settle(set, split, &repeats, &conflicts), 0);
-		assert_int_equal(questionnaire_set_settle(set, split, &repeats, &conflicts), 0); /* once is enough */
+		/* odd seeds: each survivor handed out as its partition settles, the set spent after */
+		int each = seed % 2;
+		static struct kept got[65536], want[65536];
+		struct gathered gathered = {got, 0, sizeof got / sizeof *got};
+		if (each) {
+			assert_int_equal(questionnaire_set_settle_each(set, split, &repeats, &conflicts, gather, &gathered), 0);
+			/* and the answers kept one by one, some moved there as the set settled */
+			gathered.count += collect(split, got + gathered.count);
+		} else {
+			assert_int_equal(questionnaire_set_settle(set, split, &repeats, &conflicts), 0);
+			assert_int_equal(questionnaire_set_settle(set, split, &repeats, &conflicts), 0); /* once is enough */
+		}
 		spilled += (unsigned)questionnaire_set_spilled(set);
 		if (repeats != reference_repeats || conflicts != reference_conflicts)
 			fail_msg("seed %u: repeats %llu/%llu, conflicts %llu/%llu", seed, (unsigned long long)repeats,
 			         (unsigned long long)reference_repeats, (unsigned long long)conflicts,
 			         (unsigned long long)reference_conflicts);
-		static struct kept got[65536], want[65536];
 		size_t n = 0, m = collect(reference, want);
-		for (int pass = 0; pass < 2; pass++) { /* read twice: the same both times */
-			n = collect(split, got);
+		for (int pass = 0; pass < 2 && !each; pass++) { /* read twice: the same both times */
+			gathered.count = collect(split, got);
 			assert_int_equal(questionnaire_set_rewind(set), 0);
 			struct questionnaire_record q;
 			int next;
-			while ((next = questionnaire_set_next(set, &q)) == 1) {
-				for (size_t k = 0; k < q.count; k++) {
-					if (q.levels[k] == LEVEL_ABSENT)
-						continue;
-					struct answer_record a = {.respondent = q.respondent, .date = q.date, .insats = q.insats,
-					                          .forbund = q.forbund, .question = q.questions[k], .group = q.group,
-					                          .gender = q.gender, .level = q.levels[k], .scale_max = q.scale_max[k]};
-					assert_true(n < sizeof got / sizeof *got);
-					got[n++] = kept_of(&a);
-				}
-			}
+			while ((next = questionnaire_set_next(set, &q)) == 1)
+				gather(&gathered, &q);
 			assert_int_equal(next, 0);
 		}
+		if (each) {
+			errno = 0;
+			assert_int_equal(questionnaire_set_rewind(set), -1);
+			assert_int_equal(errno, EINVAL);
+			assert_int_equal(questionnaire_set_settle_each(set, split, &repeats, &conflicts, gather, &gathered), -1);
+		}
+		n = gathered.count;
 		qsort(got, n, sizeof *got, compare_kept);
 		qsort(want, m, sizeof *want, compare_kept);
 		if (n != m || memcmp(got, want, n * sizeof *got) != 0)
