@@ -122,6 +122,60 @@ static int add_record(const struct record *record, const struct string_pool *poo
 	return 0;
 }
 
+/* The second thread of a large export counts its half in shares of its own
+ * (shares_new_twin), taken over at the join (shares_adopt): no replay of its records. */
+struct export_consumer {
+	struct tallies *tallies;
+	struct string_pool *pool;
+};
+
+static void twin_tallies_free(void *context)
+{
+	struct tallies *twin = context;
+	for (size_t i = 0; i < twin->count; i++)
+		shares_free(twin->shares[i]);
+	free(twin->shares);
+	free(twin);
+}
+
+static int twin_tallies_make(void *consumer, record_writer_sink *sink, void **sink_context)
+{
+	const struct export_consumer *main_consumer = consumer;
+	const struct tallies *tallies = main_consumer->tallies;
+	struct tallies *twin = calloc(1, sizeof *twin);
+	if (twin && !(twin->shares = calloc(tallies->count, sizeof *twin->shares))) {
+		free(twin);
+		twin = NULL;
+	}
+	for (size_t i = 0; twin && i < tallies->count; i++) {
+		if (!(twin->shares[i] = shares_new_twin(tallies->shares[i]))) {
+			twin_tallies_free(twin);
+			twin = NULL;
+			break;
+		}
+		twin->count++;
+		if (i > 0)
+			shares_count_with(twin->shares[i], twin->shares[0]); /* as the first thread's are */
+	}
+	if (!twin) {
+		errno = ENOMEM;
+		return -1;
+	}
+	*sink = add_record;
+	*sink_context = twin;
+	return 0;
+}
+
+static int twin_tallies_adopt(void *consumer, void *sink_context, const struct string_pool *twin_pool)
+{
+	const struct export_consumer *main_consumer = consumer;
+	const struct tallies *twin = sink_context;
+	for (size_t i = 0; i < twin->count; i++)
+		if (shares_adopt(main_consumer->tallies->shares[i], twin->shares[i], twin_pool, main_consumer->pool) < 0)
+			return -1;
+	return 0;
+}
+
 /* "2019-2023" or "2019,2021,2023": ascending, each once, at most 50. */
 static int parse_years(const char *text, int *years, size_t *count)
 {
@@ -220,6 +274,11 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 	survey_converter_ingest(converter, &ingest);
 	struct ingest_twin twin;
 	survey_converter_twin(converter, export_jobs, export_jobs_given, &twin);
+	struct export_consumer consumer = {shares, pool};
+	twin.sink_make = twin_tallies_make;
+	twin.adopt = twin_tallies_adopt;
+	twin.sink_free = twin_tallies_free;
+	twin.consumer = &consumer;
 	int status = ingest_file_split(path, &source_options, &ingest, &twin, rejects, &totals, 0);
 	if (status == EX_DATAERR && totals.rows == 0)
 		diag_error("%s: ifs-shares reads IFS exports itself, as ifs-survey does with its defaults; an export that "

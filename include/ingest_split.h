@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "ingest.h"
+#include "record_stream.h"
 #include "row_source.h"
 
 #define INGEST_SPLIT_MIN_BYTES (8u << 20)
@@ -28,6 +29,9 @@
 struct ingest_counts {
 	uint64_t day_first, unkept, answers_rejected;
 	uint64_t ordinal; /* data rows the converter has seen */
+	/* answers and questionnaires without an identifier written: carried only when the
+	 * records are adopted (a replay writes them, and counts them as it goes) */
+	uint64_t records, anonymous;
 };
 
 struct questionnaire_record;
@@ -49,6 +53,19 @@ struct ingest_twin {
 	              size_t reason_size);
 	/* A hint that q will be replayed soon (its repeat check's slot fetched); may be NULL. */
 	void (*prefetch)(void *converter, const struct questionnaire_record *q);
+	/*
+	 * Optional, all three or none: for a consumer that can count the twin's records
+	 * on the twin's thread (ifs-shares) instead of having them replayed.  sink_make
+	 * gives the consumer of the twin's writer, called on the twin's thread with each
+	 * record of a clean row, in order, its string ids twin_pool's.  At the join,
+	 * adopt takes what that consumer counted into consumer's, as if the records had
+	 * been replayed (a converter that checks repeats itself needs the replay).
+	 * sink_make, adopt: 0, or -1 with errno set.
+	 */
+	int (*sink_make)(void *consumer, record_writer_sink *sink, void **sink_context);
+	int (*adopt)(void *consumer, void *sink_context, const struct string_pool *twin_pool);
+	void (*sink_free)(void *sink_context);
+	void *consumer;
 	void *context;
 	struct record_writer *writer; /* the first converter's: the twin's strings are interned there */
 	int jobs;   /* threads to use: 1 or 2 */

@@ -34,6 +34,21 @@ struct questionnaire_set *questionnaire_set_new_within(size_t memory_limit);
 void questionnaire_set_free(struct questionnaire_set *set);
 
 /*
+ * A log instead of a set: every questionnaire offered goes to its key's partition
+ * as it comes, and no rule is applied (no repeats or conflicts are counted).  For a
+ * second thread that reads the second half of an export: its offers are passed on
+ * to the first thread's set with questionnaire_set_drain(), partition by partition,
+ * and within a key in the order they came, which is all the rule depends on.
+ */
+struct questionnaire_set *questionnaire_set_new_log(void);
+/* Each questionnaire offered to the log, to take(): a key's in the order offered,
+ * the questions and scales pointing into the log's own copy of the form.  A take()
+ * below 0 stops it.  The log is spent after.  0, or -1 with errno set (the
+ * temporary files, or EINVAL for a set that is not a log or was drained). */
+typedef int (*questionnaire_set_take)(void *context, const struct questionnaire_record *q);
+int questionnaire_set_drain(struct questionnaire_set *log, questionnaire_set_take take, void *context);
+
+/*
  * Offers q (its questions and scales are copied when new to the set).  Answers
  * given again are added to *repeats, those given again with another answer also
  * to *conflicts (as answer_set counts them).  0, or -1 when memory ran out.

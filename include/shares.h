@@ -81,6 +81,18 @@ void shares_free(struct shares *shares);
  * keeper's sets when it is finished.  Both must be given every record; which of them
  * is finished first does not matter.  The repeats are keeper's to report. */
 void shares_count_with(struct shares *s, struct shares *keeper);
+/* For a second thread that reads the second half of an export: shares like model
+ * (the same targets, period, min_n and suppression) that count its records on that
+ * thread, and only log its identified questionnaires (questionnaire_set_new_log),
+ * in their own pool.  Only questionnaire records may be given to it. */
+struct shares *shares_new_twin(const struct shares *model);
+/* The twin's records, as if each had been given to s after those s has had: its
+ * logged questionnaires offered to s's set in order (their string ids made pool's,
+ * the pool of s's records), its counts added.  Give the twins of s's keeper and
+ * of those it keeps for (shares_count_with) the same structure.  The twin is spent;
+ * free it.  0, or -1 with errno set (memory, the temporary files, or EINVAL). */
+int shares_adopt(struct shares *s, struct shares *twin, const struct string_pool *twin_pool,
+                 struct string_pool *pool);
 /* pool: the pool the record's string ids refer to. */
 /* 0, or -1 when out of memory: the run must end, as the record was not counted. */
 int shares_add(struct shares *shares, const struct string_pool *pool, const struct record *record);

@@ -9,7 +9,10 @@
  * start only if the first thread's rows end exactly there (a quoted field may
  * hold line ends): then the twin's records are passed on, in order, as if the
  * first thread had written them, and the first thread goes on after them;
- * otherwise they are thrown away and the first thread reads on alone.
+ * otherwise they are thrown away and the first thread reads on alone.  A consumer
+ * that can count the twin's records on the twin's thread (ingest_twin.sink_make:
+ * ifs-shares) gets them there instead, and at the join adopts what it counted in
+ * place of the replay.
  *
  * The twin stops at the first row that would say anything — a rejected row,
  * an unreadable cell, a row the source cannot split, a failure of any kind —
@@ -74,6 +77,11 @@ struct twin_run {
 	struct held_form *forms;
 	size_t form_count;
 	int buffer_failed;
+	/* ops->sink_make's consumer of the kept records, instead of the spill; a record it
+	 * failed to take may be counted in part, so the run cannot go on */
+	record_writer_sink sink;
+	void *sink_context;
+	int sink_failed, sink_errno;
 	unsigned long row_line; /* the line of the row being read, for hold_record */
 	/* where and how it stopped */
 	struct ingest_totals totals;
@@ -151,6 +159,33 @@ static int keep_pending(struct twin_run *run)
 	if (!run->has_pending)
 		return 0;
 	run->has_pending = 0;
+	if (run->sink) {
+		const struct held *h = &run->pending;
+		const struct held_form *form = &run->forms[h->form];
+		struct record record = {.type = RECORD_QUESTIONNAIRE};
+		struct questionnaire_record *q = &record.u.questionnaire;
+		q->respondent = h->respondent;
+		q->date = h->date;
+		q->insats = h->insats;
+		q->forbund = h->forbund;
+		q->matar = h->matar;
+		q->group = h->group;
+		q->gender = h->gender;
+		q->age = h->age;
+		q->flags = h->flags;
+		q->count = form->count;
+		q->questions = form->questions;
+		q->scale_max = form->scale_max;
+		q->form = h->form;
+		memcpy(q->levels, run->pending_levels, form->count);
+		if (run->sink(&record, run->pool, run->sink_context) != 0) {
+			run->sink_failed = 1;
+			run->sink_errno = errno ? errno : ENOMEM;
+			return -1;
+		}
+		run->held_count++;
+		return 0;
+	}
 	if (spill_append(run->held, &run->pending, sizeof run->pending) < 0 ||
 	    spill_append(run->held, run->pending_levels, run->forms[run->pending.form].count) < 0)
 		return -1; /* a part of it may be in the spill, after the records counted */
@@ -206,6 +241,8 @@ static void twin_run_free(struct twin_run *run)
 	}
 	free(run->forms);
 	spill_free(run->held);
+	if (run->sink_context)
+		run->ops->sink_free(run->sink_context);
 }
 
 /* The first line end at or after percent of the file, plus one: where the second
@@ -258,7 +295,10 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 	run->held = spill_new(spill_limit_from_environment(INGEST_SPLIT_MEMORY, NULL));
 	run->pool = string_pool_new();
 	run->writer = run->pool ? record_writer_to_callback(run->pool, hold_record, run) : NULL;
-	if (!run->source || !run->held || !run->writer || ops->make(ops->context, run->writer, &run->converter) < 0) {
+	if (run->pool && ops->sink_make && ops->sink_make(ops->consumer, &run->sink, &run->sink_context) < 0)
+		run->sink = NULL, run->sink_context = NULL; /* and then no twin at all: */
+	if (!run->source || !run->held || !run->writer || (ops->sink_make && !run->sink) ||
+	    ops->make(ops->context, run->writer, &run->converter) < 0) {
 		twin_run_free(run);
 		free(split);
 		return NULL; /* one thread, then */
@@ -300,6 +340,48 @@ static uint32_t main_id(struct record_writer *writer, const struct string_pool *
 	return map[id];
 }
 
+/* The twin's counts and totals to the first converter's, and the source moved on
+ * after the twin's rows: to the end, or to the row it left.  0, or EX_IOERR with
+ * *error set. */
+static int take_twin_counts(struct ingest_split *split, struct row_source *source, void *self,
+                            struct ingest_totals *totals, int *error)
+{
+	struct twin_run *run = &split->run;
+	run->ops->add_counts(self, &run->counts);
+	totals->rows += run->totals.rows;
+	totals->blank += run->totals.blank;
+	unsigned long line = row_source_line(source);
+	if (run->reached_end ? row_source_seek(source, split->size, line) < 0
+	                     : row_source_seek(source, run->stop_offset, line + run->stop_line - 1) < 0) {
+		*error = errno;
+		return EX_IOERR;
+	}
+	return 0;
+}
+
+/* The join when the consumer counted the twin's records itself (ops->sink_make):
+ * what it counted is adopted, in place of the replay. */
+static int adopt_twin(struct ingest_split *split, struct row_source *source, void *self,
+                      struct ingest_totals *totals)
+{
+	struct twin_run *run = &split->run;
+	int status = 0, error = 0;
+	if (run->sink_failed) {
+		error = run->sink_errno; /* a record counted in part: the run cannot go on */
+		status = error == ENOMEM ? EX_OSERR : EX_IOERR;
+	} else if (run->ops->adopt(run->ops->consumer, run->sink_context, run->pool) < 0) {
+		error = errno ? errno : ENOMEM;
+		status = error == ENOMEM ? EX_OSERR : EX_IOERR;
+	} else {
+		totals->written += run->held_count;
+		status = take_twin_counts(split, source, self, totals, &error);
+	}
+	twin_run_free(run);
+	free(split);
+	errno = error;
+	return status;
+}
+
 int ingest_split_join(struct ingest_split *split, struct row_source *source, void *self,
                       struct ingest_totals *totals)
 {
@@ -321,6 +403,8 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 		diag_error("split: cut at byte %llu (line %lu): the second thread read %lu rows, and left line %lu to the first",
 		           (unsigned long long)split->at, row_source_line(source), run->totals.rows,
 		           row_source_line(source) + run->stop_line - 1);
+	if (run->sink)
+		return adopt_twin(split, source, self, totals);
 	struct ingest_counts base;
 	ops->counts(self, &base);
 	uint32_t count = string_pool_count(run->pool);
@@ -405,14 +489,8 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 	if (failed) {
 		status = error == ENOMEM ? EX_OSERR : EX_IOERR;
 	} else {
-		ops->add_counts(self, &run->counts);
-		totals->rows += run->totals.rows;
-		totals->blank += run->totals.blank;
-		/* on after the twin's rows: to the end, or to the row it left */
-		unsigned long line = row_source_line(source);
-		if (run->reached_end ? row_source_seek(source, split->size, line) < 0
-		                     : row_source_seek(source, run->stop_offset, line + run->stop_line - 1) < 0)
-			status = EX_IOERR, error = errno;
+		run->counts.records = run->counts.anonymous = 0; /* the replay wrote them, and counted them */
+		status = take_twin_counts(split, source, self, totals, &error);
 	}
 	twin_run_free(run);
 	free(split);

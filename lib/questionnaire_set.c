@@ -62,7 +62,8 @@ struct questionnaire_set {
 	struct spill *partitions[PARTITIONS];
 	struct spill *survivors;
 	int spilled, replaying, settled;
-	int consumed; /* questionnaire_set_settle_each() handed the survivors out */
+	int consumed; /* questionnaire_set_settle_each() or _drain() handed the survivors out */
+	int logging;  /* questionnaire_set_new_log(): offers are only kept, in order, for _drain() */
 	size_t cursor;
 };
 
@@ -78,6 +79,15 @@ struct questionnaire_set *questionnaire_set_new(void)
 {
 	return questionnaire_set_new_within(spill_limit_from_environment(QUESTIONNAIRE_SET_MEMORY, NULL));
 }
+
+struct questionnaire_set *questionnaire_set_new_log(void)
+{
+	struct questionnaire_set *set = questionnaire_set_new();
+	if (set)
+		set->spilled = set->logging = 1; /* every offer to its partition, as it comes */
+	return set;
+}
+
 
 void questionnaire_set_free(struct questionnaire_set *set)
 {
@@ -456,6 +466,35 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 	return 0;
 }
 
+int questionnaire_set_drain(struct questionnaire_set *set, questionnaire_set_take take, void *context)
+{
+	if (!set->logging || set->settled) {
+		errno = EINVAL;
+		return -1;
+	}
+	set->settled = set->consumed = 1; /* nothing is left to settle, rewind or drain after */
+	for (size_t p = 0; p < PARTITIONS; p++) {
+		if (!set->partitions[p])
+			continue;
+		if (spill_rewind(set->partitions[p]) < 0)
+			return -1;
+		for (;;) {
+			struct questionnaire_record q;
+			struct spilled record;
+			int got = read_spilled(set, set->partitions[p], &q, &record);
+			if (got < 0)
+				return -1;
+			if (got == 0)
+				break;
+			if (take(context, &q) < 0)
+				return -1;
+		}
+		spill_free(set->partitions[p]);
+		set->partitions[p] = NULL;
+	}
+	return 0;
+}
+
 /* One partition read back into the arrays, its entries as they stood when the set
  * spilled and then its questionnaires offered as they came: within a key, the order
  * of offers is kept, so the rule gives what it gives in memory. */
@@ -518,6 +557,10 @@ static int settle_partitions(struct questionnaire_set *set, struct answer_set *s
 int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
                              uint64_t *conflicts)
 {
+	if (set->logging) {
+		errno = EINVAL; /* a log is drained, not settled */
+		return -1;
+	}
 	if (!set->spilled || set->settled)
 		return 0;
 	return settle_partitions(set, split, repeats, conflicts, NULL, NULL);
@@ -526,8 +569,8 @@ int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *s
 int questionnaire_set_settle_each(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
                                   uint64_t *conflicts, questionnaire_set_visit each, void *context)
 {
-	if (set->consumed || (set->spilled && set->settled)) {
-		errno = EINVAL; /* settled already: rewind and next give the survivors */
+	if (set->logging || set->consumed || (set->spilled && set->settled)) {
+		errno = EINVAL; /* settled already (rewind and next give the survivors), or a log */
 		return -1;
 	}
 	set->consumed = 1;

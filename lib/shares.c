@@ -1,5 +1,6 @@
 #include "shares.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stddef.h>
@@ -95,6 +96,7 @@ struct shares {
 	 * answers for both (shares_count_with): NULL, or where they are read at the end. */
 	struct shares *kept_by;
 	int keeps_for_others; /* some other shares' kept_by is this one: its set is counted more than once */
+	int logs;             /* shares_new_twin(): its questionnaires are only logged, for shares_adopt() */
 	int has_courses;            /* register data in the input: response rates can be given */
 	struct course_set *courses; /* the register's courses, each once, counted at the end */
 	uint64_t repeats, conflicts, course_repeats, course_updates;
@@ -485,11 +487,16 @@ static int counted_by_a_goal(const struct shares *s, const struct questionnaire_
 	return q->insats < s->known_ids && q->group < 8 && (s->insats_groups[q->insats] >> q->group & 1);
 }
 
+static struct questionnaire_set *new_questionnaire_set(const struct shares *s)
+{
+	return s->logs ? questionnaire_set_new_log() : questionnaire_set_new();
+}
+
 static int offer_questionnaire(struct shares *s, const struct questionnaire_record *q)
 {
 	if (!s->answers && !(s->answers = answer_set_new()))
 		return -1;
-	if (!s->questionnaires && !(s->questionnaires = questionnaire_set_new()))
+	if (!s->questionnaires && !(s->questionnaires = new_questionnaire_set(s)))
 		return -1;
 	return questionnaire_set_offer(s->questionnaires, q, s->answers, &s->repeats, &s->conflicts);
 }
@@ -510,7 +517,7 @@ static int queue_questionnaire(struct shares *s, const struct questionnaire_reco
 {
 	if (offer_pending(s, QUEUED_QUESTIONNAIRES - 1) < 0)
 		return -1;
-	if (!s->questionnaires && !(s->questionnaires = questionnaire_set_new()))
+	if (!s->questionnaires && !(s->questionnaires = new_questionnaire_set(s)))
 		return -1;
 	struct questionnaire_record *copy =
 		&s->pending[(s->pending_first + s->pending_count) % QUEUED_QUESTIONNAIRES];
@@ -532,6 +539,132 @@ void shares_count_with(struct shares *s, struct shares *keeper)
 }
 
 static void count_survivor(void *context, const struct questionnaire_record *q) { add_questionnaire(context, q); }
+
+struct shares *shares_new_twin(const struct shares *model)
+{
+	struct shares *twin = shares_new(model->targets, &model->period, model->min_n, model->vas_min_delta,
+	                                 model->suppress);
+	if (twin)
+		twin->logs = 1;
+	return twin;
+}
+
+/* The twin's questionnaires, on their way into s's set: string ids are the twin
+ * pool's, and are made s's pool's as they come. */
+struct adoption {
+	struct shares *s;
+	struct string_pool *pool;
+	const struct string_pool *twin_pool;
+	uint32_t *ids; /* twin id -> s's, UINT32_MAX until first needed */
+	uint32_t id_count;
+	const uint32_t *form_questions; /* the twin form whose questions are in questions */
+	uint32_t questions[QUESTIONNAIRE_MAX_QUESTIONS];
+};
+
+static uint32_t adopted_id(struct adoption *a, uint32_t id)
+{
+	if (id == 0)
+		return 0; /* the empty string, in every pool */
+	if (id >= a->id_count) {
+		errno = EIO;
+		return UINT32_MAX;
+	}
+	if (a->ids[id] == UINT32_MAX) {
+		const char *text = string_pool_get(a->twin_pool, id);
+		if (!text) {
+			errno = EIO;
+			return UINT32_MAX;
+		}
+		if ((a->ids[id] = string_pool_intern(a->pool, text, strlen(text))) == UINT32_MAX)
+			errno = ENOMEM;
+	}
+	return a->ids[id];
+}
+
+static int adopt_questionnaire(void *context, const struct questionnaire_record *q)
+{
+	struct adoption *a = context;
+	struct questionnaire_record copy;
+	memcpy(&copy, q, offsetof(struct questionnaire_record, levels));
+	memcpy(copy.levels, q->levels, q->count);
+	if (q->questions != a->form_questions) {
+		a->form_questions = NULL;
+		for (size_t i = 0; i < q->count; i++)
+			if ((a->questions[i] = adopted_id(a, q->questions[i])) == UINT32_MAX)
+				return -1;
+		a->form_questions = q->questions;
+	}
+	copy.questions = a->questions;
+	copy.form = 0;
+	if ((copy.insats = adopted_id(a, q->insats)) == UINT32_MAX || (copy.forbund = adopted_id(a, q->forbund)) == UINT32_MAX)
+		return -1;
+	return offer_questionnaire(a->s, &copy);
+}
+
+static void add_cell(struct share_cell *into, const struct share_cell *from)
+{
+	into->n += from->n;
+	into->pos += from->pos;
+	for (int l = 0; l <= LEVEL_MAX; l++)
+		into->levels[l] += from->levels[l];
+	into->missing += from->missing;
+	into->unknown += from->unknown;
+	for (int c = 0; c < 3; c++)
+		into->improved[c] += from->improved[c];
+	into->intake_only += from->intake_only;
+	into->exit_only += from->exit_only;
+}
+
+int shares_adopt(struct shares *s, struct shares *twin, const struct string_pool *twin_pool, struct string_pool *pool)
+{
+	if (!twin->logs || s->logs || twin->answers_tallied || twin->courses || twin->persons) {
+		errno = EINVAL; /* a twin sees questionnaires only, and is adopted once */
+		return -1;
+	}
+	/* s's own questionnaires before the twin's, as they came */
+	if (offer_pending(s, 0) < 0 || offer_pending(twin, 0) < 0)
+		return -1;
+	if (twin->questionnaires) {
+		struct adoption a = {.s = s, .pool = pool, .twin_pool = twin_pool, .id_count = string_pool_count(twin_pool) + 1};
+		if (!(a.ids = malloc((size_t)a.id_count * sizeof *a.ids)))
+			return -1;
+		for (uint32_t i = 0; i < a.id_count; i++)
+			a.ids[i] = UINT32_MAX;
+		int drained = questionnaire_set_drain(twin->questionnaires, adopt_questionnaire, &a);
+		int error = errno;
+		free(a.ids);
+		if (drained < 0) {
+			errno = error;
+			return -1;
+		}
+	}
+	for (size_t g = 0; g < s->targets->count; g++) {
+		struct goal_tally *t = &s->tally[g];
+		const struct goal_tally *from = &twin->tally[g];
+		for (int c = 0; c < CELL_COUNT; c++) {
+			add_cell(&t->cell[c], &from->cell[c]);
+			t->ended[c] += from->ended[c];
+		}
+		t->pairs += from->pairs;
+		t->persons += from->persons;
+		t->register_ended += from->register_ended;
+		if (from->scale_max > t->scale_max)
+			t->scale_max = from->scale_max;
+		t->seen_insats |= from->seen_insats;
+		t->seen_indicator |= from->seen_indicator;
+		t->in_register |= from->in_register;
+	}
+	widen(&s->ifs_first, &s->ifs_last, twin->ifs_first);
+	widen(&s->ifs_first, &s->ifs_last, twin->ifs_last);
+	widen(&s->health_first, &s->health_last, twin->health_first);
+	widen(&s->health_first, &s->health_last, twin->health_last);
+	s->repeats += twin->repeats;
+	s->conflicts += twin->conflicts;
+	s->anonymous += twin->anonymous;
+	s->has_courses |= twin->has_courses;
+	/* the masks of the strings the twin's records brought */
+	return learn_strings(s, pool);
+}
 
 int shares_add(struct shares *s, const struct string_pool *pool, const struct record *record)
 {

@@ -162,3 +162,10 @@ contains default-cut.trace "split: cut at byte"
 at=$(sed -n 's/^split: cut at byte \([0-9]*\).*/\1/p' default-cut.trace)
 size=$(wc -c <reject.csv)
 [ "$at" -gt $((size * 46 / 100)) ] && [ "$at" -lt $((size * 49 / 100)) ] || fail "ifs-survey cut $size bytes at $at, not at 47 %"
+
+# ifs-shares' own cut, at 52 % (its second thread counts what it reads): one thread's table.
+one_and_two shares-cut.trace ifs-shares -t targets.json --years 2021-2023 clean-3000.csv
+contains shares-cut.trace "the second thread read"
+at=$(sed -n 's/^split: cut at byte \([0-9]*\).*/\1/p' shares-cut.trace)
+size=$(wc -c <clean-3000.csv)
+[ "$at" -gt $((size * 51 / 100)) ] && [ "$at" -lt $((size * 54 / 100)) ] || fail "ifs-shares cut $size bytes at $at, not at 52 %"

@@ -179,12 +179,84 @@ static void test_spilled_from_the_start(void **state) { same_as_answer_by_answer
  * them.  Fewer questionnaires than that stay in memory: the rule must not care. */
 static void test_spilled_on_the_way(void **state) { same_as_answer_by_answer(70000, 700, 1000, SOMETIMES); }
 
+/* What a drained log gave: each questionnaire's respondent and its first level. */
+struct drained {
+	uint64_t respondent[3000];
+	uint8_t level[3000];
+	size_t count;
+};
+
+static int take_drained(void *context, const struct questionnaire_record *q)
+{
+	struct drained *d = context;
+	assert_true(d->count < 3000);
+	assert_int_equal(q->count, 2);
+	assert_int_equal(q->questions[1], 12);
+	d->respondent[d->count] = q->respondent;
+	d->level[d->count++] = q->levels[0];
+	return 0;
+}
+
+/* A log keeps every offer, repeats and all, and gives each key's back in the order
+ * offered: 3000 offers of 40 respondents, the level counting up per respondent. */
+static void test_log_drains_every_offer_in_order(void **state)
+{
+	(void)state;
+	struct questionnaire_set *log = questionnaire_set_new_log();
+	assert_non_null(log);
+	static const uint32_t questions[2] = {11, 12};
+	static const uint8_t scales[2] = {6, 6};
+	uint8_t next_level[40] = {0};
+	for (int n = 0; n < 3000; n++) {
+		struct questionnaire_record q;
+		memset(&q, 0, sizeof q);
+		int r = (n * 7919) % 40;
+		q.respondent = (uint64_t)r * 0x9E3779B97F4A7C15ull;
+		q.insats = 1;
+		q.group = 2;
+		q.date = 20220301;
+		q.flags = ANSWER_IDENTIFIED;
+		q.count = 2;
+		q.questions = questions;
+		q.scale_max = scales;
+		q.levels[0] = next_level[r]++;
+		uint64_t repeats = 0, conflicts = 0;
+		assert_int_equal(questionnaire_set_offer(log, &q, NULL, &repeats, &conflicts), 0);
+		assert_int_equal(repeats, 0); /* a log applies no rule */
+	}
+	uint64_t repeats = 0, conflicts = 0;
+	errno = 0;
+	assert_int_equal(questionnaire_set_settle(log, NULL, &repeats, &conflicts), -1);
+	assert_int_equal(errno, EINVAL);
+	static struct drained drained;
+	assert_int_equal(questionnaire_set_drain(log, take_drained, &drained), 0);
+	assert_int_equal(drained.count, 3000);
+	uint8_t expected[40] = {0};
+	for (size_t i = 0; i < drained.count; i++) {
+		int r = -1;
+		for (int k = 0; k < 40; k++)
+			if (drained.respondent[i] == (uint64_t)k * 0x9E3779B97F4A7C15ull)
+				r = k;
+		assert_true(r >= 0);
+		assert_int_equal(drained.level[i], expected[r]++);
+	}
+	errno = 0;
+	assert_int_equal(questionnaire_set_drain(log, take_drained, &drained), -1); /* spent */
+	assert_int_equal(errno, EINVAL);
+	questionnaire_set_free(log);
+	/* a set is not a log */
+	struct questionnaire_set *set = questionnaire_set_new();
+	assert_int_equal(questionnaire_set_drain(set, take_drained, &drained), -1);
+	questionnaire_set_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_same_as_answer_by_answer),
 	    cmocka_unit_test(test_spilled_from_the_start),
 	    cmocka_unit_test(test_spilled_on_the_way),
+	    cmocka_unit_test(test_log_drains_every_offer_in_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -307,6 +307,120 @@ static void test_years_share_one_dedup_set(void **state)
 	codebook_free(book);
 }
 
+/* One questionnaire of FIA, group avslut, question "nytta" (scale 6), to each of count shares. */
+static void add_fia_questionnaire(struct shares *const *shares, size_t count, struct string_pool *pool,
+                                  uint64_t respondent, int identified, uint32_t date, uint8_t gender, uint8_t level)
+{
+	uint32_t questions[1] = {string_pool_intern(pool, "nytta", 5)};
+	static const uint8_t scale_max[1] = {6};
+	struct record record = {.type = RECORD_QUESTIONNAIRE};
+	struct questionnaire_record *q = &record.u.questionnaire;
+	q->respondent = respondent;
+	q->date = date;
+	q->insats = string_pool_intern(pool, "FIA", 3);
+	q->matar = (uint16_t)date_matar(date);
+	q->group = GROUP_AVSLUT;
+	q->gender = gender;
+	q->flags = identified ? ANSWER_IDENTIFIED : 0;
+	q->count = 1;
+	q->questions = questions;
+	q->scale_max = scale_max;
+	q->levels[0] = level;
+	for (size_t s = 0; s < count; s++)
+		assert_int_equal(shares_add(shares[s], pool, &record), 0);
+}
+
+/*
+ * A second thread's half, counted by twins (shares_new_twin) in a pool of its own and
+ * adopted (shares_adopt), counts as if every record had been given to one shares in
+ * order.  Three shares as ifs-shares --years makes them: a keeper (mätår 2021), one
+ * it keeps for (2022), and one on its own (all periods).  By hand:
+ *   first half:  r1 2022-01-10 6 (K); r2 2022-01-10 3 (M); r7 2021-03-01 1 (K); r9 2022-03-01 2 (K)
+ *   second half: r9 2022-03-01 6 (K: the same date, the later given counts); r2 2022-02-01 6
+ *                (M: later); no id 2022-10-15 4 (M); no id 2022-01-05 6 (K); r1 2022-01-10 6
+ *                (K: identical)
+ * 2022: r1 6, r2 6, r9 6 and the two without an id (4, 6): n 5, klart positive 4 (women
+ * 3/3, men 2/1); 2021: n 1, pos 0; all periods: n 6, pos 4 (women 4/3, men 2/1),
+ * 2021-03-01 to 2022-10-15 (the second half's own dates, 2022-01-05 to 2022-10-15, reach
+ * past the first's).  Repeats 3 (r9, r2 conflicts; r1 identical), two questionnaires
+ * without an id.
+ */
+static void test_twin_adopted_as_if_given_in_order(void **state)
+{
+	(void)state;
+	struct codebook *book = load_ifs_codebook();
+	const char *path = write_temp("{\"goals\": [{\"id\": \"fia-nytta\", \"insats\": \"FIA\", \"indicator\": \"nytta\", "
+	                              "\"group\": \"avslut\", \"level\": \"klart_positivt\", \"target\": 0.75}]}");
+	struct targets targets;
+	char error[512];
+	assert_int_equal(targets_load(path, book, &targets, error, sizeof error), 0);
+	unlink(path);
+	struct period periods[3] = {{PERIOD_YEAR, 2021, 0, 0}, {PERIOD_YEAR, 2022, 0, 0}, {PERIOD_ALL, 0, 0, 0}};
+	struct shares *one[3], *first[3], *twin[3];
+	for (size_t i = 0; i < 3; i++) {
+		assert_non_null(one[i] = shares_new(&targets, &periods[i], 0, -1, 0));
+		assert_non_null(first[i] = shares_new(&targets, &periods[i], 0, -1, 0));
+		assert_non_null(twin[i] = shares_new_twin(first[i]));
+	}
+	shares_count_with(one[1], one[0]);
+	shares_count_with(first[1], first[0]);
+	shares_count_with(twin[1], twin[0]);
+	struct string_pool *pool = string_pool_new(), *twin_pool = string_pool_new();
+	/* the twin's pool numbers its strings otherwise: its ids must be mapped */
+	string_pool_intern(twin_pool, "Enter", 5);
+	string_pool_intern(twin_pool, "nytta", 5);
+	const struct { uint64_t respondent; int identified; uint32_t date; uint8_t gender, level; } rows[] = {
+		{1, 1, 20220110, GENDER_WOMAN, 6}, {2, 1, 20220110, GENDER_MAN, 3}, {7, 1, 20210301, GENDER_WOMAN, 1},
+		{9, 1, 20220301, GENDER_WOMAN, 2},
+		{9, 1, 20220301, GENDER_WOMAN, 6}, {2, 1, 20220201, GENDER_MAN, 6}, {5, 0, 20221015, GENDER_MAN, 4},
+		{6, 0, 20220105, GENDER_WOMAN, 6}, {1, 1, 20220110, GENDER_WOMAN, 6},
+	};
+	for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+		add_fia_questionnaire(one, 3, pool, rows[r].respondent, rows[r].identified, rows[r].date, rows[r].gender,
+		                      rows[r].level);
+		if (r < 4)
+			add_fia_questionnaire(first, 3, pool, rows[r].respondent, rows[r].identified, rows[r].date,
+			                      rows[r].gender, rows[r].level);
+		else
+			add_fia_questionnaire(twin, 3, twin_pool, rows[r].respondent, rows[r].identified, rows[r].date,
+			                      rows[r].gender, rows[r].level);
+	}
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(shares_adopt(first[i], twin[i], twin_pool, pool), 0);
+	assert_int_equal(shares_adopt(first[0], twin[0], twin_pool, pool), -1); /* spent */
+	static const uint64_t n[3][3] = {{1, 1, 0}, {5, 3, 2}, {6, 4, 2}}, pos[3][3] = {{0, 0, 0}, {4, 3, 1}, {4, 3, 1}};
+	for (size_t i = 0; i < 3; i++) {
+		size_t count;
+		const struct share_result *want = shares_finish(one[i], &count), *got = shares_finish(first[i], &count);
+		assert_non_null(want);
+		assert_non_null(got);
+		static const int cells[3] = {CELL_ALL, CELL_WOMEN, CELL_MEN};
+		for (int c = 0; c < 3; c++) {
+			assert_int_equal(want[0].cell[cells[c]].n, n[i][c]);
+			assert_int_equal(want[0].cell[cells[c]].pos, pos[i][c]);
+			assert_int_equal(got[0].cell[cells[c]].n, n[i][c]);
+			assert_int_equal(got[0].cell[cells[c]].pos, pos[i][c]);
+		}
+		assert_string_equal(got[0].period, want[0].period);
+		assert_int_equal(shares_anonymous(first[i]), shares_anonymous(one[i]));
+	}
+	assert_string_equal(shares_finish(first[2], &(size_t){0})[0].period, "2021-03-01..2022-10-15");
+	assert_int_equal(shares_anonymous(first[2]), 2);
+	uint64_t repeats, conflicts;
+	shares_repeats(first[0], &repeats, &conflicts);
+	assert_int_equal(repeats, 3);
+	assert_int_equal(conflicts, 2);
+	for (size_t i = 0; i < 3; i++) {
+		shares_free(one[i]);
+		shares_free(first[i]);
+		shares_free(twin[i]);
+	}
+	string_pool_free(pool);
+	string_pool_free(twin_pool);
+	targets_free(&targets);
+	codebook_free(book);
+}
+
 static void test_newcombe_published_example(void **state)
 {
 	(void)state;
@@ -331,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_targets_errors_name_goal_and_field),
 		cmocka_unit_test(test_newcombe_published_example),
 		cmocka_unit_test(test_years_share_one_dedup_set),
+		cmocka_unit_test(test_twin_adopted_as_if_given_in_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
