@@ -7,7 +7,9 @@
  * INGEST_SPLIT_MIN_BYTES or more (any size with always) and the machine has
  * the jobs, a twin of the converter reads the second half on another thread;
  * any row of that half that has something to say (a reject, an unreadable
- * cell, a failure) is read again by the first thread, in order.  ingest.c
+ * cell, a failure) is read again by the first thread, in order; the twin's records
+ * are replayed through the first converter, or counted on the twin's thread by a
+ * consumer that can adopt them (ifs-shares).  ingest.c
  * drives it; a converter that can be twinned says how through struct ingest_twin.
  */
 #ifndef IFS_INGEST_SPLIT_H
@@ -71,8 +73,9 @@ struct ingest_twin {
 	int jobs;   /* threads to use: 1 or 2 */
 	int always; /* split any file that can be split, however small (for tests) */
 	/* Percent of the file the first thread reads itself (the cut is at the first line
-	 * end after it): less than half when the first also has much to do with the
-	 * twin's records as it replays them.  0: 50. */
+	 * end after it): what evens the two threads out, the first's work at the join
+	 * included (less than half when it replays the twin's records and checks them
+	 * for repeats).  0: 50. */
 	int first_percent;
 };
 
@@ -85,7 +88,9 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 /* Where the second reader started: the first stops there. */
 uint64_t ingest_split_at(const struct ingest_split *split);
 /* At the cut: the twin's records replayed through the first converter, in order,
- * and the source moved past them; or (the cut was inside a row) thrown away.  A
+ * or what its consumer counted adopted (sink_make), and the source moved past
+ * them; or thrown away, and read here (the cut was inside a row, or the twin's
+ * consumer could not take a record).  A
  * repeat found in the replay is counted and, when it has a reason, warned of with
  * its row's line, as ingest_file() does.  Frees split.  0, or EX_OSERR / EX_IOERR
  * with errno set when they could not be read back or passed on. */

@@ -34,17 +34,18 @@ struct questionnaire_set *questionnaire_set_new_within(size_t memory_limit);
 void questionnaire_set_free(struct questionnaire_set *set);
 
 /*
- * A log instead of a set: every questionnaire offered goes to its key's partition
- * as it comes, and no rule is applied (no repeats or conflicts are counted).  For a
+ * A log instead of a set: every questionnaire offered is kept as it comes, in
+ * order, and no rule is applied (no repeats or conflicts are counted).  For a
  * second thread that reads the second half of an export: its offers are passed on
- * to the first thread's set with questionnaire_set_drain(), partition by partition,
- * and within a key in the order they came, which is all the rule depends on.
+ * to the first thread's set with questionnaire_set_drain().  Past
+ * QUESTIONNAIRE_LOG_MEMORY (or IFS_SPILL_AFTER) the log goes to a temporary file.
  */
+#define QUESTIONNAIRE_LOG_MEMORY ((size_t)1 << 20)
 struct questionnaire_set *questionnaire_set_new_log(void);
-/* Each questionnaire offered to the log, to take(): a key's in the order offered,
- * the questions and scales pointing into the log's own copy of the form.  A take()
+/* Each questionnaire offered to the log, to take(), in the order offered, its
+ * questions and scales pointing into the log's own copy of the form.  A take()
  * below 0 stops it.  The log is spent after.  0, or -1 with errno set (the
- * temporary files, or EINVAL for a set that is not a log or was drained). */
+ * temporary file, or EINVAL for a set that is not a log or was drained). */
 typedef int (*questionnaire_set_take)(void *context, const struct questionnaire_record *q);
 int questionnaire_set_drain(struct questionnaire_set *log, questionnaire_set_take take, void *context);
 
@@ -71,7 +72,7 @@ int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *s
  * each() as soon as its partition is settled (its questions and scales pointing into
  * the set, valid during the call), instead of keeping them all for rewind and next:
  * for a set counted once, that saves writing and reading back every survivor.  The
- * set is spent: rewind and next fail after.  For a set that did not spill, each
+ * set is spent: rewind fails after.  For a set that did not spill, each
  * entry in turn.  0, or -1 with errno set (EINVAL when settled or spent already). */
 typedef void (*questionnaire_set_visit)(void *context, const struct questionnaire_record *q);
 int questionnaire_set_settle_each(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,

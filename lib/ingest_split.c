@@ -78,7 +78,7 @@ struct twin_run {
 	size_t form_count;
 	int buffer_failed;
 	/* ops->sink_make's consumer of the kept records, instead of the spill; a record it
-	 * failed to take may be counted in part, so the run cannot go on */
+	 * failed to take may be counted in part, so all it took is thrown away */
 	record_writer_sink sink;
 	void *sink_context;
 	int sink_failed, sink_errno;
@@ -366,10 +366,7 @@ static int adopt_twin(struct ingest_split *split, struct row_source *source, voi
 {
 	struct twin_run *run = &split->run;
 	int status = 0, error = 0;
-	if (run->sink_failed) {
-		error = run->sink_errno; /* a record counted in part: the run cannot go on */
-		status = error == ENOMEM ? EX_OSERR : EX_IOERR;
-	} else if (run->ops->adopt(run->ops->consumer, run->sink_context, run->pool) < 0) {
+	if (run->ops->adopt(run->ops->consumer, run->sink_context, run->pool) < 0) {
 		error = errno ? errno : ENOMEM;
 		status = error == ENOMEM ? EX_OSERR : EX_IOERR;
 	} else {
@@ -403,6 +400,16 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 		diag_error("split: cut at byte %llu (line %lu): the second thread read %lu rows, and left line %lu to the first",
 		           (unsigned long long)split->at, row_source_line(source), run->totals.rows,
 		           row_source_line(source) + run->stop_line - 1);
+	if (run->sink && run->sink_failed) {
+		/* The twin's consumer could not take a record (memory, or a temporary file):
+		 * what it took is thrown away, and the first thread reads the rest itself,
+		 * where whatever went wrong is its own to meet and say, as with one thread. */
+		if (trace)
+			diag_error("split: the second thread could not keep what it read (%s): read by one thread",
+			           strerror(run->sink_errno));
+		ingest_split_cancel(split);
+		return 0;
+	}
 	if (run->sink)
 		return adopt_twin(split, source, self, totals);
 	struct ingest_counts base;

@@ -62,8 +62,8 @@ struct questionnaire_set {
 	struct spill *partitions[PARTITIONS];
 	struct spill *survivors;
 	int spilled, replaying, settled;
-	int consumed; /* questionnaire_set_settle_each() or _drain() handed the survivors out */
-	int logging;  /* questionnaire_set_new_log(): offers are only kept, in order, for _drain() */
+	int consumed;     /* questionnaire_set_settle_each() or _drain() handed the survivors out */
+	struct spill *log; /* questionnaire_set_new_log(): every offer, in order, for _drain() */
 	size_t cursor;
 };
 
@@ -83,8 +83,10 @@ struct questionnaire_set *questionnaire_set_new(void)
 struct questionnaire_set *questionnaire_set_new_log(void)
 {
 	struct questionnaire_set *set = questionnaire_set_new();
-	if (set)
-		set->spilled = set->logging = 1; /* every offer to its partition, as it comes */
+	if (set && !(set->log = spill_new(spill_limit_from_environment(QUESTIONNAIRE_LOG_MEMORY, NULL)))) {
+		questionnaire_set_free(set);
+		return NULL;
+	}
 	return set;
 }
 
@@ -104,6 +106,7 @@ void questionnaire_set_free(struct questionnaire_set *set)
 	for (size_t p = 0; p < PARTITIONS; p++)
 		spill_free(set->partitions[p]);
 	spill_free(set->survivors);
+	spill_free(set->log);
 	free(set);
 }
 
@@ -377,6 +380,10 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 	size_t form = form_of(set, q);
 	if (form == SIZE_MAX)
 		return -1;
+	if (set->log) {
+		struct spilled record = spilled_of(q, form);
+		return write_spilled(set->log, &record, q->levels, q->count);
+	}
 	if (!set->replaying && !set->spilled && would_outgrow(set, q->count) && spill_entries(set) < 0)
 		return -1;
 	if (!set->replaying && set->spilled)
@@ -468,31 +475,22 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 
 int questionnaire_set_drain(struct questionnaire_set *set, questionnaire_set_take take, void *context)
 {
-	if (!set->logging || set->settled) {
+	if (!set->log || set->consumed) {
 		errno = EINVAL;
 		return -1;
 	}
-	set->settled = set->consumed = 1; /* nothing is left to settle, rewind or drain after */
-	for (size_t p = 0; p < PARTITIONS; p++) {
-		if (!set->partitions[p])
-			continue;
-		if (spill_rewind(set->partitions[p]) < 0)
+	set->consumed = 1; /* nothing is left to drain, rewind or settle after */
+	if (spill_rewind(set->log) < 0)
+		return -1;
+	for (;;) {
+		struct questionnaire_record q;
+		struct spilled record;
+		int got = read_spilled(set, set->log, &q, &record);
+		if (got <= 0)
+			return got;
+		if (take(context, &q) < 0)
 			return -1;
-		for (;;) {
-			struct questionnaire_record q;
-			struct spilled record;
-			int got = read_spilled(set, set->partitions[p], &q, &record);
-			if (got < 0)
-				return -1;
-			if (got == 0)
-				break;
-			if (take(context, &q) < 0)
-				return -1;
-		}
-		spill_free(set->partitions[p]);
-		set->partitions[p] = NULL;
 	}
-	return 0;
 }
 
 /* One partition read back into the arrays, its entries as they stood when the set
@@ -557,7 +555,7 @@ static int settle_partitions(struct questionnaire_set *set, struct answer_set *s
 int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
                              uint64_t *conflicts)
 {
-	if (set->logging) {
+	if (set->log) {
 		errno = EINVAL; /* a log is drained, not settled */
 		return -1;
 	}
@@ -569,7 +567,7 @@ int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *s
 int questionnaire_set_settle_each(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
                                   uint64_t *conflicts, questionnaire_set_visit each, void *context)
 {
-	if (set->logging || set->consumed || (set->spilled && set->settled)) {
+	if (set->log || set->consumed || (set->spilled && set->settled)) {
 		errno = EINVAL; /* settled already (rewind and next give the survivors), or a log */
 		return -1;
 	}

@@ -67,9 +67,11 @@ struct survey_converter {
 	int quiet; /* bind only tries a header: no warnings, no -v lines */
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
 	struct text_memo insats_ids, forbund_ids, groups, genders;
+#ifdef OPENSSL_NO_DEPRECATED_3_0
 	/* SHA-256 for unkeyed response ids: fetched once, as looking it up per row costs more than hashing */
 	EVP_MD *sha256;
 	EVP_MD_CTX *hash_context;
+#endif
 	/* a twin's own copy of the key: the key's HMAC context is used by one thread only */
 	struct pseudonym_key *own_key;
 };
@@ -87,12 +89,14 @@ struct survey_converter *survey_converter_new(const struct codebook *codebook,
 	/* an answer_set slot per questionnaire, half of them used at most, doubling: four slots each */
 	converter->spill_limit = spill_limit_from_environment(SURVEY_REPEAT_MEMORY, NULL);
 	converter->seen_most = converter->spill_limit / (4 * (sizeof(struct answer_record) + 1));
+#ifdef OPENSSL_NO_DEPRECATED_3_0
 	converter->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	converter->hash_context = EVP_MD_CTX_new();
 	if (!converter->sha256 || !converter->hash_context) {
 		survey_converter_free(converter);
 		return NULL;
 	}
+#endif
 	return converter;
 }
 
@@ -103,8 +107,10 @@ void survey_converter_free(struct survey_converter *converter)
 	free(converter->questions);
 	answer_set_free(converter->seen);
 	deferred_free(converter->deferred);
+#ifdef OPENSSL_NO_DEPRECATED_3_0
 	EVP_MD_CTX_free(converter->hash_context);
 	EVP_MD_free(converter->sha256);
+#endif
 	if (converter->own_key) {
 		pseudonym_key_wipe(converter->own_key);
 		free(converter->own_key);

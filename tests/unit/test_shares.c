@@ -217,15 +217,12 @@ static void test_targets_errors_name_goal_and_field(void **state)
 	codebook_free(book);
 }
 
-/* Newcombe (1998), method 10, his worked example: 56/70 - 48/80 = 0.2000, 95 % interval
- * 0.0524 to 0.3339 (Statistics in Medicine 17:873-890, table II). */
-/* One identified questionnaire of FIA, group avslut, question "nytta" (scale 6). */
-static void add_fia_answer(struct shares *const *shares, size_t count, struct string_pool *pool, uint64_t respondent,
-                           uint32_t date, uint8_t level)
+/* One questionnaire of FIA, group avslut, question "nytta" (scale 6), to each of count shares. */
+static void add_fia_questionnaire(struct shares *const *shares, size_t count, struct string_pool *pool,
+                                  uint64_t respondent, int identified, uint32_t date, uint8_t gender, uint8_t level)
 {
-	static uint32_t questions[1];
+	uint32_t questions[1] = {string_pool_intern(pool, "nytta", 5)};
 	static const uint8_t scale_max[1] = {6};
-	questions[0] = string_pool_intern(pool, "nytta", 5);
 	struct record record = {.type = RECORD_QUESTIONNAIRE};
 	struct questionnaire_record *q = &record.u.questionnaire;
 	q->respondent = respondent;
@@ -233,14 +230,31 @@ static void add_fia_answer(struct shares *const *shares, size_t count, struct st
 	q->insats = string_pool_intern(pool, "FIA", 3);
 	q->matar = (uint16_t)date_matar(date);
 	q->group = GROUP_AVSLUT;
-	q->gender = GENDER_WOMAN;
-	q->flags = ANSWER_IDENTIFIED;
+	q->gender = gender;
+	q->flags = identified ? ANSWER_IDENTIFIED : 0;
 	q->count = 1;
 	q->questions = questions;
 	q->scale_max = scale_max;
 	q->levels[0] = level;
 	for (size_t s = 0; s < count; s++)
 		assert_int_equal(shares_add(shares[s], pool, &record), 0);
+}
+
+/* An identified woman's. */
+static void add_fia_answer(struct shares *const *shares, size_t count, struct string_pool *pool, uint64_t respondent,
+                           uint32_t date, uint8_t level)
+{
+	add_fia_questionnaire(shares, count, pool, respondent, 1, date, GENDER_WOMAN, level);
+}
+
+/* The one goal those count: FIA nytta among those who ended, klart positivt, 75 %. */
+static void load_fia_nytta(const struct codebook *book, struct targets *targets)
+{
+	const char *path = write_temp("{\"goals\": [{\"id\": \"fia-nytta\", \"insats\": \"FIA\", \"indicator\": \"nytta\", "
+	                              "\"group\": \"avslut\", \"level\": \"klart_positivt\", \"target\": 0.75}]}");
+	char error[512];
+	assert_int_equal(targets_load(path, book, targets, error, sizeof error), 0);
+	unlink(path);
 }
 
 /*
@@ -255,12 +269,8 @@ static void test_years_share_one_dedup_set(void **state)
 {
 	(void)state;
 	struct codebook *book = load_ifs_codebook();
-	const char *path = write_temp("{\"goals\": [{\"id\": \"fia-nytta\", \"insats\": \"FIA\", \"indicator\": \"nytta\", "
-	                              "\"group\": \"avslut\", \"level\": \"klart_positivt\", \"target\": 0.75}]}");
 	struct targets targets;
-	char error[512];
-	assert_int_equal(targets_load(path, book, &targets, error, sizeof error), 0);
-	unlink(path);
+	load_fia_nytta(book, &targets);
 	for (int finish_keeper_first = 0; finish_keeper_first < 2; finish_keeper_first++) {
 		struct period y2021 = {PERIOD_YEAR, 2021, 0, 0}, y2022 = {PERIOD_YEAR, 2022, 0, 0};
 		/* keeper (2021), its follower (2022), and 2022 on its own */
@@ -307,29 +317,6 @@ static void test_years_share_one_dedup_set(void **state)
 	codebook_free(book);
 }
 
-/* One questionnaire of FIA, group avslut, question "nytta" (scale 6), to each of count shares. */
-static void add_fia_questionnaire(struct shares *const *shares, size_t count, struct string_pool *pool,
-                                  uint64_t respondent, int identified, uint32_t date, uint8_t gender, uint8_t level)
-{
-	uint32_t questions[1] = {string_pool_intern(pool, "nytta", 5)};
-	static const uint8_t scale_max[1] = {6};
-	struct record record = {.type = RECORD_QUESTIONNAIRE};
-	struct questionnaire_record *q = &record.u.questionnaire;
-	q->respondent = respondent;
-	q->date = date;
-	q->insats = string_pool_intern(pool, "FIA", 3);
-	q->matar = (uint16_t)date_matar(date);
-	q->group = GROUP_AVSLUT;
-	q->gender = gender;
-	q->flags = identified ? ANSWER_IDENTIFIED : 0;
-	q->count = 1;
-	q->questions = questions;
-	q->scale_max = scale_max;
-	q->levels[0] = level;
-	for (size_t s = 0; s < count; s++)
-		assert_int_equal(shares_add(shares[s], pool, &record), 0);
-}
-
 /*
  * A second thread's half, counted by twins (shares_new_twin) in a pool of its own and
  * adopted (shares_adopt), counts as if every record had been given to one shares in
@@ -349,12 +336,8 @@ static void test_twin_adopted_as_if_given_in_order(void **state)
 {
 	(void)state;
 	struct codebook *book = load_ifs_codebook();
-	const char *path = write_temp("{\"goals\": [{\"id\": \"fia-nytta\", \"insats\": \"FIA\", \"indicator\": \"nytta\", "
-	                              "\"group\": \"avslut\", \"level\": \"klart_positivt\", \"target\": 0.75}]}");
 	struct targets targets;
-	char error[512];
-	assert_int_equal(targets_load(path, book, &targets, error, sizeof error), 0);
-	unlink(path);
+	load_fia_nytta(book, &targets);
 	struct period periods[3] = {{PERIOD_YEAR, 2021, 0, 0}, {PERIOD_YEAR, 2022, 0, 0}, {PERIOD_ALL, 0, 0, 0}};
 	struct shares *one[3], *first[3], *twin[3];
 	for (size_t i = 0; i < 3; i++) {
@@ -421,6 +404,8 @@ static void test_twin_adopted_as_if_given_in_order(void **state)
 	codebook_free(book);
 }
 
+/* Newcombe (1998), method 10, his worked example: 56/70 - 48/80 = 0.2000, 95 % interval
+ * 0.0524 to 0.3339 (Statistics in Medicine 17:873-890, table II). */
 static void test_newcombe_published_example(void **state)
 {
 	(void)state;
