@@ -90,7 +90,6 @@ struct questionnaire_set *questionnaire_set_new_log(void)
 	return set;
 }
 
-
 void questionnaire_set_free(struct questionnaire_set *set)
 {
 	if (!set)

@@ -97,6 +97,7 @@ struct shares {
 	struct shares *kept_by;
 	int keeps_for_others; /* some other shares' kept_by is this one: its set is counted more than once */
 	int logs;             /* shares_new_twin(): its questionnaires are only logged, for shares_adopt() */
+	int adopted;          /* a twin whose counts shares_adopt() took */
 	int has_courses;            /* register data in the input: response rates can be given */
 	struct course_set *courses; /* the register's courses, each once, counted at the end */
 	uint64_t repeats, conflicts, course_repeats, course_updates;
@@ -596,7 +597,8 @@ static int adopt_questionnaire(void *context, const struct questionnaire_record 
 	}
 	copy.questions = a->questions;
 	copy.form = 0;
-	if ((copy.insats = adopted_id(a, q->insats)) == UINT32_MAX || (copy.forbund = adopted_id(a, q->forbund)) == UINT32_MAX)
+	if ((copy.insats = adopted_id(a, q->insats)) == UINT32_MAX ||
+	    (copy.forbund = adopted_id(a, q->forbund)) == UINT32_MAX)
 		return -1;
 	return offer_questionnaire(a->s, &copy);
 }
@@ -617,15 +619,17 @@ static void add_cell(struct share_cell *into, const struct share_cell *from)
 
 int shares_adopt(struct shares *s, struct shares *twin, const struct string_pool *twin_pool, struct string_pool *pool)
 {
-	if (!twin->logs || s->logs || twin->answers_tallied || twin->courses || twin->persons) {
+	if (!twin->logs || s->logs || twin->adopted || twin->answers_tallied || twin->courses || twin->persons) {
 		errno = EINVAL; /* a twin sees questionnaires only, and is adopted once */
 		return -1;
 	}
+	twin->adopted = 1;
 	/* s's own questionnaires before the twin's, as they came */
 	if (offer_pending(s, 0) < 0 || offer_pending(twin, 0) < 0)
 		return -1;
 	if (twin->questionnaires) {
-		struct adoption a = {.s = s, .pool = pool, .twin_pool = twin_pool, .id_count = string_pool_count(twin_pool) + 1};
+		struct adoption a = {.s = s, .pool = pool, .twin_pool = twin_pool,
+		                     .id_count = string_pool_count(twin_pool) + 1};
 		if (!(a.ids = malloc((size_t)a.id_count * sizeof *a.ids)))
 			return -1;
 		for (uint32_t i = 0; i < a.id_count; i++)
