@@ -166,6 +166,15 @@ static int twin_tallies_make(void *consumer, record_writer_sink *sink, void **si
 	return 0;
 }
 
+static int twin_tallies_finish(void *sink_context)
+{
+	const struct tallies *twin = sink_context;
+	for (size_t i = 0; i < twin->count; i++)
+		if (shares_twin_done(twin->shares[i]) < 0)
+			return -1;
+	return 0;
+}
+
 static int twin_tallies_adopt(void *consumer, void *sink_context, const struct string_pool *twin_pool)
 {
 	const struct export_consumer *main_consumer = consumer;
@@ -276,6 +285,7 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 	survey_converter_twin(converter, export_jobs, export_jobs_given, &twin);
 	struct export_consumer consumer = {shares, pool};
 	twin.sink_make = twin_tallies_make;
+	twin.sink_finish = twin_tallies_finish;
 	twin.adopt = twin_tallies_adopt;
 	twin.sink_free = twin_tallies_free;
 	twin.consumer = &consumer;

@@ -65,6 +65,9 @@ struct ingest_twin {
 	 * sink_make, adopt: 0, or -1 with errno set.
 	 */
 	int (*sink_make)(void *consumer, record_writer_sink *sink, void **sink_context);
+	/* Optional: called on the twin's thread after its last record, to finish what
+	 * could still fail there (a temporary file written out); -1 throws all away. */
+	int (*sink_finish)(void *sink_context);
 	int (*adopt)(void *consumer, void *sink_context, const struct string_pool *twin_pool);
 	void (*sink_free)(void *sink_context);
 	void *consumer;

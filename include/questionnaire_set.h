@@ -42,6 +42,10 @@ void questionnaire_set_free(struct questionnaire_set *set);
  */
 #define QUESTIONNAIRE_LOG_MEMORY ((size_t)1 << 20)
 struct questionnaire_set *questionnaire_set_new_log(void);
+/* No more offers: what the log holds in memory goes to its temporary file now, if
+ * it has one (on the thread that wrote it, where a failure can still be met).
+ * 0, or -1 with errno set. */
+int questionnaire_set_close_log(struct questionnaire_set *log);
 /* Each questionnaire offered to the log, to take(), in the order offered, its
  * questions and scales pointing into the log's own copy of the form.  A take()
  * below 0 stops it.  The log is spent after.  0, or -1 with errno set (the

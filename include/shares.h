@@ -86,6 +86,10 @@ void shares_count_with(struct shares *s, struct shares *keeper);
  * thread, and only log its identified questionnaires (questionnaire_set_new_log),
  * in their own pool.  Only questionnaire records may be given to it. */
 struct shares *shares_new_twin(const struct shares *model);
+/* After the twin's last record, on its own thread: its queued questionnaires
+ * logged, and the log written out (questionnaire_set_close_log), so that a
+ * temporary file that fails, fails there.  0, or -1 with errno set. */
+int shares_twin_done(struct shares *twin);
 /* The twin's records, as if each had been given to s after those s has had: its
  * logged questionnaires offered to s's set in order (their string ids made pool's,
  * the pool of s's records), its counts added.  Give the twins of s's keeper and

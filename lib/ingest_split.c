@@ -225,6 +225,10 @@ static void *twin_read(void *context)
 		run->totals.blank += blank; /* the others are counted as they are replayed */
 		run->ops->counts(c->self, &run->counts);
 	}
+	if (run->sink && !run->sink_failed && run->ops->sink_finish && run->ops->sink_finish(run->sink_context) < 0) {
+		run->sink_failed = 1;
+		run->sink_errno = errno ? errno : ENOMEM;
+	}
 	return NULL;
 }
 

@@ -477,6 +477,15 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 	return 0;
 }
 
+int questionnaire_set_close_log(struct questionnaire_set *set)
+{
+	if (!set->log || set->consumed) {
+		errno = EINVAL;
+		return -1;
+	}
+	return spill_rewind(set->log); /* what it holds in memory, to its file if it has one */
+}
+
 int questionnaire_set_drain(struct questionnaire_set *set, questionnaire_set_take take, void *context)
 {
 	if (!set->log || set->consumed) {

@@ -550,6 +550,17 @@ struct shares *shares_new_twin(const struct shares *model)
 	return twin;
 }
 
+int shares_twin_done(struct shares *twin)
+{
+	if (!twin->logs) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (offer_pending(twin, 0) < 0)
+		return -1;
+	return twin->questionnaires ? questionnaire_set_close_log(twin->questionnaires) : 0;
+}
+
 /* The twin's questionnaires, on their way into s's set: string ids are the twin
  * pool's, and are made s's pool's as they come. */
 struct adoption {
