@@ -153,6 +153,26 @@ static int hold_record(const struct record *record, const struct string_pool *po
 	return 0;
 }
 
+/* A held questionnaire as a record again, its string ids and form still the twin's. */
+static void questionnaire_of_held(const struct held *h, const struct held_form *form, const uint8_t *levels,
+                                  struct questionnaire_record *q)
+{
+	q->respondent = h->respondent;
+	q->date = h->date;
+	q->insats = h->insats;
+	q->forbund = h->forbund;
+	q->matar = h->matar;
+	q->group = h->group;
+	q->gender = h->gender;
+	q->age = h->age;
+	q->flags = h->flags;
+	q->count = form->count;
+	q->questions = form->questions;
+	q->scale_max = form->scale_max;
+	q->form = h->form;
+	memcpy(q->levels, levels, form->count);
+}
+
 /* The row's record into the spill: 0, or -1 when it could not be kept. */
 static int keep_pending(struct twin_run *run)
 {
@@ -160,24 +180,9 @@ static int keep_pending(struct twin_run *run)
 		return 0;
 	run->has_pending = 0;
 	if (run->sink) {
-		const struct held *h = &run->pending;
-		const struct held_form *form = &run->forms[h->form];
 		struct record record = {.type = RECORD_QUESTIONNAIRE};
-		struct questionnaire_record *q = &record.u.questionnaire;
-		q->respondent = h->respondent;
-		q->date = h->date;
-		q->insats = h->insats;
-		q->forbund = h->forbund;
-		q->matar = h->matar;
-		q->group = h->group;
-		q->gender = h->gender;
-		q->age = h->age;
-		q->flags = h->flags;
-		q->count = form->count;
-		q->questions = form->questions;
-		q->scale_max = form->scale_max;
-		q->form = h->form;
-		memcpy(q->levels, run->pending_levels, form->count);
+		questionnaire_of_held(&run->pending, &run->forms[run->pending.form], run->pending_levels,
+		                      &record.u.questionnaire);
 		if (run->sink(&record, run->pool, run->sink_context) != 0) {
 			run->sink_failed = 1;
 			run->sink_errno = errno ? errno : ENOMEM;
@@ -460,22 +465,12 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 					ops->prefetch(self, &key);
 				}
 			}
-			struct held_form *form = &run->forms[h->form];
 			struct questionnaire_record q;
-			q.respondent = h->respondent;
-			q.date = h->date;
+			/* its questions stay the twin's ids: the first converter has its own */
+			questionnaire_of_held(h, &run->forms[h->form], batch_levels[b], &q);
 			q.insats = main_id(ops->writer, run->pool, h->insats, map, &failed);
 			q.forbund = main_id(ops->writer, run->pool, h->forbund, map, &failed);
-			q.matar = h->matar;
-			q.group = h->group;
-			q.gender = h->gender;
-			q.age = h->age;
-			q.flags = h->flags;
-			q.count = form->count;
-			q.questions = form->questions; /* the twin's ids: the first converter has its own */
-			q.scale_max = form->scale_max;
 			q.form = 0;
-			memcpy(q.levels, batch_levels[b], form->count);
 			if (!(q.flags & ANSWER_IDENTIFIED))
 				q.respondent += base.ordinal; /* the row's ordinal in the whole file */
 			if (failed)
