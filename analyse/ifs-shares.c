@@ -43,9 +43,11 @@ static const char usage_text[] =
 	"  -c, --codebook FILE    codebook naming the questions (default: the shipped IFS one)\n"
 	"      --vas-min-delta N  VAS points that count as clearly better (default: the targets\n"
 	"                         file's, else what ifs-health recorded)\n"
-	"      --jobs N           threads for reading an export: 1, or 2 (default 2 on a machine with\n"
-	"                         two cores, for a plain CSV export of 8 MiB or more; --jobs 2 splits\n"
-	"                         any plain CSV export); the table is the same either way\n"
+	"      --jobs N           threads for reading an export and for counting a set of\n"
+	"                         questionnaires too large for memory: 1, or 2 (default 2 on a machine\n"
+	"                         with two cores; an export is split when it is a plain CSV file of\n"
+	"                         8 MiB or more, or any plain CSV with --jobs 2); the table is the\n"
+	"                         same either way\n"
 	"      --key-file KEY     the key of ifs-survey --key-file, for exports read here: their\n"
 	"                         respondents then meet those of streams made with it\n"
 	"  -h, --help   --version\n"
@@ -466,6 +468,8 @@ int main(int argc, char **argv)
 		year_periods[y] = year_count ? (struct period){PERIOD_YEAR, years[y], 0, 0} : period;
 		tally_list[y] = shares_new(&targets, &year_periods[y], min_n, vas_min_delta, suppress);
 		out_of_memory |= !tally_list[y];
+		if (tally_list[y])
+			shares_set_threads(tally_list[y], export_jobs);
 	}
 	struct shares *shares = tally_list[0];
 	/* The years share one copy of the identified answers, kept by the first: the
@@ -495,6 +499,8 @@ int main(int argc, char **argv)
 			status = finish_failed();
 			goto done;
 		}
+		if (getenv("IFS_SPLIT_TRACE") && shares_threads_used(shares) > 1)
+			diag_error("split: the questionnaires settled and counted on two threads");
 		if (year_count) {
 			/* goal by goal, the years in order, so each row follows its previous year */
 			by_year = calloc(count * year_count + 1, sizeof *by_year);

@@ -81,6 +81,14 @@ int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *s
 typedef void (*questionnaire_set_visit)(void *context, const struct questionnaire_record *q);
 int questionnaire_set_settle_each(struct questionnaire_set *set, struct answer_set *split, uint64_t *repeats,
                                   uint64_t *conflicts, questionnaire_set_visit each, void *context);
+/* For settling on two threads: the partitions of a spilled, unsettled set from the
+ * middle on, moved to a set of their own (with a copy of the forms), which is then
+ * settled and freed on its own.  Each key is in one partition, so the two sets hold
+ * disjoint keys: settled apart, their kept questionnaires, repeats and conflicts add
+ * up to what the one set gives, provided the answer_set each is given held none of
+ * their answers before.  NULL with errno set: EINVAL for a set that did not spill, is
+ * settled or spent, or is a log; ENOMEM. */
+struct questionnaire_set *questionnaire_set_split_off(struct questionnaire_set *set);
 /* The kept questionnaires, for counting, as often as asked: rewind, then next
  * until it gives 0.  next: 1 with *q filled (its questions and scales pointing into
  * the set), 0 after the last, -1 with errno set.  Those whose answers moved to the

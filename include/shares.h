@@ -81,6 +81,14 @@ void shares_free(struct shares *shares);
  * keeper's sets when it is finished.  Both must be given every record; which of them
  * is finished first does not matter.  The repeats are keeper's to report. */
 void shares_count_with(struct shares *s, struct shares *keeper);
+/* Threads shares_finish() may use (1 unless set): with 2, a large set of identified
+ * questionnaires (one that spilled, with no answer records beside it) is settled and
+ * counted half on a second thread, into tallies of its own added to s's after.  The
+ * results are those of one thread, always; a thread that cannot be started leaves
+ * the work to this one. */
+void shares_set_threads(struct shares *s, int threads);
+/* After shares_finish(): the threads that settled and counted the questionnaires (1 or 2). */
+int shares_threads_used(const struct shares *s);
 /* For a second thread that reads the second half of an export: shares like model
  * (the same targets, period, min_n and suppression) that count its records on that
  * thread, and only log its identified questionnaires (questionnaire_set_new_log),

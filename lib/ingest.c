@@ -103,8 +103,10 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 	struct row row;
 	int got;
 	struct ingest_split *split = twin && strcmp(path, "-") != 0 ? ingest_split_start(path, source, twin) : NULL;
+	/* read once: the split's memory may share a cache line with what the twin writes for each row */
+	uint64_t split_at = split ? ingest_split_at(split) : UINT64_MAX;
 	for (;;) {
-		if (split && row_source_offset(source) >= ingest_split_at(split)) {
+		if (split && row_source_offset(source) >= split_at) {
 			/* the second half, read meanwhile by the twin, joins here */
 			int joined = ingest_split_join(split, source, converter->self, totals);
 			split = NULL;

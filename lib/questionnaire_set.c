@@ -594,6 +594,42 @@ int questionnaire_set_settle_each(struct questionnaire_set *set, struct answer_s
 	return 0;
 }
 
+struct questionnaire_set *questionnaire_set_split_off(struct questionnaire_set *set)
+{
+	if (set->log || !set->spilled || set->settled || set->consumed) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct questionnaire_set *half = questionnaire_set_new_within(set->memory_limit);
+	if (!half || (set->form_count && !(half->forms = calloc(set->form_count, sizeof *half->forms)))) {
+		questionnaire_set_free(half);
+		errno = ENOMEM;
+		return NULL;
+	}
+	half->form_capacity = set->form_count;
+	for (size_t f = 0; f < set->form_count; f++) {
+		const struct form *from = &set->forms[f];
+		struct form *to = &half->forms[f];
+		to->count = from->count;
+		to->questions = malloc((from->count ? from->count : 1) * sizeof *to->questions);
+		to->scale_max = malloc(from->count ? from->count : 1);
+		half->form_count++; /* freed with the set from here on */
+		if (!to->questions || !to->scale_max) {
+			questionnaire_set_free(half);
+			errno = ENOMEM;
+			return NULL;
+		}
+		memcpy(to->questions, from->questions, from->count * sizeof *to->questions);
+		memcpy(to->scale_max, from->scale_max, from->count);
+	}
+	half->spilled = 1;
+	for (size_t p = PARTITIONS / 2; p < PARTITIONS; p++) {
+		half->partitions[p] = set->partitions[p];
+		set->partitions[p] = NULL;
+	}
+	return half;
+}
+
 int questionnaire_set_rewind(struct questionnaire_set *set)
 {
 	set->cursor = 0;

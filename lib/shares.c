@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -103,6 +104,8 @@ struct shares {
 	uint64_t repeats, conflicts, course_repeats, course_updates;
 	uint64_t anonymous; /* questionnaires and answers whose respondent is a row number */
 	int answers_tallied;
+	int threads;      /* shares_set_threads() */
+	int threads_used; /* by settle_and_count() */
 };
 
 struct shares *shares_new(const struct targets *targets, const struct period *period, int min_n,
@@ -539,7 +542,141 @@ void shares_count_with(struct shares *s, struct shares *keeper)
 		keeper->keeps_for_others = 1;
 }
 
+static void add_cell(struct share_cell *into, const struct share_cell *from)
+{
+	into->n += from->n;
+	into->pos += from->pos;
+	for (int l = 0; l <= LEVEL_MAX; l++)
+		into->levels[l] += from->levels[l];
+	into->missing += from->missing;
+	into->unknown += from->unknown;
+	for (int c = 0; c < 3; c++)
+		into->improved[c] += from->improved[c];
+	into->intake_only += from->intake_only;
+	into->exit_only += from->exit_only;
+}
+
+/* What other counted, added to s's counts: the tallies, the periods seen, the repeats. */
+static void add_counts(struct shares *s, const struct shares *other)
+{
+	for (size_t g = 0; g < s->targets->count; g++) {
+		struct goal_tally *t = &s->tally[g];
+		const struct goal_tally *from = &other->tally[g];
+		for (int c = 0; c < CELL_COUNT; c++) {
+			add_cell(&t->cell[c], &from->cell[c]);
+			t->ended[c] += from->ended[c];
+		}
+		t->pairs += from->pairs;
+		t->persons += from->persons;
+		t->register_ended += from->register_ended;
+		if (from->scale_max > t->scale_max)
+			t->scale_max = from->scale_max;
+		t->seen_insats |= from->seen_insats;
+		t->seen_indicator |= from->seen_indicator;
+		t->in_register |= from->in_register;
+	}
+	widen(&s->ifs_first, &s->ifs_last, other->ifs_first);
+	widen(&s->ifs_first, &s->ifs_last, other->ifs_last);
+	widen(&s->health_first, &s->health_last, other->health_first);
+	widen(&s->health_first, &s->health_last, other->health_last);
+	s->repeats += other->repeats;
+	s->conflicts += other->conflicts;
+	s->anonymous += other->anonymous;
+	s->has_courses |= other->has_courses;
+}
+
 static void count_survivor(void *context, const struct questionnaire_record *q) { add_questionnaire(context, q); }
+
+void shares_set_threads(struct shares *s, int threads) { s->threads = threads; }
+
+int shares_threads_used(const struct shares *s) { return s->threads_used ? s->threads_used : 1; }
+
+/* Shares that count for s on a second thread: s's targets, period and string masks,
+ * tallies of their own.  NULL when out of memory. */
+static struct shares *shares_new_helper(const struct shares *s)
+{
+	struct shares *helper = shares_new(s->targets, &s->period, s->min_n, s->vas_min_delta, s->suppress);
+	if (!helper)
+		return NULL;
+	size_t ids = s->known_ids ? s->known_ids : 1, masks = ids * s->words * sizeof(uint64_t);
+	helper->insats_mask = malloc(masks);
+	helper->question_mask = malloc(masks);
+	helper->insats_marked = calloc(ids, 1);
+	helper->insats_groups = malloc(ids);
+	helper->answers = answer_set_new();
+	if (!helper->insats_mask || !helper->question_mask || !helper->insats_marked || !helper->insats_groups ||
+	    !helper->answers) {
+		shares_free(helper);
+		return NULL;
+	}
+	if (s->known_ids) {
+		memcpy(helper->insats_mask, s->insats_mask, masks);
+		memcpy(helper->question_mask, s->question_mask, masks);
+		memcpy(helper->insats_groups, s->insats_groups, s->known_ids);
+	}
+	helper->known_ids = s->known_ids;
+	return helper;
+}
+
+/* A helper's half of the set, settled and counted where it runs. */
+struct settle_half {
+	struct shares *helper;
+	int failed, error;
+};
+
+static void *settle_half(void *context)
+{
+	struct settle_half *half = context;
+	struct shares *h = half->helper;
+	errno = 0;
+	if (questionnaire_set_settle_each(h->questionnaires, h->answers, &h->repeats, &h->conflicts, count_survivor,
+	                                  h) < 0) {
+		half->failed = 1;
+		half->error = errno ? errno : ENOMEM;
+	}
+	return NULL;
+}
+
+/*
+ * s's identified questionnaires settled and each kept one counted once, as its
+ * partition settles.  On two threads when the set spilled and nothing else is in
+ * s's answer_set (health keys, answer records, answers split off before the set
+ * spilled): then the helper's answers are all of its own partitions' keys, and
+ * counting them apart gives what counting them together gives.
+ */
+static int settle_and_count(struct shares *s)
+{
+	struct shares *helper = NULL;
+	if (s->threads > 1 && questionnaire_set_spilled(s->questionnaires) && answer_set_count(s->answers) == 0 &&
+	    (helper = shares_new_helper(s)) && !(helper->questionnaires = questionnaire_set_split_off(s->questionnaires))) {
+		shares_free(helper); /* not worth failing the run over: one thread does it all */
+		helper = NULL;
+	}
+	struct settle_half half = {helper, 0, 0};
+	pthread_t thread;
+	int started = helper && pthread_create(&thread, NULL, settle_half, &half) == 0;
+	s->threads_used = started ? 2 : 1;
+	int status = questionnaire_set_settle_each(s->questionnaires, s->answers, &s->repeats, &s->conflicts,
+	                                           count_survivor, s);
+	int error = errno;
+	if (started)
+		pthread_join(thread, NULL);
+	else if (helper && status == 0)
+		settle_half(&half);
+	if (status == 0 && half.failed)
+		status = -1, error = half.error;
+	if (status == 0 && helper) {
+		add_counts(s, helper);
+		for (size_t slot = 0; slot < answer_set_slots(helper->answers); slot++) {
+			const struct answer_record *answer = answer_set_slot(helper->answers, slot);
+			if (answer)
+				add_answer(s, answer);
+		}
+	}
+	shares_free(helper);
+	errno = error;
+	return status;
+}
 
 struct shares *shares_new_twin(const struct shares *model)
 {
@@ -614,20 +751,6 @@ static int adopt_questionnaire(void *context, const struct questionnaire_record 
 	return offer_questionnaire(a->s, &copy);
 }
 
-static void add_cell(struct share_cell *into, const struct share_cell *from)
-{
-	into->n += from->n;
-	into->pos += from->pos;
-	for (int l = 0; l <= LEVEL_MAX; l++)
-		into->levels[l] += from->levels[l];
-	into->missing += from->missing;
-	into->unknown += from->unknown;
-	for (int c = 0; c < 3; c++)
-		into->improved[c] += from->improved[c];
-	into->intake_only += from->intake_only;
-	into->exit_only += from->exit_only;
-}
-
 int shares_adopt(struct shares *s, struct shares *twin, const struct string_pool *twin_pool, struct string_pool *pool)
 {
 	if (!twin->logs || s->logs || twin->adopted || twin->answers_tallied || twin->courses || twin->persons) {
@@ -653,30 +776,7 @@ int shares_adopt(struct shares *s, struct shares *twin, const struct string_pool
 			return -1;
 		}
 	}
-	for (size_t g = 0; g < s->targets->count; g++) {
-		struct goal_tally *t = &s->tally[g];
-		const struct goal_tally *from = &twin->tally[g];
-		for (int c = 0; c < CELL_COUNT; c++) {
-			add_cell(&t->cell[c], &from->cell[c]);
-			t->ended[c] += from->ended[c];
-		}
-		t->pairs += from->pairs;
-		t->persons += from->persons;
-		t->register_ended += from->register_ended;
-		if (from->scale_max > t->scale_max)
-			t->scale_max = from->scale_max;
-		t->seen_insats |= from->seen_insats;
-		t->seen_indicator |= from->seen_indicator;
-		t->in_register |= from->in_register;
-	}
-	widen(&s->ifs_first, &s->ifs_last, twin->ifs_first);
-	widen(&s->ifs_first, &s->ifs_last, twin->ifs_last);
-	widen(&s->health_first, &s->health_last, twin->health_first);
-	widen(&s->health_first, &s->health_last, twin->health_last);
-	s->repeats += twin->repeats;
-	s->conflicts += twin->conflicts;
-	s->anonymous += twin->anonymous;
-	s->has_courses |= twin->has_courses;
+	add_counts(s, twin);
 	/* the masks of the strings the twin's records brought */
 	return learn_strings(s, pool);
 }
@@ -803,8 +903,7 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 			return NULL;
 		if (store == s && !s->keeps_for_others) {
 			/* counted once: each kept questionnaire as its partition settles */
-			if (questionnaire_set_settle_each(s->questionnaires, s->answers, &s->repeats, &s->conflicts,
-			                                  count_survivor, s) < 0)
+			if (settle_and_count(s) < 0)
 				return NULL;
 		} else {
 			if (questionnaire_set_settle(store->questionnaires, store->answers, &store->repeats,

@@ -151,7 +151,7 @@ gzip -c clean-3000.csv >clean.csv.gz
 same_both_ways clean.csv.gz
 [ ! -s clean.csv.gz.trace ] || fail "a gzip export was split"
 IFS_SPLIT_TRACE=1 ifs-shares -t targets.json --year 2022 clean-3000.csv >/dev/null 2>default.err
-lacks default.err "split:"
+lacks default.err "split: cut"
 expect_status 64 sh -c "ifs-shares --jobs 3 -t targets.json clean-3000.csv 2>jobs.err"
 contains jobs.err "--jobs: expected 1 or 2"
 
@@ -199,3 +199,20 @@ if [ -z "${IFS_SPILL_AFTER-}" ]; then
 	contains limited.trace "the second thread could not keep what it read (File too large): read by one thread"
 	[ -s one.out ] || fail "no table from ifs-shares under a file size limit its one thread keeps within"
 fi
+
+# A set of questionnaires too large for memory is settled and counted half on a second
+# thread: one thread's table, from the export and from its stream, repeats, conflicts,
+# rows without an id and all; with --years one set serves every year, on one thread.
+IFS_SPILL_AFTER=0 IFS_SPLIT_PERCENT=50
+export IFS_SPILL_AFTER IFS_SPLIT_PERCENT
+for format in tsv json; do
+	one_and_two settled.trace ifs-shares -t targets.json --year 2022 --format $format clean-3300.csv
+	contains settled.trace "the questionnaires settled and counted on two threads"
+done
+ifs-survey clean-3300.csv >clean-3300.ifs 2>/dev/null
+one_and_two settled-stream.trace ifs-shares -t targets.json --year 2022 clean-3300.ifs
+contains settled-stream.trace "the questionnaires settled and counted on two threads"
+contains one.err "repeat"
+one_and_two settled-years.trace ifs-shares -t targets.json --years 2021-2023 clean-3300.ifs
+lacks settled-years.trace "settled and counted"
+unset IFS_SPILL_AFTER IFS_SPLIT_PERCENT

@@ -75,7 +75,7 @@ enum spills { NEVER, ALWAYS, SOMETIMES };
  * bytes before it spills; its counts and kept answers against answer_set's. */
 static void same_as_answer_by_answer(size_t memory_limit, int respondents, int most, enum spills spills)
 {
-	unsigned spilled = 0;
+	unsigned spilled = 0, halves = 0;
 	static const uint32_t questions[3][3] = {{11, 12, 13}, {11, 13, 0}, {11, 12, 13}};
 	static const uint8_t scales[3][3] = {{6, 6, 6}, {6, 6, 0}, {6, 5, 6}};
 	static const size_t counts[3] = {3, 2, 3};
@@ -126,10 +126,28 @@ static void same_as_answer_by_answer(size_t memory_limit, int respondents, int m
 		int each = seed % 2;
 		static struct kept got[65536], want[65536];
 		struct gathered gathered = {got, 0, sizeof got / sizeof *got};
+		/* every fourth seed, a spilled set whose answer_set is still empty settles in two
+		 * halves, each with an answer_set of its own, as on two threads */
+		struct questionnaire_set *half = NULL;
+		struct answer_set *half_split = NULL;
+		if (each && seed % 4 == 1 && questionnaire_set_spilled(set) && answer_set_count(split) == 0) {
+			assert_non_null(half = questionnaire_set_split_off(set));
+			assert_non_null(half_split = answer_set_new());
+			halves++;
+		}
 		if (each) {
 			assert_int_equal(questionnaire_set_settle_each(set, split, &repeats, &conflicts, gather, &gathered), 0);
 			/* and the answers kept one by one, some moved there as the set settled */
 			gathered.count += collect(split, got + gathered.count);
+			if (half) {
+				size_t before = gathered.count;
+				assert_int_equal(
+					questionnaire_set_settle_each(half, half_split, &repeats, &conflicts, gather, &gathered), 0);
+				gathered.count += collect(half_split, got + gathered.count);
+				assert_true(gathered.count > before); /* the half held some keys */
+				questionnaire_set_free(half);
+				answer_set_free(half_split);
+			}
 		} else {
 			assert_int_equal(questionnaire_set_settle(set, split, &repeats, &conflicts), 0);
 			assert_int_equal(questionnaire_set_settle(set, split, &repeats, &conflicts), 0); /* once is enough */
@@ -151,9 +169,17 @@ static void same_as_answer_by_answer(size_t memory_limit, int respondents, int m
 		}
 		if (each) {
 			errno = 0;
+			assert_null(questionnaire_set_split_off(set)); /* settled: nothing left to split */
+			assert_int_equal(errno, EINVAL);
+			errno = 0;
 			assert_int_equal(questionnaire_set_rewind(set), -1);
 			assert_int_equal(errno, EINVAL);
 			assert_int_equal(questionnaire_set_settle_each(set, split, &repeats, &conflicts, gather, &gathered), -1);
+		}
+		if (!questionnaire_set_spilled(set)) {
+			errno = 0;
+			assert_null(questionnaire_set_split_off(set)); /* in memory: no partitions to split */
+			assert_int_equal(errno, EINVAL);
 		}
 		n = gathered.count;
 		qsort(got, n, sizeof *got, compare_kept);
@@ -166,6 +192,8 @@ static void same_as_answer_by_answer(size_t memory_limit, int respondents, int m
 	}
 	if (spills == NEVER ? spilled != 0 : spills == ALWAYS ? spilled != 200 : spilled < 20 || spilled > 180)
 		fail_msg("%u of 200 sets spilled", spilled);
+	if (spills == ALWAYS && halves != 50)
+		fail_msg("%u of 50 sets settled in halves", halves);
 }
 
 /* A dozen respondents: a few keys, in memory. */

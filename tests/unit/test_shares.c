@@ -404,6 +404,84 @@ static void test_twin_adopted_as_if_given_in_order(void **state)
 	codebook_free(book);
 }
 
+/*
+ * A spilled set of questionnaires settled and counted half on a second thread
+ * (shares_set_threads) counts what one thread counts.  The rows of the twin test
+ * above (2022: n 5, pos 4; women 3/3, men 2/1; repeats 3, conflicts 2), then 100
+ * men once each (level 1) and 50 women twice (level 2, later 6: the 6 counts).  By
+ * hand, mätår 2022: n 155, pos 54; women 53/53; men 102/1; repeats 53, conflicts 52;
+ * two questionnaires without an id.  With an identified answer record beside them
+ * (v1 streams have those), the set is not split: one thread does it all.
+ */
+static void test_settled_on_two_threads_as_on_one(void **state)
+{
+	(void)state;
+	struct codebook *book = load_ifs_codebook();
+	struct targets targets;
+	load_fia_nytta(book, &targets);
+	setenv("IFS_SPILL_AFTER", "0", 1); /* every questionnaire through the partitions */
+	for (int with_answer_record = 0; with_answer_record < 2; with_answer_record++) {
+		struct period y2022 = {PERIOD_YEAR, 2022, 0, 0};
+		struct shares *one = shares_new(&targets, &y2022, 0, -1, 0), *two = shares_new(&targets, &y2022, 0, -1, 0);
+		assert_non_null(one);
+		assert_non_null(two);
+		shares_set_threads(one, 1);
+		shares_set_threads(two, 2);
+		struct shares *both[2] = {one, two};
+		struct string_pool *pool = string_pool_new();
+		const struct { uint64_t respondent; int identified; uint32_t date; uint8_t gender, level; } rows[] = {
+			{1, 1, 20220110, GENDER_WOMAN, 6}, {2, 1, 20220110, GENDER_MAN, 3}, {7, 1, 20210301, GENDER_WOMAN, 1},
+			{9, 1, 20220301, GENDER_WOMAN, 2}, {9, 1, 20220301, GENDER_WOMAN, 6}, {2, 1, 20220201, GENDER_MAN, 6},
+			{5, 0, 20221015, GENDER_MAN, 4}, {6, 0, 20220105, GENDER_WOMAN, 6}, {1, 1, 20220110, GENDER_WOMAN, 6},
+		};
+		for (size_t r = 0; r < sizeof rows / sizeof *rows; r++)
+			add_fia_questionnaire(both, 2, pool, rows[r].respondent, rows[r].identified, rows[r].date,
+			                      rows[r].gender, rows[r].level);
+		for (uint64_t r = 1000; r < 1100; r++)
+			add_fia_questionnaire(both, 2, pool, r * 0x9E3779B97F4A7C15ull, 1, 20220501, GENDER_MAN, 1);
+		for (uint64_t r = 2000; r < 2050; r++)
+			add_fia_questionnaire(both, 2, pool, r * 0x9E3779B97F4A7C15ull, 1, 20220401, GENDER_WOMAN, 2);
+		for (uint64_t r = 2000; r < 2050; r++)
+			add_fia_questionnaire(both, 2, pool, r * 0x9E3779B97F4A7C15ull, 1, 20220601, GENDER_WOMAN, 6);
+		if (with_answer_record) {
+			/* another insats's answer: it changes no FIA count, only what may be split */
+			struct record record = {.type = RECORD_ANSWER};
+			record.u.answer = (struct answer_record){.respondent = 42, .date = 20220301, .matar = 2022,
+			                                         .insats = string_pool_intern(pool, "Enter", 5),
+			                                         .question = string_pool_intern(pool, "nytta", 5),
+			                                         .group = GROUP_AVSLUT, .gender = GENDER_MAN, .level = 6,
+			                                         .scale_max = 6, .flags = ANSWER_IDENTIFIED};
+			for (size_t i = 0; i < 2; i++)
+				assert_int_equal(shares_add(both[i], pool, &record), 0);
+		}
+		static const int cells[3] = {CELL_ALL, CELL_WOMEN, CELL_MEN};
+		static const uint64_t n[3] = {155, 53, 102}, pos[3] = {54, 53, 1};
+		for (size_t i = 0; i < 2; i++) {
+			size_t count;
+			const struct share_result *got = shares_finish(both[i], &count);
+			assert_non_null(got);
+			for (int c = 0; c < 3; c++) {
+				assert_int_equal(got[0].cell[cells[c]].n, n[c]);
+				assert_int_equal(got[0].cell[cells[c]].pos, pos[c]);
+			}
+			assert_string_equal(got[0].period, "2021-11-01..2022-10-31");
+			uint64_t repeats, conflicts;
+			shares_repeats(both[i], &repeats, &conflicts);
+			assert_int_equal(repeats, 53);
+			assert_int_equal(conflicts, 52);
+			assert_int_equal(shares_anonymous(both[i]), 2);
+		}
+		assert_int_equal(shares_threads_used(one), 1);
+		assert_int_equal(shares_threads_used(two), with_answer_record ? 1 : 2);
+		shares_free(one);
+		shares_free(two);
+		string_pool_free(pool);
+	}
+	unsetenv("IFS_SPILL_AFTER");
+	targets_free(&targets);
+	codebook_free(book);
+}
+
 /* Newcombe (1998), method 10, his worked example: 56/70 - 48/80 = 0.2000, 95 % interval
  * 0.0524 to 0.3339 (Statistics in Medicine 17:873-890, table II). */
 static void test_newcombe_published_example(void **state)
@@ -431,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_newcombe_published_example),
 		cmocka_unit_test(test_years_share_one_dedup_set),
 		cmocka_unit_test(test_twin_adopted_as_if_given_in_order),
+		cmocka_unit_test(test_settled_on_two_threads_as_on_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
