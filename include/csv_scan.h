@@ -35,7 +35,18 @@ struct csv_block_masks {
 	uint64_t lead2;        /* 0xC2..0xDF: the lead byte of a two-byte UTF-8 character */
 };
 
-/* The classifier csv_row_scan() uses (SSE2 where the compiler offers it). */
+/* How blocks are classified: a byte at a time, or 16, 32 or 64 bytes per compare.
+ * At start-up csv_row_scan() takes the widest the processor has (on x86-64; the
+ * byte loop elsewhere); each gives the same masks. */
+enum csv_scan_kind { CSV_SCAN_PORTABLE, CSV_SCAN_SSE2, CSV_SCAN_AVX2, CSV_SCAN_AVX512 };
+int csv_scan_available(enum csv_scan_kind kind);
+const char *csv_scan_kind_name(enum csv_scan_kind kind);
+enum csv_scan_kind csv_scan_in_use(void);
+/* For tests and benchmarks, before any thread scans: use kind from now on; -1 when
+ * the processor or the build does not have it. */
+int csv_scan_use(enum csv_scan_kind kind);
+
+/* The classifier csv_row_scan() uses. */
 void csv_classify_block(const unsigned char *block, char separator, struct csv_block_masks *masks);
 /* The same, a byte at a time: the reference the tests hold the fast one to. */
 void csv_classify_block_portable(const unsigned char *block, char separator, struct csv_block_masks *masks);
