@@ -108,6 +108,9 @@ uint64_t survey_converter_anonymous_rows(const struct survey_converter *converte
  * (said on stderr). */
 struct ingest_totals;
 int survey_converter_finish(struct survey_converter *converter, struct ingest_totals *totals);
+/* Threads survey_converter_finish() may use (1 unless set): with 2, half the waiting
+ * keys are checked on a second thread; the stream, warnings and totals are the same. */
+void survey_converter_set_threads(struct survey_converter *converter, int threads);
 
 /* The converter as ingest.h drives it. */
 struct ingest_converter;

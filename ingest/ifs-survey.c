@@ -36,8 +36,9 @@ static const char usage_text[] =
 	"                        shaped like a personnummer replaced by [id removed])\n"
 	"      --sep C           field separator: ',' ';' or 'tab' (default: detected)\n"
 	"      --encoding ENC    utf-8, windows-1252 or utf-16le (default: detected)\n"
-	"      --jobs N          threads: 1, or 2 (default 2 on two cores, for a plain CSV file of\n"
-	"                        8 MiB or more; --jobs 2 splits any plain CSV file); the same stream\n"
+	"      --jobs N          threads: 1, or 2 (default 2 on two cores: a plain CSV file of 8 MiB\n"
+	"                        or more is split, any with --jobs 2, and a repeat check past its\n"
+	"                        memory is finished on both); the same stream\n"
 	"  -v, --verbose         say what was detected in each file\n"
 	"  -h, --help            this text;  --version  the version\n"
 	"Exit: 0 ok; 65 rows rejected (the stream holds the other rows) or a file unusable\n"
@@ -131,7 +132,9 @@ int main(int argc, char **argv)
 	struct ingest_converter ingest;
 	survey_converter_ingest(converter, &ingest);
 	struct ingest_twin twin;
-	survey_converter_twin(converter, jobs_given ? jobs : ingest_default_jobs(), jobs_given, &twin);
+	int threads = jobs_given ? jobs : ingest_default_jobs();
+	survey_converter_twin(converter, threads, jobs_given, &twin);
+	survey_converter_set_threads(converter, threads);
 	int status = ingest_files_split(argv + optind, argc - optind, &source_options, &ingest, &twin, rejects, &totals,
 	                                verbose);
 	if (status != EX_OSERR && status != EX_IOERR) { /* the questionnaires that wait for the repeat check */

@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ struct survey_converter {
 	struct answer_set *seen; /* questionnaires of identified respondents, to count each once */
 	size_t spill_limit;      /* SURVEY_REPEAT_MEMORY, or IFS_SPILL_AFTER */
 	size_t seen_most;        /* past this many, the check is deferred to the end (struct deferred) */
+	int threads;             /* survey_converter_set_threads(): for the deferred check's keys */
 	struct deferred *deferred;
 	const char *file;        /* the bound source's name, for the deferred warnings */
 	/* the row's cells that could not be read (survey.h) */
@@ -788,22 +790,31 @@ static int check_and_write(struct survey_converter *converter, const struct answ
  * whether the kept one had its answers (bit 2). */
 #define VERDICT_SAME_ANSWERS 4
 
-int survey_converter_finish(struct survey_converter *converter, struct ingest_totals *totals)
+void survey_converter_set_threads(struct survey_converter *converter, int threads) { converter->threads = threads; }
+
+/* The keys of partitions [from, to) checked, each partition on its own: a verdict for
+ * each numbered one.  A key is in one partition only, and so is its number: two of
+ * these on two threads write different verdicts. */
+struct key_check {
+	struct deferred *deferred;
+	uint8_t *verdicts;
+	size_t from, to;
+	int status, error, file_failed;
+};
+
+static void *check_keys(void *context)
 {
-	struct deferred *deferred = converter->deferred;
-	if (!deferred)
-		return 0;
-	_Static_assert(ANSWER_NEW >= 0 && ANSWER_NEW < 4 && ANSWER_IDENTICAL < 4 && ANSWER_REPLACED < 4 &&
-	                   ANSWER_OUTDATED < 4, "a verdict fits in two bits");
-	uint8_t *verdicts = calloc(deferred->numbered + 1, 1);
-	int status = verdicts ? 0 : -1;
-	if (!verdicts)
-		errno = ENOMEM;
-	for (size_t p = 0; p < DEFERRED_PARTITIONS && !status; p++) {
+	struct key_check *check = context;
+	struct deferred *deferred = check->deferred;
+	int status = 0;
+	for (size_t p = check->from; p < check->to && !status; p++) {
 		if (!deferred->keys[p])
 			continue;
 		struct answer_set *set = answer_set_new();
-		if (!set || spill_rewind(deferred->keys[p]) < 0)
+		if (!set) {
+			errno = ENOMEM;
+			status = -1;
+		} else if (spill_rewind(deferred->keys[p]) < 0)
 			status = -1;
 		const struct deferred_key *read;
 		while (!status && (read = spill_read(deferred->keys[p], sizeof *read))) {
@@ -817,13 +828,51 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 			if (offered < 0)
 				status = -1;
 			else if (key.number != NOT_NUMBERED && key.number < deferred->numbered)
-				verdicts[key.number] = (uint8_t)(offered | (same ? VERDICT_SAME_ANSWERS : 0));
+				check->verdicts[key.number] = (uint8_t)(offered | (same ? VERDICT_SAME_ANSWERS : 0));
 		}
 		if (!status && errno)
 			status = -1;
 		answer_set_free(set);
 		spill_free(deferred->keys[p]);
 		deferred->keys[p] = NULL;
+	}
+	check->status = status;
+	check->error = status ? (errno ? errno : ENOMEM) : 0;
+	check->file_failed = spill_file_failed(); /* this thread's own */
+	return NULL;
+}
+
+int survey_converter_finish(struct survey_converter *converter, struct ingest_totals *totals)
+{
+	struct deferred *deferred = converter->deferred;
+	if (!deferred)
+		return 0;
+	_Static_assert(ANSWER_NEW >= 0 && ANSWER_NEW < 4 && ANSWER_IDENTICAL < 4 && ANSWER_REPLACED < 4 &&
+	                   ANSWER_OUTDATED < 4, "a verdict fits in two bits");
+	uint8_t *verdicts = calloc(deferred->numbered + 1, 1);
+	int status = verdicts ? 0 : -1, file_failed = 0;
+	if (!verdicts)
+		errno = ENOMEM;
+	if (!status) {
+		/* With two threads, the second half of the partitions on the second */
+		size_t half = converter->threads > 1 ? DEFERRED_PARTITIONS / 2 : DEFERRED_PARTITIONS;
+		struct key_check first = {deferred, verdicts, 0, half, 0, 0, 0},
+		                 second = {deferred, verdicts, half, DEFERRED_PARTITIONS, 0, 0, 0};
+		pthread_t thread;
+		int started = half < DEFERRED_PARTITIONS && pthread_create(&thread, NULL, check_keys, &second) == 0;
+		check_keys(&first);
+		if (started)
+			pthread_join(thread, NULL);
+		else if (!first.status)
+			check_keys(&second); /* no second thread: this one does it all */
+		if (started && getenv("IFS_SPLIT_TRACE"))
+			diag_error("split: the repeat check finished on two threads");
+		const struct key_check *failed = first.status ? &first : second.status ? &second : NULL;
+		if (failed) {
+			status = -1;
+			errno = failed->error;
+			file_failed = failed->file_failed;
+		}
 	}
 	if (!status && spill_rewind(deferred->records) < 0)
 		status = -1;
@@ -870,7 +919,7 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 	deferred_free(deferred);
 	if (status < 0) {
 		char text[600];
-		if (spill_file_failed()) {
+		if (spill_file_failed() || file_failed) {
 			spill_describe_failure(text, sizeof text, error);
 			diag_error("cannot finish the repeat check: %s", text);
 		} else if (error == ENOMEM)
