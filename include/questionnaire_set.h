@@ -34,24 +34,30 @@ struct questionnaire_set *questionnaire_set_new_within(size_t memory_limit);
 void questionnaire_set_free(struct questionnaire_set *set);
 
 /*
- * A log instead of a set: every questionnaire offered is kept as it comes, in
- * order, and no rule is applied (no repeats or conflicts are counted).  For a
- * second thread that reads the second half of an export: its offers are passed on
- * to the first thread's set with questionnaire_set_drain().  Past
- * QUESTIONNAIRE_LOG_MEMORY (or IFS_SPILL_AFTER) the log goes to a temporary file.
+ * A log instead of a set: every questionnaire offered is kept as it comes, in its
+ * partition (by respondent and group, as a set's), and no rule is applied (no
+ * repeats or conflicts are counted).  For a second thread that reads the second
+ * half of an export: its offers are taken into the first thread's set with
+ * questionnaire_set_adopt().  Past QUESTIONNAIRE_LOG_MEMORY (or IFS_SPILL_AFTER)
+ * in all, its partitions go to temporary files.
  */
 #define QUESTIONNAIRE_LOG_MEMORY ((size_t)1 << 20)
 struct questionnaire_set *questionnaire_set_new_log(void);
-/* No more offers: what the log holds in memory goes to its temporary file now, if
- * it has one (on the thread that wrote it, where a failure can still be met).
+/* No more offers: what the log holds in memory goes to its temporary files now, for
+ * those that have one (on the thread that wrote it, where a failure can still be met).
  * 0, or -1 with errno set. */
 int questionnaire_set_close_log(struct questionnaire_set *log);
-/* Each questionnaire offered to the log, to take(), in the order offered, its
- * questions and scales pointing into the log's own copy of the form.  A take()
- * below 0 stops it.  The log is spent after.  0, or -1 with errno set (the
- * temporary file, or EINVAL for a set that is not a log or was drained). */
-typedef int (*questionnaire_set_take)(void *context, const struct questionnaire_record *q);
-int questionnaire_set_drain(struct questionnaire_set *log, questionnaire_set_take take, void *context);
+/* The log's questionnaires, as if offered to set after all set has had (each key's in
+ * the order the log had them), their string ids made set's: ids[id] is the set's id of
+ * the log's id (UINT32_MAX: none), for id below id_count.  A set in memory with room
+ * for the log takes them one by one (split, repeats and conflicts as for an offer);
+ * otherwise (the set spills first, if it has not) each of the log's partitions is
+ * put after the set's, as it is, and read through the ids when the set settles:
+ * nothing is copied.  The log is spent.  0, or
+ * -1 with errno set (memory; EIO for an id or form the log's ids do not map; EINVAL
+ * for a log adopted already, a set that is a log, or one settled). */
+int questionnaire_set_adopt(struct questionnaire_set *set, struct questionnaire_set *log, const uint32_t *ids,
+                            uint32_t id_count, struct answer_set *split, uint64_t *repeats, uint64_t *conflicts);
 
 /*
  * Offers q (its questions and scales are copied when new to the set).  Answers

@@ -99,8 +99,9 @@ struct shares *shares_new_twin(const struct shares *model);
  * temporary file that fails, fails there.  0, or -1 with errno set. */
 int shares_twin_done(struct shares *twin);
 /* The twin's records, as if each had been given to s after those s has had: its
- * logged questionnaires offered to s's set in order (their string ids made pool's,
- * the pool of s's records), its counts added.  Give the twins of s's keeper and
+ * logged questionnaires adopted by s's set (questionnaire_set_adopt: every string of
+ * twin_pool interned in pool, the pool of s's records, and the ids mapped), its counts
+ * added.  Give the twins of s's keeper and
  * of those it keeps for (shares_count_with) the same structure.  The twin is spent;
  * free it.  0, or -1 with errno set (memory, the temporary files, or EINVAL). */
 int shares_adopt(struct shares *s, struct shares *twin, const struct string_pool *twin_pool,

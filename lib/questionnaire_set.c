@@ -41,10 +41,28 @@ struct spilled {
 };
 static_assert(sizeof(struct spilled) == 32, "a spilled record has no padding");
 
-/* Keys spread over this many spills (by the top bits of their hash), each read
- * back on its own: the memory that counts them is a partition's. */
+/* Keys spread over this many spills (by the top bits of a hash of the respondent and
+ * group: not of the insats, whose string id is another in another thread's pool, so
+ * that a log's partition p holds the keys of the set's partition p), each read back on
+ * its own: the memory that counts them is a partition's. */
 #define PARTITIONS 64
 #define PARTITION_BUFFER 8192
+
+/* An adopted log's string ids and forms, in the set's. */
+struct id_map {
+	uint32_t *ids; /* the log's string id -> the set's; UINT32_MAX: none */
+	uint32_t id_count;
+	size_t *forms; /* the log's form -> the set's */
+	size_t form_count;
+};
+
+/* A spill of a partition read before its current one: the set's own, closed when a
+ * log was adopted, or an adopted log's, read through its map. */
+struct segment {
+	struct spill *spill;
+	size_t map; /* in maps; OWN_IDS for the set's own */
+};
+#define OWN_IDS SIZE_MAX
 
 struct questionnaire_set {
 	struct entry *entries;
@@ -60,18 +78,25 @@ struct questionnaire_set {
 	/* past memory_limit: offers go to the partitions, settled at the end into survivors */
 	size_t memory_limit;
 	struct spill *partitions[PARTITIONS];
+	size_t partition_buffer; /* memory of each partition's spill before its file */
+	struct segment *segments[PARTITIONS]; /* read before partitions[p], in order */
+	size_t segment_count[PARTITIONS];
+	struct id_map *maps;
+	size_t map_count;
 	struct spill *survivors;
 	int spilled, replaying, settled;
-	int consumed;     /* questionnaire_set_settle_each() or _drain() handed the survivors out */
-	struct spill *log; /* questionnaire_set_new_log(): every offer, in order, for _drain() */
+	int consumed;     /* questionnaire_set_settle_each() handed the survivors out, or a log was adopted */
+	int log; /* questionnaire_set_new_log(): every offer to its partition, no rule applied */
 	size_t cursor;
 };
 
 struct questionnaire_set *questionnaire_set_new_within(size_t memory_limit)
 {
 	struct questionnaire_set *set = calloc(1, sizeof(struct questionnaire_set));
-	if (set)
+	if (set) {
 		set->memory_limit = memory_limit;
+		set->partition_buffer = memory_limit < PARTITION_BUFFER ? memory_limit : PARTITION_BUFFER;
+	}
 	return set;
 }
 
@@ -82,12 +107,31 @@ struct questionnaire_set *questionnaire_set_new(void)
 
 struct questionnaire_set *questionnaire_set_new_log(void)
 {
-	struct questionnaire_set *set = questionnaire_set_new();
-	if (set && !(set->log = spill_new(spill_limit_from_environment(QUESTIONNAIRE_LOG_MEMORY, NULL)))) {
-		questionnaire_set_free(set);
-		return NULL;
+	struct questionnaire_set *set =
+		questionnaire_set_new_within(spill_limit_from_environment(QUESTIONNAIRE_LOG_MEMORY, NULL));
+	if (set) {
+		set->log = 1;
+		set->partition_buffer = set->memory_limit / PARTITIONS; /* the limit, for all of them */
 	}
 	return set;
+}
+
+static void free_maps(struct id_map *maps, size_t count)
+{
+	for (size_t m = 0; m < count; m++) {
+		free(maps[m].ids);
+		free(maps[m].forms);
+	}
+	free(maps);
+}
+
+static void free_segments(struct questionnaire_set *set, size_t p)
+{
+	for (size_t i = 0; i < set->segment_count[p]; i++)
+		spill_free(set->segments[p][i].spill);
+	free(set->segments[p]);
+	set->segments[p] = NULL;
+	set->segment_count[p] = 0;
 }
 
 void questionnaire_set_free(struct questionnaire_set *set)
@@ -102,16 +146,23 @@ void questionnaire_set_free(struct questionnaire_set *set)
 	free(set->entries);
 	free(set->levels);
 	free(set->table);
-	for (size_t p = 0; p < PARTITIONS; p++)
+	for (size_t p = 0; p < PARTITIONS; p++) {
 		spill_free(set->partitions[p]);
+		free_segments(set, p);
+	}
+	free_maps(set->maps, set->map_count);
 	spill_free(set->survivors);
-	spill_free(set->log);
 	free(set);
 }
 
 static uint64_t key_hash(uint64_t respondent, uint32_t insats, uint8_t group)
 {
 	return answer_set_questionnaire_hash(respondent, insats, group);
+}
+
+static size_t partition_of(uint64_t respondent, uint8_t group)
+{
+	return (size_t)(answer_set_questionnaire_hash(respondent, 0, group) >> 58) % PARTITIONS;
 }
 
 static int same_form(const struct form *f, const struct questionnaire_record *q)
@@ -281,9 +332,8 @@ static struct spilled spilled_of(const struct questionnaire_record *q, size_t fo
 static int to_partition(struct questionnaire_set *set, const struct questionnaire_record *q, size_t form, int entry,
                         int split)
 {
-	size_t p = (size_t)(key_hash(q->respondent, q->insats, q->group) >> 58) % PARTITIONS;
-	size_t buffer = set->memory_limit < PARTITION_BUFFER ? set->memory_limit : PARTITION_BUFFER;
-	if (!set->partitions[p] && !(set->partitions[p] = spill_new(buffer)))
+	size_t p = partition_of(q->respondent, q->group);
+	if (!set->partitions[p] && !(set->partitions[p] = spill_new(set->partition_buffer)))
 		return -1;
 	struct spilled record = spilled_of(q, form);
 	record.entry = (uint8_t)entry;
@@ -291,14 +341,33 @@ static int to_partition(struct questionnaire_set *set, const struct questionnair
 	return write_spilled(set->partitions[p], &record, q->levels, q->count);
 }
 
-/* The questionnaire read back from a spill, its form the set's; 1, 0 at the end, -1. */
-static int read_spilled(const struct questionnaire_set *set, struct spill *spill, struct questionnaire_record *q,
-                        struct spilled *record)
+/* A log's string id in the set's; UINT32_MAX (errno EIO) when it has none. */
+static uint32_t mapped_id(const struct id_map *map, uint32_t id)
+{
+	if (id >= map->id_count || map->ids[id] == UINT32_MAX) {
+		errno = EIO;
+		return UINT32_MAX;
+	}
+	return map->ids[id];
+}
+
+/* The questionnaire read back from a spill, its form the set's, its string ids made
+ * the set's through map (NULL: they are); 1, 0 at the end, -1. */
+static int read_mapped(const struct questionnaire_set *set, struct spill *spill, const struct id_map *map,
+                       struct questionnaire_record *q, struct spilled *record)
 {
 	const struct spilled *read = spill_read(spill, sizeof *record);
 	if (!read)
 		return errno ? -1 : 0;
 	memcpy(record, read, sizeof *record);
+	if (map) {
+		if (record->form >= map->form_count || (record->insats = mapped_id(map, record->insats)) == UINT32_MAX ||
+		    (record->forbund = mapped_id(map, record->forbund)) == UINT32_MAX) {
+			errno = EIO;
+			return -1;
+		}
+		record->form = (uint32_t)map->forms[record->form];
+	}
 	if (record->form >= set->form_count) {
 		errno = EIO;
 		return -1;
@@ -325,6 +394,12 @@ static int read_spilled(const struct questionnaire_set *set, struct spill *spill
 	q->scale_max = f->scale_max;
 	memcpy(q->levels, levels, f->count);
 	return 1;
+}
+
+static int read_spilled(const struct questionnaire_set *set, struct spill *spill, struct questionnaire_record *q,
+                        struct spilled *record)
+{
+	return read_mapped(set, spill, NULL, q, record);
 }
 
 static void forget_entries(struct questionnaire_set *set)
@@ -384,10 +459,8 @@ int questionnaire_set_offer(struct questionnaire_set *set, const struct question
 	size_t form = form_of(set, q);
 	if (form == SIZE_MAX)
 		return -1;
-	if (set->log) {
-		struct spilled record = spilled_of(q, form);
-		return write_spilled(set->log, &record, q->levels, q->count);
-	}
+	if (set->log)
+		return to_partition(set, q, form, 0, 0);
 	if (!set->replaying && !set->spilled && would_outgrow(set, q->count) && spill_entries(set) < 0)
 		return -1;
 	if (!set->replaying && set->spilled)
@@ -483,51 +556,157 @@ int questionnaire_set_close_log(struct questionnaire_set *set)
 		errno = EINVAL;
 		return -1;
 	}
-	return spill_rewind(set->log); /* what it holds in memory, to its file if it has one */
+	for (size_t p = 0; p < PARTITIONS; p++) /* what each holds in memory, to its file if it has one */
+		if (set->partitions[p] && spill_rewind(set->partitions[p]) < 0)
+			return -1;
+	return 0;
 }
 
-int questionnaire_set_drain(struct questionnaire_set *set, questionnaire_set_take take, void *context)
+/* The log's forms in set (added to its own), into map. */
+static int map_forms(struct questionnaire_set *set, const struct questionnaire_set *log, struct id_map *map)
 {
-	if (!set->log || set->consumed) {
+	if (!(map->forms = malloc((log->form_count ? log->form_count : 1) * sizeof *map->forms)))
+		return -1;
+	map->form_count = log->form_count;
+	for (size_t f = 0; f < log->form_count; f++) {
+		const struct form *from = &log->forms[f];
+		uint32_t questions[QUESTIONNAIRE_MAX_QUESTIONS];
+		if (from->count > QUESTIONNAIRE_MAX_QUESTIONS) {
+			errno = EIO;
+			return -1;
+		}
+		for (size_t i = 0; i < from->count; i++)
+			if ((questions[i] = mapped_id(map, from->questions[i])) == UINT32_MAX)
+				return -1;
+		struct questionnaire_record q = {.count = from->count, .questions = questions, .scale_max = from->scale_max};
+		if ((map->forms[f] = form_of(set, &q)) == SIZE_MAX) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int add_segment(struct questionnaire_set *set, size_t p, struct spill *spill, size_t map)
+{
+	struct segment *grown = realloc(set->segments[p], (set->segment_count[p] + 1) * sizeof *grown);
+	if (!grown)
+		return -1;
+	set->segments[p] = grown;
+	grown[set->segment_count[p]++] = (struct segment){spill, map};
+	return 0;
+}
+
+static uint64_t log_bytes(const struct questionnaire_set *log)
+{
+	uint64_t bytes = 0;
+	for (size_t p = 0; p < PARTITIONS; p++)
+		if (log->partitions[p])
+			bytes += spill_length(log->partitions[p]);
+	return bytes;
+}
+
+int questionnaire_set_adopt(struct questionnaire_set *set, struct questionnaire_set *log, const uint32_t *ids,
+                            uint32_t id_count, struct answer_set *split, uint64_t *repeats, uint64_t *conflicts)
+{
+	if (!log->log || log->consumed || set->log || set->settled || set->consumed || set->replaying) {
 		errno = EINVAL;
 		return -1;
 	}
-	set->consumed = 1; /* nothing is left to drain, rewind or settle after */
-	if (spill_rewind(set->log) < 0)
+	log->consumed = 1; /* whatever happens next, it is not adopted twice */
+	struct id_map map = {.id_count = id_count};
+	if (!(map.ids = malloc((id_count ? id_count : 1) * sizeof *map.ids)))
 		return -1;
-	for (;;) {
-		struct questionnaire_record q;
-		struct spilled record;
-		int got = read_spilled(set, set->log, &q, &record);
-		if (got <= 0)
-			return got;
-		if (take(context, &q) < 0)
-			return -1;
+	memcpy(map.ids, ids, id_count * sizeof *ids);
+	if (map_forms(set, log, &map) < 0) {
+		free(map.ids);
+		free(map.forms);
+		return -1;
 	}
+	int status = 0;
+	if (!set->spilled && memory_held(set) + log_bytes(log) <= set->memory_limit) {
+		/* into the set's memory, where one thread would have kept them, one by one (in each
+		 * key's order: a key is in one partition) */
+		for (size_t p = 0; p < PARTITIONS && !status; p++) {
+			if (!log->partitions[p])
+				continue;
+			if (spill_rewind(log->partitions[p]) < 0)
+				status = -1;
+			for (;;) {
+				struct questionnaire_record q;
+				struct spilled record;
+				int got = status ? 0 : read_mapped(set, log->partitions[p], &map, &q, &record);
+				if (got < 0)
+					status = -1;
+				if (got <= 0)
+					break;
+				if (questionnaire_set_offer(set, &q, split, repeats, conflicts) < 0)
+					status = -1;
+			}
+		}
+		free(map.ids);
+		free(map.forms);
+		return status;
+	}
+	/* large: each of the log's partitions read after the set's own, as it is, when settled */
+	struct id_map *maps = realloc(set->maps, (set->map_count + 1) * sizeof *maps);
+	if (!maps) {
+		free(map.ids);
+		free(map.forms);
+		return -1;
+	}
+	set->maps = maps;
+	set->maps[set->map_count++] = map;
+	if (!set->spilled && spill_entries(set) < 0)
+		return -1;
+	for (size_t p = 0; p < PARTITIONS; p++) {
+		if (set->partitions[p]) {
+			if (add_segment(set, p, set->partitions[p], OWN_IDS) < 0)
+				return -1;
+			set->partitions[p] = NULL; /* the set's offers after these go to a new one */
+		}
+		if (log->partitions[p]) {
+			if (add_segment(set, p, log->partitions[p], set->map_count - 1) < 0)
+				return -1;
+			log->partitions[p] = NULL;
+		}
+	}
+	return 0;
 }
 
 /* One partition read back into the arrays, its entries as they stood when the set
  * spilled and then its questionnaires offered as they came: within a key, the order
  * of offers is kept, so the rule gives what it gives in memory. */
-static int settle_partition(struct questionnaire_set *set, struct spill *partition, struct answer_set *split,
-                            uint64_t *repeats, uint64_t *conflicts)
+static int settle_partition(struct questionnaire_set *set, size_t p, struct answer_set *split, uint64_t *repeats,
+                            uint64_t *conflicts)
 {
 	set->entry_count = set->level_length = 0;
 	if (set->table)
 		memset(set->table, 0, set->table_capacity * sizeof *set->table);
-	if (spill_rewind(partition) < 0)
-		return -1;
-	for (;;) {
-		struct questionnaire_record q;
-		struct spilled record;
-		int got = read_spilled(set, partition, &q, &record);
-		if (got <= 0)
-			return got;
-		if (questionnaire_set_offer(set, &q, split, repeats, conflicts) < 0)
+	/* its segments (adopted logs and the set's own before them), then its current spill */
+	for (size_t i = 0; i <= set->segment_count[p]; i++) {
+		const struct segment *segment = i < set->segment_count[p] ? &set->segments[p][i] : NULL;
+		struct spill *partition = segment ? segment->spill : set->partitions[p];
+		const struct id_map *map = segment && segment->map != OWN_IDS ? &set->maps[segment->map] : NULL;
+		if (!partition)
+			continue;
+		if (spill_rewind(partition) < 0)
 			return -1;
-		if (record.entry) /* a new key: its entry is the last */
-			set->entries[set->entry_count - 1].split = record.split;
+		for (;;) {
+			struct questionnaire_record q;
+			struct spilled record;
+			int got = read_mapped(set, partition, map, &q, &record);
+			if (got < 0)
+				return -1;
+			if (got == 0)
+				break;
+			if (questionnaire_set_offer(set, &q, split, repeats, conflicts) < 0)
+				return -1;
+			if (record.entry) /* a new key: its entry is the last */
+				set->entries[set->entry_count - 1].split = record.split;
+		}
 	}
+	return 0;
 }
 
 /* Settles every partition; each survivor goes to the survivors' spill, or to each()
@@ -540,9 +719,9 @@ static int settle_partitions(struct questionnaire_set *set, struct answer_set *s
 		return -1;
 	set->replaying = 1;
 	for (size_t p = 0; p < PARTITIONS; p++) {
-		if (!set->partitions[p])
+		if (!set->partitions[p] && !set->segment_count[p])
 			continue;
-		if (settle_partition(set, set->partitions[p], split, repeats, conflicts) < 0)
+		if (settle_partition(set, p, split, repeats, conflicts) < 0)
 			return -1;
 		for (size_t i = 0; i < set->entry_count; i++) {
 			struct questionnaire_record q;
@@ -558,6 +737,7 @@ static int settle_partitions(struct questionnaire_set *set, struct answer_set *s
 		}
 		spill_free(set->partitions[p]);
 		set->partitions[p] = NULL;
+		free_segments(set, p);
 	}
 	forget_entries(set);
 	set->replaying = 0;
@@ -569,7 +749,7 @@ int questionnaire_set_settle(struct questionnaire_set *set, struct answer_set *s
                              uint64_t *conflicts)
 {
 	if (set->log) {
-		errno = EINVAL; /* a log is drained, not settled */
+		errno = EINVAL; /* a log is adopted, not settled */
 		return -1;
 	}
 	if (!set->spilled || set->settled)
@@ -622,10 +802,35 @@ struct questionnaire_set *questionnaire_set_split_off(struct questionnaire_set *
 		memcpy(to->questions, from->questions, from->count * sizeof *to->questions);
 		memcpy(to->scale_max, from->scale_max, from->count);
 	}
+	if (set->map_count && !(half->maps = calloc(set->map_count, sizeof *half->maps))) {
+		questionnaire_set_free(half);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (size_t m = 0; m < set->map_count; m++) {
+		const struct id_map *from = &set->maps[m];
+		struct id_map *to = &half->maps[m];
+		half->map_count++; /* freed with the set from here on */
+		to->ids = malloc((from->id_count ? from->id_count : 1) * sizeof *to->ids);
+		to->forms = malloc((from->form_count ? from->form_count : 1) * sizeof *to->forms);
+		if (!to->ids || !to->forms) {
+			questionnaire_set_free(half);
+			errno = ENOMEM;
+			return NULL;
+		}
+		memcpy(to->ids, from->ids, from->id_count * sizeof *to->ids);
+		to->id_count = from->id_count;
+		memcpy(to->forms, from->forms, from->form_count * sizeof *to->forms);
+		to->form_count = from->form_count;
+	}
 	half->spilled = 1;
 	for (size_t p = PARTITIONS / 2; p < PARTITIONS; p++) {
 		half->partitions[p] = set->partitions[p];
 		set->partitions[p] = NULL;
+		half->segments[p] = set->segments[p];
+		half->segment_count[p] = set->segment_count[p];
+		set->segments[p] = NULL;
+		set->segment_count[p] = 0;
 	}
 	return half;
 }

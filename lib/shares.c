@@ -698,57 +698,29 @@ int shares_twin_done(struct shares *twin)
 	return twin->questionnaires ? questionnaire_set_close_log(twin->questionnaires) : 0;
 }
 
-/* The twin's questionnaires, on their way into s's set: string ids are the twin
- * pool's, and are made s's pool's as they come. */
-struct adoption {
-	struct shares *s;
-	struct string_pool *pool;
-	const struct string_pool *twin_pool;
-	uint32_t *ids; /* twin id -> s's, UINT32_MAX until first needed */
-	uint32_t id_count;
-	const uint32_t *form_questions; /* the twin form whose questions are in questions */
-	uint32_t questions[QUESTIONNAIRE_MAX_QUESTIONS];
-};
-
-static uint32_t adopted_id(struct adoption *a, uint32_t id)
+/* The twin pool's string ids in pool (interned there), id 0 the empty string in both:
+ * a map of string_pool_count(twin_pool).  NULL with errno set. */
+static uint32_t *map_ids(const struct string_pool *twin_pool, struct string_pool *pool, uint32_t *count)
 {
-	if (id == 0)
-		return 0; /* the empty string, in every pool */
-	if (id >= a->id_count) {
-		errno = EIO;
-		return UINT32_MAX;
-	}
-	if (a->ids[id] == UINT32_MAX) {
-		const char *text = string_pool_get(a->twin_pool, id);
+	*count = string_pool_count(twin_pool);
+	uint32_t *ids = malloc(((size_t)*count + 1) * sizeof *ids);
+	if (!ids)
+		return NULL;
+	ids[0] = 0;
+	for (uint32_t id = 1; id < *count; id++) {
+		const char *text = string_pool_get(twin_pool, id);
 		if (!text) {
+			free(ids);
 			errno = EIO;
-			return UINT32_MAX;
+			return NULL;
 		}
-		if ((a->ids[id] = string_pool_intern(a->pool, text, strlen(text))) == UINT32_MAX)
+		if ((ids[id] = string_pool_intern(pool, text, strlen(text))) == UINT32_MAX) {
+			free(ids);
 			errno = ENOMEM;
+			return NULL;
+		}
 	}
-	return a->ids[id];
-}
-
-static int adopt_questionnaire(void *context, const struct questionnaire_record *q)
-{
-	struct adoption *a = context;
-	struct questionnaire_record copy;
-	memcpy(&copy, q, offsetof(struct questionnaire_record, levels));
-	memcpy(copy.levels, q->levels, q->count);
-	if (q->questions != a->form_questions) {
-		a->form_questions = NULL;
-		for (size_t i = 0; i < q->count; i++)
-			if ((a->questions[i] = adopted_id(a, q->questions[i])) == UINT32_MAX)
-				return -1;
-		a->form_questions = q->questions;
-	}
-	copy.questions = a->questions;
-	copy.form = 0;
-	if ((copy.insats = adopted_id(a, q->insats)) == UINT32_MAX ||
-	    (copy.forbund = adopted_id(a, q->forbund)) == UINT32_MAX)
-		return -1;
-	return offer_questionnaire(a->s, &copy);
+	return ids;
 }
 
 int shares_adopt(struct shares *s, struct shares *twin, const struct string_pool *twin_pool, struct string_pool *pool)
@@ -762,16 +734,20 @@ int shares_adopt(struct shares *s, struct shares *twin, const struct string_pool
 	if (offer_pending(s, 0) < 0 || offer_pending(twin, 0) < 0)
 		return -1;
 	if (twin->questionnaires) {
-		struct adoption a = {.s = s, .pool = pool, .twin_pool = twin_pool,
-		                     .id_count = string_pool_count(twin_pool) + 1};
-		if (!(a.ids = malloc((size_t)a.id_count * sizeof *a.ids)))
+		uint32_t count;
+		uint32_t *ids = map_ids(twin_pool, pool, &count);
+		if (!ids || (!s->answers && !(s->answers = answer_set_new())) ||
+		    (!s->questionnaires && !(s->questionnaires = new_questionnaire_set(s)))) {
+			int error = ids ? ENOMEM : errno;
+			free(ids);
+			errno = error;
 			return -1;
-		for (uint32_t i = 0; i < a.id_count; i++)
-			a.ids[i] = UINT32_MAX;
-		int drained = questionnaire_set_drain(twin->questionnaires, adopt_questionnaire, &a);
+		}
+		int adopted = questionnaire_set_adopt(s->questionnaires, twin->questionnaires, ids, count, s->answers,
+		                                      &s->repeats, &s->conflicts);
 		int error = errno;
-		free(a.ids);
-		if (drained < 0) {
+		free(ids);
+		if (adopted < 0) {
 			errno = error;
 			return -1;
 		}

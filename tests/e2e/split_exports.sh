@@ -185,22 +185,27 @@ if [ -z "${IFS_SPILL_AFTER-}" ]; then
 	unset IFS_SPLIT_PERCENT TMPDIR
 	contains nowhere.trace "the second thread could not keep what it read (No such file or directory): read by one thread"
 	[ -s one.out ] || fail "no table from ifs-shares without a temporary folder"
-	# The log's last part is written out on the second thread, before the cut is reached:
-	# under a file size limit that one thread's files stay within (64 partitions) but the
-	# log does not, it is still the second thread that gives up.
+	# The second thread's questionnaires are kept in 64 partitions (a 64th each, in a file
+	# of its own past 16 KiB), which are put after the first thread's at the cut.  Under a
+	# file size limit one thread needs no file for (2000 respondents: its set stays in
+	# memory) but the second thread's partitions pass (24 KB), it is the second thread
+	# that gives up, and the first reads on: one thread's table.
 	awk 'BEGIN { split("Inte alls;Till liten del;Till viss del;Till stor del;Till mycket stor del;Helt och hållet", L, ";")
 		print "Respondent-ID;Svarsdatum;Insats;Enkät;Kön;Kommentar;F1;F2"
 		for (i = 0; i < 100000; i++) printf "R-%d;2022-%02d-%02d;FIA;Avslutad;Kvinna;ok;%s;%s\n", 1 + i * 7 % 2000,
 			1 + i % 10, 1 + i * 3 % 28, L[1 + i % 6], L[1 + i * 5 % 6] }' >repeats.csv
-	# 1.1 MB: the log's first 1 MiB is written as the second thread reads, its last
-	# 0.6 MB when it is done (ulimit -f counts 512-byte blocks in dash, 1024 in bash)
-	(ulimit -f 2 && head -c 1500 /dev/zero >probe) 2>/dev/null && blocks=1100 || blocks=2200
+	# (ulimit -f counts 512-byte blocks in dash, 1024 in bash)
+	(ulimit -f 2 && head -c 1500 /dev/zero >probe) 2>/dev/null && blocks=24 || blocks=48
 	(
 		ulimit -f $blocks
 		one_and_two limited.trace ifs-shares -t targets.json --year 2022 repeats.csv
 	)
 	contains limited.trace "the second thread could not keep what it read (File too large): read by one thread"
 	[ -s one.out ] || fail "no table from ifs-shares under a file size limit its one thread keeps within"
+	# Without the limit, the partitions are put after the first thread's, unread, and the
+	# table is the same.
+	one_and_two unlimited.trace ifs-shares -t targets.json --year 2022 repeats.csv
+	contains unlimited.trace "rows to the end"
 fi
 
 # A set of questionnaires too large for memory is settled and counted half on a second

@@ -70,11 +70,24 @@ static void gather(void *context, const struct questionnaire_record *q)
 }
 
 enum spills { NEVER, ALWAYS, SOMETIMES };
+/* Whether a stretch of the questionnaires goes to a log (with string ids of its own, as
+ * a second thread's pool numbers them) adopted into the set after it, and where that
+ * log's partitions are. */
+enum logs { NO_LOG, LOG_IN_MEMORY, LOG_ON_DISK };
+#define LOG_IDS 100 /* a log's string id is the set's + LOG_IDS */
 
 /* Random questionnaires of respondents respondents, offered to a set that holds memory_limit
  * bytes before it spills; its counts and kept answers against answer_set's. */
-static void same_as_answer_by_answer(size_t memory_limit, int respondents, int most, enum spills spills)
+static void same_as_answer_by_answer_logged(size_t memory_limit, int respondents, int most, enum spills spills,
+                                            enum logs logs)
 {
+	static const uint32_t log_questions[3][3] = {{11 + LOG_IDS, 12 + LOG_IDS, 13 + LOG_IDS},
+	                                             {11 + LOG_IDS, 13 + LOG_IDS, 0},
+	                                             {11 + LOG_IDS, 12 + LOG_IDS, 13 + LOG_IDS}};
+	uint32_t ids[2 * LOG_IDS];
+	for (uint32_t id = 0; id < 2 * LOG_IDS; id++)
+		ids[id] = id >= LOG_IDS ? id - LOG_IDS : id == 0 ? 0 : UINT32_MAX;
+	unsigned adopted_on_disk = 0;
 	unsigned spilled = 0, halves = 0;
 	static const uint32_t questions[3][3] = {{11, 12, 13}, {11, 13, 0}, {11, 12, 13}};
 	static const uint8_t scales[3][3] = {{6, 6, 6}, {6, 6, 0}, {6, 5, 6}};
@@ -87,7 +100,29 @@ static void same_as_answer_by_answer(size_t memory_limit, int respondents, int m
 		assert_non_null(set);
 		uint64_t repeats = 0, conflicts = 0, reference_repeats = 0, reference_conflicts = 0;
 		int questionnaires = most / 8 + rand() % most;
-		for (int n = 0; n < questionnaires; n++) {
+		/* [log_from, log_to) to the log, adopted before the offer of log_to (or at the end) */
+		int log_from = logs ? rand() % questionnaires : -1, log_to = logs ? log_from + rand() % (questionnaires - log_from + 1) : -1;
+		struct questionnaire_set *log = NULL;
+		if (logs) {
+			if (logs == LOG_ON_DISK)
+				setenv("IFS_SPILL_AFTER", "0", 1);
+			log = questionnaire_set_new_log();
+			unsetenv("IFS_SPILL_AFTER");
+			assert_non_null(log);
+		}
+		for (int n = 0; n <= questionnaires; n++) {
+			if (log && n == log_to) {
+				assert_int_equal(questionnaire_set_close_log(log), 0);
+				assert_int_equal(questionnaire_set_adopt(set, log, ids, 2 * LOG_IDS, split, &repeats, &conflicts), 0);
+				adopted_on_disk += (unsigned)questionnaire_set_spilled(set);
+				errno = 0; /* once */
+				assert_int_equal(questionnaire_set_adopt(set, log, ids, 2 * LOG_IDS, split, &repeats, &conflicts), -1);
+				assert_int_equal(errno, EINVAL);
+				questionnaire_set_free(log);
+				log = NULL;
+			}
+			if (n == questionnaires)
+				break;
 			int form = rand() % 10 < 7 ? 0 : 1 + rand() % 2; /* mostly one form, as real exports */
 			struct questionnaire_record q;
 			memset(&q, 0, sizeof q);
@@ -108,7 +143,16 @@ static void same_as_answer_by_answer(size_t memory_limit, int respondents, int m
 				q.levels[i] = pick == 0 ? LEVEL_ABSENT : pick == 1 ? LEVEL_MISSING : pick == 2 ? LEVEL_DONT_KNOW
 				            : (uint8_t)(1 + rand() % (rand() % 3 ? 2 : scales[form][i]));
 			}
-			assert_int_equal(questionnaire_set_offer(set, &q, split, &repeats, &conflicts), 0);
+			if (log && n >= log_from) { /* the log's own ids */
+				struct questionnaire_record logged = q;
+				logged.insats += LOG_IDS;
+				logged.forbund += LOG_IDS;
+				logged.questions = log_questions[form];
+				uint64_t none = 0;
+				assert_int_equal(questionnaire_set_offer(log, &logged, NULL, &none, &none), 0);
+				assert_int_equal(none, 0); /* a log applies no rule */
+			} else
+				assert_int_equal(questionnaire_set_offer(set, &q, split, &repeats, &conflicts), 0);
 			for (size_t i = 0; i < q.count; i++) {
 				if (q.levels[i] == LEVEL_ABSENT)
 					continue;
@@ -194,6 +238,17 @@ static void same_as_answer_by_answer(size_t memory_limit, int respondents, int m
 		fail_msg("%u of 200 sets spilled", spilled);
 	if (spills == ALWAYS && halves != 50)
 		fail_msg("%u of 50 sets settled in halves", halves);
+	/* a set with room takes a log's questionnaires one by one, wherever the log is; a
+	 * spilled one puts the log's partitions after its own */
+	if (logs && spills == NEVER && adopted_on_disk != 0)
+		fail_msg("%u of 200 logs were put after a set with room for them", adopted_on_disk);
+	if (logs && spills == ALWAYS && adopted_on_disk != 200)
+		fail_msg("%u of 200 logs were put after a spilled set", adopted_on_disk);
+}
+
+static void same_as_answer_by_answer(size_t memory_limit, int respondents, int most, enum spills spills)
+{
+	same_as_answer_by_answer_logged(memory_limit, respondents, most, spills, NO_LOG);
 }
 
 /* A dozen respondents: a few keys, in memory. */
@@ -207,72 +262,56 @@ static void test_spilled_from_the_start(void **state) { same_as_answer_by_answer
  * them.  Fewer questionnaires than that stay in memory: the rule must not care. */
 static void test_spilled_on_the_way(void **state) { same_as_answer_by_answer(70000, 700, 1000, SOMETIMES); }
 
-/* What a drained log gave: each questionnaire's respondent and its first level. */
-struct drained {
-	uint64_t respondent[3000];
-	uint8_t level[3000];
-	size_t count;
-};
-
-static int take_drained(void *context, const struct questionnaire_record *q)
+/* A second thread's log adopted in the middle, in memory or in its files: into a set
+ * with room for it (offered one by one), into a spilled one (the log's partitions put
+ * after its own, read through the ids at the end), and into one that spills on the
+ * way; the same as every questionnaire offered to one set in order. */
+static void test_log_in_memory_adopted(void **state)
 {
-	struct drained *d = context;
-	assert_true(d->count < 3000);
-	assert_int_equal(q->count, 2);
-	assert_int_equal(q->questions[1], 12);
-	d->respondent[d->count] = q->respondent;
-	d->level[d->count++] = q->levels[0];
-	return 0;
+	same_as_answer_by_answer_logged((size_t)4 << 20, 12, 400, NEVER, LOG_IN_MEMORY);
+}
+static void test_log_on_disk_adopted(void **state)
+{
+	same_as_answer_by_answer_logged((size_t)4 << 20, 12, 400, NEVER, LOG_ON_DISK);
+}
+static void test_log_adopted_by_a_spilled_set(void **state)
+{
+	same_as_answer_by_answer_logged(0, 12, 400, ALWAYS, LOG_IN_MEMORY);
+	same_as_answer_by_answer_logged(0, 12, 400, ALWAYS, LOG_ON_DISK);
+}
+static void test_log_adopted_on_the_way(void **state)
+{
+	same_as_answer_by_answer_logged(70000, 700, 1000, SOMETIMES, LOG_ON_DISK);
 }
 
-/* A log keeps every offer, repeats and all, and gives them back in the order offered:
- * 3000 offers of 40 respondents, the level counting up per respondent. */
-static void test_log_drains_every_offer_in_order(void **state)
+/* A log is not settled, a set is not adopted, and an id the map lacks is refused. */
+static void test_log_refusals(void **state)
 {
 	(void)state;
-	struct questionnaire_set *log = questionnaire_set_new_log();
+	struct questionnaire_set *log = questionnaire_set_new_log(), *set = questionnaire_set_new();
 	assert_non_null(log);
+	assert_non_null(set);
 	static const uint32_t questions[2] = {11, 12};
 	static const uint8_t scales[2] = {6, 6};
-	uint8_t next_level[40] = {0};
-	for (int n = 0; n < 3000; n++) {
-		struct questionnaire_record q;
-		memset(&q, 0, sizeof q);
-		int r = (n * 7919) % 40;
-		q.respondent = (uint64_t)r * 0x9E3779B97F4A7C15ull;
-		q.insats = 1;
-		q.group = 2;
-		q.date = 20220301;
-		q.flags = ANSWER_IDENTIFIED;
-		q.count = 2;
-		q.questions = questions;
-		q.scale_max = scales;
-		q.levels[0] = next_level[r]++;
-		uint64_t repeats = 0, conflicts = 0;
-		assert_int_equal(questionnaire_set_offer(log, &q, NULL, &repeats, &conflicts), 0);
-		assert_int_equal(repeats, 0); /* a log applies no rule */
-	}
+	struct questionnaire_record q = {.respondent = 7, .insats = 1, .group = 2, .date = 20220301,
+	                                 .flags = ANSWER_IDENTIFIED, .count = 2, .questions = questions,
+	                                 .scale_max = scales};
 	uint64_t repeats = 0, conflicts = 0;
+	assert_int_equal(questionnaire_set_offer(log, &q, NULL, &repeats, &conflicts), 0);
 	errno = 0;
 	assert_int_equal(questionnaire_set_settle(log, NULL, &repeats, &conflicts), -1);
 	assert_int_equal(errno, EINVAL);
-	static struct drained drained;
-	assert_int_equal(questionnaire_set_drain(log, take_drained, &drained), 0);
-	assert_int_equal(drained.count, 3000);
-	uint8_t expected[40] = {0};
-	for (size_t i = 0; i < drained.count; i++) {
-		int r = (int)((i * 7919) % 40); /* as offered */
-		assert_true(drained.respondent[i] == (uint64_t)r * 0x9E3779B97F4A7C15ull);
-		assert_int_equal(drained.level[i], expected[r]++);
-	}
+	struct answer_set *split = answer_set_new();
+	uint32_t ids[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, UINT32_MAX}; /* question 12 unknown */
 	errno = 0;
-	assert_int_equal(questionnaire_set_drain(log, take_drained, &drained), -1); /* spent */
-	assert_int_equal(errno, EINVAL);
+	assert_int_equal(questionnaire_set_adopt(log, set, ids, 13, split, &repeats, &conflicts), -1);
+	assert_int_equal(errno, EINVAL); /* the set is no log */
+	errno = 0;
+	assert_int_equal(questionnaire_set_adopt(set, log, ids, 13, split, &repeats, &conflicts), -1);
+	assert_int_equal(errno, EIO);
 	questionnaire_set_free(log);
-	/* a set is not a log */
-	struct questionnaire_set *set = questionnaire_set_new();
-	assert_int_equal(questionnaire_set_drain(set, take_drained, &drained), -1);
 	questionnaire_set_free(set);
+	answer_set_free(split);
 }
 
 int main(void)
@@ -281,7 +320,11 @@ int main(void)
 	    cmocka_unit_test(test_same_as_answer_by_answer),
 	    cmocka_unit_test(test_spilled_from_the_start),
 	    cmocka_unit_test(test_spilled_on_the_way),
-	    cmocka_unit_test(test_log_drains_every_offer_in_order),
+	    cmocka_unit_test(test_log_in_memory_adopted),
+	    cmocka_unit_test(test_log_on_disk_adopted),
+	    cmocka_unit_test(test_log_adopted_by_a_spilled_set),
+	    cmocka_unit_test(test_log_adopted_on_the_way),
+	    cmocka_unit_test(test_log_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
