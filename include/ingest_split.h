@@ -80,6 +80,11 @@ struct ingest_twin {
 	 * included (less than half when it replays the twin's records and checks them
 	 * for repeats).  0: 50. */
 	int first_percent;
+	/* The limit on open files (ulimit -n) below which the file is read by one thread
+	 * (0: none): for a consumer whose temporary files on two threads are more than on
+	 * one, so that a low limit gives one thread's result, not a run that fails or not
+	 * as the threads happen to open their files. */
+	unsigned open_files_needed;
 };
 
 /* 2 when this process may run on two cores or more (sched_getaffinity), else 1. */

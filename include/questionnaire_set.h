@@ -50,10 +50,11 @@ int questionnaire_set_close_log(struct questionnaire_set *log);
 /* The log's questionnaires, as if offered to set after all set has had (each key's in
  * the order the log had them), their string ids made set's: ids[id] is the set's id of
  * the log's id (UINT32_MAX: none), for id below id_count.  A set in memory with room
- * for the log takes them one by one (split, repeats and conflicts as for an offer);
- * otherwise (the set spills first, if it has not) each of the log's partitions is
- * put after the set's, as it is, and read through the ids when the set settles:
- * nothing is copied.  The log is spent.  0, or
+ * for the log takes them one by one (split, repeats and conflicts as for an offer),
+ * and so does a set that adopted a log before (so that the files a set holds open do
+ * not grow with each log); otherwise (the set spills first, if it has not) each of the
+ * log's partitions is put after the set's, as it is, and read through the ids when
+ * the set settles: nothing is copied.  The log is spent.  0, or
  * -1 with errno set (memory; EIO for an id or form the log's ids do not map; EINVAL
  * for a log adopted already, a set that is a log, or one settled). */
 int questionnaire_set_adopt(struct questionnaire_set *set, struct questionnaire_set *log, const uint32_t *ids,

@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +285,14 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 	if (!ops || ops->jobs < 2 || !row_source_splittable(source, &size) ||
 	    (!ops->always && size < INGEST_SPLIT_MIN_BYTES))
 		return NULL;
+	struct rlimit files;
+	if (ops->open_files_needed && getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+	    files.rlim_cur < ops->open_files_needed) {
+		if (getenv("IFS_SPLIT_TRACE"))
+			diag_error("split: not split: %llu open files allowed (ulimit -n), fewer than the %u two threads may need",
+			           (unsigned long long)files.rlim_cur, ops->open_files_needed);
+		return NULL;
+	}
 	int percent = ops->first_percent > 0 && ops->first_percent < 100 ? ops->first_percent : 50;
 	/* For tests: where the cut falls, so that a test can put a row's trouble there. */
 	const char *forced = getenv("IFS_SPLIT_PERCENT");

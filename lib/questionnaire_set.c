@@ -624,9 +624,11 @@ int questionnaire_set_adopt(struct questionnaire_set *set, struct questionnaire_
 		return -1;
 	}
 	int status = 0;
-	if (!set->spilled && memory_held(set) + log_bytes(log) <= set->memory_limit) {
-		/* into the set's memory, where one thread would have kept them, one by one (in each
-		 * key's order: a key is in one partition) */
+	/* One log is put after the set's partitions, unread; a later one (a run of several
+	 * exports) is copied in, so that the files held open and their buffers do not grow
+	 * with every export.  One with room in the set's memory is taken there. */
+	if (set->map_count || (!set->spilled && memory_held(set) + log_bytes(log) <= set->memory_limit)) {
+		/* one by one (in each key's order: a key is in one partition) */
 		for (size_t p = 0; p < PARTITIONS && !status; p++) {
 			if (!log->partitions[p])
 				continue;

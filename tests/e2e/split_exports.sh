@@ -223,6 +223,22 @@ contains settled-stream.trace "the questionnaires settled and counted on two thr
 contains one.err "repeat"
 one_and_two settled-years.trace ifs-shares -t targets.json --years 2021-2023 clean-3300.ifs
 lacks settled-years.trace "settled and counted"
+# Several exports in one run, each split: the first one's second-thread files are put after
+# the first thread's, later ones are copied in, so the files held open do not grow with
+# each export (chained every time, six exports would need some 830 here).  Under a limit
+# on open files below the 512 two threads may need, an export is read by one thread.
+for i in 1 2 3 4 5 6; do sed "s/R-/R$i-/" clean-3000.csv >many-$i.csv; done
+(
+	ulimit -n 600
+	one_and_two many.trace ifs-shares -t targets.json --year 2022 many-1.csv many-2.csv many-3.csv many-4.csv \
+		many-5.csv many-6.csv
+)
+[ "$(grep -c "rows to the end" many.trace)" = 6 ] || fail "not every one of the six exports was split: $(cat many.trace)"
+(
+	ulimit -n 256
+	one_and_two few-files.trace ifs-shares -t targets.json --year 2022 clean-3000.csv
+)
+contains few-files.trace "not split: 256 open files allowed (ulimit -n), fewer than the 512 two threads may need"
 # ifs-survey's repeat check, past its memory, finishes half its keys on a second thread:
 # the same stream, repeat warnings (in order) and reject file; also from stdin, not split.
 rm -f one.rej one.kept

@@ -87,7 +87,7 @@ static void same_as_answer_by_answer_logged(size_t memory_limit, int respondents
 	uint32_t ids[2 * LOG_IDS];
 	for (uint32_t id = 0; id < 2 * LOG_IDS; id++)
 		ids[id] = id >= LOG_IDS ? id - LOG_IDS : id == 0 ? 0 : UINT32_MAX;
-	unsigned adopted_on_disk = 0;
+	unsigned adopted_on_disk = 0, second_logs = 0, second_spilled = 0;
 	unsigned spilled = 0, halves = 0;
 	static const uint32_t questions[3][3] = {{11, 12, 13}, {11, 13, 0}, {11, 12, 13}};
 	static const uint8_t scales[3][3] = {{6, 6, 6}, {6, 6, 0}, {6, 5, 6}};
@@ -100,26 +100,42 @@ static void same_as_answer_by_answer_logged(size_t memory_limit, int respondents
 		assert_non_null(set);
 		uint64_t repeats = 0, conflicts = 0, reference_repeats = 0, reference_conflicts = 0;
 		int questionnaires = most / 8 + rand() % most;
-		/* [log_from, log_to) to the log, adopted before the offer of log_to (or at the end) */
-		int log_from = logs ? rand() % questionnaires : -1, log_to = logs ? log_from + rand() % (questionnaires - log_from + 1) : -1;
-		struct questionnaire_set *log = NULL;
-		if (logs) {
-			if (logs == LOG_ON_DISK)
-				setenv("IFS_SPILL_AFTER", "0", 1);
-			log = questionnaire_set_new_log();
-			unsetenv("IFS_SPILL_AFTER");
-			assert_non_null(log);
+		/* [from[w], to[w]) to log w, adopted before the offer of to[w] (or at the end); every
+		 * third seed two logs, as two exports of one run: the second is copied in */
+		int windows = logs ? 1 + (seed % 3 == 0) : 0, from[2] = {-1, -1}, to[2] = {-1, -1}, w = 0;
+		if (windows) {
+			from[0] = rand() % questionnaires;
+			to[0] = from[0] + rand() % (questionnaires - from[0] + 1);
 		}
+		if (windows == 2) {
+			from[1] = to[0] + rand() % (questionnaires - to[0] + 1);
+			to[1] = from[1] + rand() % (questionnaires - from[1] + 1);
+		}
+		struct questionnaire_set *log = NULL;
 		for (int n = 0; n <= questionnaires; n++) {
-			if (log && n == log_to) {
+			for (;;) {
+				if (!log && w < windows && n == from[w]) {
+					if (logs == LOG_ON_DISK)
+						setenv("IFS_SPILL_AFTER", "0", 1);
+					log = questionnaire_set_new_log();
+					unsetenv("IFS_SPILL_AFTER");
+					assert_non_null(log);
+				}
+				if (!log || n != to[w])
+					break;
 				assert_int_equal(questionnaire_set_close_log(log), 0);
+				int spilled_before = questionnaire_set_spilled(set);
 				assert_int_equal(questionnaire_set_adopt(set, log, ids, 2 * LOG_IDS, split, &repeats, &conflicts), 0);
-				adopted_on_disk += (unsigned)questionnaire_set_spilled(set);
+				if (w == 0)
+					adopted_on_disk += (unsigned)questionnaire_set_spilled(set);
+				else
+					second_logs++, second_spilled += (unsigned)(spilled_before != 0);
 				errno = 0; /* once */
 				assert_int_equal(questionnaire_set_adopt(set, log, ids, 2 * LOG_IDS, split, &repeats, &conflicts), -1);
 				assert_int_equal(errno, EINVAL);
 				questionnaire_set_free(log);
 				log = NULL;
+				w++;
 			}
 			if (n == questionnaires)
 				break;
@@ -143,7 +159,7 @@ static void same_as_answer_by_answer_logged(size_t memory_limit, int respondents
 				q.levels[i] = pick == 0 ? LEVEL_ABSENT : pick == 1 ? LEVEL_MISSING : pick == 2 ? LEVEL_DONT_KNOW
 				            : (uint8_t)(1 + rand() % (rand() % 3 ? 2 : scales[form][i]));
 			}
-			if (log && n >= log_from) { /* the log's own ids */
+			if (log) { /* the log's own ids */
 				struct questionnaire_record logged = q;
 				logged.insats += LOG_IDS;
 				logged.forbund += LOG_IDS;
@@ -244,6 +260,8 @@ static void same_as_answer_by_answer_logged(size_t memory_limit, int respondents
 		fail_msg("%u of 200 logs were put after a set with room for them", adopted_on_disk);
 	if (logs && spills == ALWAYS && adopted_on_disk != 200)
 		fail_msg("%u of 200 logs were put after a spilled set", adopted_on_disk);
+	if (logs && (second_logs < 60 || (spills == ALWAYS && second_spilled != second_logs)))
+		fail_msg("%u second logs, %u of them into a spilled set", second_logs, second_spilled);
 }
 
 static void same_as_answer_by_answer(size_t memory_limit, int respondents, int most, enum spills spills)
