@@ -1,7 +1,9 @@
-/* libFuzzer harness for csv_scan: any bytes as rows.  Checks that the fast
- * classifier agrees with the portable one on every block, that a row scanned
- * in pieces (split where the input says) gives exactly what it gives whole,
- * and that every separator it reports is a separator outside quotes. */
+/* libFuzzer harness for csv_scan: any bytes as rows.  With the classifier the
+ * input picks (portable, SSE2, AVX2, AVX-512BW; the widest the machine has when
+ * it lacks that one), checks that it agrees with the portable one on every block
+ * and scans a row as the portable one does, that a row scanned in pieces (split
+ * where the input says) gives exactly what it gives whole, and that every
+ * separator it reports is a separator outside quotes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	char separator = separators[data[0] & 3];
 	int at_end = data[0] >> 2 & 1;
+	enum csv_scan_kind kind = (enum csv_scan_kind)(data[0] >> 3 & 3);
+	if (csv_scan_use(kind) < 0)
+		for (int widest = CSV_SCAN_AVX512; widest >= CSV_SCAN_PORTABLE; widest--)
+			if (csv_scan_use((enum csv_scan_kind)widest) == 0)
+				break;
 	size_t piece = 1 + data[1];
 	data += 2, size -= 2;
 	unsigned char *row = malloc(size + CSV_SCAN_PADDING);
@@ -58,6 +65,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		status_pieces = csv_row_scan(&pieces, (const char *)row, 0, at_end, separator, &end_pieces);
 	if (status_whole != status_pieces)
 		__builtin_trap();
+	enum csv_scan_kind used = csv_scan_in_use();
+	if (csv_scan_use(CSV_SCAN_PORTABLE) == 0) { /* the reference, byte by byte */
+		struct csv_row_scan reference = {0};
+		size_t end_reference = 0;
+		if (csv_row_scan(&reference, (const char *)row, size, at_end, separator, &end_reference) != status_whole ||
+		    (status_whole == 1 && end_reference != end_whole))
+			__builtin_trap();
+		if (status_whole == 1)
+			same_scan(&whole, &reference);
+		csv_row_scan_free(&reference);
+		csv_scan_use(used);
+	}
 	if (status_whole == 1) {
 		if (end_whole != end_pieces || end_whole > size || (end_whole < size && row[end_whole] != '\n'))
 			__builtin_trap();
