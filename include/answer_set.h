@@ -52,5 +52,7 @@ void answer_set_prefetch(const struct answer_set *set, const struct answer_recor
 size_t answer_set_slots(const struct answer_set *set);
 const struct answer_record *answer_set_slot(const struct answer_set *set, size_t slot);
 size_t answer_set_count(const struct answer_set *set);
+/* The most memory a set of count answers (distinct keys) holds, while it grows. */
+size_t answer_set_memory_for(size_t count);
 
 #endif

@@ -80,10 +80,10 @@ struct ingest_twin {
 	 * included (less than half when it replays the twin's records and checks them
 	 * for repeats).  0: 50. */
 	int first_percent;
-	/* The limit on open files (ulimit -n) below which the file is read by one thread
-	 * (0: none): for a consumer whose temporary files on two threads are more than on
-	 * one, so that a low limit gives one thread's result, not a run that fails or not
-	 * as the threads happen to open their files. */
+	/* Open files that must still be allowed (ulimit -n, less those open) for the file
+	 * to be split (0: any): for a consumer whose temporary files on two threads are
+	 * more than on one, so that a low limit gives one thread's result, not a run that
+	 * fails or not as the threads happen to open their files. */
 	unsigned open_files_needed;
 };
 

@@ -38,7 +38,7 @@ static const char usage_text[] =
 	"      --encoding ENC    utf-8, windows-1252 or utf-16le (default: detected)\n"
 	"      --jobs N          threads: 1, or 2 (default 2 on two cores: a plain CSV file of 8 MiB\n"
 	"                        or more is split, any with --jobs 2, and a repeat check past its\n"
-	"                        memory is finished on both); the same stream\n"
+	"                        memory is finished on both if it fits); the same stream\n"
 	"  -v, --verbose         say what was detected in each file\n"
 	"  -h, --help            this text;  --version  the version\n"
 	"Exit: 0 ok; 65 rows rejected (the stream holds the other rows) or a file unusable\n"

@@ -59,6 +59,15 @@ void answer_set_prefetch(const struct answer_set *set, const struct answer_recor
 	__builtin_prefetch(&set->slots[at]);
 }
 
+size_t answer_set_memory_for(size_t count)
+{
+	size_t capacity = 1024; /* as grow() makes them: at most half full */
+	while ((count + 1) * 2 > capacity)
+		capacity *= 2;
+	/* the old table and the new one at once, when the last grow() copies */
+	return (capacity + capacity / 2) * (sizeof(struct answer_record) + 1);
+}
+
 static int grow(struct answer_set *set)
 {
 	size_t capacity = set->capacity ? set->capacity * 2 : 1024;

@@ -24,6 +24,7 @@
 #define _GNU_SOURCE /* sched_getaffinity: the cores this process may use */
 #include "ingest_split.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -279,6 +280,20 @@ static uint64_t cut_point(const char *path, uint64_t size, uint64_t after, int p
 	return cut < size ? cut : 0;
 }
 
+/* The files this process has open (inherited ones too), from /proc/self/fd; 0 where
+ * that cannot be read. */
+static uint64_t open_files(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	if (!dir)
+		return 0;
+	uint64_t count = 0;
+	for (struct dirent *entry; (entry = readdir(dir));)
+		count += entry->d_name[0] != '.';
+	closedir(dir);
+	return count > 0 ? count - 1 : 0; /* not the directory's own */
+}
+
 struct ingest_split *ingest_split_start(const char *path, struct row_source *source, const struct ingest_twin *ops)
 {
 	uint64_t size;
@@ -286,12 +301,15 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 	    (!ops->always && size < INGEST_SPLIT_MIN_BYTES))
 		return NULL;
 	struct rlimit files;
-	if (ops->open_files_needed && getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
-	    files.rlim_cur < ops->open_files_needed) {
-		if (getenv("IFS_SPLIT_TRACE"))
-			diag_error("split: not split: %llu open files allowed (ulimit -n), fewer than the %u two threads may need",
-			           (unsigned long long)files.rlim_cur, ops->open_files_needed);
-		return NULL;
+	if (ops->open_files_needed && getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+		uint64_t open = open_files(), free_files = files.rlim_cur > open ? files.rlim_cur - open : 0;
+		if (free_files < ops->open_files_needed) {
+			if (getenv("IFS_SPLIT_TRACE"))
+				diag_error("split: not split: %llu more open files allowed (ulimit -n %llu, %llu open), fewer "
+				           "than the %u two threads may need", (unsigned long long)free_files,
+				           (unsigned long long)files.rlim_cur, (unsigned long long)open, ops->open_files_needed);
+			return NULL;
+		}
 	}
 	int percent = ops->first_percent > 0 && ops->first_percent < 100 ? ops->first_percent : 50;
 	/* For tests: where the cut falls, so that a test can put a row's trouble there. */

@@ -596,9 +596,7 @@ static int write_questionnaire(struct survey_converter *converter, const struct 
  * reader that counts each answer once counts the same; only records of different
  * keys change places.
  */
-/* 128: with two threads two partitions are checked at once, and the memory of each
- * grows with the export (a 2,000,000-row one: 15.6 MiB at the peak with 64, 12.1 with 128) */
-#define DEFERRED_PARTITIONS 128
+#define DEFERRED_PARTITIONS 64
 #define DEFERRED_BUFFER 8192
 #define NOT_NUMBERED UINT64_MAX
 
@@ -670,7 +668,7 @@ static int filter_add(struct deferred *deferred, uint64_t hash)
 static int defer_key(struct deferred *deferred, const struct answer_record *key, uint64_t number, size_t limit)
 {
 	uint64_t hash = key_hash(key);
-	size_t p = (size_t)(hash >> 57) % DEFERRED_PARTITIONS;
+	size_t p = (size_t)(hash >> 58) % DEFERRED_PARTITIONS;
 	if (!deferred->keys[p] && !(deferred->keys[p] = spill_new(smaller(DEFERRED_BUFFER, limit))))
 		return -1;
 	struct deferred_key record;
@@ -856,8 +854,16 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 	if (!verdicts)
 		errno = ENOMEM;
 	if (!status) {
-		/* With two threads, the second half of the partitions on the second */
-		size_t half = converter->threads > 1 ? DEFERRED_PARTITIONS / 2 : DEFERRED_PARTITIONS;
+		/* With two threads, the second half of the partitions on the second, when the
+		 * partition it checks fits in the check's memory (SURVEY_REPEAT_MEMORY): two are
+		 * in memory at once, and each grows with the export (the 2,000,000-row bench
+		 * export's are past it, and checked on one thread: 12.5 MiB at the peak, not 15.6) */
+		size_t largest = 0;
+		for (size_t p = 0; p < DEFERRED_PARTITIONS; p++)
+			if (deferred->keys[p] && spill_length(deferred->keys[p]) / sizeof(struct deferred_key) > largest)
+				largest = (size_t)(spill_length(deferred->keys[p]) / sizeof(struct deferred_key));
+		size_t half = converter->threads > 1 && answer_set_memory_for(largest) <= converter->spill_limit
+		            ? DEFERRED_PARTITIONS / 2 : DEFERRED_PARTITIONS;
 		struct key_check first = {deferred, verdicts, 0, half, 0, 0, 0},
 		                 second = {deferred, verdicts, half, DEFERRED_PARTITIONS, 0, 0, 0};
 		pthread_t thread;
@@ -1209,6 +1215,8 @@ void survey_converter_twin(struct survey_converter *converter, int jobs, int alw
 	                            .writer = converter->writer, .jobs = jobs, .always = always,
 	                            .first_percent = converter->options.repeats_downstream ? 52 : 47,
 	                            /* ifs-shares' second thread keeps its questionnaires in 64 temporary
-	                             * files, which join the first thread's 64 and more at the cut */
-	                            .open_files_needed = converter->options.repeats_downstream ? 512 : 0};
+	                             * files; the first chained export's stay open to the end beside the
+	                             * first thread's 64 closed at the cut and its new ones: up to 193
+	                             * more than one thread (its reader too), which needs 64 of its own */
+	                            .open_files_needed = converter->options.repeats_downstream ? 320 : 0};
 }

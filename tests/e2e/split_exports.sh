@@ -225,8 +225,8 @@ one_and_two settled-years.trace ifs-shares -t targets.json --years 2021-2023 cle
 lacks settled-years.trace "settled and counted"
 # Several exports in one run, each split: the first one's second-thread files are put after
 # the first thread's, later ones are copied in, so the files held open do not grow with
-# each export (chained every time, six exports would need some 830 here).  Under a limit
-# on open files below the 512 two threads may need, an export is read by one thread.
+# each export (chained every time, six exports would need some 830 here).  With fewer than
+# the 320 more open files two threads may need, an export is read by one thread.
 for i in 1 2 3 4 5 6; do sed "s/R-/R$i-/" clean-3000.csv >many-$i.csv; done
 (
 	ulimit -n 600
@@ -238,9 +238,26 @@ for i in 1 2 3 4 5 6; do sed "s/R-/R$i-/" clean-3000.csv >many-$i.csv; done
 	ulimit -n 256
 	one_and_two few-files.trace ifs-shares -t targets.json --year 2022 clean-3000.csv
 )
-contains few-files.trace "not split: 256 open files allowed (ulimit -n), fewer than the 512 two threads may need"
-# ifs-survey's repeat check, past its memory, finishes half its keys on a second thread:
-# the same stream, repeat warnings (in order) and reject file; also from stdin, not split.
+contains few-files.trace "more open files allowed (ulimit -n 256,"
+contains few-files.trace "fewer than the 320 two threads may need"
+# Files open already (inherited) count against the limit too.
+if command -v python3 >/dev/null; then
+	(
+		ulimit -n 600
+		IFS_SPLIT_TRACE=1 python3 -c 'import os, subprocess, sys
+for _ in range(400): os.set_inheritable(os.open("/dev/null", os.O_RDONLY), True)
+sys.exit(subprocess.run(sys.argv[1:], close_fds=False).returncode)' ifs-shares --jobs 2 -t targets.json --year 2022 \
+			clean-3000.csv >inherited.out 2>inherited.err
+	)
+	contains inherited.err "open), fewer than the 320 two threads may need"
+	ifs-shares --jobs 1 -t targets.json --year 2022 clean-3000.csv >inherited-one.out 2>/dev/null
+	same_file inherited-one.out inherited.out
+fi
+# ifs-survey's repeat check, past its memory (64 KiB here), finishes half its keys on a
+# second thread: the same stream, repeat warnings (in order) and reject file; also from
+# stdin, not split.  A partition that would not fit in that memory (at 0, any) is checked
+# on one thread: two at once would hold twice as much.
+IFS_SPILL_AFTER=64K
 rm -f one.rej one.kept
 one_and_two waited.trace ifs-survey --rejects one.rej clean-3300.csv
 same_file one.kept one.rej
@@ -250,4 +267,8 @@ for jobs in 1 2; do ifs-survey --jobs $jobs <clean-3300.csv >stdin-$jobs.out 2>s
 same_file stdin-1.out stdin-2.out
 same_file stdin-1.err stdin-2.err
 contains stdin-2.err "the same respondent answered again with other answers"
+IFS_SPILL_AFTER=0
+one_and_two waited-small.trace ifs-survey clean-3300.csv
+lacks waited-small.trace "the repeat check finished on two threads"
+contains one.err "the same respondent answered again with other answers"
 unset IFS_SPILL_AFTER IFS_SPLIT_PERCENT
