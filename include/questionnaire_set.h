@@ -96,6 +96,9 @@ int questionnaire_set_settle_each(struct questionnaire_set *set, struct answer_s
  * their answers before.  NULL with errno set: EINVAL for a set that did not spill, is
  * settled or spent, or is a log; ENOMEM. */
 struct questionnaire_set *questionnaire_set_split_off(struct questionnaire_set *set);
+/* Whether two of a spilled set's partitions, settled at once (two threads), fit in its
+ * memory limit: each holds, while it settles, about twice what its files hold. */
+int questionnaire_set_halves_fit(const struct questionnaire_set *set);
 /* The kept questionnaires, for counting, as often as asked: rewind, then next
  * until it gives 0.  next: 1 with *q filled (its questions and scales pointing into
  * the set), 0 after the last, -1 with errno set.  Those whose answers moved to the

@@ -82,8 +82,9 @@ void shares_free(struct shares *shares);
  * is finished first does not matter.  The repeats are keeper's to report. */
 void shares_count_with(struct shares *s, struct shares *keeper);
 /* Threads shares_finish() may use (1 unless set): with 2, a large set of identified
- * questionnaires (one that spilled, with no answer records beside it) is settled and
- * counted half on a second thread, into tallies of its own added to s's after.  The
+ * questionnaires (one that spilled, with no answer records beside it, two of whose
+ * partitions fit in its memory at once) is settled and counted half on a second
+ * thread, into tallies of its own added to s's after.  The
  * results are those of one thread, always; a thread that cannot be started leaves
  * the work to this one. */
 void shares_set_threads(struct shares *s, int threads);

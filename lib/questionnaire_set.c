@@ -776,6 +776,20 @@ int questionnaire_set_settle_each(struct questionnaire_set *set, struct answer_s
 	return 0;
 }
 
+int questionnaire_set_halves_fit(const struct questionnaire_set *set)
+{
+	uint64_t largest = 0;
+	for (size_t p = 0; p < PARTITIONS; p++) {
+		uint64_t bytes = set->partitions[p] ? spill_length(set->partitions[p]) : 0;
+		for (size_t i = 0; i < set->segment_count[p]; i++)
+			bytes += spill_length(set->segments[p][i].spill);
+		if (bytes > largest)
+			largest = bytes;
+	}
+	/* entries and levels as large as the records, the table and the arrays' doubling on top */
+	return 2 * 2 * largest <= set->memory_limit;
+}
+
 struct questionnaire_set *questionnaire_set_split_off(struct questionnaire_set *set)
 {
 	if (set->log || !set->spilled || set->settled || set->consumed) {

@@ -648,6 +648,7 @@ static int settle_and_count(struct shares *s)
 {
 	struct shares *helper = NULL;
 	if (s->threads > 1 && questionnaire_set_spilled(s->questionnaires) && answer_set_count(s->answers) == 0 &&
+	    questionnaire_set_halves_fit(s->questionnaires) &&
 	    (helper = shares_new_helper(s)) && !(helper->questionnaires = questionnaire_set_split_off(s->questionnaires))) {
 		shares_free(helper); /* not worth failing the run over: one thread does it all */
 		helper = NULL;

@@ -208,10 +208,12 @@ if [ -z "${IFS_SPILL_AFTER-}" ]; then
 	contains unlimited.trace "rows to the end"
 fi
 
-# A set of questionnaires too large for memory is settled and counted half on a second
-# thread: one thread's table, from the export and from its stream, repeats, conflicts,
-# rows without an id and all; with --years one set serves every year, on one thread.
-IFS_SPILL_AFTER=0 IFS_SPLIT_PERCENT=50
+# A set of questionnaires too large for memory (64 KiB here) is settled and counted half on
+# a second thread: one thread's table, from the export and from its stream, repeats,
+# conflicts, rows without an id and all; with --years one set serves every year, on one
+# thread; and where two partitions at once would not fit in that memory (at 0, any), one
+# thread settles them all.
+IFS_SPILL_AFTER=64K IFS_SPLIT_PERCENT=50
 export IFS_SPILL_AFTER IFS_SPLIT_PERCENT
 for format in tsv json; do
 	one_and_two settled.trace ifs-shares -t targets.json --year 2022 --format $format clean-3300.csv
@@ -223,6 +225,9 @@ contains settled-stream.trace "the questionnaires settled and counted on two thr
 contains one.err "repeat"
 one_and_two settled-years.trace ifs-shares -t targets.json --years 2021-2023 clean-3300.ifs
 lacks settled-years.trace "settled and counted"
+IFS_SPILL_AFTER=0
+one_and_two settled-small.trace ifs-shares -t targets.json --year 2022 clean-3300.ifs
+lacks settled-small.trace "settled and counted"
 # Several exports in one run, each split: the first one's second-thread files are put after
 # the first thread's, later ones are copied in, so the files held open do not grow with
 # each export (chained every time, six exports would need some 830 here).  With fewer than
