@@ -587,6 +587,16 @@ static void add_counts(struct shares *s, const struct shares *other)
 
 static void count_survivor(void *context, const struct questionnaire_record *q) { add_questionnaire(context, q); }
 
+/* The answers kept in answers, each counted once (health keys are counted as they come). */
+static void add_answers(struct shares *s, const struct answer_set *answers)
+{
+	for (size_t slot = 0; slot < answer_set_slots(answers); slot++) {
+		const struct answer_record *answer = answer_set_slot(answers, slot);
+		if (answer && !(answer->question & UINT32_C(0x80000000)))
+			add_answer(s, answer);
+	}
+}
+
 void shares_set_threads(struct shares *s, int threads) { s->threads = threads; }
 
 int shares_threads_used(const struct shares *s) { return s->threads_used ? s->threads_used : 1; }
@@ -668,11 +678,7 @@ static int settle_and_count(struct shares *s)
 		status = -1, error = half.error;
 	if (status == 0 && helper) {
 		add_counts(s, helper);
-		for (size_t slot = 0; slot < answer_set_slots(helper->answers); slot++) {
-			const struct answer_record *answer = answer_set_slot(helper->answers, slot);
-			if (answer)
-				add_answer(s, answer);
-		}
+		add_answers(s, helper->answers);
 	}
 	shares_free(helper);
 	errno = error;
@@ -895,11 +901,8 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 				return NULL;
 		}
 	}
-	for (size_t slot = 0; store->answers && !s->answers_tallied && slot < answer_set_slots(store->answers); slot++) {
-		const struct answer_record *answer = answer_set_slot(store->answers, slot);
-		if (answer && !(answer->question & UINT32_C(0x80000000))) /* health keys are counted as they come */
-			add_answer(s, answer);
-	}
+	if (store->answers && !s->answers_tallied)
+		add_answers(s, store->answers);
 	for (size_t i = 0; s->courses && !s->answers_tallied && i < course_set_count(s->courses); i++)
 		add_course(s, &course_set_courses(s->courses)[i]);
 	s->answers_tallied = 1;

@@ -859,9 +859,11 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 		 * in memory at once, and each grows with the export (the 2,000,000-row bench
 		 * export's are past it, and checked on one thread: 12.5 MiB at the peak, not 15.6) */
 		size_t largest = 0;
-		for (size_t p = 0; p < DEFERRED_PARTITIONS; p++)
-			if (deferred->keys[p] && spill_length(deferred->keys[p]) / sizeof(struct deferred_key) > largest)
-				largest = (size_t)(spill_length(deferred->keys[p]) / sizeof(struct deferred_key));
+		for (size_t p = 0; p < DEFERRED_PARTITIONS; p++) {
+			size_t keys = deferred->keys[p] ? (size_t)(spill_length(deferred->keys[p]) / sizeof(struct deferred_key)) : 0;
+			if (keys > largest)
+				largest = keys;
+		}
 		size_t half = converter->threads > 1 && answer_set_memory_for(largest) <= converter->spill_limit
 		            ? DEFERRED_PARTITIONS / 2 : DEFERRED_PARTITIONS;
 		struct key_check first = {deferred, verdicts, 0, half, 0, 0, 0},

@@ -330,8 +330,27 @@ static void test_years_share_one_dedup_set(void **state)
  * 3/3, men 2/1); 2021: n 1, pos 0; all periods: n 6, pos 4 (women 4/3, men 2/1),
  * 2021-03-01 to 2022-10-15 (the second half's own dates, 2022-01-05 to 2022-10-15, reach
  * past the first's).  Repeats 3 (r9, r2 conflicts; r1 identical), two questionnaires
- * without an id.
+ * without an id.  The rows, in this order (the first four the first half's), serve the
+ * two-thread settle test below too.
  */
+static const struct {
+	uint64_t respondent;
+	int identified;
+	uint32_t date;
+	uint8_t gender, level;
+} twin_rows[] = {
+	{1, 1, 20220110, GENDER_WOMAN, 6}, {2, 1, 20220110, GENDER_MAN, 3}, {7, 1, 20210301, GENDER_WOMAN, 1},
+	{9, 1, 20220301, GENDER_WOMAN, 2},
+	{9, 1, 20220301, GENDER_WOMAN, 6}, {2, 1, 20220201, GENDER_MAN, 6}, {5, 0, 20221015, GENDER_MAN, 4},
+	{6, 0, 20220105, GENDER_WOMAN, 6}, {1, 1, 20220110, GENDER_WOMAN, 6},
+};
+
+static void add_twin_row(struct shares *const *shares, size_t count, struct string_pool *pool, size_t r)
+{
+	add_fia_questionnaire(shares, count, pool, twin_rows[r].respondent, twin_rows[r].identified, twin_rows[r].date,
+	                      twin_rows[r].gender, twin_rows[r].level);
+}
+
 static void test_twin_adopted_as_if_given_in_order(void **state)
 {
 	(void)state;
@@ -352,21 +371,12 @@ static void test_twin_adopted_as_if_given_in_order(void **state)
 	/* the twin's pool numbers its strings otherwise: its ids must be mapped */
 	string_pool_intern(twin_pool, "Enter", 5);
 	string_pool_intern(twin_pool, "nytta", 5);
-	const struct { uint64_t respondent; int identified; uint32_t date; uint8_t gender, level; } rows[] = {
-		{1, 1, 20220110, GENDER_WOMAN, 6}, {2, 1, 20220110, GENDER_MAN, 3}, {7, 1, 20210301, GENDER_WOMAN, 1},
-		{9, 1, 20220301, GENDER_WOMAN, 2},
-		{9, 1, 20220301, GENDER_WOMAN, 6}, {2, 1, 20220201, GENDER_MAN, 6}, {5, 0, 20221015, GENDER_MAN, 4},
-		{6, 0, 20220105, GENDER_WOMAN, 6}, {1, 1, 20220110, GENDER_WOMAN, 6},
-	};
-	for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
-		add_fia_questionnaire(one, 3, pool, rows[r].respondent, rows[r].identified, rows[r].date, rows[r].gender,
-		                      rows[r].level);
+	for (size_t r = 0; r < sizeof twin_rows / sizeof *twin_rows; r++) {
+		add_twin_row(one, 3, pool, r);
 		if (r < 4)
-			add_fia_questionnaire(first, 3, pool, rows[r].respondent, rows[r].identified, rows[r].date,
-			                      rows[r].gender, rows[r].level);
+			add_twin_row(first, 3, pool, r);
 		else
-			add_fia_questionnaire(twin, 3, twin_pool, rows[r].respondent, rows[r].identified, rows[r].date,
-			                      rows[r].gender, rows[r].level);
+			add_twin_row(twin, 3, twin_pool, r);
 	}
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(shares_adopt(first[i], twin[i], twin_pool, pool), 0);
@@ -431,14 +441,8 @@ static void test_settled_on_two_threads_as_on_one(void **state)
 		shares_set_threads(two, 2);
 		struct shares *both[2] = {one, two};
 		struct string_pool *pool = string_pool_new();
-		const struct { uint64_t respondent; int identified; uint32_t date; uint8_t gender, level; } rows[] = {
-			{1, 1, 20220110, GENDER_WOMAN, 6}, {2, 1, 20220110, GENDER_MAN, 3}, {7, 1, 20210301, GENDER_WOMAN, 1},
-			{9, 1, 20220301, GENDER_WOMAN, 2}, {9, 1, 20220301, GENDER_WOMAN, 6}, {2, 1, 20220201, GENDER_MAN, 6},
-			{5, 0, 20221015, GENDER_MAN, 4}, {6, 0, 20220105, GENDER_WOMAN, 6}, {1, 1, 20220110, GENDER_WOMAN, 6},
-		};
-		for (size_t r = 0; r < sizeof rows / sizeof *rows; r++)
-			add_fia_questionnaire(both, 2, pool, rows[r].respondent, rows[r].identified, rows[r].date,
-			                      rows[r].gender, rows[r].level);
+		for (size_t r = 0; r < sizeof twin_rows / sizeof *twin_rows; r++)
+			add_twin_row(both, 2, pool, r);
 		for (uint64_t r = 1000; r < 1100; r++)
 			add_fia_questionnaire(both, 2, pool, r * 0x9E3779B97F4A7C15ull, 1, 20220501, GENDER_MAN, 1);
 		for (uint64_t r = 2000; r < 2050; r++)
