@@ -139,6 +139,7 @@ for f in "$peers"/*.times; do
 done
 echo "highest peak of the project's paths: $most MiB ($worst)"
 echo "ifs-survey alone vs wc -l: $(ratio "$(median wc)" "$(median survey)")x the time"
+echo "Windows-1252 vs UTF-8: $(ratio "$(median one)" "$(median one_cp1252)")x the time; gzip vs UTF-8: $(ratio "$(median one)" "$(median one_gzip)")x"
 # A 1 MB run takes a few milliseconds, about what starting sh and /usr/bin/time takes:
 # the ratio is given again with the harness's own median taken off both.
 net() { echo "x = $1 - $(median harness); if (x < 0.001) x = 0.001; x" | bc | sed 's/^\./0./'; }

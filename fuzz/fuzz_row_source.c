@@ -1,6 +1,8 @@
 /* libFuzzer harness: any bytes as an export file (CSV, JSON, gzip, any encoding),
  * read to the end as ifs-survey reads it — must never crash, hang or read out of
- * bounds.  The first byte picks the options, so overrides are fuzzed too. */
+ * bounds.  The first byte picks the options, so overrides are fuzzed too, and
+ * whether a gzip file is read ahead by a second thread.  A gzip file is also read
+ * from its middle by the second reader of a split (ISA-L), as ingest_split.c does. */
 #define _GNU_SOURCE
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +44,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t columns = row_source_columns(source);
 		for (size_t c = 0; c < columns; c++)
 			(void)strlen(row_source_header(source, c));
+		uint64_t file_size;
+		if (row_source_gzipped(source) && row_source_splittable(source, &file_size)) {
+			struct row_source *part = row_source_open_gzip_part(source, path, error, sizeof error);
+			uint64_t cut = 0;
+			int found = 0;
+			while (part && (found = row_source_gzip_skip(part, file_size / 2, row_source_offset(source), &cut)) == 0)
+				;
+			if (found == 1 && cut <= row_source_offset(source))
+				__builtin_trap(); /* the cut lies after where the first reader stands */
+			while (found == 1 && row_source_next(part, &row) == 1)
+				for (size_t f = 0; f < row.count; f++)
+					if (strlen(row.fields[f]) > row.lengths[f])
+						__builtin_trap();
+			row_source_close(part);
+		}
+		if (size && data[0] & 16)
+			row_source_read_ahead(source);
 		while (row_source_next(source, &row) == 1) {
 			for (size_t f = 0; f < row.count; f++)
 				if (strlen(row.fields[f]) > row.lengths[f])

@@ -49,7 +49,7 @@ int ingest_file(const char *path, const struct row_source_options *source_option
                 const struct ingest_converter *converter, struct reject_log *rejects, struct ingest_totals *totals,
                 int verbose);
 
-/* The same, with a second thread reading the second half of a large plain CSV
+/* The same, with a second thread reading the second half of a large CSV
  * file when twin says how (ingest_split.h); the results are ingest_file()'s. */
 struct ingest_twin;
 int ingest_file_split(const char *path, const struct row_source_options *source_options,

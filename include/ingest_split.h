@@ -3,9 +3,10 @@
  *
  * Promise: ingest_file_split() reads an export as ingest_file() does, and gives
  * the same records in the same order, the same messages, rejects, counts and
- * exit status, whatever the file holds.  When the file is a plain CSV file of
- * INGEST_SPLIT_MIN_BYTES or more (any size with always) and the machine has
- * the jobs, a twin of the converter reads the second half on another thread;
+ * exit status, whatever the file holds.  When the file is a CSV file of
+ * INGEST_SPLIT_MIN_BYTES or more, plain, or a quarter of that gzipped (any size
+ * with always), and the machine has the jobs, a twin of the converter reads the
+ * second half on another thread;
  * any row of that half that has something to say (a reject, an unreadable
  * cell, a failure) is read again by the first thread, in order; the twin's records
  * are replayed through the first converter, or counted on the twin's thread by a
@@ -23,6 +24,11 @@
 #include "row_source.h"
 
 #define INGEST_SPLIT_MIN_BYTES (8u << 20)
+/* A gzip file's cut: percent of the compressed file for the first thread, of the
+ * percent it would have of a plain file (ingest_split.c says why). */
+#define INGEST_SPLIT_GZIP_SHARE 111
+/* ingest_split_at() of a gzip file whose cut the twin has not yet found. */
+#define INGEST_SPLIT_PENDING UINT64_MAX
 /* What the twin holds of its records in memory before the rest go to a temporary
  * file (spill.h), unless IFS_SPILL_AFTER says otherwise. */
 #define INGEST_SPLIT_MEMORY ((size_t)1 << 20)
@@ -91,10 +97,14 @@ struct ingest_twin {
 int ingest_default_jobs(void);
 
 struct ingest_split;
-/* NULL: read with one thread (too small, not a plain CSV file, or it failed). */
+/* NULL: read with one thread (too small, not a CSV file, or it failed). */
 struct ingest_split *ingest_split_start(const char *path, struct row_source *source, const struct ingest_twin *twin);
-/* Where the second reader started: the first stops there. */
-uint64_t ingest_split_at(const struct ingest_split *split);
+/* Where the second reader started: the first stops there.  In a gzip file the
+ * twin finds that point as it reads: INGEST_SPLIT_PENDING while it has not and
+ * offset (where the first reader's next row starts) is known to lie before it
+ * (else this waits until one or the other), then the cut, or 0 when it found
+ * none (cancel the split). */
+uint64_t ingest_split_at(struct ingest_split *split, uint64_t offset);
 /* At the cut: the twin's records replayed through the first converter, in order,
  * or what its consumer counted adopted (sink_make), and the source moved past
  * them; or thrown away, and read here (the cut was inside a row, or the twin's

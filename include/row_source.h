@@ -17,6 +17,9 @@
  * stop the source: that row comes back with row.problem set, so the caller can
  * reject it and go on.  A problem with the whole input (unreadable, truncated
  * gzip, not text, not a table, empty, no header) makes row_source_next() return -1.
+ * Damaged gzip data (a wrong CRC-32 or length, bytes after the last member, cut
+ * short) fails the source after every row inflated before the damage, the same
+ * rows however the file is read; gzip members one after another are one text.
  */
 #ifndef IFS_ROW_SOURCE_H
 #define IFS_ROW_SOURCE_H
@@ -90,13 +93,32 @@ int row_is_blank(const struct row *row);
 void row_source_close(struct row_source *source);
 
 /*
+ * A gzip source is inflated on the reading thread until row_source_read_ahead()
+ * hands that to a second thread, a few blocks ahead of the reader (call it once the
+ * file is known not to be split; any other source ignores it).
+ */
+void row_source_read_ahead(struct row_source *source);
+
+/*
  * One file read in two parts, by two readers (ingest.h splits a large export so):
  * 1 with the file's size in *size when the source can be split: a regular file,
- * CSV, not gzip, its encoding known (UTF-8, or Windows-1252 from the header on).
+ * CSV, plain or gzip (not yet read ahead), its encoding known (UTF-8, or
+ * Windows-1252 from the header on).  Offsets and sizes of a gzip file's text are
+ * those of the text inflated; *size is the compressed file's.
  * row_source_offset() is the byte where the next row (or blank line) starts,
  * row_source_line() its line; row_source_open_part() opens a second reader of
  * the same file at offset, with like's encoding, separator and header, counting
- * lines from 1; row_source_seek() moves a reader to offset, its next row on line.
+ * lines from 1; row_source_seek() moves a reader to offset, its next row on line
+ * (in a gzip file only forward, inflating what it passes).
+ *
+ * A gzip file's second reader: row_source_open_gzip_part() opens it at the start,
+ * and row_source_gzip_skip(), called until it says 1 or -1, inflates past
+ * `compressed` bytes of the file and on to the next line end at or after offset
+ * `after` of the text, where the reader then stands: 1 with its offset in *cut; 0
+ * when not there yet (one piece further: the cut, when there is one, lies beyond
+ * row_source_offset()); -1 when there is none or the file cannot be read so far.
+ * row_source_end_at() puts a reader at the end of its text (offset), as the
+ * second reader found it.
  */
 int row_source_splittable(const struct row_source *source, uint64_t *size);
 uint64_t row_source_offset(const struct row_source *source);
@@ -104,5 +126,9 @@ unsigned long row_source_line(const struct row_source *source);
 struct row_source *row_source_open_part(const struct row_source *like, const char *path, uint64_t offset,
                                         char *error, size_t error_size);
 int row_source_seek(struct row_source *source, uint64_t offset, unsigned long line);
+struct row_source *row_source_open_gzip_part(const struct row_source *like, const char *path, char *error,
+                                             size_t error_size);
+int row_source_gzip_skip(struct row_source *source, uint64_t compressed, uint64_t after, uint64_t *cut);
+int row_source_end_at(struct row_source *source, uint64_t offset, unsigned long line);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -103,13 +104,25 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 	struct row row;
 	int got;
 	struct ingest_split *split = twin && strcmp(path, "-") != 0 ? ingest_split_start(path, source, twin) : NULL;
-	/* read once: the split's memory may share a cache line with what the twin writes for each row */
-	uint64_t split_at = split ? ingest_split_at(split) : UINT64_MAX;
+	if (!split)
+		row_source_read_ahead(source);
+	/* asked for until known (a gzip file's twin finds it as it goes), then read no more */
+	uint64_t split_at = split ? INGEST_SPLIT_PENDING : UINT64_MAX;
 	for (;;) {
+		if (split && split_at == INGEST_SPLIT_PENDING &&
+		    (split_at = ingest_split_at(split, row_source_offset(source))) == 0) {
+			if (getenv("IFS_SPLIT_TRACE"))
+				diag_error("split: the second thread found no cut in the gzip file: read by one thread");
+			ingest_split_cancel(split);
+			split = NULL;
+			split_at = UINT64_MAX;
+			row_source_read_ahead(source);
+		}
 		if (split && row_source_offset(source) >= split_at) {
 			/* the second half, read meanwhile by the twin, joins here */
 			int joined = ingest_split_join(split, source, converter->self, totals);
 			split = NULL;
+			row_source_read_ahead(source); /* what is left of a gzip file, if anything */
 			if (joined) {
 				int failure = errno;
 				char text[600];

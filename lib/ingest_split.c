@@ -20,6 +20,16 @@
  * and line number is the one a single thread gives.  The results are the
  * single thread's, always; the second thread only saves time when there is
  * nothing to say.
+ *
+ * A gzip file cannot be entered in the middle: the twin inflates it from the
+ * start and throws away what it inflates up to a share of the compressed file;
+ * the first line end after that is the cut, which the first thread learns when
+ * the twin gets there (it reads on meanwhile, but never past a point the twin
+ * has not yet passed).  When the twin reads to the end, its reader has checked
+ * the CRC-32 and length of every gzip member there, so the first thread need not
+ * inflate the second half.  When the twin stops (at a row with something to say,
+ * or at damage), the first thread inflates its way there and reads on: the same
+ * reader inflates the same bytes, and meets the damage where the twin did.
  */
 #define _GNU_SOURCE /* sched_getaffinity: the cores this process may use */
 #include "ingest_split.h"
@@ -29,11 +39,13 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdalign.h>
 #include <sys/resource.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -85,10 +97,14 @@ struct twin_run {
 	void *sink_context;
 	int sink_failed, sink_errno;
 	unsigned long row_line; /* the line of the row being read, for hold_record */
+	/* a gzip file: the compressed bytes to pass over, and where the cut is said */
+	uint64_t skip_compressed, skip_after; /* and the first line end after skip_after */
+	_Atomic uint64_t *cut, *passed;
 	/* where and how it stopped */
 	struct ingest_totals totals;
 	struct ingest_counts counts;
 	int reached_end;
+	uint64_t end_offset; /* of the text, when it reached the end */
 	uint64_t stop_offset;
 	unsigned long stop_line;
 };
@@ -97,7 +113,15 @@ struct ingest_split {
 	struct twin_run run;
 	pthread_t thread;
 	int started;
+	int gzip;
 	uint64_t at, size;
+	/* The cut in a gzip file, written once by the twin (INGEST_SPLIT_PENDING until
+	 * then, 0 when there is none), and how far its text is known to lie (the cut is
+	 * beyond it), which the twin moves on as it passes over the first part: read by
+	 * the first thread row by row until the cut is known, on a line of their own. */
+	alignas(64) _Atomic uint64_t cut;
+	_Atomic uint64_t passed;
+	char after_cut[64 - 2 * sizeof(uint64_t)];
 };
 
 /* The twin's writer hands each record here. */
@@ -206,6 +230,17 @@ static void *twin_read(void *context)
 	const struct ingest_converter *c = &run->converter;
 	char reason[512];
 	struct row row;
+	if (run->cut) {
+		uint64_t cut = 0;
+		int found;
+		while ((found = atomic_load(&run->cancel)
+		                    ? -1
+		                    : row_source_gzip_skip(run->source, run->skip_compressed, run->skip_after, &cut)) == 0)
+			atomic_store(run->passed, row_source_offset(run->source));
+		atomic_store(run->cut, found == 1 ? cut : 0); /* 0: none, and the first thread reads it all */
+		if (found != 1)
+			return NULL;
+	}
 	for (;;) {
 		uint64_t offset = row_source_offset(run->source);
 		unsigned long line = row_source_line(run->source);
@@ -213,6 +248,7 @@ static void *twin_read(void *context)
 		int got = atomic_load(&run->cancel) ? -1 : row_source_next(run->source, &row);
 		if (got == 0) {
 			run->reached_end = 1;
+			run->end_offset = row_source_offset(run->source);
 			break;
 		}
 		int clean = got == 1 && !row.problem && row.line < UINT32_MAX;
@@ -297,8 +333,11 @@ static uint64_t open_files(void)
 struct ingest_split *ingest_split_start(const char *path, struct row_source *source, const struct ingest_twin *ops)
 {
 	uint64_t size;
-	if (!ops || ops->jobs < 2 || !row_source_splittable(source, &size) ||
-	    (!ops->always && size < INGEST_SPLIT_MIN_BYTES))
+	if (!ops || ops->jobs < 2 || !row_source_splittable(source, &size))
+		return NULL;
+	int gzip = row_source_gzipped(source);
+	/* a gzip file's text is some times its size: a quarter of the plain minimum */
+	if (!ops->always && (gzip ? size < INGEST_SPLIT_MIN_BYTES / 4 : size < INGEST_SPLIT_MIN_BYTES))
 		return NULL;
 	struct rlimit files;
 	if (ops->open_files_needed && getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
@@ -312,11 +351,16 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 		}
 	}
 	int percent = ops->first_percent > 0 && ops->first_percent < 100 ? ops->first_percent : 50;
+	/* The twin passes over the first thread's part before it reads its own: measured
+	 * on the bench export, the first's share of the compressed file is then best at
+	 * about 1.1 times its share of a plain one. */
+	if (gzip)
+		percent = percent * INGEST_SPLIT_GZIP_SHARE / 100;
 	/* For tests: where the cut falls, so that a test can put a row's trouble there. */
 	const char *forced = getenv("IFS_SPLIT_PERCENT");
 	if (forced && atoi(forced) > 0 && atoi(forced) < 100)
 		percent = atoi(forced);
-	uint64_t at = cut_point(path, size, row_source_offset(source), percent);
+	uint64_t at = gzip ? INGEST_SPLIT_PENDING : cut_point(path, size, row_source_offset(source), percent);
 	if (!at)
 		return NULL;
 	struct ingest_split *split = calloc(1, sizeof *split);
@@ -326,8 +370,19 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 	char error[512];
 	split->at = at;
 	split->size = size;
+	split->gzip = gzip;
+	atomic_init(&split->cut, at);
+	atomic_init(&split->passed, row_source_offset(source));
 	run->ops = ops;
-	run->source = row_source_open_part(source, path, at, error, sizeof error);
+	if (gzip) {
+		run->skip_compressed = size / 100 * (uint64_t)percent;
+		run->skip_after = row_source_offset(source);
+		run->cut = &split->cut;
+		run->passed = &split->passed;
+		run->source = row_source_open_gzip_part(source, path, error, sizeof error);
+	} else {
+		run->source = row_source_open_part(source, path, at, error, sizeof error);
+	}
 	run->held = spill_new(spill_limit_from_environment(INGEST_SPLIT_MEMORY, NULL));
 	run->pool = string_pool_new();
 	run->writer = run->pool ? record_writer_to_callback(run->pool, hold_record, run) : NULL;
@@ -350,7 +405,19 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 	return split;
 }
 
-uint64_t ingest_split_at(const struct ingest_split *split) { return split->at; }
+uint64_t ingest_split_at(struct ingest_split *split, uint64_t offset)
+{
+	uint64_t cut;
+	/* Not past what the twin has passed: the first thread must not read beyond a cut
+	 * it does not know, or the split would be lost (or, worse, hang on how fast each
+	 * thread happened to be).  The wait is short: the twin inflates three times as
+	 * fast as the first thread reads. */
+	while ((cut = atomic_load(&split->cut)) == INGEST_SPLIT_PENDING && atomic_load(&split->passed) <= offset) {
+		struct timespec pause = {0, 20000};
+		nanosleep(&pause, NULL);
+	}
+	return cut;
+}
 
 void ingest_split_cancel(struct ingest_split *split)
 {
@@ -387,8 +454,9 @@ static int take_twin_counts(struct ingest_split *split, struct row_source *sourc
 	totals->rows += run->totals.rows;
 	totals->blank += run->totals.blank;
 	unsigned long line = row_source_line(source);
-	if (run->reached_end ? row_source_seek(source, split->size, line) < 0
-	                     : row_source_seek(source, run->stop_offset, line + run->stop_line - 1) < 0) {
+	if (run->reached_end && split->gzip ? row_source_end_at(source, run->end_offset, line) < 0
+	    : run->reached_end             ? row_source_seek(source, split->size, line) < 0
+	                                   : row_source_seek(source, run->stop_offset, line + run->stop_line - 1) < 0) {
 		*error = errno;
 		return EX_IOERR;
 	}
@@ -421,6 +489,7 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 	struct twin_run *run = &split->run;
 	const struct ingest_twin *ops = run->ops;
 	int trace = getenv("IFS_SPLIT_TRACE") != NULL;
+	split->at = atomic_load(&split->cut);
 	if (row_source_offset(source) != split->at) {
 		if (trace)
 			diag_error("split: cut at byte %llu fell inside a row: read by one thread", (unsigned long long)split->at);

@@ -149,10 +149,80 @@ iconv -f UTF-8 -t WINDOWS-1252 clean-3037.csv >cp1252.csv
 same_both_ways cp1252.csv
 contains cp1252.csv.trace "rows to the end"
 
-# Not split: gzip, stdin, and a file too small without --jobs 2.
-gzip -c clean-3000.csv >clean.csv.gz
-same_both_ways clean.csv.gz
-[ ! -s clean.csv.gz.trace ] || fail "a gzip export was split"
+# gzip: the second thread inflates the file from the start and cuts at the first line end
+# past the share of the compressed file; where it stops (a row to say something of, damage),
+# the first thread inflates its way there, reads on, and says what is wrong.
+for rows in 3000 3089; do
+	gzip -c clean-$rows.csv >clean-$rows.csv.gz
+	same_both_ways clean-$rows.csv.gz
+	contains clean-$rows.csv.gz.trace "rows to the end"
+done
+gzip -c reject.csv >reject.csv.gz
+same_both_ways reject.csv.gz
+contains reject.csv.gz.trace "and left line $reject_line to the first"
+contains one.err "reject.csv.gz:$reject_line: bad answer date"
+# (the quoted field large enough that half the compressed file falls inside it)
+export_file 3000 "quote=30000" | gzip -c >quoted.csv.gz
+same_both_ways quoted.csv.gz
+contains quoted.csv.gz.trace "fell inside a row"
+gzip -c cp1252.csv >cp1252.csv.gz
+same_both_ways cp1252.csv.gz
+contains cp1252.csv.gz.trace "rows to the end"
+# Damage past the cut: a wrong CRC-32, a wrong length, the end cut off, bytes after the
+# member.  The second thread leaves the rest to the first, which fails as one thread does,
+# after the same rows.  (An export larger than what is inflated when the file is opened,
+# which would find the damage before any cut.)
+gzip -c late.csv >late.csv.gz
+python3 - late.csv.gz <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+def write(name, content):
+    open(name, "wb").write(content)
+crc = bytearray(data); crc[-8] ^= 1; write("crc.csv.gz", crc)
+size = bytearray(data); size[-2] ^= 1; write("size.csv.gz", size)
+write("truncated.csv.gz", data[:-5])
+write("trailing.csv.gz", data + "skräp efter slutet\n".encode())
+PY
+for damaged in crc size truncated trailing; do
+	same_both_ways $damaged.csv.gz
+	contains $damaged.csv.gz.trace "and left line"
+done
+contains crc.csv.gz.survey-trace "and left line"
+expect_status 65 sh -c "ifs-shares --jobs 2 -t targets.json --year 2022 crc.csv.gz 2>crc.err"
+contains crc.err "crc.csv.gz: corrupt gzip data: the CRC-32 or length at the end does not match the data"
+expect_status 65 sh -c "ifs-shares --jobs 2 -t targets.json --year 2022 truncated.csv.gz 2>truncated.err"
+contains truncated.err "truncated.csv.gz: truncated gzip data (unexpected end of file)"
+expect_status 65 sh -c "ifs-shares --jobs 2 -t targets.json --year 2022 trailing.csv.gz 2>trailing.err"
+contains trailing.err "trailing.csv.gz: corrupt gzip data: bytes after the end of the compressed data"
+# Two members (cat a.gz b.gz), the second thread passing from one to the next as it looks
+# for the cut (600), or as it reads its rows (2400): one text, read to the end.
+ifs-shares --jobs 2 -t targets.json --year 2022 clean-3000.csv >plain.tsv
+for first in 600 2400; do
+	head -n $first clean-3000.csv | gzip -c >members.csv.gz
+	tail -n +$((first + 1)) clean-3000.csv | gzip -c >>members.csv.gz
+	same_both_ways members.csv.gz
+	contains members.csv.gz.trace "rows to the end"
+	ifs-shares --jobs 2 -t targets.json --year 2022 members.csv.gz >members.tsv
+	same_file plain.tsv members.tsv
+done
+line=$(sed -n 's/.*(line \([0-9]*\)).*/\1/p' members.csv.gz.trace)
+[ "$line" -lt 2400 ] || fail "the cut in members.csv.gz is at line $line, in the second member"
+# A cut asked for past the last line end (in a long last row, of text that does not
+# compress, without a line end): none found, and one thread reads it all.
+{
+	cat clean-3000.csv
+	printf 'R-99999;2022-03-01;FIA;Avslutad;Kvinna;'
+	head -c 150000 /dev/urandom | base64 -w 0
+	printf ';Inte alls;Helt och hållet'
+} | gzip -c >long-end.csv.gz
+IFS_SPLIT_PERCENT=60 one_and_two long-end.trace ifs-shares -t targets.json --year 2022 long-end.csv.gz
+contains long-end.trace "the second thread found no cut in the gzip file: read by one thread"
+# The table is the plain file's.
+ifs-shares --jobs 2 -t targets.json --year 2022 clean-3000.csv >plain.tsv
+ifs-shares --jobs 2 -t targets.json --year 2022 clean-3000.csv.gz >gzip.tsv
+same_file plain.tsv gzip.tsv
+
+# Not split: stdin, and a file too small without --jobs 2.
 IFS_SPLIT_TRACE=1 ifs-shares -t targets.json --year 2022 clean-3000.csv >/dev/null 2>default.err
 lacks default.err "split: cut"
 expect_status 64 sh -c "ifs-shares --jobs 3 -t targets.json clean-3000.csv 2>jobs.err"

@@ -305,6 +305,7 @@ static void test_gzip_over_many_blocks(void **state)
 		gzprintf(gz, "%ld;row %ld with some text to make it longer, and a fair number of bytes\n", i, i * 7);
 	gzclose(gz);
 	struct row_source *source = open_ok(NULL);
+	row_source_read_ahead(source);
 	struct row row;
 	long seen = 0;
 	int got;
@@ -332,6 +333,7 @@ static void test_gzip_over_many_blocks(void **state)
 	free(bytes);
 	snprintf(path, sizeof path, "%s/input", scratch);
 	source = open_ok(NULL);
+	row_source_read_ahead(source);
 	seen = 0;
 	while ((got = row_source_next(source, &row)) == 1)
 		seen++;
@@ -343,8 +345,178 @@ static void test_gzip_over_many_blocks(void **state)
 	/* closed before the end: the second thread is stopped while it waits to fill */
 	snprintf(path, sizeof path, "%s/big.gz", scratch);
 	source = open_ok(NULL);
+	row_source_read_ahead(source);
 	assert_int_equal(row_source_next(source, &row), 1);
 	row_source_close(source);
+}
+
+static void expect_suffix(const char *text, const char *suffix)
+{
+	size_t n = strlen(text), m = strlen(suffix);
+	if (n < m || strcmp(text + n - m, suffix) != 0)
+		fail_msg("\"%s\" does not end with \"%s\"", text, suffix);
+}
+
+/* Rows of the file at path until the end or a failure (its message in error), read
+ * ahead by a second thread or not. */
+static long rows_until_end(int read_ahead, int *got, char *error, size_t error_size)
+{
+	struct row_source *source = open_ok(NULL);
+	if (read_ahead)
+		row_source_read_ahead(source);
+	struct row row;
+	long rows = 0;
+	while ((*got = row_source_next(source, &row)) == 1)
+		rows++;
+	snprintf(error, error_size, "%s", *got < 0 ? row_source_error(source) : "");
+	row_source_close(source);
+	return rows;
+}
+
+/* A gzip file of header "id;fråga" and `rows` rows, as bytes (to damage), its length in *length. */
+static unsigned char *gzip_rows(long first, long rows, size_t *length)
+{
+	snprintf(path, sizeof path, "%s/made.gz", scratch);
+	gzFile gz = gzopen(path, "wb1");
+	assert_non_null(gz);
+	if (first == 0)
+		gzputs(gz, "id;fråga\n"); /* a letter that says UTF-8 */
+	for (long i = first; i < first + rows; i++)
+		gzprintf(gz, "%ld;row %ld, with text enough to fill a block or two of the file\n", i, i * 13);
+	gzclose(gz);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*length = (size_t)ftell(f);
+	rewind(f);
+	unsigned char *bytes = malloc(*length + 64);
+	assert_non_null(bytes);
+	assert_int_equal(fread(bytes, 1, *length, f), *length);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/input", scratch);
+	return bytes;
+}
+
+/*
+ * Damage near the end of a gzip file: every row inflated before it comes first, the
+ * same rows whether the file is read ahead (in blocks of 1 MiB) or not (in pieces
+ * the size of the buffer's room), then the failure.  Members one after another are
+ * one text, zero bytes after the last are padding, anything else after it is damage.
+ */
+static void test_gzip_damage_after_the_same_rows(void **state)
+{
+	(void)state;
+	const long rows = 60000; /* about 4 MiB of text */
+	size_t length;
+	unsigned char *bytes = gzip_rows(0, rows, &length);
+	char error[512];
+	int got;
+	for (int ahead = 0; ahead <= 1; ahead++) {
+		/* a wrong CRC-32: all the rows, then the failure */
+		bytes[length - 8] ^= 1;
+		write_file(bytes, length);
+		assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), rows);
+		assert_int_equal(got, -1);
+		expect_suffix(error, "/input: corrupt gzip data: the CRC-32 or length at the end does not match the data");
+		bytes[length - 8] ^= 1;
+		/* a wrong length */
+		bytes[length - 2] ^= 1;
+		write_file(bytes, length);
+		assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), rows);
+		expect_suffix(error, "/input: corrupt gzip data: the CRC-32 or length at the end does not match the data");
+		bytes[length - 2] ^= 1;
+		/* the trailer cut off: all the rows, then truncated */
+		write_file(bytes, length - 8);
+		assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), rows);
+		expect_suffix(error, "/input: truncated gzip data (unexpected end of file)");
+		/* bytes after the member */
+		memcpy(bytes + length, "skräp", 6);
+		write_file(bytes, length + 6);
+		assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), rows);
+		expect_suffix(error, "/input: corrupt gzip data: bytes after the end of the compressed data");
+		/* zero bytes after it: padding */
+		memset(bytes + length, 0, 64);
+		write_file(bytes, length + 64);
+		assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), rows);
+		assert_int_equal(got, 0);
+	}
+	/* cut in the middle: the same rows before the failure, read ahead or not */
+	write_file(bytes, length / 2);
+	long alone = rows_until_end(0, &got, error, sizeof error);
+	assert_int_equal(got, -1);
+	assert_true(alone > rows / 4 && alone < rows);
+	assert_int_equal(rows_until_end(1, &got, error, sizeof error), alone);
+	expect_suffix(error, "/input: truncated gzip data (unexpected end of file)");
+	/* two members: one text */
+	size_t second_length;
+	unsigned char *second = gzip_rows(rows, 1000, &second_length);
+	unsigned char *both = malloc(length + second_length);
+	assert_non_null(both);
+	memcpy(both, bytes, length);
+	memcpy(both + length, second, second_length);
+	write_file(both, length + second_length);
+	for (int ahead = 0; ahead <= 1; ahead++) {
+		assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), rows + 1000);
+		assert_int_equal(got, 0);
+	}
+	free(both);
+	free(second);
+	free(bytes);
+}
+
+/*
+ * A gzip file's second reader, as a split uses it: it passes over half the compressed
+ * file to the next line end, and from there gives the rows the first reader gives,
+ * its lines counted from 1.  Past the last line end there is no cut.
+ */
+static void test_gzip_second_reader_from_the_cut(void **state)
+{
+	(void)state;
+	const long rows = 20000;
+	size_t length;
+	unsigned char *bytes = gzip_rows(0, rows, &length);
+	write_file(bytes, length);
+	free(bytes);
+	struct row_source *first = open_ok(NULL);
+	uint64_t size;
+	assert_true(row_source_splittable(first, &size));
+	assert_int_equal(size, length);
+	char error[512];
+	struct row_source *second = row_source_open_gzip_part(first, path, error, sizeof error);
+	assert_non_null(second);
+	uint64_t after = row_source_offset(first), cut = 0;
+	int found, pieces = 0;
+	while ((found = row_source_gzip_skip(second, size / 2, after, &cut)) == 0) {
+		pieces++;
+		assert_true(row_source_offset(second) > after || pieces == 1);
+	}
+	assert_int_equal(found, 1);
+	assert_true(pieces > 1);
+	assert_true(cut > after);
+	struct row row, other;
+	while (row_source_offset(first) < cut)
+		assert_int_equal(row_source_next(first, &row), 1);
+	assert_int_equal(row_source_offset(first), cut); /* a row starts there */
+	unsigned long line_at_cut = row_source_line(first);
+	long from_cut = 0;
+	while (row_source_next(first, &row) == 1) {
+		assert_int_equal(row_source_next(second, &other), 1);
+		assert_string_equal(row.fields[0], other.fields[0]);
+		assert_string_equal(row.fields[1], other.fields[1]);
+		assert_int_equal(other.line, row.line - line_at_cut + 1);
+		from_cut++;
+	}
+	assert_int_equal(row_source_next(second, &other), 0);
+	assert_true(from_cut > rows / 4 && from_cut < rows * 3 / 4);
+	row_source_close(second);
+	/* past the last line end: none */
+	second = row_source_open_gzip_part(first, path, error, sizeof error);
+	assert_non_null(second);
+	while ((found = row_source_gzip_skip(second, size + 1, after, &cut)) == 0)
+		;
+	assert_int_equal(found, -1);
+	row_source_close(second);
+	row_source_close(first);
 }
 
 static void test_json_rows_with_lines(void **state)
@@ -615,6 +787,8 @@ int main(void)
 		cmocka_unit_test(test_nul_byte_after_the_start_is_a_row_problem),
 		cmocka_unit_test(test_gzip_detected_from_content),
 		cmocka_unit_test(test_gzip_over_many_blocks),
+		cmocka_unit_test(test_gzip_damage_after_the_same_rows),
+		cmocka_unit_test(test_gzip_second_reader_from_the_cut),
 		cmocka_unit_test(test_json_rows_with_lines),
 		cmocka_unit_test(test_whole_file_problems),
 		cmocka_unit_test(test_long_rows_across_buffer_refills),
