@@ -153,13 +153,16 @@ static int growable_reserve(struct growable *g, size_t extra)
 
 /*
  * A file's bytes: a plain file as it is; a gzip file (its first two bytes say so)
- * inflated with ISA-L's isal_inflate, which checks each member's CRC-32 and length
- * at its end, at about three times zlib's speed (a large export's second reader
- * passes over the first part of the file before it reaches its own: ingest_split.c).
- * Every byte inflated before damage is given first, and the failure said at the
- * next read, so the rows before damage are the same however the file is read (in
- * one thread or two, in blocks of any size) -- which zlib's gzread, giving nothing
- * of a read in which it meets damage, would not do.  Members one after another are
+ * inflated with ISA-L, about three times zlib's speed (a large export's second
+ * reader passes over the first part of the file before it reaches its own:
+ * ingest_split.c).  Each member's header is read with isal_read_gzip_header (it may
+ * come in pieces), its CRC-32 and length checked at its end.  The text is inflated
+ * into a staging buffer, always filled whole from where the last one ended, and
+ * handed out from there: ISA-L keeps back part of what it inflated when the output
+ * space runs out, and drops it when damage follows, so only output spaces that do
+ * not depend on the caller make the rows before damage the same however the file is
+ * read (in one thread or two, in blocks of any size).  Every byte inflated before
+ * damage is handed out before the failure is said.  Members one after another are
  * one text (cat a.gz b.gz); zero bytes after the last are padding; anything else
  * after it is damage, said, not left out.
  */
@@ -168,16 +171,25 @@ enum bytes_failure { BYTES_OK, BYTES_READ_ERROR, BYTES_CORRUPT, BYTES_TRUNCATED 
 struct byte_reader {
 	int fd;
 	int gzip;        /* -1 until the first bytes are seen */
+	int header_done; /* the member's header is read */
 	int member_done; /* the last member ended; another may follow */
+	int at_end;      /* the last member ended, and nothing but padding follows */
 	int input_ended; /* read() said end of file */
 	uint64_t input_taken; /* bytes read from the file */
 	unsigned char *input;
+	/* inflated text, handed out from staged_taken; staged_offset is staged[0]'s offset in
+	 * the text, staged_from and staged_to the compressed bytes used before and after it */
+	unsigned char *staged;
+	size_t staged_length, staged_taken;
+	uint64_t staged_offset, staged_from, staged_to;
+	struct isal_gzip_header header;
 	struct inflate_state state; /* its next_in and avail_in hold the unread input, plain or not */
 	enum bytes_failure failure;
 	int failure_errno;
 	const char *message; /* what is wrong with damaged data */
 };
 #define BYTES_INPUT_SIZE CHUNK_SIZE
+#define BYTES_STAGING_SIZE (256u * 1024u)
 #define GZIP_SKIP_PIECE (16u * 1024u) /* row_source_gzip_skip() inflates so much at a time */
 
 /* A reader of fd, which it closes when freed; NULL when out of memory. */
@@ -194,7 +206,7 @@ static struct byte_reader *byte_reader_new(int fd)
 	reader->fd = fd;
 	reader->gzip = -1;
 	isal_inflate_init(&reader->state);
-	reader->state.crc_flag = ISAL_GZIP;
+	isal_gzip_header_init(&reader->header);
 	reader->state.next_in = reader->input;
 	reader->state.avail_in = 0;
 	return reader;
@@ -207,6 +219,7 @@ static void byte_reader_free(struct byte_reader *reader)
 	if (reader->fd >= 0)
 		close(reader->fd);
 	free(reader->input);
+	free(reader->staged);
 	free(reader);
 }
 
@@ -246,10 +259,16 @@ static int starts_gzip(const struct byte_reader *reader)
 	return reader->state.avail_in >= 2 && reader->state.next_in[0] == 0x1F && reader->state.next_in[1] == 0x8B;
 }
 
-/* Compressed bytes of a gzip file inflated so far. */
-static uint64_t byte_reader_consumed(const struct byte_reader *reader)
+/* Compressed bytes used for the text up to offset, within what is staged (linearly
+ * between the bytes used before and after it), else for all inflated so far. */
+static uint64_t byte_reader_compressed_at(const struct byte_reader *reader, uint64_t offset)
 {
-	return reader->input_taken - reader->state.avail_in;
+	if (reader->staged_length == 0 || offset < reader->staged_offset)
+		return reader->staged_from;
+	uint64_t into = offset - reader->staged_offset;
+	if (into >= reader->staged_length)
+		return reader->staged_to;
+	return reader->staged_from + (reader->staged_to - reader->staged_from) * into / reader->staged_length;
 }
 
 static const char *isal_problem(int status)
@@ -262,20 +281,107 @@ static const char *isal_problem(int status)
 	}
 }
 
+static void byte_reader_corrupt(struct byte_reader *reader, int status)
+{
+	reader->failure = BYTES_CORRUPT;
+	reader->message = isal_problem(status);
+}
+
+/* The next member's start, past padding: 1, 0 at the end, -1 on a failure. */
+static int byte_reader_next_member(struct byte_reader *reader)
+{
+	struct inflate_state *state = &reader->state;
+	for (;;) {
+		if (byte_reader_need(reader, 2) < 0)
+			return -1;
+		if (state->avail_in == 0)
+			return 0;
+		if (state->next_in[0] != 0)
+			break;
+		while (state->avail_in > 0 && state->next_in[0] == 0) /* padding */
+			state->next_in++, state->avail_in--;
+	}
+	if (!starts_gzip(reader)) {
+		reader->failure = BYTES_CORRUPT;
+		reader->message = "bytes after the end of the compressed data";
+		return -1;
+	}
+	uint8_t *next_in = state->next_in;
+	uint32_t avail_in = state->avail_in;
+	isal_inflate_reset(state);
+	isal_gzip_header_init(&reader->header);
+	state->next_in = next_in;
+	state->avail_in = avail_in;
+	reader->header_done = reader->member_done = 0;
+	return 1;
+}
+
+/* Stages the next BYTES_STAGING_SIZE bytes of text, fewer at the end or at damage
+ * (then reader->failure is set, after the text before it). */
+static void byte_reader_fill(struct byte_reader *reader)
+{
+	struct inflate_state *state = &reader->state;
+	reader->staged_offset += reader->staged_length;
+	reader->staged_length = reader->staged_taken = 0;
+	reader->staged_from = reader->input_taken - state->avail_in;
+	while (!reader->failure && !reader->at_end && reader->staged_length < BYTES_STAGING_SIZE) {
+		if (reader->member_done) {
+			int next = byte_reader_next_member(reader);
+			reader->at_end = next == 0;
+			continue;
+		}
+		if (state->avail_in == 0 && byte_reader_need(reader, 1) < 0)
+			break;
+		if (state->avail_in == 0) {
+			reader->failure = BYTES_TRUNCATED; /* the file ends inside a member */
+			break;
+		}
+		uint32_t input_before = state->avail_in;
+		if (!reader->header_done) {
+			int status = isal_read_gzip_header(state, &reader->header);
+			if (status == ISAL_DECOMP_OK) {
+				reader->header_done = 1;
+				state->crc_flag = ISAL_GZIP_NO_HDR_VER; /* the CRC-32 and length after the data checked */
+			} else if (status != ISAL_END_INPUT) {
+				byte_reader_corrupt(reader, status);
+			} else if (state->avail_in == input_before && byte_reader_need(reader, input_before + 1) == 0 &&
+			           state->avail_in == input_before) {
+				reader->failure = BYTES_TRUNCATED; /* a header the file ends in */
+			}
+			continue;
+		}
+		state->next_out = reader->staged + reader->staged_length;
+		state->avail_out = (uint32_t)(BYTES_STAGING_SIZE - reader->staged_length);
+		int status = isal_inflate(state);
+		size_t made = BYTES_STAGING_SIZE - reader->staged_length - state->avail_out;
+		reader->staged_length += made;
+		if (status != ISAL_DECOMP_OK)
+			byte_reader_corrupt(reader, status);
+		else if (state->block_state == ISAL_BLOCK_FINISH)
+			reader->member_done = 1;
+		else if (made == 0 && state->avail_in == input_before)
+			byte_reader_corrupt(reader, ISAL_INVALID_BLOCK); /* no way forward: never loop on it */
+	}
+	reader->staged_to = reader->input_taken - state->avail_in;
+}
+
 /* Up to size bytes: how many, 0 at the end, or -1 with reader->failure set. */
 static ssize_t byte_reader_read(struct byte_reader *reader, char *into, size_t size)
 {
 	struct inflate_state *state = &reader->state;
-	if (reader->failure)
-		return -1;
 	if (reader->gzip < 0) {
-		if (byte_reader_need(reader, 2) < 0)
+		if (!reader->failure && byte_reader_need(reader, 2) < 0)
 			return -1;
 		reader->gzip = starts_gzip(reader);
+		if (reader->gzip && !(reader->staged = malloc(BYTES_STAGING_SIZE))) {
+			reader->failure = BYTES_READ_ERROR;
+			reader->failure_errno = ENOMEM;
+			return -1;
+		}
 	}
-	if (size > UINT32_MAX)
-		size = UINT32_MAX;
 	if (!reader->gzip) {
+		if (reader->failure)
+			return -1;
 		if (state->avail_in > 0) {
 			size_t n = size < state->avail_in ? size : state->avail_in;
 			memcpy(into, state->next_in, n);
@@ -296,51 +402,17 @@ static ssize_t byte_reader_read(struct byte_reader *reader, char *into, size_t s
 		return got;
 	}
 	for (;;) {
-		while (reader->member_done) {
-			if (byte_reader_need(reader, 2) < 0)
-				return -1;
-			if (state->avail_in == 0)
-				return 0;
-			if (state->next_in[0] == 0) { /* padding */
-				while (state->avail_in > 0 && state->next_in[0] == 0)
-					state->next_in++, state->avail_in--;
-				continue;
-			}
-			if (!starts_gzip(reader)) {
-				reader->failure = BYTES_CORRUPT;
-				reader->message = "bytes after the end of the compressed data";
-				return -1;
-			}
-			uint8_t *next_in = state->next_in;
-			uint32_t avail_in = state->avail_in;
-			isal_inflate_reset(state);
-			state->crc_flag = ISAL_GZIP;
-			state->next_in = next_in;
-			state->avail_in = avail_in;
-			reader->member_done = 0;
+		if (reader->staged_taken < reader->staged_length) {
+			size_t left = reader->staged_length - reader->staged_taken, n = size < left ? size : left;
+			memcpy(into, reader->staged + reader->staged_taken, n);
+			reader->staged_taken += n;
+			return (ssize_t)n;
 		}
-		if (state->avail_in == 0 && byte_reader_need(reader, 1) < 0)
-			return -1;
-		uint32_t input_before = state->avail_in;
-		state->next_out = (uint8_t *)into;
-		state->avail_out = (uint32_t)size;
-		int status = isal_inflate(state);
-		size_t made = size - state->avail_out;
-		if (status != ISAL_DECOMP_OK) {
-			reader->failure = BYTES_CORRUPT;
-			reader->message = isal_problem(status);
-		} else if (state->block_state == ISAL_BLOCK_FINISH) {
-			reader->member_done = 1;
-		} else if (made == 0 && state->avail_in == 0 && reader->input_ended) {
-			reader->failure = BYTES_TRUNCATED;
-		} else if (made == 0 && state->avail_in == input_before && input_before > 0) {
-			reader->failure = BYTES_CORRUPT; /* no way forward: never loop on it */
-			reader->message = isal_problem(ISAL_INVALID_BLOCK);
-		}
-		if (made > 0)
-			return (ssize_t)made; /* a failure is said at the next read */
 		if (reader->failure)
 			return -1;
+		if (reader->at_end)
+			return 0;
+		byte_reader_fill(reader);
 	}
 }
 
@@ -413,7 +485,12 @@ static void *gz_pipe_fill(void *context)
 		if (stop)
 			break;
 		struct gz_block *block = &pipe->blocks[next];
-		block->length = byte_reader_read(pipe->bytes, block->data, GZ_PIPE_BLOCK_SIZE);
+		/* the block filled whole; a failure after some text is said by the next block */
+		ssize_t filled = 0, got;
+		while (filled < GZ_PIPE_BLOCK_SIZE &&
+		       (got = byte_reader_read(pipe->bytes, block->data + filled, GZ_PIPE_BLOCK_SIZE - (size_t)filled)) > 0)
+			filled += got;
+		block->length = filled > 0 ? filled : got;
 		pthread_mutex_lock(&pipe->lock);
 		pipe->count++;
 		pthread_cond_signal(&pipe->filled);
@@ -474,7 +551,9 @@ static ssize_t bytes_result(struct row_source *source, ssize_t got)
 {
 	if (got < 0) {
 		const struct byte_reader *reader = source->bytes;
-		if (reader->failure == BYTES_READ_ERROR)
+		if (reader->failure == BYTES_READ_ERROR && reader->failure_errno == ENOMEM)
+			set_error(source, "%s: out of memory", source->name);
+		else if (reader->failure == BYTES_READ_ERROR)
 			set_error(source, "%s: read error: %s", source->name, strerror(reader->failure_errno));
 		else if (reader->failure == BYTES_TRUNCATED)
 			set_error(source, "%s: truncated gzip data (unexpected end of file)", source->name);
@@ -1733,7 +1812,7 @@ int row_source_gzip_skip(struct row_source *source, uint64_t compressed, uint64_
 	if (got <= 0)
 		return -1; /* no line end after that point: not split */
 	size_t from = after > piece_offset ? (size_t)(after - piece_offset) : 0;
-	const char *newline = byte_reader_consumed(source->bytes) >= compressed && from < (size_t)got
+	const char *newline = byte_reader_compressed_at(source->bytes, piece_offset + (uint64_t)got) >= compressed && from < (size_t)got
 	                          ? memchr(source->buffer + from, '\n', (size_t)got - from)
 	                          : NULL;
 	if (!newline)

@@ -194,6 +194,26 @@ expect_status 65 sh -c "ifs-shares --jobs 2 -t targets.json --year 2022 truncate
 contains truncated.err "truncated.csv.gz: truncated gzip data (unexpected end of file)"
 expect_status 65 sh -c "ifs-shares --jobs 2 -t targets.json --year 2022 trailing.csv.gz 2>trailing.err"
 contains trailing.err "trailing.csv.gz: corrupt gzip data: bytes after the end of the compressed data"
+# Damage inside the deflate data (a block of no known type after a flush), 20 lines after a
+# row rejected past the cut: the second thread leaves that row to the first, which reads on
+# to the damage and fails after the same rows as one thread.
+export_file 60000 "reject=44000" >inside.csv
+python3 - inside.csv <<'PY'
+import sys, zlib
+text = open(sys.argv[1], "rb").read()
+at = text.index(b"2022-13-45")
+for _ in range(21):
+    at = text.index(b"\n", at) + 1
+deflate = zlib.compressobj(6, zlib.DEFLATED, 31)
+head = deflate.compress(text[:at]) + deflate.flush(zlib.Z_SYNC_FLUSH)
+data = bytearray(head + deflate.compress(text[at:]) + deflate.flush())
+data[len(head)] |= 0x06
+open("inside.csv.gz", "wb").write(data)
+PY
+same_both_ways inside.csv.gz
+contains inside.csv.gz.trace "and left line $(awk '$1 == 44000 {print $2}' lines.txt) to the first"
+contains one.err "inside.csv.gz:$(awk '$1 == 44000 {print $2}' lines.txt): bad answer date"
+contains one.err "inside.csv.gz: corrupt gzip data: invalid compressed data"
 # Two members (cat a.gz b.gz), the second thread passing from one to the next as it looks
 # for the cut (600), or as it reads its rows (2400): one text, read to the end.
 ifs-shares --jobs 2 -t targets.json --year 2022 clean-3000.csv >plain.tsv

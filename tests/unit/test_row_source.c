@@ -465,6 +465,116 @@ static void test_gzip_damage_after_the_same_rows(void **state)
 }
 
 /*
+ * Damage in the middle of the deflate data (a block of a type that does not exist,
+ * after a flush), and in the first 32 KiB of text: the rows before it come, the
+ * same rows read ahead or not, then the failure.
+ */
+static void test_gzip_damage_inside_the_data(void **state)
+{
+	(void)state;
+	const long rows = 60000;
+	const long damaged_after[] = {150, 20000, 44000};
+	for (size_t d = 0; d < sizeof damaged_after / sizeof *damaged_after; d++) {
+		z_stream z = {0};
+		assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+		size_t capacity = 8u << 20, length = 0, damage_at = 0;
+		unsigned char *bytes = malloc(capacity);
+		assert_non_null(bytes);
+		char line[128];
+		for (long i = -1; i < rows; i++) {
+			int n = i < 0 ? snprintf(line, sizeof line, "id;fråga\n")
+			              : snprintf(line, sizeof line, "%ld;row %ld, with text enough to fill a block or two\n", i, i * 13);
+			z.next_in = (Bytef *)line;
+			z.avail_in = (uInt)n;
+			int flush = i == damaged_after[d] ? Z_SYNC_FLUSH : i == rows - 1 ? Z_FINISH : Z_NO_FLUSH;
+			z.next_out = bytes + length;
+			z.avail_out = (uInt)(capacity - length);
+			assert_true(deflate(&z, flush) != Z_STREAM_ERROR);
+			length = capacity - z.avail_out;
+			if (flush == Z_SYNC_FLUSH)
+				damage_at = length; /* the next block starts on this byte */
+		}
+		deflateEnd(&z);
+		bytes[damage_at] |= 0x06; /* block type 3: none such */
+		write_file(bytes, length);
+		free(bytes);
+		int got;
+		char error[512];
+		long alone = rows_until_end(0, &got, error, sizeof error);
+		assert_int_equal(got, -1);
+		expect_suffix(error, "/input: corrupt gzip data: invalid compressed data");
+		assert_int_equal(alone, damaged_after[d] + 1);
+		assert_int_equal(rows_until_end(1, &got, error, sizeof error), alone);
+	}
+}
+
+/* rows rows from first as one gzip member, with header (NULL: none), appended at out. */
+static size_t gzip_member(unsigned char *out, size_t capacity, long first, long rows, gz_header *header)
+{
+	z_stream z = {0};
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	if (header)
+		assert_int_equal(deflateSetHeader(&z, header), Z_OK);
+	z.next_out = out;
+	z.avail_out = (uInt)capacity;
+	char line[128];
+	for (long i = first - (first == 0); i < first + rows; i++) {
+		int n = i < 0 ? snprintf(line, sizeof line, "id;fråga\n")
+		              : snprintf(line, sizeof line, "%ld;row %ld, with text enough to fill a block or two\n", i, i * 13);
+		z.next_in = (Bytef *)line;
+		z.avail_in = (uInt)n;
+		assert_true(deflate(&z, i == first + rows - 1 ? Z_FINISH : Z_NO_FLUSH) != Z_STREAM_ERROR);
+	}
+	size_t length = capacity - z.avail_out;
+	deflateEnd(&z);
+	return length;
+}
+
+/*
+ * A second member whose header (extra field, name, comment, header CRC) lies across
+ * the boundary of two reads of the file (256 KiB): read as one text, like any other.
+ */
+static void test_gzip_header_across_reads(void **state)
+{
+	(void)state;
+	size_t capacity = 4u << 20;
+	unsigned char *bytes = malloc(capacity);
+	assert_non_null(bytes);
+	for (size_t before = 1; before <= 16; before += 5) {
+		/* the first member's name pads it to end `before` bytes short of 256 KiB */
+		static char name[300000];
+		gz_header first_header = {0};
+		first_header.name = (Bytef *)name;
+		name[0] = '\0';
+		size_t bare = gzip_member(bytes, capacity, 0, 20000, &first_header);
+		size_t want = 262144 - before;
+		while (want < bare + 2)
+			want += 262144;
+		size_t pad = want - bare;
+		assert_true(pad < sizeof name);
+		memset(name, 'p', pad);
+		name[pad] = '\0';
+		size_t length = gzip_member(bytes, capacity, 0, 20000, &first_header);
+		assert_int_equal(length, want);
+		gz_header second_header = {0};
+		second_header.extra = (Bytef *)"XYXYXYXY";
+		second_header.extra_len = 8;
+		second_header.name = (Bytef *)"export.csv";
+		second_header.comment = (Bytef *)"en kommentar";
+		second_header.hcrc = 1;
+		length += gzip_member(bytes + length, capacity - length, 20000, 5000, &second_header);
+		write_file(bytes, length);
+		for (int ahead = 0; ahead <= 1; ahead++) {
+			int got;
+			char error[512];
+			assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), 25000);
+			assert_int_equal(got, 0);
+		}
+	}
+	free(bytes);
+}
+
+/*
  * A gzip file's second reader, as a split uses it: it passes over half the compressed
  * file to the next line end, and from there gives the rows the first reader gives,
  * its lines counted from 1.  Past the last line end there is no cut.
@@ -789,6 +899,8 @@ int main(void)
 		cmocka_unit_test(test_gzip_over_many_blocks),
 		cmocka_unit_test(test_gzip_damage_after_the_same_rows),
 		cmocka_unit_test(test_gzip_second_reader_from_the_cut),
+		cmocka_unit_test(test_gzip_damage_inside_the_data),
+		cmocka_unit_test(test_gzip_header_across_reads),
 		cmocka_unit_test(test_json_rows_with_lines),
 		cmocka_unit_test(test_whole_file_problems),
 		cmocka_unit_test(test_long_rows_across_buffer_refills),
