@@ -9,7 +9,7 @@ MANDIR    = $(PREFIX)/share/man
 DESTDIR  ?=
 
 CC       ?= cc
-PKGS      = libcurl libcjson zlib libisal libcrypto libzip expat xlsxwriter
+PKGS      = libcurl libcjson zlib libisal libcrypto libsodium libzip expat xlsxwriter
 TEST_PKGS = cmocka
 PKG_CONFIG ?= pkg-config
 

@@ -250,12 +250,17 @@ static int export_jobs = 0, export_jobs_given = 0;
  * key instead, as ifs-survey --key-file uses it. */
 static struct pseudonym_key run_key, user_key;
 static int run_key_made, user_key_loaded, exports_read;
+/* When every input is an export: the key their response ids are hashed under (survey.h,
+ * response_key), as no stream's ids are there to meet them. */
+static struct response_key response_key;
+static int response_key_made;
 
 static int read_export(const char *path, const struct codebook *codebook, struct string_pool *pool,
                        struct tallies *shares)
 {
 	/* Each answer is counted once by shares itself: the converter need not check too. */
-	struct survey_options options = {.group = -1, .repeats_downstream = 1, .run_key = &run_key};
+	struct survey_options options = {.group = -1, .repeats_downstream = 1, .run_key = &run_key,
+	                                 .response_key = response_key_made ? &response_key : NULL};
 	struct row_source_options source_options = {0};
 	char error[512] = "";
 	exports_read++;
@@ -483,10 +488,28 @@ int main(int argc, char **argv)
 	}
 	/* Never a shorter table: an input that cannot be read whole stops the run before output. */
 	struct record_streams_seen streams = {0};
+	/* Each input is told an export or a stream once, before any is read. */
+	char *exports = calloc((size_t)(argc - optind) + 1, 1);
+	int exports_only = optind < argc;
+	for (int i = optind; exports && i < argc; i++)
+		exports_only &= exports[i - optind] = (char)is_export(argv[i]);
+	if (!exports) {
+		diag_error("out of memory");
+		status = EX_OSERR;
+		goto done;
+	}
+	if (exports_only) {
+		if (response_key_random(&response_key) < 0) {
+			diag_error("no random bytes for a key from this system");
+			status = EX_OSERR;
+			goto done;
+		}
+		response_key_made = 1;
+	}
 	if (optind == argc)
 		status = record_inputs_read_seen(NULL, 0, pool, 1, add_record, &tallies, &streams);
 	for (int i = optind; i < argc && status == 0; i++) {
-		if (is_export(argv[i]))
+		if (exports[i - optind])
 			status = read_export(argv[i], codebook, pool, &tallies);
 		else
 			status = record_inputs_read_seen(argv + i, 1, pool, 1, add_record, &tallies, &streams);
@@ -564,6 +587,9 @@ int main(int argc, char **argv)
 		free(by_year);
 	}
 done:
+	free(exports);
+	if (response_key_made)
+		response_key_wipe(&response_key);
 	if (run_key_made)
 		pseudonym_key_wipe(&run_key);
 	if (user_key_loaded)

@@ -9,8 +9,8 @@ seconds=${FUZZ_SECONDS:-60}
 out=build-fuzz
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang)" >&2; exit 69; }
 mkdir -p "$out"
-flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Iinclude $(pkg-config --cflags libcjson zlib libisal libcrypto libcurl libzip expat xlsxwriter)"
-libs="$(pkg-config --libs libcjson zlib libisal libcrypto libcurl libzip expat xlsxwriter) -lm -pthread"
+flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Iinclude $(pkg-config --cflags libcjson zlib libisal libcrypto libsodium libcurl libzip expat xlsxwriter)"
+libs="$(pkg-config --libs libcjson zlib libisal libcrypto libsodium libcurl libzip expat xlsxwriter) -lm -pthread"
 san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 for harness in fuzz/fuzz_*.c; do
 	name=$(basename "$harness" .c)

@@ -46,6 +46,21 @@ int pseudonym_key_random(struct pseudonym_key *key, char *error, size_t error_si
  * needs a copy.  0, or -1 (out of memory) with copy wiped.  Wipe the copy too. */
 int pseudonym_key_copy(struct pseudonym_key *copy, const struct pseudonym_key *key);
 
+/*
+ * A key of the run alone for the response ids of exports whose records never leave
+ * the process and never meet a stream's (ifs-shares given exports only): they are
+ * hashed with SipHash-2-4 (libsodium's crypto_shorthash) under it, several times
+ * cheaper than the SHA-256 that ids carry in a stream, and keyed, so that no
+ * export can be made whose ids collide.  response_key_random: 0, or -1 when the
+ * system gives no random bytes.  Wipe the key when done.
+ */
+struct response_key {
+	unsigned char bytes[16];
+};
+int response_key_random(struct response_key *key);
+uint64_t response_key_hash(const struct response_key *key, const char *id, size_t length);
+void response_key_wipe(struct response_key *key);
+
 /* kind separates name spaces ("pnr", "code"), so a code never collides with a number.
  * 0 with *pseudonym set, or -1 when OpenSSL fails (out of memory): the caller must
  * end the run, as a made-up pseudonym would pair strangers. */

@@ -39,6 +39,10 @@ struct survey_options {
 	 * apart under this key of the run's own (pseudonym_key_random), so that the
 	 * reader finds its repeats.  NULL: not kept (the row number stands in). */
 	const struct pseudonym_key *run_key;
+	/* Without key: a response id (not personal) is hashed under this key of the run
+	 * (pseudonym.h) instead of with the SHA-256 a stream carries, for records that
+	 * never meet a stream's.  NULL: SHA-256. */
+	const struct response_key *response_key;
 	int verbose;         /* bind says on stderr what every column became */
 	int repeats_downstream; /* the records go straight to a reader that counts each answer
 	                         * once itself (ifs-shares): the converter skips its own check */

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -94,6 +95,28 @@ int pseudonym_key_random(struct pseudonym_key *key, char *error, size_t error_si
 		                                                     : "this system's OpenSSL cannot compute HMAC-SHA256");
 	return status;
 }
+
+int response_key_random(struct response_key *key)
+{
+	_Static_assert(sizeof key->bytes == crypto_shorthash_KEYBYTES, "SipHash-2-4 takes a 16-byte key");
+	if (sodium_init() < 0 || RAND_bytes(key->bytes, (int)sizeof key->bytes) != 1) {
+		OPENSSL_cleanse(key, sizeof *key);
+		return -1;
+	}
+	return 0;
+}
+
+uint64_t response_key_hash(const struct response_key *key, const char *id, size_t length)
+{
+	unsigned char hash[crypto_shorthash_BYTES];
+	crypto_shorthash(hash, (const unsigned char *)id, length, key->bytes);
+	uint64_t value = 0;
+	for (size_t i = 0; i < sizeof hash; i++)
+		value |= (uint64_t)hash[i] << (8 * i);
+	return value;
+}
+
+void response_key_wipe(struct response_key *key) { OPENSSL_cleanse(key, sizeof *key); }
 
 int pseudonym_key_copy(struct pseudonym_key *copy, const struct pseudonym_key *key)
 {

@@ -314,6 +314,10 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
  * 0, or -1 when OpenSSL fails (out of memory): never a made-up value. */
 static int respondent_hash(struct survey_converter *converter, const char *id, size_t length, uint64_t *value)
 {
+	if (converter->options.response_key) {
+		*value = response_key_hash(converter->options.response_key, id, length);
+		return 0;
+	}
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	static const char domain[] = "ifs-survey respondent\n";
 #ifndef OPENSSL_NO_DEPRECATED_3_0

@@ -144,6 +144,17 @@ ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json "$FIXTURES/ifs/
 	"$FIXTURES/ifs/variants/cp1252-semicolon-crlf.csv" ifs.rec >direct.json 2>direct-mixed.err
 contains direct-mixed.err "296 answers given again"
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json ifs.rec 2>/dev/null | same_file - direct.json
+# Exports only: their response ids meet no stream's, and are hashed under a key of the
+# run (SipHash) instead of the stream's SHA-256; the same ids in two exports are still one
+# respondent: the table and the warnings of their streams.
+x1="$FIXTURES/ifs/variants/excel-title-rows.xlsx" x2="$FIXTURES/ifs/variants/cp1252-semicolon-crlf.csv"
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json "$x1" "$x2" >exports-only.json 2>exports-only.err
+ifs-survey "$x1" >x1.rec 2>/dev/null
+ifs-survey "$x2" >x2.rec 2>/dev/null
+ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json x1.rec x2.rec >streams-only.json 2>streams-only.err
+same_file streams-only.json exports-only.json
+same_file streams-only.err exports-only.err
+contains exports-only.err "answers given again"
 expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' --year 2022 '$FIXTURES/ifs/with-errors.csv' >direct-bad.tsv 2>direct-bad.err"
 [ ! -s direct-bad.tsv ] || fail "a table was printed from an export read only in part"
 contains direct-bad.err "with-errors.csv:6: bad answer date"
