@@ -171,6 +171,7 @@ enum bytes_failure { BYTES_OK, BYTES_READ_ERROR, BYTES_CORRUPT, BYTES_TRUNCATED 
 struct byte_reader {
 	int fd;
 	int gzip;        /* -1 until the first bytes are seen */
+	int header_checked; /* the member's flags are known good (ISA-L does not check them) */
 	int header_done; /* the member's header is read */
 	int member_done; /* the last member ended; another may follow */
 	int at_end;      /* the last member ended, and nothing but padding follows */
@@ -223,12 +224,20 @@ static void byte_reader_free(struct byte_reader *reader)
 	free(reader);
 }
 
-static ssize_t read_retrying(int fd, void *into, size_t size)
+/* read() of the file, its end and failure noted: how many bytes, 0, or -1. */
+static ssize_t byte_reader_read_file(struct byte_reader *reader, void *into, size_t size)
 {
 	ssize_t got;
 	do
-		got = read(fd, into, size);
+		got = read(reader->fd, into, size);
 	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		reader->failure = BYTES_READ_ERROR;
+		reader->failure_errno = errno;
+		return -1;
+	}
+	reader->input_ended = got == 0;
+	reader->input_taken += (uint64_t)got;
 	return got;
 }
 
@@ -240,14 +249,9 @@ static int byte_reader_need(struct byte_reader *reader, uint32_t want)
 	while (state->avail_in < want && !reader->input_ended) {
 		if (state->avail_in > 0 && state->next_in != reader->input)
 			memmove(reader->input, state->next_in, state->avail_in);
-		ssize_t got = read_retrying(reader->fd, reader->input + state->avail_in, BYTES_INPUT_SIZE - state->avail_in);
-		if (got < 0) {
-			reader->failure = BYTES_READ_ERROR;
-			reader->failure_errno = errno;
+		ssize_t got = byte_reader_read_file(reader, reader->input + state->avail_in, BYTES_INPUT_SIZE - state->avail_in);
+		if (got < 0)
 			return -1;
-		}
-		reader->input_ended = got == 0;
-		reader->input_taken += (uint64_t)got;
 		state->next_in = reader->input;
 		state->avail_in += (uint32_t)got;
 	}
@@ -291,6 +295,7 @@ static void byte_reader_corrupt(struct byte_reader *reader, int status)
 static int byte_reader_next_member(struct byte_reader *reader)
 {
 	struct inflate_state *state = &reader->state;
+	int padded = 0;
 	for (;;) {
 		if (byte_reader_need(reader, 2) < 0)
 			return -1;
@@ -298,10 +303,10 @@ static int byte_reader_next_member(struct byte_reader *reader)
 			return 0;
 		if (state->next_in[0] != 0)
 			break;
-		while (state->avail_in > 0 && state->next_in[0] == 0) /* padding */
-			state->next_in++, state->avail_in--;
+		while (state->avail_in > 0 && state->next_in[0] == 0) /* padding: nothing may follow it */
+			state->next_in++, state->avail_in--, padded = 1;
 	}
-	if (!starts_gzip(reader)) {
+	if (padded || !starts_gzip(reader)) {
 		reader->failure = BYTES_CORRUPT;
 		reader->message = "bytes after the end of the compressed data";
 		return -1;
@@ -312,7 +317,7 @@ static int byte_reader_next_member(struct byte_reader *reader)
 	isal_gzip_header_init(&reader->header);
 	state->next_in = next_in;
 	state->avail_in = avail_in;
-	reader->header_done = reader->member_done = 0;
+	reader->header_checked = reader->header_done = reader->member_done = 0;
 	return 1;
 }
 
@@ -330,18 +335,30 @@ static void byte_reader_fill(struct byte_reader *reader)
 			reader->at_end = next == 0;
 			continue;
 		}
+		/* input, unless the file has ended: ISA-L may still hold text of what it took */
 		if (state->avail_in == 0 && byte_reader_need(reader, 1) < 0)
 			break;
-		if (state->avail_in == 0) {
-			reader->failure = BYTES_TRUNCATED; /* the file ends inside a member */
-			break;
-		}
 		uint32_t input_before = state->avail_in;
+		if (!reader->header_checked) {
+			/* the reserved flag bits, which gzip refuses and ISA-L passes over */
+			if (byte_reader_need(reader, 4) < 0)
+				break;
+			if (state->avail_in >= 4 && (state->next_in[3] & 0xE0)) {
+				reader->failure = BYTES_CORRUPT;
+				reader->message = "invalid gzip header (reserved flags set)";
+				break;
+			}
+			reader->header_checked = 1;
+			continue;
+		}
 		if (!reader->header_done) {
-			int status = isal_read_gzip_header(state, &reader->header);
+			int status = state->avail_in ? isal_read_gzip_header(state, &reader->header) : ISAL_END_INPUT;
 			if (status == ISAL_DECOMP_OK) {
 				reader->header_done = 1;
 				state->crc_flag = ISAL_GZIP_NO_HDR_VER; /* the CRC-32 and length after the data checked */
+			} else if (status == ISAL_INCORRECT_CHECKSUM) {
+				reader->failure = BYTES_CORRUPT;
+				reader->message = "the gzip header's CRC does not match it";
 			} else if (status != ISAL_END_INPUT) {
 				byte_reader_corrupt(reader, status);
 			} else if (state->avail_in == input_before && byte_reader_need(reader, input_before + 1) == 0 &&
@@ -359,7 +376,9 @@ static void byte_reader_fill(struct byte_reader *reader)
 			byte_reader_corrupt(reader, status);
 		else if (state->block_state == ISAL_BLOCK_FINISH)
 			reader->member_done = 1;
-		else if (made == 0 && state->avail_in == input_before)
+		else if (made == 0 && state->avail_in == 0 && reader->input_ended)
+			reader->failure = BYTES_TRUNCATED; /* the file ends inside a member */
+		else if (made == 0 && input_before > 0 && state->avail_in == input_before)
 			byte_reader_corrupt(reader, ISAL_INVALID_BLOCK); /* no way forward: never loop on it */
 	}
 	reader->staged_to = reader->input_taken - state->avail_in;
@@ -389,17 +408,7 @@ static ssize_t byte_reader_read(struct byte_reader *reader, char *into, size_t s
 			state->avail_in -= (uint32_t)n;
 			return (ssize_t)n;
 		}
-		if (reader->input_ended)
-			return 0;
-		ssize_t got = read_retrying(reader->fd, into, size);
-		if (got < 0) {
-			reader->failure = BYTES_READ_ERROR;
-			reader->failure_errno = errno;
-			return -1;
-		}
-		reader->input_ended = got == 0;
-		reader->input_taken += (uint64_t)got;
-		return got;
+		return reader->input_ended ? 0 : byte_reader_read_file(reader, into, size);
 	}
 	for (;;) {
 		if (reader->staged_taken < reader->staged_length) {

@@ -149,8 +149,8 @@ iconv -f UTF-8 -t WINDOWS-1252 clean-3037.csv >cp1252.csv
 same_both_ways cp1252.csv
 contains cp1252.csv.trace "rows to the end"
 
-# gzip: the second thread inflates the file from the start and cuts at the first line end
-# past the share of the compressed file; where it stops (a row to say something of, damage),
+# gzip: the second thread inflates the file from the start and cuts at a line end near
+# the share of the compressed file; where it stops (a row to say something of, damage),
 # the first thread inflates its way there, reads on, and says what is wrong.
 for rows in 3000 3089; do
 	gzip -c clean-$rows.csv >clean-$rows.csv.gz

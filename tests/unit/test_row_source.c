@@ -374,10 +374,12 @@ static long rows_until_end(int read_ahead, int *got, char *error, size_t error_s
 }
 
 /* A gzip file of header "id;fråga" and `rows` rows, as bytes (to damage), its length in *length. */
-static unsigned char *gzip_rows(long first, long rows, size_t *length)
+static unsigned char *gzip_rows_at(int level, long first, long rows, size_t *length)
 {
 	snprintf(path, sizeof path, "%s/made.gz", scratch);
-	gzFile gz = gzopen(path, "wb1");
+	char mode[8];
+	snprintf(mode, sizeof mode, "wb%d", level);
+	gzFile gz = gzopen(path, mode);
 	assert_non_null(gz);
 	if (first == 0)
 		gzputs(gz, "id;fråga\n"); /* a letter that says UTF-8 */
@@ -395,6 +397,11 @@ static unsigned char *gzip_rows(long first, long rows, size_t *length)
 	fclose(f);
 	snprintf(path, sizeof path, "%s/input", scratch);
 	return bytes;
+}
+
+static unsigned char *gzip_rows(long first, long rows, size_t *length)
+{
+	return gzip_rows_at(1, first, rows, length);
 }
 
 /*
@@ -508,6 +515,75 @@ static void test_gzip_damage_inside_the_data(void **state)
 	}
 }
 
+/* Whole lines in what zlib inflates of bytes (all it can, as far as they go). */
+static long lines_inflated(const unsigned char *bytes, size_t length)
+{
+	z_stream z = {0};
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (Bytef *)bytes;
+	z.avail_in = (uInt)length;
+	unsigned char out[65536];
+	long lines = 0;
+	int status;
+	do {
+		z.next_out = out;
+		z.avail_out = sizeof out;
+		status = inflate(&z, Z_SYNC_FLUSH);
+		for (size_t i = 0; i < sizeof out - z.avail_out; i++)
+			lines += out[i] == '\n';
+	} while (status == Z_OK && z.avail_out == 0);
+	inflateEnd(&z);
+	return lines;
+}
+
+/*
+ * A gzip file cut short anywhere, near where 256 KiB of text end too: every whole
+ * row inflated before the end comes (what zlib makes of the same bytes), read ahead
+ * or not, then "truncated".  (At 22449, 299150 and 299155 bytes, with this zlib, the
+ * input ends where ISA-L still holds text it inflated: a row was once lost there.)
+ */
+static void test_gzip_cut_short_after_every_row(void **state)
+{
+	(void)state;
+	size_t length;
+	unsigned char *bytes = gzip_rows_at(6, 0, 60000, &length);
+	/* where 256 KiB and a little of text have been inflated */
+	z_stream z = {0};
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	static unsigned char text[262144 + 100];
+	z.next_in = bytes;
+	z.avail_in = (uInt)length;
+	z.next_out = text;
+	z.avail_out = sizeof text;
+	assert_int_equal(inflate(&z, Z_SYNC_FLUSH), Z_OK);
+	size_t boundary = z.total_in;
+	inflateEnd(&z);
+	size_t cuts[200], count = 0;
+	for (size_t cut = boundary - 2000; cut < boundary + 3000; cut += 53)
+		cuts[count++] = cut;
+	/* and where the last read of the file is short: just past 256 KiB of it */
+	assert_true(length > 262144 + 3000);
+	for (size_t cut = 262144 + 7; cut < 262144 + 3000; cut += 61)
+		cuts[count++] = cut;
+	cuts[count++] = length / 3;
+	cuts[count++] = length - 9;
+	cuts[count++] = 22449;
+	cuts[count++] = 299150;
+	cuts[count++] = 299155;
+	for (size_t c = 0; c < count; c++) {
+		write_file(bytes, cuts[c]);
+		long expected = lines_inflated(bytes, cuts[c]) - 1; /* not the header */
+		for (int ahead = 0; ahead <= 1; ahead++) {
+			int got;
+			char error[512];
+			assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), expected);
+			assert_int_equal(got, -1);
+			expect_suffix(error, "/input: truncated gzip data (unexpected end of file)");
+		}
+	}
+	free(bytes);
+}
+
 /* rows rows from first as one gzip member, with header (NULL: none), appended at out. */
 static size_t gzip_member(unsigned char *out, size_t capacity, long first, long rows, gz_header *header)
 {
@@ -571,6 +647,56 @@ static void test_gzip_header_across_reads(void **state)
 			assert_int_equal(got, 0);
 		}
 	}
+	free(bytes);
+}
+
+/* The failure of a file that cannot be opened, or of its rows. */
+static void expect_failure_ending(const char *suffix)
+{
+	char error[512] = "";
+	struct row_source *source = row_source_open(path, NULL, error, sizeof error);
+	if (source) {
+		struct row row;
+		while (row_source_next(source, &row) == 1)
+			;
+		snprintf(error, sizeof error, "%s", row_source_error(source));
+		row_source_close(source);
+	}
+	expect_suffix(error, suffix);
+}
+
+/*
+ * What gzip itself refuses in a header, refused: reserved flag bits, a header CRC
+ * that does not match (said as such); and zero bytes with a member after them (gzip
+ * reads no member after padding).
+ */
+static void test_gzip_header_damage(void **state)
+{
+	(void)state;
+	size_t capacity = 1u << 20;
+	unsigned char *bytes = malloc(capacity);
+	assert_non_null(bytes);
+	gz_header header = {0};
+	header.hcrc = 1;
+	size_t length = gzip_member(bytes, capacity, 0, 100, &header);
+	write_file(bytes, length);
+	int got;
+	char error[512];
+	assert_int_equal(rows_until_end(0, &got, error, sizeof error), 100);
+	assert_int_equal(got, 0);
+	bytes[3] |= 0x20;
+	write_file(bytes, length);
+	expect_failure_ending("/input: corrupt gzip data: invalid gzip header (reserved flags set)");
+	bytes[3] &= (unsigned char)~0x20;
+	bytes[8] ^= 1; /* the extra flags byte, under the header CRC */
+	write_file(bytes, length);
+	expect_failure_ending("/input: corrupt gzip data: the gzip header's CRC does not match it");
+	bytes[8] ^= 1;
+	memset(bytes + length, 0, 7);
+	size_t second = gzip_member(bytes + length + 7, capacity - length - 7, 100, 50, NULL);
+	write_file(bytes, length + 7 + second);
+	assert_int_equal(rows_until_end(0, &got, error, sizeof error), 100);
+	expect_suffix(error, "/input: corrupt gzip data: bytes after the end of the compressed data");
 	free(bytes);
 }
 
@@ -901,6 +1027,8 @@ int main(void)
 		cmocka_unit_test(test_gzip_second_reader_from_the_cut),
 		cmocka_unit_test(test_gzip_damage_inside_the_data),
 		cmocka_unit_test(test_gzip_header_across_reads),
+		cmocka_unit_test(test_gzip_cut_short_after_every_row),
+		cmocka_unit_test(test_gzip_header_damage),
 		cmocka_unit_test(test_json_rows_with_lines),
 		cmocka_unit_test(test_whole_file_problems),
 		cmocka_unit_test(test_long_rows_across_buffer_refills),
