@@ -490,15 +490,18 @@ int main(int argc, char **argv)
 	struct record_streams_seen streams = {0};
 	/* Each input is told an export or a stream once, before any is read. */
 	char *exports = calloc((size_t)(argc - optind) + 1, 1);
-	int exports_only = optind < argc;
-	for (int i = optind; exports && i < argc; i++)
-		exports_only &= exports[i - optind] = (char)is_export(argv[i]);
 	if (!exports) {
 		diag_error("out of memory");
 		status = EX_OSERR;
 		goto done;
 	}
-	if (exports_only) {
+	int exports_only = optind < argc;
+	for (int i = optind; i < argc; i++) {
+		exports[i - optind] = (char)is_export(argv[i]);
+		exports_only = exports_only && exports[i - optind];
+	}
+	/* (with --key-file every id is a pseudonym under the user's key: no hash to choose) */
+	if (exports_only && !user_key_loaded) {
 		if (response_key_random(&response_key) < 0) {
 			diag_error("no random bytes for a key from this system");
 			status = EX_OSERR;

@@ -61,6 +61,10 @@ int response_key_random(struct response_key *key);
 uint64_t response_key_hash(const struct response_key *key, const char *id, size_t length);
 void response_key_wipe(struct response_key *key);
 
+/* The first eight bytes of a digest as the 64-bit value every hash here keeps
+ * (little-endian: the same on every machine). */
+uint64_t digest_value(const unsigned char *digest);
+
 /* kind separates name spaces ("pnr", "code"), so a code never collides with a number.
  * 0 with *pseudonym set, or -1 when OpenSSL fails (out of memory): the caller must
  * end the run, as a made-up pseudonym would pair strangers. */

@@ -25,11 +25,12 @@
  * start and throws away what it inflates up to about a share of the compressed
  * file (to within 16 KiB of text, row_source_gzip_skip); the next line end is
  * the cut, which the first thread learns when the twin gets there (it reads on
- * meanwhile, but never past a point the twin has not yet passed).  When the twin reads to the end, its reader has checked
- * the CRC-32 and length of every gzip member there, so the first thread need not
- * inflate the second half.  When the twin stops (at a row with something to say,
- * or at damage), the first thread inflates its way there and reads on: the same
- * reader inflates the same bytes, and meets the damage where the twin did.
+ * meanwhile, but never past a point the twin has not yet passed).  When the twin
+ * reads to the end, its reader has checked the CRC-32 and length of every gzip
+ * member there, so the first thread need not inflate the second half.  When the
+ * twin stops (at a row with something to say, or at damage), the first thread
+ * inflates its way there and reads on: the same reader inflates the same bytes,
+ * and meets the damage where the twin did.
  */
 #define _GNU_SOURCE /* sched_getaffinity: the cores this process may use */
 #include "ingest_split.h"

@@ -108,11 +108,17 @@ int response_key_random(struct response_key *key)
 
 uint64_t response_key_hash(const struct response_key *key, const char *id, size_t length)
 {
+	_Static_assert(crypto_shorthash_BYTES == 8, "SipHash-2-4 gives 8 bytes");
 	unsigned char hash[crypto_shorthash_BYTES];
 	crypto_shorthash(hash, (const unsigned char *)id, length, key->bytes);
+	return digest_value(hash);
+}
+
+uint64_t digest_value(const unsigned char *digest)
+{
 	uint64_t value = 0;
-	for (size_t i = 0; i < sizeof hash; i++)
-		value |= (uint64_t)hash[i] << (8 * i);
+	for (int i = 0; i < 8; i++)
+		value |= (uint64_t)digest[i] << (8 * i);
 	return value;
 }
 
@@ -154,11 +160,8 @@ int pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *
 		OPENSSL_cleanse(digest, sizeof digest);
 		return -1;
 	}
-	uint64_t value = 0;
-	for (int i = 0; i < 8; i++)
-		value |= (uint64_t)digest[i] << (8 * i);
+	*pseudonym = digest_value(digest);
 	OPENSSL_cleanse(digest, sizeof digest);
-	*pseudonym = value;
 	return 0;
 }
 

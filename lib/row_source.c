@@ -1700,7 +1700,6 @@ void row_source_read_ahead(struct row_source *source)
 		gz_pipe_start(source);
 }
 
-
 int row_source_splittable(const struct row_source *source, uint64_t *size)
 {
 	struct stat st;
@@ -1821,9 +1820,8 @@ int row_source_gzip_skip(struct row_source *source, uint64_t compressed, uint64_
 	if (got <= 0)
 		return -1; /* no line end after that point: not split */
 	size_t from = after > piece_offset ? (size_t)(after - piece_offset) : 0;
-	const char *newline = byte_reader_compressed_at(source->bytes, piece_offset + (uint64_t)got) >= compressed && from < (size_t)got
-	                          ? memchr(source->buffer + from, '\n', (size_t)got - from)
-	                          : NULL;
+	int passed = byte_reader_compressed_at(source->bytes, piece_offset + (uint64_t)got) >= compressed;
+	const char *newline = passed && from < (size_t)got ? memchr(source->buffer + from, '\n', (size_t)got - from) : NULL;
 	if (!newline)
 		return 0;
 	source->start = (size_t)(newline - source->buffer) + 1;

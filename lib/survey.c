@@ -334,9 +334,7 @@ static int respondent_hash(struct survey_converter *converter, const char *id, s
 	    !EVP_DigestFinal_ex(converter->hash_context, digest, &digest_length) || digest_length < 8)
 		return -1;
 #endif
-	*value = 0;
-	for (int i = 0; i < 8; i++)
-		*value |= (uint64_t)digest[i] << (8 * i);
+	*value = digest_value(digest);
 	return 0;
 }
 

@@ -373,28 +373,49 @@ static long rows_until_end(int read_ahead, int *got, char *error, size_t error_s
 	return rows;
 }
 
-/* A gzip file of header "id;fråga" and `rows` rows, as bytes (to damage), its length in *length. */
+/*
+ * Rows first.. of an export (with the header "id;fråga" when first is 0) as one gzip
+ * member at compression level, with header (NULL: the default), written at out: its
+ * length.  With flush_after at or past first, the member is flushed after that row,
+ * and *flushed_at is where the next deflate block starts.
+ */
+static size_t gzip_member(unsigned char *out, size_t capacity, int level, long first, long rows, gz_header *header,
+                          long flush_after, size_t *flushed_at)
+{
+	z_stream z = {0};
+	assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	if (header)
+		assert_int_equal(deflateSetHeader(&z, header), Z_OK);
+	z.next_out = out;
+	z.avail_out = (uInt)capacity;
+	char line[128];
+	for (long i = first - (first == 0); i < first + rows; i++) {
+		int n = i < 0 ? snprintf(line, sizeof line, "id;fråga\n") /* a letter that says UTF-8 */
+		              : snprintf(line, sizeof line, "%ld;row %ld, with text enough to fill a block or two of the file\n",
+		                         i, i * 13);
+		z.next_in = (Bytef *)line;
+		z.avail_in = (uInt)n;
+		int flush = i == first + rows - 1                 ? Z_FINISH
+		            : flush_after >= first && i == flush_after ? Z_SYNC_FLUSH
+		                                                       : Z_NO_FLUSH;
+		assert_true(deflate(&z, flush) != Z_STREAM_ERROR);
+		assert_true(z.avail_out > 0);
+		if (flush == Z_SYNC_FLUSH)
+			*flushed_at = capacity - z.avail_out;
+	}
+	size_t length = capacity - z.avail_out;
+	deflateEnd(&z);
+	return length;
+}
+
+/* A gzip file of rows first.. (as gzip_member), as bytes to damage (64 to spare after
+ * them), its length in *length; path is then the scratch input. */
 static unsigned char *gzip_rows_at(int level, long first, long rows, size_t *length)
 {
-	snprintf(path, sizeof path, "%s/made.gz", scratch);
-	char mode[8];
-	snprintf(mode, sizeof mode, "wb%d", level);
-	gzFile gz = gzopen(path, mode);
-	assert_non_null(gz);
-	if (first == 0)
-		gzputs(gz, "id;fråga\n"); /* a letter that says UTF-8 */
-	for (long i = first; i < first + rows; i++)
-		gzprintf(gz, "%ld;row %ld, with text enough to fill a block or two of the file\n", i, i * 13);
-	gzclose(gz);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	*length = (size_t)ftell(f);
-	rewind(f);
-	unsigned char *bytes = malloc(*length + 64);
+	size_t capacity = 4u << 20;
+	unsigned char *bytes = malloc(capacity + 64);
 	assert_non_null(bytes);
-	assert_int_equal(fread(bytes, 1, *length, f), *length);
-	fclose(f);
+	*length = gzip_member(bytes, capacity, level, first, rows, NULL, -1, NULL);
 	snprintf(path, sizeof path, "%s/input", scratch);
 	return bytes;
 }
@@ -482,26 +503,10 @@ static void test_gzip_damage_inside_the_data(void **state)
 	const long rows = 60000;
 	const long damaged_after[] = {150, 20000, 44000};
 	for (size_t d = 0; d < sizeof damaged_after / sizeof *damaged_after; d++) {
-		z_stream z = {0};
-		assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-		size_t capacity = 8u << 20, length = 0, damage_at = 0;
+		size_t capacity = 4u << 20, damage_at = 0;
 		unsigned char *bytes = malloc(capacity);
 		assert_non_null(bytes);
-		char line[128];
-		for (long i = -1; i < rows; i++) {
-			int n = i < 0 ? snprintf(line, sizeof line, "id;fråga\n")
-			              : snprintf(line, sizeof line, "%ld;row %ld, with text enough to fill a block or two\n", i, i * 13);
-			z.next_in = (Bytef *)line;
-			z.avail_in = (uInt)n;
-			int flush = i == damaged_after[d] ? Z_SYNC_FLUSH : i == rows - 1 ? Z_FINISH : Z_NO_FLUSH;
-			z.next_out = bytes + length;
-			z.avail_out = (uInt)(capacity - length);
-			assert_true(deflate(&z, flush) != Z_STREAM_ERROR);
-			length = capacity - z.avail_out;
-			if (flush == Z_SYNC_FLUSH)
-				damage_at = length; /* the next block starts on this byte */
-		}
-		deflateEnd(&z);
+		size_t length = gzip_member(bytes, capacity, 6, 0, rows, NULL, damaged_after[d], &damage_at);
 		bytes[damage_at] |= 0x06; /* block type 3: none such */
 		write_file(bytes, length);
 		free(bytes);
@@ -584,28 +589,6 @@ static void test_gzip_cut_short_after_every_row(void **state)
 	free(bytes);
 }
 
-/* rows rows from first as one gzip member, with header (NULL: none), appended at out. */
-static size_t gzip_member(unsigned char *out, size_t capacity, long first, long rows, gz_header *header)
-{
-	z_stream z = {0};
-	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	if (header)
-		assert_int_equal(deflateSetHeader(&z, header), Z_OK);
-	z.next_out = out;
-	z.avail_out = (uInt)capacity;
-	char line[128];
-	for (long i = first - (first == 0); i < first + rows; i++) {
-		int n = i < 0 ? snprintf(line, sizeof line, "id;fråga\n")
-		              : snprintf(line, sizeof line, "%ld;row %ld, with text enough to fill a block or two\n", i, i * 13);
-		z.next_in = (Bytef *)line;
-		z.avail_in = (uInt)n;
-		assert_true(deflate(&z, i == first + rows - 1 ? Z_FINISH : Z_NO_FLUSH) != Z_STREAM_ERROR);
-	}
-	size_t length = capacity - z.avail_out;
-	deflateEnd(&z);
-	return length;
-}
-
 /*
  * A second member whose header (extra field, name, comment, header CRC) lies across
  * the boundary of two reads of the file (256 KiB): read as one text, like any other.
@@ -622,7 +605,7 @@ static void test_gzip_header_across_reads(void **state)
 		gz_header first_header = {0};
 		first_header.name = (Bytef *)name;
 		name[0] = '\0';
-		size_t bare = gzip_member(bytes, capacity, 0, 20000, &first_header);
+		size_t bare = gzip_member(bytes, capacity, 6, 0, 20000, &first_header, -1, NULL);
 		size_t want = 262144 - before;
 		while (want < bare + 2)
 			want += 262144;
@@ -630,7 +613,7 @@ static void test_gzip_header_across_reads(void **state)
 		assert_true(pad < sizeof name);
 		memset(name, 'p', pad);
 		name[pad] = '\0';
-		size_t length = gzip_member(bytes, capacity, 0, 20000, &first_header);
+		size_t length = gzip_member(bytes, capacity, 6, 0, 20000, &first_header, -1, NULL);
 		assert_int_equal(length, want);
 		gz_header second_header = {0};
 		second_header.extra = (Bytef *)"XYXYXYXY";
@@ -638,7 +621,7 @@ static void test_gzip_header_across_reads(void **state)
 		second_header.name = (Bytef *)"export.csv";
 		second_header.comment = (Bytef *)"en kommentar";
 		second_header.hcrc = 1;
-		length += gzip_member(bytes + length, capacity - length, 20000, 5000, &second_header);
+		length += gzip_member(bytes + length, capacity - length, 6, 20000, 5000, &second_header, -1, NULL);
 		write_file(bytes, length);
 		for (int ahead = 0; ahead <= 1; ahead++) {
 			int got;
@@ -678,7 +661,7 @@ static void test_gzip_header_damage(void **state)
 	assert_non_null(bytes);
 	gz_header header = {0};
 	header.hcrc = 1;
-	size_t length = gzip_member(bytes, capacity, 0, 100, &header);
+	size_t length = gzip_member(bytes, capacity, 6, 0, 100, &header, -1, NULL);
 	write_file(bytes, length);
 	int got;
 	char error[512];
@@ -693,7 +676,7 @@ static void test_gzip_header_damage(void **state)
 	expect_failure_ending("/input: corrupt gzip data: the gzip header's CRC does not match it");
 	bytes[8] ^= 1;
 	memset(bytes + length, 0, 7);
-	size_t second = gzip_member(bytes + length + 7, capacity - length - 7, 100, 50, NULL);
+	size_t second = gzip_member(bytes + length + 7, capacity - length - 7, 6, 100, 50, NULL, -1, NULL);
 	write_file(bytes, length + 7 + second);
 	assert_int_equal(rows_until_end(0, &got, error, sizeof error), 100);
 	expect_suffix(error, "/input: corrupt gzip data: bytes after the end of the compressed data");
