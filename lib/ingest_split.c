@@ -106,6 +106,7 @@ struct twin_run {
 	struct ingest_counts counts;
 	int reached_end;
 	uint64_t end_offset; /* of the text, when it reached the end */
+	unsigned long end_line; /* its own line count there, from 1 */
 	uint64_t stop_offset;
 	unsigned long stop_line;
 };
@@ -115,7 +116,7 @@ struct ingest_split {
 	pthread_t thread;
 	int started;
 	int gzip;
-	uint64_t at, size;
+	uint64_t at;
 	/* The cut in a gzip file, written once by the twin (INGEST_SPLIT_PENDING until
 	 * then, 0 when there is none), and how far its text is known to lie (the cut is
 	 * beyond it), which the twin moves on as it passes over the first part: read by
@@ -250,6 +251,7 @@ static void *twin_read(void *context)
 		if (got == 0) {
 			run->reached_end = 1;
 			run->end_offset = row_source_offset(run->source);
+			run->end_line = row_source_line(run->source);
 			break;
 		}
 		int clean = got == 1 && !row.problem && row.line < UINT32_MAX;
@@ -370,7 +372,6 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 	struct twin_run *run = &split->run;
 	char error[512];
 	split->at = at;
-	split->size = size;
 	split->gzip = gzip;
 	atomic_init(&split->cut, at);
 	atomic_init(&split->passed, row_source_offset(source));
@@ -455,8 +456,11 @@ static int take_twin_counts(struct ingest_split *split, struct row_source *sourc
 	totals->rows += run->totals.rows;
 	totals->blank += run->totals.blank;
 	unsigned long line = row_source_line(source);
-	if (run->reached_end && split->gzip ? row_source_end_at(source, run->end_offset, line) < 0
-	    : run->reached_end             ? row_source_seek(source, split->size, line) < 0
+	/* At the twin's own end, not at the size the file had when the split began: rows
+	 * written to a growing file meanwhile were read by the twin, and are not read
+	 * again; rows written after it are read by this reader, as one thread would. */
+	if (run->reached_end && split->gzip ? row_source_end_at(source, run->end_offset, line + run->end_line - 1) < 0
+	    : run->reached_end             ? row_source_seek(source, run->end_offset, line + run->end_line - 1) < 0
 	                                   : row_source_seek(source, run->stop_offset, line + run->stop_line - 1) < 0) {
 		*error = errno;
 		return EX_IOERR;

@@ -565,9 +565,11 @@ static ssize_t bytes_result(struct row_source *source, ssize_t got)
 		else if (reader->failure == BYTES_READ_ERROR)
 			set_error(source, "%s: read error: %s", source->name, strerror(reader->failure_errno));
 		else if (reader->failure == BYTES_TRUNCATED)
-			set_error(source, "%s: truncated gzip data (unexpected end of file)", source->name);
+			set_error(source, "%s: truncated gzip data (unexpected end of file): the file was cut short; fetch or "
+			          "export it again", source->name);
 		else
-			set_error(source, "%s: corrupt gzip data: %s", source->name, reader->message);
+			set_error(source, "%s: corrupt gzip data: %s; the file is damaged: fetch or export it again", source->name,
+			          reader->message);
 		return -1;
 	}
 	if (got == 0)

@@ -14,6 +14,10 @@
 
 #include "row_source.h"
 
+/* what every message of a damaged or cut gzip file ends with: what to do about it */
+#define DAMAGED "; the file is damaged: fetch or export it again"
+#define CUT_SHORT "truncated gzip data (unexpected end of file): the file was cut short; fetch or export it again"
+
 static char scratch[] = "/tmp/test_row_source_XXXXXX";
 static char path[512];
 
@@ -445,23 +449,23 @@ static void test_gzip_damage_after_the_same_rows(void **state)
 		write_file(bytes, length);
 		assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), rows);
 		assert_int_equal(got, -1);
-		expect_suffix(error, "/input: corrupt gzip data: the CRC-32 or length at the end does not match the data");
+		expect_suffix(error, "/input: corrupt gzip data: the CRC-32 or length at the end does not match the data" DAMAGED);
 		bytes[length - 8] ^= 1;
 		/* a wrong length */
 		bytes[length - 2] ^= 1;
 		write_file(bytes, length);
 		assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), rows);
-		expect_suffix(error, "/input: corrupt gzip data: the CRC-32 or length at the end does not match the data");
+		expect_suffix(error, "/input: corrupt gzip data: the CRC-32 or length at the end does not match the data" DAMAGED);
 		bytes[length - 2] ^= 1;
 		/* the trailer cut off: all the rows, then truncated */
 		write_file(bytes, length - 8);
 		assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), rows);
-		expect_suffix(error, "/input: truncated gzip data (unexpected end of file)");
+		expect_suffix(error, "/input: " CUT_SHORT);
 		/* bytes after the member */
 		memcpy(bytes + length, "skräp", 6);
 		write_file(bytes, length + 6);
 		assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), rows);
-		expect_suffix(error, "/input: corrupt gzip data: bytes after the end of the compressed data");
+		expect_suffix(error, "/input: corrupt gzip data: bytes after the end of the compressed data" DAMAGED);
 		/* zero bytes after it: padding */
 		memset(bytes + length, 0, 64);
 		write_file(bytes, length + 64);
@@ -474,7 +478,7 @@ static void test_gzip_damage_after_the_same_rows(void **state)
 	assert_int_equal(got, -1);
 	assert_true(alone > rows / 4 && alone < rows);
 	assert_int_equal(rows_until_end(1, &got, error, sizeof error), alone);
-	expect_suffix(error, "/input: truncated gzip data (unexpected end of file)");
+	expect_suffix(error, "/input: " CUT_SHORT);
 	/* two members: one text */
 	size_t second_length;
 	unsigned char *second = gzip_rows(rows, 1000, &second_length);
@@ -514,7 +518,7 @@ static void test_gzip_damage_inside_the_data(void **state)
 		char error[512];
 		long alone = rows_until_end(0, &got, error, sizeof error);
 		assert_int_equal(got, -1);
-		expect_suffix(error, "/input: corrupt gzip data: invalid compressed data");
+		expect_suffix(error, "/input: corrupt gzip data: invalid compressed data" DAMAGED);
 		assert_int_equal(alone, damaged_after[d] + 1);
 		assert_int_equal(rows_until_end(1, &got, error, sizeof error), alone);
 	}
@@ -583,7 +587,7 @@ static void test_gzip_cut_short_after_every_row(void **state)
 			char error[512];
 			assert_int_equal(rows_until_end(ahead, &got, error, sizeof error), expected);
 			assert_int_equal(got, -1);
-			expect_suffix(error, "/input: truncated gzip data (unexpected end of file)");
+			expect_suffix(error, "/input: " CUT_SHORT);
 		}
 	}
 	free(bytes);
@@ -669,17 +673,17 @@ static void test_gzip_header_damage(void **state)
 	assert_int_equal(got, 0);
 	bytes[3] |= 0x20;
 	write_file(bytes, length);
-	expect_failure_ending("/input: corrupt gzip data: invalid gzip header (reserved flags set)");
+	expect_failure_ending("/input: corrupt gzip data: invalid gzip header (reserved flags set)" DAMAGED);
 	bytes[3] &= (unsigned char)~0x20;
 	bytes[8] ^= 1; /* the extra flags byte, under the header CRC */
 	write_file(bytes, length);
-	expect_failure_ending("/input: corrupt gzip data: the gzip header's CRC does not match it");
+	expect_failure_ending("/input: corrupt gzip data: the gzip header's CRC does not match it" DAMAGED);
 	bytes[8] ^= 1;
 	memset(bytes + length, 0, 7);
 	size_t second = gzip_member(bytes + length + 7, capacity - length - 7, 6, 100, 50, NULL, -1, NULL);
 	write_file(bytes, length + 7 + second);
 	assert_int_equal(rows_until_end(0, &got, error, sizeof error), 100);
-	expect_suffix(error, "/input: corrupt gzip data: bytes after the end of the compressed data");
+	expect_suffix(error, "/input: corrupt gzip data: bytes after the end of the compressed data" DAMAGED);
 	free(bytes);
 }
 
