@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "codebook.h"
@@ -220,10 +221,13 @@ static int parse_years(const char *text, int *years, size_t *count)
 }
 
 /* A named file that does not begin with a record stream's magic number: an export,
- * read here with the ingest code of ifs-survey.  Standard input is always a stream. */
+ * read here with the ingest code of ifs-survey.  Standard input is always a stream, and
+ * so is a pipe given by name (a FIFO, or <(ifs-survey ...) in the shell): a look at its
+ * first bytes would take them from the reader that comes after. */
 static int is_export(const char *path)
 {
-	if (strcmp(path, "-") == 0)
+	struct stat status;
+	if (strcmp(path, "-") == 0 || (stat(path, &status) == 0 && !S_ISREG(status.st_mode)))
 		return 0;
 	FILE *in = fopen(path, "rb");
 	if (!in)
@@ -558,8 +562,8 @@ int main(int argc, char **argv)
 		uint64_t repeats, conflicts;
 		shares_repeats(shares, &repeats, &conflicts);
 		if (repeats)
-			diag_error("%llu answers given again (the same respondent, insats, group and question in more than "
-			           "one input or stream) counted once", (unsigned long long)repeats);
+			diag_error("%llu answers given again (the same respondent, insats, group and question more than "
+			           "once: in one export, or across inputs and streams) counted once", (unsigned long long)repeats);
 		if (conflicts)
 			diag_warn("%llu repeated answers differed from the first: the later answer date counts",
 			          (unsigned long long)conflicts);

@@ -155,6 +155,43 @@ ifs-shares -t "$FIXTURES/targets.json" --year 2022 --format json x1.rec x2.rec >
 same_file streams-only.json exports-only.json
 same_file streams-only.err exports-only.err
 contains exports-only.err "answers given again"
+# Repeats within one export: R-1 again the same (two answers), R-3 again a month later (two
+# answers, both taken as differing: the later date counts).  ifs-survey drops R-1's copy
+# before the stream; read here, all four are in the line.  Either way n 3 and 2 klart
+# positive: R-1 and R-3's later "Helt och hållet", not R-2.
+printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;F1;F2\r\n%s\r\n%s\r\n%s\r\n%s\r\n%s\r\n' \
+	"R-1;2022-03-01;FIA;Avslutad;Kvinna;Helt och hållet;Till stor del" \
+	"R-2;2022-03-02;FIA;Avslutad;Man;Inte alls;Till stor del" \
+	"R-1;2022-03-01;FIA;Avslutad;Kvinna;Helt och hållet;Till stor del" \
+	"R-3;2022-03-02;FIA;Avslutad;Man;Inte alls;Till stor del" \
+	"R-3;2022-04-02;FIA;Avslutad;Man;Helt och hållet;Till stor del" >repeats-within.csv
+printf '{"goals": [{"id": "fia-nytta", "insats": "FIA", "indicator": "nytta", "group": "avslut", "level": "klart_positivt", "target": 0.75}]}\n' >within.json
+ifs-shares -t within.json --year 2022 repeats-within.csv >within-direct.tsv 2>within-direct.err
+ifs-survey repeats-within.csv 2>within-survey.err | ifs-shares -t within.json --year 2022 >within-staged.tsv 2>within-staged.err
+same_file within-direct.tsv within-staged.tsv
+[ "$(cut -f8,9,14,15,17,18 within-direct.tsv | tail -n 1)" = "$(printf '3\t2\t1\t1\t2\t1')" ] ||
+	fail "repeats within an export: $(cat within-direct.tsv)"
+contains within-direct.err "ifs-shares: 4 answers given again (the same respondent, insats, group and question more than once: in one export, or across inputs and streams) counted once"
+contains within-direct.err "ifs-shares: warning: 2 repeated answers differed from the first: the later answer date counts"
+contains within-survey.err "5 rows read = 4 written (8 answer records) + 1 repeated"
+contains within-staged.err "ifs-shares: 2 answers given again"
+# A pipe given by name (a FIFO, or <(ifs-survey ...) in bash) is a stream, like standard
+# input: nothing is taken from it to tell what it is.  An export through one is refused
+# with what to do.
+mkfifo survey.fifo
+# a writer still waiting for a reader (when ifs-shares never opened the FIFO) let go, not
+# waited for forever; ifs-shares waiting for a writer that has gone is stopped by timeout
+release_writer() { exec 3<>survey.fifo; exec 3<&-; wait; }
+ifs-survey repeats-within.csv 2>/dev/null >survey.fifo &
+timeout 60 ifs-shares -t within.json --year 2022 survey.fifo >within-fifo.tsv 2>within-fifo.err ||
+	{ release_writer; fail "ifs-shares could not read a stream through a FIFO: $(cat within-fifo.err)"; }
+release_writer
+same_file within-staged.tsv within-fifo.tsv
+same_file within-staged.err within-fifo.err
+cat repeats-within.csv >survey.fifo 2>/dev/null &
+expect_status 65 sh -c "timeout 60 ifs-shares -t within.json --year 2022 survey.fifo >/dev/null 2>export-fifo.err"
+release_writer
+contains export-fifo.err "survey.fifo: byte 0: this is an export (CSV, JSON, gzip or a spreadsheet), not a record stream: run ifs-survey or ifs-health on it first"
 expect_status 65 sh -c "ifs-shares -t '$FIXTURES/targets.json' --year 2022 '$FIXTURES/ifs/with-errors.csv' >direct-bad.tsv 2>direct-bad.err"
 [ ! -s direct-bad.tsv ] || fail "a table was printed from an export read only in part"
 contains direct-bad.err "with-errors.csv:6: bad answer date"
