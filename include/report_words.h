@@ -59,5 +59,10 @@ extern const struct report_flow_line report_flow_lines[];
 extern const size_t report_flow_line_count;
 int report_flow_cells(const struct report_doc *doc, const char *insats, size_t i, char all[32], char women[32],
                       char men[32]);
+/* The notes under that table, on what a reader adding up its numbers would stumble on:
+ * people of neither gender in Alla, courses ended for more than one reason.  How many
+ * were put in notes (at most REPORT_FLOW_NOTES_MAX). */
+#define REPORT_FLOW_NOTES_MAX 2
+size_t report_flow_notes(const struct report_doc *doc, const char *insats, const char *notes[REPORT_FLOW_NOTES_MAX]);
 
 #endif

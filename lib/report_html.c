@@ -40,6 +40,10 @@ static void write_html_flow(FILE *out, const struct report_doc *doc, const char 
 			             "<td class=\"num\">%s</td></tr>\n",
 			        report_flow_lines[i].label, all, women, men);
 	fputs("</tbody>\n</table>\n", out);
+	const char *notes[REPORT_FLOW_NOTES_MAX];
+	size_t note_count = report_flow_notes(doc, insats, notes);
+	for (size_t i = 0; i < note_count; i++)
+		fprintf(out, "<p class=\"flow-note\">%s</p>\n", notes[i]);
 }
 
 static const char html_style[] =
@@ -50,7 +54,7 @@ static const char html_style[] =
 	"th,td{border:1px solid #999;padding:.3em .4em;vertical-align:top;text-align:left}\n"
 	"td.num{text-align:right;white-space:nowrap}th{background:#e8e8e8}\n"
 	".verdict-met{font-weight:bold}.verdict-not_met{font-weight:bold;text-decoration:underline}\n"
-	"sup{font-size:75%}ol.notes{font-size:9pt;color:#333}\n"
+	"sup{font-size:75%}ol.notes,p.flow-note{font-size:9pt;color:#333}\n"
 	"figure{margin:1em 0}figcaption{font-size:9pt;color:#333}.chart-title{font-weight:bold;font-size:10pt}\n"
 	".draft p{margin:.5em 0 1em}.draft h4{margin:1em 0 .2em;font-size:10.5pt}\n"
 	".legend span{display:inline-block;margin-right:1em;font-size:8.5pt}\n"

@@ -37,6 +37,12 @@ static void write_markdown_flow(FILE *out, const struct report_doc *doc, const c
 		if (report_flow_cells(doc, insats, i, all, women, men))
 			fprintf(out, "| %s | %s | %s | %s |\n", report_flow_lines[i].label, all, women, men);
 	fputs("\n", out);
+	const char *notes[REPORT_FLOW_NOTES_MAX];
+	size_t note_count = report_flow_notes(doc, insats, notes);
+	for (size_t i = 0; i < note_count; i++)
+		fprintf(out, "%s  \n", notes[i]);
+	if (note_count)
+		fputs("\n", out);
 }
 
 static void write_markdown_goals(FILE *out, const struct report_section *section)

@@ -664,6 +664,41 @@ int report_flow_cells(const struct report_doc *doc, const char *insats, size_t i
 	return 1;
 }
 
+/* A count of row, or -1 when it is not there (masked, or no such line). */
+static long flow_count(const cJSON *row, const char *key)
+{
+	const cJSON *item = row ? cJSON_GetObjectItemCaseSensitive(row, key) : NULL;
+	return cJSON_IsNumber(item) && item->valuedouble >= 0 ? (long)item->valuedouble : -1;
+}
+
+size_t report_flow_notes(const struct report_doc *doc, const char *insats, const char *notes[REPORT_FLOW_NOTES_MAX])
+{
+	size_t count = 0;
+	int other_gender = 0;
+	long reasons = 0;
+	for (size_t i = 0; i < report_flow_line_count; i++) {
+		const struct report_flow_line *line = &report_flow_lines[i];
+		if (strcmp(line->measure, "length") == 0)
+			continue;
+		const cJSON *row = report_flow_row(doc, insats, line->measure, line->category);
+		if (!flow_shown(line, row))
+			continue;
+		long all = flow_count(row, "n"), women = flow_count(row, "n_women"), men = flow_count(row, "n_men");
+		if (all >= 0 && women >= 0 && men >= 0 && all > women + men)
+			other_gender = 1;
+		if (strcmp(line->measure, "end_reason") == 0 && all > 0)
+			reasons += all;
+	}
+	long ended = flow_count(report_flow_row(doc, insats, "flow", "ended"), "n");
+	if (other_gender)
+		notes[count++] = "I Alla ingår också deltagare med annat eller ej angivet kön; de räknas inte bland kvinnor "
+		                 "eller män.";
+	if (ended >= 0 && reasons > ended)
+		notes[count++] = "En deltagare som avslutades av mer än ett skäl räknas under vart och ett av dem, så "
+		                 "avslutsorsakerna är fler än de avslutade.";
+	return count;
+}
+
 /* A year's cell: "90,0 % (10)", or "–" when no one answered (or it is masked). */
 void report_year_cell(const struct goal_view *g, char *out, size_t size)
 {

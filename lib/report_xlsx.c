@@ -326,6 +326,10 @@ static lxw_row_t write_flow(struct workbook_writer *w, lxw_worksheet *sheet, lxw
 		}
 		row++;
 	}
+	const char *notes[REPORT_FLOW_NOTES_MAX];
+	size_t note_count = report_flow_notes(doc, insats, notes);
+	for (size_t i = 0; i < note_count; i++)
+		put_text(w, sheet, row++, 0, notes[i], NULL);
 	return row;
 }
 

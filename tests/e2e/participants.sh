@@ -205,6 +205,13 @@ contains flow-report.md "| Avslutade | 35 | 14 | 21 |"
 contains flow-report.md "| Avslutsorsak: arbete med subvention | 4 | 1 | 3 |"
 contains flow-report.md "| Insatsens längd för de avslutade, median (dagar) | 272 | 181 | 303 |"
 lacks flow-report.md "Avslutsorsak: ej angiven"
+# Under it, what a reader adding up would stumble on: one new participant of neither
+# gender (22 new, 8 + 13), and 37 end reasons for 35 who ended (two ended for two reasons).
+contains flow-report.md "| Nya deltagare | 22 | 8 | 13 |"
+contains flow-report.md "I Alla ingår också deltagare med annat eller ej angivet kön; de räknas inte bland kvinnor eller män."
+contains flow-report.md "En deltagare som avslutades av mer än ett skäl räknas under vart och ett av dem, så avslutsorsakerna är fler än de avslutade."
+ifs-report --format html --flow flow.json outcomes.json >flow-report.html
+contains flow-report.html '<p class="flow-note">En deltagare som avslutades av mer än ett skäl'
 echo '{"rows": 1}' >bad-flow.json
 expect_status 65 sh -c "ifs-report --flow bad-flow.json outcomes.json >/dev/null 2>bad-flow.err"
 contains bad-flow.err "not ifs-flow --format json output"
@@ -224,7 +231,7 @@ rows = list(sheet.iter_rows(values_only=True))
 print(rows[3][:2])
 for row in rows:
     if row[0] and (row[0].startswith("Obs:") or row[0] in ("Deltagare", "Avslutade", "Avslutsorsak: arbete med subvention")
-                   or row[0].startswith("Insatsens")):
+                   or row[0].startswith("Insatsens") or row[0].startswith("I Alla") or row[0].startswith("En deltagare")):
         print(row[:4])
 PY
 	same_file - flow-xlsx.txt <<'END'
@@ -234,6 +241,8 @@ PY
 ('Avslutade', 35, 14, 21)
 ('Avslutsorsak: arbete med subvention', 4, 1, 3)
 ('Insatsens längd för de avslutade, median (dagar)', 272, 181, 303)
+('I Alla ingår också deltagare med annat eller ej angivet kön; de räknas inte bland kvinnor eller män.', None, None, None)
+('En deltagare som avslutades av mer än ett skäl räknas under vart och ett av dem, så avslutsorsakerna är fler än de avslutade.', None, None, None)
 END
 fi
 
@@ -251,6 +260,12 @@ END
 ifs-participants -c own-codebook.json --key-file key own.csv >own.rec 2>own.err || { cat own.err; fail "-c did not bind"; }
 ifs-dump --courses own.rec | awk -F'\t' 'NR > 1 {print $2, $3, $10}' >own.txt
 printf '2022-01-10 2022-05-01 annat\n2022-01-10 2022-06-01 arbete\n' | same_file - own.txt
+# A table that adds up has no notes under it.
+ifs-flow --year 2022 --format json own.rec >own-flow.json
+ifs-report --flow own-flow.json outcomes.json >own-report.md
+contains own-report.md "| Avslutade | 2 | 1 | 1 |"
+lacks own-report.md "I Alla ingår"
+lacks own-report.md "mer än ett skäl"
 printf '{"rubriker": {}}' >bad-codebook.json
 expect_status 65 sh -c "ifs-participants -c bad-codebook.json --key-file key own.csv >/dev/null 2>bad-codebook.err"
 contains bad-codebook.err 'bad-codebook.json: unknown section "rubriker" (expected headers, end_reasons, support, referrer, work_capacity, each an object)'
