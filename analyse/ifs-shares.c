@@ -563,10 +563,10 @@ int main(int argc, char **argv)
 		shares_repeats(shares, &repeats, &conflicts);
 		if (repeats)
 			diag_error("%llu answers given again (the same respondent, insats, group and question more than "
-			           "once: in one export, or across inputs and streams) counted once", (unsigned long long)repeats);
+			           "once, in one input or across inputs) counted once", (unsigned long long)repeats);
 		if (conflicts)
-			diag_warn("%llu repeated answers differed from the first: the later answer date counts",
-			          (unsigned long long)conflicts);
+			diag_warn("%llu repeated answers differed from the first (in the answer or its date): the later answer "
+			          "date counts", (unsigned long long)conflicts);
 		unsigned inputs = (unsigned)exports_read + streams.streams;
 		if (shares_anonymous(shares) && inputs > 1)
 			diag_warn("%llu questionnaires without a respondent id (or with one not kept), from %u exports or "

@@ -188,6 +188,7 @@ struct byte_reader {
 	enum bytes_failure failure;
 	int failure_errno;
 	const char *message; /* what is wrong with damaged data */
+	int unsupported; /* not damage: a compression method gzip does not have */
 };
 #define BYTES_INPUT_SIZE CHUNK_SIZE
 #define BYTES_STAGING_SIZE (256u * 1024u)
@@ -280,7 +281,7 @@ static const char *isal_problem(int status)
 	switch (status) {
 	case ISAL_INCORRECT_CHECKSUM: return "the CRC-32 or length at the end does not match the data";
 	case ISAL_INVALID_WRAPPER: return "invalid gzip header";
-	case ISAL_UNSUPPORTED_METHOD: return "unsupported compression method";
+	case ISAL_UNSUPPORTED_METHOD: return "unsupported compression method (gzip's is deflate, and only that)";
 	default: return "invalid compressed data";
 	}
 }
@@ -289,6 +290,7 @@ static void byte_reader_corrupt(struct byte_reader *reader, int status)
 {
 	reader->failure = BYTES_CORRUPT;
 	reader->message = isal_problem(status);
+	reader->unsupported = status == ISAL_UNSUPPORTED_METHOD;
 }
 
 /* The next member's start, past padding: 1, 0 at the end, -1 on a failure. */
@@ -565,8 +567,11 @@ static ssize_t bytes_result(struct row_source *source, ssize_t got)
 		else if (reader->failure == BYTES_READ_ERROR)
 			set_error(source, "%s: read error: %s", source->name, strerror(reader->failure_errno));
 		else if (reader->failure == BYTES_TRUNCATED)
-			set_error(source, "%s: truncated gzip data (unexpected end of file): the file was cut short; fetch or "
+			set_error(source, "%s: truncated gzip data (unexpected end of file); the file was cut short: fetch or "
 			          "export it again", source->name);
+		else if (reader->unsupported)
+			set_error(source, "%s: %s; not gzip as gzip writes it: unpack it with the program that made it",
+			          source->name, reader->message);
 		else
 			set_error(source, "%s: corrupt gzip data: %s; the file is damaged: fetch or export it again", source->name,
 			          reader->message);

@@ -57,7 +57,7 @@ ifs-survey "$later" >later.rec 2>/dev/null
 cat early.rec later.rec | shares_row | same_file want.txt -
 cp later.rec later-again.rec
 shares_row later.rec later-again.rec | same_file want.txt -
-contains shares.err "answers given again (the same respondent, insats, group and question more than once: in one export, or across inputs and streams) counted once"
+contains shares.err "answers given again (the same respondent, insats, group and question more than once, in one input or across inputs) counted once"
 # Without a respondent id there is nothing to tell repeats by: two exports are two sets of answers.
 cut -d';' -f2- "$early" >no-id.csv
 cp no-id.csv no-id-2.csv

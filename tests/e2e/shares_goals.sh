@@ -156,9 +156,9 @@ same_file streams-only.json exports-only.json
 same_file streams-only.err exports-only.err
 contains exports-only.err "answers given again"
 # Repeats within one export: R-1 again the same (two answers), R-3 again a month later (two
-# answers, both taken as differing: the later date counts).  ifs-survey drops R-1's copy
-# before the stream; read here, all four are in the line.  Either way n 3 and 2 klart
-# positive: R-1 and R-3's later "Helt och hållet", not R-2.
+# answers, both differing: F1 in the answer, F2 in its date only; the later date counts).
+# ifs-survey drops R-1's copy before the stream; read here, all four are in the line.
+# Either way n 3 and 2 klart positive: R-1 and R-3's later "Helt och hållet", not R-2.
 printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;F1;F2\r\n%s\r\n%s\r\n%s\r\n%s\r\n%s\r\n' \
 	"R-1;2022-03-01;FIA;Avslutad;Kvinna;Helt och hållet;Till stor del" \
 	"R-2;2022-03-02;FIA;Avslutad;Man;Inte alls;Till stor del" \
@@ -171,8 +171,8 @@ ifs-survey repeats-within.csv 2>within-survey.err | ifs-shares -t within.json --
 same_file within-direct.tsv within-staged.tsv
 [ "$(cut -f8,9,14,15,17,18 within-direct.tsv | tail -n 1)" = "$(printf '3\t2\t1\t1\t2\t1')" ] ||
 	fail "repeats within an export: $(cat within-direct.tsv)"
-contains within-direct.err "ifs-shares: 4 answers given again (the same respondent, insats, group and question more than once: in one export, or across inputs and streams) counted once"
-contains within-direct.err "ifs-shares: warning: 2 repeated answers differed from the first: the later answer date counts"
+contains within-direct.err "ifs-shares: 4 answers given again (the same respondent, insats, group and question more than once, in one input or across inputs) counted once"
+contains within-direct.err "ifs-shares: warning: 2 repeated answers differed from the first (in the answer or its date): the later answer date counts"
 contains within-survey.err "5 rows read = 4 written (8 answer records) + 1 repeated"
 contains within-staged.err "ifs-shares: 2 answers given again"
 # A pipe given by name (a FIFO, or <(ifs-survey ...) in bash) is a stream, like standard

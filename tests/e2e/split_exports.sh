@@ -191,7 +191,7 @@ contains crc.csv.gz.survey-trace "and left line"
 expect_status 65 sh -c "ifs-shares --jobs 2 -t targets.json --year 2022 crc.csv.gz 2>crc.err"
 contains crc.err "crc.csv.gz: corrupt gzip data: the CRC-32 or length at the end does not match the data; the file is damaged: fetch or export it again"
 expect_status 65 sh -c "ifs-shares --jobs 2 -t targets.json --year 2022 truncated.csv.gz 2>truncated.err"
-contains truncated.err "truncated.csv.gz: truncated gzip data (unexpected end of file): the file was cut short; fetch or export it again"
+contains truncated.err "truncated.csv.gz: truncated gzip data (unexpected end of file); the file was cut short: fetch or export it again"
 expect_status 65 sh -c "ifs-shares --jobs 2 -t targets.json --year 2022 trailing.csv.gz 2>trailing.err"
 contains trailing.err "trailing.csv.gz: corrupt gzip data: bytes after the end of the compressed data"
 # Damage inside the deflate data (a block of no known type after a flush), 20 lines after a
@@ -348,6 +348,28 @@ sys.exit(subprocess.run(sys.argv[1:], close_fds=False).returncode)' ifs-shares -
 	ifs-shares --jobs 1 -t targets.json --year 2022 clean-3000.csv >inherited-one.out 2>/dev/null
 	same_file inherited-one.out inherited.out
 fi
+# A plain export that grows while two threads read it (a download still being written):
+# every row is read once, by one thread or the other.  Rows without ids are each their
+# own respondent, so a row read twice would be counted twice without a word.  The rows
+# are added as soon as the second thread has the file open, while it reads the 95 % it
+# was given; the count is then that of the file before or after, never more.
+awk 'BEGIN { split("Inte alls;Till liten del;Till viss del;Till stor del;Till mycket stor del;Helt och hållet", label, ";")
+	for (i = 1; i <= 100000; i++) printf ";2022-03-%02d;%s;Avslutad;%s;ok;%s;%s\r\n", 1 + i % 28, i % 3 ? "FIA" : "Enter",
+		i % 2 ? "Kvinna" : "Man", label[1 + i % 6], label[1 + i * 7 % 6] }' >anonymous-rows.csv
+printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;Kommentar;F1;F2\r\n' >growing.csv
+for _ in 1 2 3 4 5; do cat anonymous-rows.csv; done >>growing.csv # 500,000 rows, 28 MB
+head -n 1000 anonymous-rows.csv >added-rows.csv
+ifs-survey --jobs 1 growing.csv 2>before.err >/dev/null
+IFS_SPLIT_TRACE=1 IFS_SPLIT_PERCENT=5 ifs-survey --jobs 2 growing.csv >/dev/null 2>grown.err &
+pid=$!
+while kill -0 $pid 2>/dev/null && [ "$(ls -l /proc/$pid/fd 2>/dev/null | grep -c growing.csv)" -lt 2 ]; do :; done
+cat added-rows.csv >>growing.csv
+wait $pid || fail "ifs-survey failed on a growing export: $(cat grown.err)"
+ifs-survey --jobs 1 growing.csv 2>after.err >/dev/null
+contains grown.err "the second thread read" # it was split
+read_of() { grep -o "[0-9]* rows read" "$1"; }
+[ "$(read_of grown.err)" = "$(read_of before.err)" ] || [ "$(read_of grown.err)" = "$(read_of after.err)" ] ||
+	fail "a growing export read as $(read_of grown.err); it held $(read_of before.err), then $(read_of after.err)"
 # ifs-survey's repeat check, past its memory (64 KiB here), finishes half its keys on a
 # second thread: the same stream, repeat warnings (in order) and reject file; also from
 # stdin, not split.  A partition that would not fit in that memory (at 0, any) is checked
@@ -366,26 +388,4 @@ IFS_SPILL_AFTER=0
 one_and_two waited-small.trace ifs-survey clean-3300.csv
 lacks waited-small.trace "the repeat check finished on two threads"
 contains one.err "the same respondent answered again with other answers"
-unset IFS_SPILL_AFTER
-# A plain export that grows while two threads read it (a download still being written):
-# every row is read once, by one thread or the other.  Rows without ids are each their
-# own respondent, so a row read twice would be counted twice without a word.  The rows
-# are added as soon as the second thread has the file open, while it reads the 95 % it
-# was given; the count is then that of the file before or after, never more.
-awk 'BEGIN { split("Inte alls;Till liten del;Till viss del;Till stor del;Till mycket stor del;Helt och hållet", label, ";")
-	for (i = 1; i <= 100000; i++) printf ";2022-03-%02d;%s;Avslutad;%s;ok;%s;%s\r\n", 1 + i % 28, i % 3 ? "FIA" : "Enter",
-		i % 2 ? "Kvinna" : "Man", label[1 + i % 6], label[1 + i * 7 % 6] }' >anonymous-rows.csv
-printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;Kommentar;F1;F2\r\n' >growing.csv
-for _ in 1 2 3 4 5; do cat anonymous-rows.csv; done >>growing.csv # 500,000 rows, 28 MB
-head -n 1000 anonymous-rows.csv >added-rows.csv
-ifs-survey --jobs 1 growing.csv 2>before.err >/dev/null
-IFS_SPLIT_PERCENT=5 ifs-survey --jobs 2 growing.csv >/dev/null 2>grown.err &
-pid=$!
-while kill -0 $pid 2>/dev/null && [ "$(ls -l /proc/$pid/fd 2>/dev/null | grep -c growing.csv)" -lt 2 ]; do :; done
-cat added-rows.csv >>growing.csv
-wait $pid || fail "ifs-survey failed on a growing export: $(cat grown.err)"
-ifs-survey --jobs 1 growing.csv 2>after.err >/dev/null
-read_of() { grep -o "[0-9]* rows read" "$1"; }
-[ "$(read_of grown.err)" = "$(read_of before.err)" ] || [ "$(read_of grown.err)" = "$(read_of after.err)" ] ||
-	fail "a growing export read as $(read_of grown.err); it held $(read_of before.err), then $(read_of after.err)"
 unset IFS_SPILL_AFTER IFS_SPLIT_PERCENT

@@ -16,7 +16,7 @@
 
 /* what every message of a damaged or cut gzip file ends with: what to do about it */
 #define DAMAGED "; the file is damaged: fetch or export it again"
-#define CUT_SHORT "truncated gzip data (unexpected end of file): the file was cut short; fetch or export it again"
+#define CUT_SHORT "truncated gzip data (unexpected end of file); the file was cut short: fetch or export it again"
 
 static char scratch[] = "/tmp/test_row_source_XXXXXX";
 static char path[512];
@@ -679,6 +679,11 @@ static void test_gzip_header_damage(void **state)
 	write_file(bytes, length);
 	expect_failure_ending("/input: corrupt gzip data: the gzip header's CRC does not match it" DAMAGED);
 	bytes[8] ^= 1;
+	bytes[2] = 9; /* a method gzip does not have: not damage, and fetching it again would not help */
+	write_file(bytes, length);
+	expect_failure_ending("/input: unsupported compression method (gzip's is deflate, and only that); not gzip as "
+	                      "gzip writes it: unpack it with the program that made it");
+	bytes[2] = 8;
 	memset(bytes + length, 0, 7);
 	size_t second = gzip_member(bytes + length + 7, capacity - length - 7, 6, 100, 50, NULL, -1, NULL);
 	write_file(bytes, length + 7 + second);
