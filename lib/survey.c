@@ -67,6 +67,7 @@ struct survey_converter {
 	uint64_t genders_unread; /* gender cells that could not be read: the row kept, its gender unstated */
 	uint64_t day_first_dates; /* read from D/M/YYYY */
 	int quiet; /* bind only tries a header: no warnings, no -v lines */
+	int gender_warning_due; /* the file has no gender column, not yet said */
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
 	struct text_memo insats_ids, forbund_ids, groups, genders;
 #ifdef OPENSSL_NO_DEPRECATED_3_0
@@ -307,6 +308,8 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 		snprintf(error, error_size, "%s:1: no respondent-group column (Enkät, Respondentgrupp); give it with --group", name);
 		return -1;
 	}
+	/* said at the first row, so that a file with none says only that */
+	converter->gender_warning_due = converter->gender == SIZE_MAX && !converter->quiet;
 	return 0;
 }
 
@@ -952,6 +955,11 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	const struct codebook *book = converter->codebook;
 	struct answer_record answer = {0};
 	converter->row_ordinal++;
+	if (converter->gender_warning_due) {
+		converter->gender_warning_due = 0;
+		diag_warn("%s: no gender column (Kön): its answers count among all, not among women or men",
+		          converter->file ? converter->file : "-");
+	}
 	if (row->problem) {
 		snprintf(reason, reason_size, "%s", row->problem);
 		return 1;

@@ -128,3 +128,10 @@ intake_only 2022-01-11
 pair 2022-01-10 2022-03-01 K
 END
 lacks gender-typo.rej "811218"
+# Without a gender column the pairs count among all, and standard error says so.
+cut -d';' -f1-4,6- "$H/enter-2022.csv" >no-gender.csv
+ifs-health --key-file key no-gender.csv 2>no-gender.err | ifs-dump --health | awk -F'\t' 'NR > 1' >no-gender.txt
+[ -s no-gender.txt ] || fail "no pairs read from a health export without a gender column"
+[ -z "$(awk -F'\t' '$7 != ""' no-gender.txt)" ] || fail "pairs of an export without a gender column have one"
+contains no-gender.err "ifs-health: warning: no-gender.csv: no gender column (Kön): its answers count among all, not among women or men"
+lacks h.err "no gender column"

@@ -248,6 +248,13 @@ fi
 
 # -c: a register of its own words.  Headers and labels the built-in codebook does not
 # know; the file names them, code by code (the other codes keep their built-in labels).
+# A register without a gender column: its courses count among all, and standard error
+# says so once, at the first row.
+printf 'Personnummer;Insats;Startdatum;Slutdatum\n19800102-1115;Enter;2022-02-01;2022-05-01\n19800103-1122;Enter;2022-02-01;\n' >no-gender.csv
+ifs-participants --key-file key no-gender.csv 2>no-gender.err | ifs-dump --courses | awk -F'\t' 'NR > 1 {print $6 "|"}' >no-gender.txt
+printf '|\n|\n' | same_file - no-gender.txt
+[ "$(grep -c "no gender column" no-gender.err)" = 1 ] || { cat no-gender.err; fail "the missing gender column said not once"; }
+contains no-gender.err "ifs-participants: warning: no-gender.csv: no gender column (Kön): its courses count among all, not among women or men"
 printf 'Deltagarkod;Verksamhet;K\366n;Startdag;Slutdag;Resultat\r\n' >own.csv
 printf 'D-1;Enter;Kvinna;2022-01-10;2022-05-01;Pension\r\nD-2;Enter;Man;2022-01-10;2022-06-01;Arbete\r\n' >>own.csv
 expect_status 65 sh -c "ifs-participants --key-file key own.csv >/dev/null 2>own-default.err"

@@ -33,3 +33,18 @@ echo "16 17 1 3" | same_file - "$T/genders.txt"
 ifs-survey deltagare-2022.csv variants/export.json 2>"$T/two.err" | ifs-dump | tail -n +2 | wc -l | tr -d ' ' >"$T/two.txt"
 echo 148 | same_file - "$T/two.txt"
 contains "$T/two.err" "74 rows read = 37 written (148 answer records) + 37 repeated (the same questionnaire again: counted once) + 0 rejected"
+# An export without a gender column: its answers count among all, and standard error says
+# so once (at its first row, on either thread), so that empty women's and men's columns are
+# not taken for a count of none.  A file with no rows says only that it has none.
+cut -d';' -f1-4,6- deltagare-2022.csv >"$T/no-gender.csv"
+for jobs in 1 2; do
+	ifs-survey --jobs $jobs "$T/no-gender.csv" 2>"$T/no-gender-$jobs.err" | ifs-dump | awk -F'\t' 'NR > 1 && $7 != ""' >"$T/gendered.txt"
+	[ ! -s "$T/gendered.txt" ] || fail "answers of an export without a gender column have one"
+	[ "$(grep -c "no gender column" "$T/no-gender-$jobs.err")" = 1 ] || { cat "$T/no-gender-$jobs.err"; fail "--jobs $jobs: the missing gender column said not once"; }
+	contains "$T/no-gender-$jobs.err" "ifs-survey: warning: $T/no-gender.csv: no gender column (Kön): its answers count among all, not among women or men"
+	contains "$T/no-gender-$jobs.err" "37 rows read = 37 written (148 answer records) + 0 rejected"
+done
+head -n 1 "$T/no-gender.csv" >"$T/no-gender-header.csv"
+expect_status 65 sh -c "ifs-survey '$T/no-gender-header.csv' >/dev/null 2>'$T/no-gender-header.err'"
+lacks "$T/no-gender-header.err" "no gender column"
+lacks "$T/master.err" "no gender column"
