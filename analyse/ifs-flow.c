@@ -113,13 +113,16 @@ int main(int argc, char **argv)
 		case OPT_TO: to_text = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
 		case OPT_SUPPRESS: suppress = 1; break;
-		case OPT_MIN_N:
-			min_n = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || min_n < 1 || min_n > 1000) {
-				diag_error("--min-n: expected a number 1-1000, not \"%s\"", optarg);
+		case OPT_MIN_N: {
+			errno = 0;
+			long value = strtol(optarg, &end, 10);
+			if (*end || end == optarg || errno || value < 1 || value > 1000000) {
+				diag_error("--min-n: expected a number 1-1000000, not \"%s\"", optarg);
 				return EX_USAGE;
 			}
+			min_n = (int)value;
 			break;
+		}
 		case 'h': fputs(usage_text, stdout); return 0;
 		case OPT_VERSION: printf("ifs-flow %s\n", IFS_VERSION); return 0;
 		default: fputs(usage_text, stderr); return EX_USAGE;

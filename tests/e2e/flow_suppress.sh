@@ -84,3 +84,13 @@ ifs-flow --year 2022 half.rec | awk -F'\t' '$3 == "length" {print $4, $5}' >half
 printf 'median 287.0\nmean 287.3\n' | same_file - half.txt
 ifs-flow --year 2022 --format csv-sv half.rec | grep -c '287,3' >half-sv.txt
 echo 1 | same_file - half-sv.txt
+
+# --min-n as large as ifs-shares takes (a targets file's min_n reaches ifs-flow through
+# bilaga2): at 2000 every count of m2 but its zeros is masked.  A number past it is refused, and one
+# past what a long holds is not wrapped around into a small one.
+ifs-flow --year 2022 --suppress --min-n 2000 m2.rec | awk -F'\t' 'NR > 1 && $3 != "length" && ($5 > 0 || $6 > 0 || $7 > 0)' >big-min-n.txt
+[ ! -s big-min-n.txt ] || { cat big-min-n.txt; fail "counts under --min-n 2000 shown"; }
+for n in 1000001 4294967301 18446744073709551621; do
+	expect_status 64 sh -c "ifs-flow --year 2022 --suppress --min-n $n m2.rec >/dev/null 2>min-n.err"
+	contains min-n.err "ifs-flow: --min-n: expected a number 1-1000000, not \"$n\""
+done
