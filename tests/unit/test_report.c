@@ -22,6 +22,17 @@ static void test_swedish_numbers_and_words(void **state)
 	assert_string_equal(text, "72,7 %");
 	report_percent(1.0, 1, text, sizeof text);
 	assert_string_equal(text, "100,0 %");
+	/* halves away from zero, as a reader rounds: 1, 3 and 5 of 8, 29 of 200 (0.145 is
+	 * 0.14499999... as a double), 1 of 2000 to a tenth; nothing else moves */
+	static const struct { double share; int decimals; const char *text; } halves[] = {
+		{1.0 / 8, 0, "13 %"},  {3.0 / 8, 0, "38 %"},    {5.0 / 8, 0, "63 %"},     {29.0 / 200, 0, "15 %"},
+		{1.0 / 8, 1, "12,5 %"}, {1.0 / 2000, 1, "0,1 %"}, {1.0 / 3, 0, "33 %"},     {2.0 / 3, 1, "66,7 %"},
+		{0.0, 0, "0 %"},       {-1.0 / 8, 0, "-13 %"},  {-0.0, 1, "0,0 %"},       {0.0049, 0, "0 %"},
+	};
+	for (size_t i = 0; i < sizeof halves / sizeof *halves; i++) {
+		report_percent(halves[i].share, halves[i].decimals, text, sizeof text);
+		assert_string_equal(text, halves[i].text);
+	}
 	assert_string_equal(report_verdict_swedish("met"), "Uppfyllt");
 	assert_string_equal(report_verdict_swedish("within_margin"), "Inom felmarginalen");
 	assert_string_equal(report_verdict_swedish("not_met"), "Ej uppfyllt");
