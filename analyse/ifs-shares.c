@@ -566,7 +566,7 @@ int main(int argc, char **argv)
 			           "once, in one input or across inputs) counted once", (unsigned long long)repeats);
 		if (conflicts)
 			diag_warn("%llu repeated answers differed from the first (in the answer or its date): the later answer "
-			          "date counts", (unsigned long long)conflicts);
+			          "date counts, and on the same date the one read last", (unsigned long long)conflicts);
 		unsigned inputs = (unsigned)exports_read + streams.streams;
 		if (shares_anonymous(shares) && inputs > 1)
 			diag_warn("%llu questionnaires without a respondent id (or with one not kept), from %u exports or "

@@ -49,7 +49,8 @@ struct questionnaire_set *questionnaire_set_new_log(void);
 int questionnaire_set_close_log(struct questionnaire_set *log);
 /* The log's questionnaires, as if offered to set after all set has had (each key's in
  * the order the log had them), their string ids made set's: ids[id] is the set's id of
- * the log's id (UINT32_MAX: none), for id below id_count.  A set in memory with room
+ * the log's id (UINT32_MAX: none), for id below id_count, and places[id] the same for
+ * insats and förbund names (where the caller makes spellings of one name one id).  A set in memory with room
  * for the log takes them one by one (split, repeats and conflicts as for an offer),
  * and so does a set that adopted a log before (so that the files a set holds open do
  * not grow with each log); otherwise (the set spills first, if it has not) each of the
@@ -58,7 +59,8 @@ int questionnaire_set_close_log(struct questionnaire_set *log);
  * -1 with errno set (memory; EIO for an id or form the log's ids do not map; EINVAL
  * for a log adopted already, a set that is a log, or one settled). */
 int questionnaire_set_adopt(struct questionnaire_set *set, struct questionnaire_set *log, const uint32_t *ids,
-                            uint32_t id_count, struct answer_set *split, uint64_t *repeats, uint64_t *conflicts);
+                            const uint32_t *places, uint32_t id_count, struct answer_set *split, uint64_t *repeats,
+                            uint64_t *conflicts);
 
 /*
  * Offers q (its questions and scales are copied when new to the set).  Answers

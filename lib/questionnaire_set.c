@@ -51,6 +51,7 @@ static_assert(sizeof(struct spilled) == 32, "a spilled record has no padding");
 /* An adopted log's string ids and forms, in the set's. */
 struct id_map {
 	uint32_t *ids; /* the log's string id -> the set's; UINT32_MAX: none */
+	uint32_t *places; /* the same, for insats and förbund names: after ids, in its block */
 	uint32_t id_count;
 	size_t *forms; /* the log's form -> the set's */
 	size_t form_count;
@@ -341,14 +342,15 @@ static int to_partition(struct questionnaire_set *set, const struct questionnair
 	return write_spilled(set->partitions[p], &record, q->levels, q->count);
 }
 
-/* A log's string id in the set's; UINT32_MAX (errno EIO) when it has none. */
-static uint32_t mapped_id(const struct id_map *map, uint32_t id)
+/* A log's string id in the set's, through ids (map->ids or map->places); UINT32_MAX
+ * (errno EIO) when it has none. */
+static uint32_t mapped_id(const struct id_map *map, const uint32_t *ids, uint32_t id)
 {
-	if (id >= map->id_count || map->ids[id] == UINT32_MAX) {
+	if (id >= map->id_count || ids[id] == UINT32_MAX) {
 		errno = EIO;
 		return UINT32_MAX;
 	}
-	return map->ids[id];
+	return ids[id];
 }
 
 /* The questionnaire read back from a spill, its form the set's, its string ids made
@@ -361,8 +363,8 @@ static int read_mapped(const struct questionnaire_set *set, struct spill *spill,
 		return errno ? -1 : 0;
 	memcpy(record, read, sizeof *record);
 	if (map) {
-		if (record->form >= map->form_count || (record->insats = mapped_id(map, record->insats)) == UINT32_MAX ||
-		    (record->forbund = mapped_id(map, record->forbund)) == UINT32_MAX) {
+		if (record->form >= map->form_count || (record->insats = mapped_id(map, map->places, record->insats)) == UINT32_MAX ||
+		    (record->forbund = mapped_id(map, map->places, record->forbund)) == UINT32_MAX) {
 			errno = EIO;
 			return -1;
 		}
@@ -576,7 +578,7 @@ static int map_forms(struct questionnaire_set *set, const struct questionnaire_s
 			return -1;
 		}
 		for (size_t i = 0; i < from->count; i++)
-			if ((questions[i] = mapped_id(map, from->questions[i])) == UINT32_MAX)
+			if ((questions[i] = mapped_id(map, map->ids, from->questions[i])) == UINT32_MAX)
 				return -1;
 		struct questionnaire_record q = {.count = from->count, .questions = questions, .scale_max = from->scale_max};
 		if ((map->forms[f] = form_of(set, &q)) == SIZE_MAX) {
@@ -607,7 +609,8 @@ static uint64_t log_bytes(const struct questionnaire_set *log)
 }
 
 int questionnaire_set_adopt(struct questionnaire_set *set, struct questionnaire_set *log, const uint32_t *ids,
-                            uint32_t id_count, struct answer_set *split, uint64_t *repeats, uint64_t *conflicts)
+                            const uint32_t *places, uint32_t id_count, struct answer_set *split, uint64_t *repeats,
+                            uint64_t *conflicts)
 {
 	if (!log->log || log->consumed || set->log || set->settled || set->consumed || set->replaying) {
 		errno = EINVAL;
@@ -615,9 +618,11 @@ int questionnaire_set_adopt(struct questionnaire_set *set, struct questionnaire_
 	}
 	log->consumed = 1; /* whatever happens next, it is not adopted twice */
 	struct id_map map = {.id_count = id_count};
-	if (!(map.ids = malloc((id_count ? id_count : 1) * sizeof *map.ids)))
+	if (!(map.ids = malloc((id_count ? 2 * (size_t)id_count : 1) * sizeof *map.ids)))
 		return -1;
+	map.places = map.ids + id_count;
 	memcpy(map.ids, ids, id_count * sizeof *ids);
+	memcpy(map.places, places, id_count * sizeof *places);
 	if (map_forms(set, log, &map) < 0) {
 		free(map.ids);
 		free(map.forms);
@@ -827,14 +832,15 @@ struct questionnaire_set *questionnaire_set_split_off(struct questionnaire_set *
 		const struct id_map *from = &set->maps[m];
 		struct id_map *to = &half->maps[m];
 		half->map_count++; /* freed with the set from here on */
-		to->ids = malloc((from->id_count ? from->id_count : 1) * sizeof *to->ids);
+		to->ids = malloc((from->id_count ? 2 * (size_t)from->id_count : 1) * sizeof *to->ids);
 		to->forms = malloc((from->form_count ? from->form_count : 1) * sizeof *to->forms);
 		if (!to->ids || !to->forms) {
 			questionnaire_set_free(half);
 			errno = ENOMEM;
 			return NULL;
 		}
-		memcpy(to->ids, from->ids, from->id_count * sizeof *to->ids);
+		memcpy(to->ids, from->ids, 2 * (size_t)from->id_count * sizeof *to->ids);
+		to->places = to->ids + from->id_count;
 		to->id_count = from->id_count;
 		memcpy(to->forms, from->forms, from->form_count * sizeof *to->forms);
 		to->form_count = from->form_count;

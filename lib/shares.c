@@ -88,6 +88,13 @@ struct shares {
 	struct answer_set *answers;
 	struct answer_set *persons; /* (goal, participant) of the health pairs counted */
 	struct questionnaire_set *questionnaires; /* identified respondents' questionnaires, counted at the end */
+	/* Insats and förbund names as people mean them ("FIA", "fia ", "Fia" one insats, as
+	 * goals match them): a pool id's stand-in, the id its folded name was first met
+	 * under (UINT32_MAX: not yet asked), so that a repeat is one whatever the spelling. */
+	uint32_t *place_of;
+	struct string_pool *folded_places;
+	uint32_t *first_spelling; /* folded_places id -> pool id */
+	uint32_t first_spelling_count;
 	/* The last few of them, offered to the set in order a few records later: each one's
 	 * slot in the set's table (a cache miss in a large table) is asked for as it comes,
 	 * and has arrived by the time it is offered. */
@@ -142,6 +149,9 @@ void shares_free(struct shares *s)
 	free(s->question_mask);
 	free(s->insats_marked);
 	free(s->insats_groups);
+	free(s->place_of);
+	string_pool_free(s->folded_places);
+	free(s->first_spelling);
 	free(s->tally);
 	free(s->results);
 	answer_set_free(s->answers);
@@ -169,7 +179,10 @@ static int learn_strings(struct shares *s, const struct string_pool *pool)
 	uint8_t *groups = realloc(s->insats_groups, count);
 	if (groups)
 		s->insats_groups = groups;
-	if (!insats || !question || !marked || !groups)
+	uint32_t *place_of = realloc(s->place_of, (size_t)count * sizeof *place_of);
+	if (place_of)
+		s->place_of = place_of;
+	if (!insats || !question || !marked || !groups || !place_of)
 		return -1;
 	for (uint32_t id = s->known_ids; id < count; id++) {
 		const char *text = string_pool_get(pool, id);
@@ -178,6 +191,7 @@ static int learn_strings(struct shares *s, const struct string_pool *pool)
 		memset(qm, 0, s->words * sizeof *qm);
 		s->insats_marked[id] = 0;
 		s->insats_groups[id] = 0;
+		s->place_of[id] = UINT32_MAX;
 		for (size_t g = 0; g < s->targets->count; g++) {
 			const struct goal *goal = &s->targets->goals[g];
 			if (text_fold_equal(text, goal->insats)) {
@@ -191,6 +205,38 @@ static int learn_strings(struct shares *s, const struct string_pool *pool)
 	}
 	s->known_ids = count;
 	return 0;
+}
+
+/* The pool id standing for the insats or förbund name id, however typed: the first
+ * spelling met of its folded name.  UINT32_MAX when out of memory (or not a known id). */
+static uint32_t place_id(struct shares *s, const struct string_pool *pool, uint32_t id)
+{
+	if (id >= s->known_ids)
+		return UINT32_MAX;
+	if (s->place_of[id] != UINT32_MAX)
+		return s->place_of[id];
+	const char *text = string_pool_get(pool, id);
+	if (!text)
+		return UINT32_MAX;
+	char folded[1024];
+	size_t length = text_fold(text, strlen(text), folded, sizeof folded);
+	if (!s->folded_places && !(s->folded_places = string_pool_new()))
+		return UINT32_MAX;
+	uint32_t name = string_pool_intern(s->folded_places, folded, length);
+	if (name == UINT32_MAX)
+		return UINT32_MAX;
+	if (name >= s->first_spelling_count) {
+		uint32_t *grown = realloc(s->first_spelling, ((size_t)name + 1) * sizeof *grown);
+		if (!grown)
+			return UINT32_MAX;
+		s->first_spelling = grown;
+		for (uint32_t n = s->first_spelling_count; n <= name; n++)
+			grown[n] = UINT32_MAX;
+		s->first_spelling_count = name + 1;
+	}
+	if (s->first_spelling[name] == UINT32_MAX)
+		s->first_spelling[name] = id;
+	return s->place_of[id] = s->first_spelling[name];
 }
 
 static int in_period_ifs(const struct period *p, const struct answer_record *a)
@@ -405,12 +451,17 @@ static int add_health(struct shares *s, const struct health_record *h)
  * every string id, so two rounds of one participant stay two pairs.  1: count it;
  * 0: a repeat; -1: out of memory.
  */
-static int health_once(struct shares *s, const struct health_record *h)
+static int health_once(struct shares *s, const struct string_pool *pool, const struct health_record *h)
 {
 	if (!s->answers && !(s->answers = answer_set_new()))
 		return -1;
+	uint32_t insats = place_id(s, pool, h->insats);
+	if (insats == UINT32_MAX) {
+		errno = ENOMEM;
+		return -1;
+	}
 	uint32_t dates = (uint32_t)(((uint64_t)h->intake_date * 2654435761u) ^ ((uint64_t)h->exit_date * 40503u) ^ h->kind);
-	struct answer_record key = {.respondent = h->participant, .insats = h->insats,
+	struct answer_record key = {.respondent = h->participant, .insats = insats,
 	                            .question = UINT32_C(0x80000000) | (dates & UINT32_C(0x7fffffff)),
 	                            .date = h->exit_date, .forbund = h->intake_date, .gender = h->gender,
 	                            .level = h->kind};
@@ -517,7 +568,7 @@ static int offer_pending(struct shares *s, size_t keep)
 	return 0;
 }
 
-static int queue_questionnaire(struct shares *s, const struct questionnaire_record *q)
+static int queue_questionnaire(struct shares *s, const struct string_pool *pool, const struct questionnaire_record *q)
 {
 	if (offer_pending(s, QUEUED_QUESTIONNAIRES - 1) < 0)
 		return -1;
@@ -527,6 +578,11 @@ static int queue_questionnaire(struct shares *s, const struct questionnaire_reco
 		&s->pending[(s->pending_first + s->pending_count) % QUEUED_QUESTIONNAIRES];
 	memcpy(copy, q, offsetof(struct questionnaire_record, levels));
 	memcpy(copy->levels, q->levels, q->count);
+	if ((copy->insats = place_id(s, pool, q->insats)) == UINT32_MAX ||
+	    (copy->forbund = place_id(s, pool, q->forbund)) == UINT32_MAX) {
+		errno = ENOMEM;
+		return -1;
+	}
 	/* the form's arrays are the reader's, which may be gone before the copy is offered */
 	if (questionnaire_set_own_form(s->questionnaires, copy) < 0)
 		return -1;
@@ -750,10 +806,23 @@ int shares_adopt(struct shares *s, struct shares *twin, const struct string_pool
 			errno = error;
 			return -1;
 		}
-		int adopted = questionnaire_set_adopt(s->questionnaires, twin->questionnaires, ids, count, s->answers,
+		/* the insats and förbund of the twin's questionnaires as s spells them */
+		uint32_t *places = learn_strings(s, pool) < 0 ? NULL : malloc(((size_t)count + 1) * sizeof *places);
+		for (uint32_t id = 0; places && id < count; id++)
+			if ((places[id] = place_id(s, pool, ids[id])) == UINT32_MAX) {
+				free(places);
+				places = NULL;
+			}
+		if (!places) {
+			free(ids);
+			errno = ENOMEM;
+			return -1;
+		}
+		int adopted = questionnaire_set_adopt(s->questionnaires, twin->questionnaires, ids, places, count, s->answers,
 		                                      &s->repeats, &s->conflicts);
 		int error = errno;
 		free(ids);
+		free(places);
 		if (adopted < 0) {
 			errno = error;
 			return -1;
@@ -781,14 +850,20 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 		return 0; /* kept once, by the other, and counted from there at the end */
 	s->anonymous += !identified && (record->type == RECORD_QUESTIONNAIRE || record->type == RECORD_ANSWER);
 	if (record->type == RECORD_QUESTIONNAIRE && (record->u.questionnaire.flags & ANSWER_IDENTIFIED))
-		return queue_questionnaire(s, &record->u.questionnaire);
+		return queue_questionnaire(s, pool, &record->u.questionnaire);
 	/* any other record after those before it, as they came */
 	if (offer_pending(s, 0) < 0)
 		return -1;
 	if (record->type == RECORD_ANSWER && (record->u.answer.flags & ANSWER_IDENTIFIED)) {
 		if (!s->answers && !(s->answers = answer_set_new()))
 			return -1;
-		switch (answer_set_offer(s->answers, &record->u.answer)) {
+		struct answer_record answer = record->u.answer;
+		if ((answer.insats = place_id(s, pool, answer.insats)) == UINT32_MAX ||
+		    (answer.forbund = place_id(s, pool, answer.forbund)) == UINT32_MAX) {
+			errno = ENOMEM;
+			return -1;
+		}
+		switch (answer_set_offer(s->answers, &answer)) {
 		case ANSWER_NEW: break;
 		case ANSWER_IDENTICAL: s->repeats++; break;
 		case ANSWER_REPLACED:
@@ -811,7 +886,7 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 		default: return -1;
 		}
 	} else if (record->type == RECORD_HEALTH) {
-		int once = health_once(s, &record->u.health);
+		int once = health_once(s, pool, &record->u.health);
 		if (once < 0)
 			return -1;
 		if (once && add_health(s, &record->u.health) < 0)

@@ -135,3 +135,11 @@ ifs-health --key-file key no-gender.csv 2>no-gender.err | ifs-dump --health | aw
 [ -z "$(awk -F'\t' '$7 != ""' no-gender.txt)" ] || fail "pairs of an export without a gender column have one"
 contains no-gender.err "ifs-health: warning: no-gender.csv: no gender column (Kön): its answers count among all, not among women or men"
 lacks h.err "no gender column"
+# The same pairs under "Enter" and under "enter " (another export of them, typed so) are
+# one insats and count once: the table of either alone.
+sed 's/;Enter;/;enter ;/' "$H/enter-2022.csv" >lower-insats.csv
+ifs-health --key-file key lower-insats.csv >lower.rec 2>/dev/null
+ifs-shares -t "$H/targets-health.json" --year 2022 h.rec >alone.tsv 2>/dev/null
+ifs-shares -t "$H/targets-health.json" --year 2022 h.rec lower.rec >both.tsv 2>both.err
+same_file alone.tsv both.tsv
+contains both.err "answers given again"

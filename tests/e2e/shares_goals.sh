@@ -172,9 +172,24 @@ same_file within-direct.tsv within-staged.tsv
 [ "$(cut -f8,9,14,15,17,18 within-direct.tsv | tail -n 1)" = "$(printf '3\t2\t1\t1\t2\t1')" ] ||
 	fail "repeats within an export: $(cat within-direct.tsv)"
 contains within-direct.err "ifs-shares: 4 answers given again (the same respondent, insats, group and question more than once, in one input or across inputs) counted once"
-contains within-direct.err "ifs-shares: warning: 2 repeated answers differed from the first (in the answer or its date): the later answer date counts"
+contains within-direct.err "ifs-shares: warning: 2 repeated answers differed from the first (in the answer or its date): the later answer date counts, and on the same date the one read last"
 contains within-survey.err "5 rows read = 4 written (8 answer records) + 1 repeated"
 contains within-staged.err "ifs-shares: 2 answers given again"
+# An insats is one however it is typed, as goals match it: the same questionnaires under
+# "FIA" in one stream and "Fia" (--insats) in another, or "fia " in one export beside
+# "FIA" in another, count once.  R-1 klart positiv, R-2 not: n 2, 1 positive.
+printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;F1\r\n%s\r\n%s\r\n' \
+	"R-1;2022-03-01;FIA;Avslutad;Kvinna;Helt och hållet" "R-2;2022-03-02;FIA;Avslutad;Man;Inte alls" >upper.csv
+sed 's/;FIA;/;fia ;/' upper.csv >lower.csv
+cut -d';' -f1-2,4- upper.csv >no-insats.csv
+ifs-survey upper.csv >upper.rec 2>/dev/null
+ifs-survey --insats Fia no-insats.csv >typed.rec 2>/dev/null
+for inputs in "upper.rec typed.rec" "lower.csv upper.csv" "upper.rec lower.csv"; do
+	# shellcheck disable=SC2086
+	ifs-shares -t within.json --year 2022 $inputs 2>cased.err | cut -f8,9,14,15,17,18 | tail -n 1 >cased.txt
+	printf '2\t1\t1\t1\t1\t0\n' | same_file - cased.txt
+	contains cased.err "2 answers given again"
+done
 # A pipe given by name (a FIFO, or <(ifs-survey ...) in bash) is a stream, like standard
 # input: nothing is taken from it to tell what it is.  An export through one is refused
 # with what to do.

@@ -125,13 +125,13 @@ static void same_as_answer_by_answer_logged(size_t memory_limit, int respondents
 					break;
 				assert_int_equal(questionnaire_set_close_log(log), 0);
 				int spilled_before = questionnaire_set_spilled(set);
-				assert_int_equal(questionnaire_set_adopt(set, log, ids, 2 * LOG_IDS, split, &repeats, &conflicts), 0);
+				assert_int_equal(questionnaire_set_adopt(set, log, ids, ids, 2 * LOG_IDS, split, &repeats, &conflicts), 0);
 				if (w == 0)
 					adopted_on_disk += (unsigned)questionnaire_set_spilled(set);
 				else
 					second_logs++, second_spilled += (unsigned)(spilled_before != 0);
 				errno = 0; /* once */
-				assert_int_equal(questionnaire_set_adopt(set, log, ids, 2 * LOG_IDS, split, &repeats, &conflicts), -1);
+				assert_int_equal(questionnaire_set_adopt(set, log, ids, ids, 2 * LOG_IDS, split, &repeats, &conflicts), -1);
 				assert_int_equal(errno, EINVAL);
 				questionnaire_set_free(log);
 				log = NULL;
@@ -322,10 +322,10 @@ static void test_log_refusals(void **state)
 	struct answer_set *split = answer_set_new();
 	uint32_t ids[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, UINT32_MAX}; /* question 12 unknown */
 	errno = 0;
-	assert_int_equal(questionnaire_set_adopt(log, set, ids, 13, split, &repeats, &conflicts), -1);
+	assert_int_equal(questionnaire_set_adopt(log, set, ids, ids, 13, split, &repeats, &conflicts), -1);
 	assert_int_equal(errno, EINVAL); /* the set is no log */
 	errno = 0;
-	assert_int_equal(questionnaire_set_adopt(set, log, ids, 13, split, &repeats, &conflicts), -1);
+	assert_int_equal(questionnaire_set_adopt(set, log, ids, ids, 13, split, &repeats, &conflicts), -1);
 	assert_int_equal(errno, EIO);
 	questionnaire_set_free(log);
 	questionnaire_set_free(set);
