@@ -61,6 +61,10 @@ struct ingest_twin {
 	              size_t reason_size);
 	/* A hint that q will be replayed soon (its repeat check's slot fetched); may be NULL. */
 	void (*prefetch)(void *converter, const struct questionnaire_record *q);
+	/* The first converter's writer id of an insats or förbund name of the twin's, as that
+	 * converter spells it (its first spelling of the name); NULL: the name as it is.
+	 * UINT32_MAX when out of memory. */
+	uint32_t (*place)(void *converter, const char *name);
 	/*
 	 * Optional, all three or none: for a consumer that can count the twin's records
 	 * on the twin's thread (ifs-shares) instead of having them replayed.  sink_make

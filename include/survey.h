@@ -89,6 +89,10 @@ uint64_t survey_converter_day_first_dates(const struct survey_converter *convert
 
 /* Answer records written so far. */
 uint64_t survey_converter_records(const struct survey_converter *converter);
+/* The writer's id of an insats or förbund name as this converter first spelt it: "fia "
+ * met after "FIA" is FIA's (text_fold.h: one insats as goals match it, so a repeat is one
+ * whatever the spelling).  UINT32_MAX when out of memory. */
+uint32_t survey_converter_place(struct survey_converter *converter, const char *name);
 /* 1 when the bound file's ids are personal data: it has a participant column,
  * or a respondent column and the converter a key.  Reject files must not keep them. */
 int survey_converter_ids_personal(const struct survey_converter *converter);

@@ -434,13 +434,14 @@ void ingest_split_cancel(struct ingest_split *split)
 }
 
 /* A string id of the twin's pool as the first writer has it. */
-static uint32_t main_id(struct record_writer *writer, const struct string_pool *twin_pool, uint32_t id, uint32_t *map,
-                        int *failed)
+static uint32_t main_id(const struct ingest_twin *ops, void *self, const struct string_pool *twin_pool, uint32_t id,
+                        uint32_t *map, int *failed)
 {
 	const char *text = string_pool_get(twin_pool, id);
 	if (!text)
 		return id;
-	if (map[id] == UINT32_MAX && (map[id] = record_writer_string(writer, text)) == UINT32_MAX)
+	if (map[id] == UINT32_MAX &&
+	    (map[id] = ops->place ? ops->place(self, text) : record_writer_string(ops->writer, text)) == UINT32_MAX)
 		*failed = 1, errno = ENOMEM;
 	return map[id];
 }
@@ -569,8 +570,8 @@ int ingest_split_join(struct ingest_split *split, struct row_source *source, voi
 			struct questionnaire_record q;
 			/* its questions stay the twin's ids: the first converter has its own */
 			questionnaire_of_held(h, &run->forms[h->form], batch_levels[b], &q);
-			q.insats = main_id(ops->writer, run->pool, h->insats, map, &failed);
-			q.forbund = main_id(ops->writer, run->pool, h->forbund, map, &failed);
+			q.insats = main_id(ops, self, run->pool, h->insats, map, &failed);
+			q.forbund = main_id(ops, self, run->pool, h->forbund, map, &failed);
 			q.form = 0;
 			if (!(q.flags & ANSWER_IDENTIFIED))
 				q.respondent += base.ordinal; /* the row's ordinal in the whole file */

@@ -22,6 +22,7 @@
 #include "pseudonym.h"
 #include "record.h"
 #include "spill.h"
+#include "string_pool.h"
 #include "text_fold.h"
 #include "text_memo.h"
 
@@ -68,6 +69,12 @@ struct survey_converter {
 	uint64_t day_first_dates; /* read from D/M/YYYY */
 	int quiet; /* bind only tries a header: no warnings, no -v lines */
 	int gender_warning_due; /* the file has no gender column, not yet said */
+	/* Insats and förbund names as first spelt: "fia " after "FIA" is written FIA, one
+	 * insats as goals match it, so a repeat is one whatever the spelling (folded name in
+	 * folded_places -> the writer's id of its first spelling, UINT32_MAX: none yet). */
+	struct string_pool *folded_places;
+	uint32_t *first_spelling;
+	uint32_t first_spelling_count;
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
 	struct text_memo insats_ids, forbund_ids, groups, genders;
 #ifdef OPENSSL_NO_DEPRECATED_3_0
@@ -108,6 +115,8 @@ void survey_converter_free(struct survey_converter *converter)
 	if (!converter)
 		return;
 	free(converter->questions);
+	string_pool_free(converter->folded_places);
+	free(converter->first_spelling);
 	answer_set_free(converter->seen);
 	deferred_free(converter->deferred);
 #ifdef OPENSSL_NO_DEPRECATED_3_0
@@ -403,6 +412,29 @@ static int respondent_value(struct survey_converter *converter, const struct row
 
 
 
+uint32_t survey_converter_place(struct survey_converter *converter, const char *name)
+{
+	char folded[1024];
+	size_t length = text_fold(name, strlen(name), folded, sizeof folded);
+	if (!converter->folded_places && !(converter->folded_places = string_pool_new()))
+		return UINT32_MAX;
+	uint32_t place = string_pool_intern(converter->folded_places, folded, length);
+	if (place == UINT32_MAX)
+		return UINT32_MAX;
+	if (place >= converter->first_spelling_count) {
+		uint32_t *grown = realloc(converter->first_spelling, ((size_t)place + 1) * sizeof *grown);
+		if (!grown)
+			return UINT32_MAX;
+		converter->first_spelling = grown;
+		for (uint32_t p = converter->first_spelling_count; p <= place; p++)
+			grown[p] = UINT32_MAX;
+		converter->first_spelling_count = place + 1;
+	}
+	if (converter->first_spelling[place] == UINT32_MAX)
+		converter->first_spelling[place] = record_writer_string(converter->writer, name);
+	return converter->first_spelling[place];
+}
+
 /*
  * Writer string id of a name cell (insats, förbund), trimmed, or of the
  * command line's name when the cell is blank or the column absent: 0 (the
@@ -437,7 +469,7 @@ static int name_id(struct survey_converter *converter, struct text_memo *memo, c
 		length = sizeof name - 1;
 	memcpy(name, text, length);
 	name[length] = '\0';
-	uint32_t fresh = record_writer_string(converter->writer, name);
+	uint32_t fresh = survey_converter_place(converter, name);
 	if (fresh == UINT32_MAX || fresh > INT32_MAX)
 		return -1;
 	text_memo_remember(memo, text, length, (int32_t)fresh);
@@ -1191,6 +1223,8 @@ static int twin_replay(void *self, const struct questionnaire_record *q, unsigne
 	return check_and_write(converter, &answer, q->levels, check, line, 0, 0, reason, reason_size);
 }
 
+static uint32_t twin_place(void *self, const char *name) { return survey_converter_place(self, name); }
+
 static void twin_add_counts(void *self, const struct ingest_counts *add)
 {
 	struct survey_converter *converter = self;
@@ -1223,7 +1257,7 @@ void survey_converter_twin(struct survey_converter *converter, int jobs, int alw
 	 * share of the work at the join is small: 52 % evens them out. */
 	*out = (struct ingest_twin){.make = twin_make, .free = twin_free, .counts = twin_counts,
 	                            .add_counts = twin_add_counts, .replay = twin_replay, .prefetch = twin_prefetch,
-	                            .context = converter,
+	                            .place = twin_place, .context = converter,
 	                            .writer = converter->writer, .jobs = jobs, .always = always,
 	                            .first_percent = converter->options.repeats_downstream ? 52 : 47,
 	                            /* ifs-shares' second thread keeps its questionnaires in 64 temporary

@@ -190,6 +190,10 @@ for inputs in "upper.rec typed.rec" "lower.csv upper.csv" "upper.rec lower.csv";
 	printf '2\t1\t1\t1\t1\t0\n' | same_file - cased.txt
 	contains cased.err "2 answers given again"
 done
+# ifs-survey finds those repeats itself, and writes the insats as first spelt.
+ifs-survey lower.csv upper.csv 2>cased-survey.err | ifs-dump | awk -F'\t' 'NR > 1 {print $5}' | sort -u >cased-names.txt
+echo fia | same_file - cased-names.txt
+contains cased-survey.err "4 rows read = 2 written (2 answer records) + 2 repeated"
 # A pipe given by name (a FIFO, or <(ifs-survey ...) in bash) is a stream, like standard
 # input: nothing is taken from it to tell what it is.  An export through one is refused
 # with what to do.
