@@ -14,21 +14,29 @@
 static const char *const ifs_labels[] = {"Inte alls", "Till liten del", "Till viss del", "Till stor del",
                                          "Till mycket stor del", "Helt och hållet"};
 
-void report_percent(double share, int decimals, char *out, size_t size)
+/* share as a percentage with decimals, a decimal comma and no sign: "12,5".  Halves
+ * away from zero, as a reader rounds by hand (1 of 8 is 13 %, where printf's half to
+ * even says 12), once the binary noise of a share of counts is taken off (0.145 is
+ * 0.14499999... as a double): for up to 5 million in a cell, no other share of counts
+ * lies within 1e-7 of a half at these scales. */
+static void percent_number(double share, int decimals, char *out, size_t size)
 {
-	/* Half away from zero, as a reader rounds by hand (1 of 8 is 13 %, where printf's
-	 * half to even says 12), once the binary noise of a share of counts is taken off
-	 * (0.145 is 0.14499999... as a double): a share of counts is nowhere else within
-	 * 1e-7 of a half at these scales. */
 	double scale = 1.0;
 	for (int d = 0; d < decimals; d++)
 		scale *= 10.0;
 	double scaled = share * 100.0 * scale;
 	double rounded = floor(fabs(scaled) + 0.5 + 1e-7);
-	snprintf(out, size, "%.*f %%", decimals, (scaled < 0 ? -rounded : rounded) / scale + 0.0);
+	snprintf(out, size, "%.*f", decimals, (scaled < 0 ? -rounded : rounded) / scale + 0.0);
 	char *dot = strchr(out, '.');
 	if (dot)
 		*dot = ',';
+}
+
+void report_percent(double share, int decimals, char *out, size_t size)
+{
+	percent_number(share, decimals, out, size);
+	size_t length = strlen(out);
+	snprintf(out + length, size - length, " %%");
 }
 
 const char *report_verdict_swedish(const char *code)
@@ -198,7 +206,7 @@ static void verdict_sentence(const struct goal_view *g, struct report_text *t)
 {
 	char target[32], low[32], high[32];
 	report_percent(g->target, 0, target, sizeof target);
-	snprintf(low, sizeof low, "%.0f", g->cell[0].low * 100.0);
+	percent_number(g->cell[0].low, 0, low, sizeof low);
 	report_percent(g->cell[0].high, 0, high, sizeof high);
 	const char *v = g->verdict;
 	if (strcmp(v, "met") == 0)
@@ -575,11 +583,8 @@ static void interval_text(const struct goal_cell *cell, char *out, size_t size)
 		out[0] = '\0';
 		return;
 	}
-	snprintf(low, sizeof low, "%.1f", cell->low * 100.0);
+	percent_number(cell->low, 1, low, sizeof low);
 	report_percent(cell->high, 1, high, sizeof high);
-	char *dot = strchr(low, '.');
-	if (dot)
-		*dot = ',';
 	snprintf(out, size, "%s–%s", low, high);
 }
 
