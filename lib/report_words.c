@@ -32,6 +32,16 @@ static void percent_number(double share, int decimals, char *out, size_t size)
 		*dot = ',';
 }
 
+/* Decimals for a goal's share and target in its sentences: 0, or 1 where whole
+ * percents would hide that a share is below its target ("74,5 %" against "75,0 %", not
+ * "75 %" lower than the target of 75 %). */
+static int sentence_decimals(const struct goal_view *g)
+{
+	if (!g->cell[0].has_share || g->cell[0].share >= g->target)
+		return 0;
+	return floor(g->cell[0].share * 100.0 + 0.5 + 1e-7) >= floor(g->target * 100.0 + 0.5 + 1e-7);
+}
+
 void report_percent(double share, int decimals, char *out, size_t size)
 {
 	percent_number(share, decimals, out, size);
@@ -205,7 +215,7 @@ static void indicator_words(const struct goal_view *g, struct report_text *t)
 static void verdict_sentence(const struct goal_view *g, struct report_text *t)
 {
 	char target[32], low[32], high[32];
-	report_percent(g->target, 0, target, sizeof target);
+	report_percent(g->target, sentence_decimals(g), target, sizeof target);
 	percent_number(g->cell[0].low, 0, low, sizeof low);
 	report_percent(g->cell[0].high, 0, high, sizeof high);
 	const char *v = g->verdict;
@@ -331,7 +341,7 @@ static void outcome_paragraph(const struct goal_view *g, struct report_text *t)
 	if (g->period && strlen(g->period) == 22 && strncmp(g->period + 4, "-01-01..", 8) == 0 &&
 	    strcmp(g->period + 16, "-12-31") == 0 && strncmp(g->period, g->period + 12, 4) == 0)
 		snprintf(when, sizeof when, "under %.4s", g->period);
-	report_percent(all->share, 0, share, sizeof share);
+	report_percent(all->share, sentence_decimals(g), share, sizeof share);
 	if (all->masked || w->masked || m->masked) {
 		report_add(t, "Färre än %d deltagare i %s ingår i underlaget; antalen redovisas inte.", g->min_n, g->insats);
 		verdict_sentence(g, t);
@@ -417,7 +427,7 @@ void report_draft_paragraph(const struct goal_view *g, struct report_text *t)
 		return;
 	}
 	char share[32];
-	report_percent(g->cell[0].share, 0, share, sizeof share);
+	report_percent(g->cell[0].share, sentence_decimals(g), share, sizeof share);
 	const struct goal_cell *all = &g->cell[0];
 	if (strcmp(g->kind, "health") == 0) {
 		const cJSON *h = g->health;

@@ -117,3 +117,19 @@ contains four.md "6 av dem (75 %) svarade med minst nivå 3 (Ja eller Ja, helt).
 ifs-report --format html four.json >four.html
 contains four.html '</i>2 Delvis</span>'
 contains four.html '<title>Ja, helt: 6</title>'
+# Rounding in the text: 149 of 200 (74,5 %) against a target of 75 % is below it, and
+# whole percents would say "75 %" beside "lower than the target of 75 %": the sentence
+# gives both to a tenth.  1 of 8 klart positiva is 12,5 %: 13 % in whole percents, as a
+# reader rounds.
+awk 'BEGIN { printf "Respondent-ID;Svarsdatum;Insats;Enkät;Kön;F1\r\n"
+	for (i = 1; i <= 200; i++) printf "R-%d;2022-03-01;FIA;Avslutad;%s;%s\r\n", i, i % 2 ? "Kvinna" : "Man",
+		i <= 149 ? "Helt och hållet" : "Inte alls"
+	for (i = 1; i <= 8; i++) printf "E-%d;2022-03-01;Enter;Avslutad;Kvinna;%s\r\n", i, i == 1 ? "Helt och hållet" : "Inte alls" }' >half.csv
+printf '{"goals": [%s, %s]}' \
+	'{"id": "f", "insats": "FIA", "indicator": "nytta", "group": "avslut", "level": "klart_positivt", "target": 0.75}' \
+	'{"id": "e", "insats": "Enter", "indicator": "nytta", "group": "avslut", "level": "klart_positivt", "target": 0.75}' >half.json
+ifs-shares -t half.json --year 2022 --format json half.csv 2>/dev/null | ifs-report >half.md
+contains half.md "149 av dem (74,5 %) svarade"
+contains half.md "Andelen är lägre än målet på 75,0 %"
+contains half.md "1 av dem (13 %) svarade"
+contains half.md "| 12,5 % |"
