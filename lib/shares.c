@@ -12,6 +12,7 @@
 #include "course_set.h"
 #include "dates.h"
 #include "health_indicators.h"
+#include "place_names.h"
 #include "questionnaire_set.h"
 #include "text_fold.h"
 
@@ -92,9 +93,7 @@ struct shares {
 	 * goals match them): a pool id's stand-in, the id its folded name was first met
 	 * under (UINT32_MAX: not yet asked), so that a repeat is one whatever the spelling. */
 	uint32_t *place_of;
-	struct string_pool *folded_places;
-	uint32_t *first_spelling; /* folded_places id -> pool id */
-	uint32_t first_spelling_count;
+	struct place_names places; /* a folded name's pool id, its first spelling's */
 	/* The last few of them, offered to the set in order a few records later: each one's
 	 * slot in the set's table (a cache miss in a large table) is asked for as it comes,
 	 * and has arrived by the time it is offered. */
@@ -150,8 +149,7 @@ void shares_free(struct shares *s)
 	free(s->insats_marked);
 	free(s->insats_groups);
 	free(s->place_of);
-	string_pool_free(s->folded_places);
-	free(s->first_spelling);
+	place_names_clear(&s->places);
 	free(s->tally);
 	free(s->results);
 	answer_set_free(s->answers);
@@ -216,27 +214,12 @@ static uint32_t place_id(struct shares *s, const struct string_pool *pool, uint3
 	if (s->place_of[id] != UINT32_MAX)
 		return s->place_of[id];
 	const char *text = string_pool_get(pool, id);
-	if (!text)
+	uint32_t *first = text ? place_names_slot(&s->places, text) : NULL;
+	if (!first)
 		return UINT32_MAX;
-	char folded[1024];
-	size_t length = text_fold(text, strlen(text), folded, sizeof folded);
-	if (!s->folded_places && !(s->folded_places = string_pool_new()))
-		return UINT32_MAX;
-	uint32_t name = string_pool_intern(s->folded_places, folded, length);
-	if (name == UINT32_MAX)
-		return UINT32_MAX;
-	if (name >= s->first_spelling_count) {
-		uint32_t *grown = realloc(s->first_spelling, ((size_t)name + 1) * sizeof *grown);
-		if (!grown)
-			return UINT32_MAX;
-		s->first_spelling = grown;
-		for (uint32_t n = s->first_spelling_count; n <= name; n++)
-			grown[n] = UINT32_MAX;
-		s->first_spelling_count = name + 1;
-	}
-	if (s->first_spelling[name] == UINT32_MAX)
-		s->first_spelling[name] = id;
-	return s->place_of[id] = s->first_spelling[name];
+	if (*first == PLACE_NAMES_NONE)
+		*first = id;
+	return s->place_of[id] = *first;
 }
 
 static int in_period_ifs(const struct period *p, const struct answer_record *a)

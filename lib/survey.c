@@ -22,6 +22,7 @@
 #include "pseudonym.h"
 #include "record.h"
 #include "spill.h"
+#include "place_names.h"
 #include "string_pool.h"
 #include "text_fold.h"
 #include "text_memo.h"
@@ -70,11 +71,9 @@ struct survey_converter {
 	int quiet; /* bind only tries a header: no warnings, no -v lines */
 	int gender_warning_due; /* the file has no gender column, not yet said */
 	/* Insats and förbund names as first spelt: "fia " after "FIA" is written FIA, one
-	 * insats as goals match it, so a repeat is one whatever the spelling (folded name in
-	 * folded_places -> the writer's id of its first spelling, UINT32_MAX: none yet). */
-	struct string_pool *folded_places;
-	uint32_t *first_spelling;
-	uint32_t first_spelling_count;
+	 * insats as goals match it, so a repeat is one whatever the spelling (a folded name's
+	 * slot holds the writer's id of its first spelling). */
+	struct place_names places;
 	/* writer string ids of insats and förbund names, and codes of groups and genders */
 	struct text_memo insats_ids, forbund_ids, groups, genders;
 #ifdef OPENSSL_NO_DEPRECATED_3_0
@@ -115,8 +114,7 @@ void survey_converter_free(struct survey_converter *converter)
 	if (!converter)
 		return;
 	free(converter->questions);
-	string_pool_free(converter->folded_places);
-	free(converter->first_spelling);
+	place_names_clear(&converter->places);
 	answer_set_free(converter->seen);
 	deferred_free(converter->deferred);
 #ifdef OPENSSL_NO_DEPRECATED_3_0
@@ -414,25 +412,12 @@ static int respondent_value(struct survey_converter *converter, const struct row
 
 uint32_t survey_converter_place(struct survey_converter *converter, const char *name)
 {
-	char folded[1024];
-	size_t length = text_fold(name, strlen(name), folded, sizeof folded);
-	if (!converter->folded_places && !(converter->folded_places = string_pool_new()))
+	uint32_t *first = place_names_slot(&converter->places, name);
+	if (!first)
 		return UINT32_MAX;
-	uint32_t place = string_pool_intern(converter->folded_places, folded, length);
-	if (place == UINT32_MAX)
-		return UINT32_MAX;
-	if (place >= converter->first_spelling_count) {
-		uint32_t *grown = realloc(converter->first_spelling, ((size_t)place + 1) * sizeof *grown);
-		if (!grown)
-			return UINT32_MAX;
-		converter->first_spelling = grown;
-		for (uint32_t p = converter->first_spelling_count; p <= place; p++)
-			grown[p] = UINT32_MAX;
-		converter->first_spelling_count = place + 1;
-	}
-	if (converter->first_spelling[place] == UINT32_MAX)
-		converter->first_spelling[place] = record_writer_string(converter->writer, name);
-	return converter->first_spelling[place];
+	if (*first == PLACE_NAMES_NONE)
+		*first = record_writer_string(converter->writer, name);
+	return *first;
 }
 
 /*
