@@ -363,7 +363,8 @@ static int read_mapped(const struct questionnaire_set *set, struct spill *spill,
 		return errno ? -1 : 0;
 	memcpy(record, read, sizeof *record);
 	if (map) {
-		if (record->form >= map->form_count || (record->insats = mapped_id(map, map->places, record->insats)) == UINT32_MAX ||
+		if (record->form >= map->form_count ||
+		    (record->insats = mapped_id(map, map->places, record->insats)) == UINT32_MAX ||
 		    (record->forbund = mapped_id(map, map->places, record->forbund)) == UINT32_MAX) {
 			errno = EIO;
 			return -1;
