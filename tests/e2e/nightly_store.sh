@@ -123,6 +123,29 @@ cp served/fia.csv.bak served/fia.csv
 nightly 2>back.err || { cat back.err; fail "the run after the failure failed"; }
 lacks store/current/snapshots/fia.prov "stale"
 [ ! -s store/current/tables/NOTES ] || fail "NOTES kept a note after the source came back"
+
+# A download cut short: the exports are cumulative, so one with fewer records than the last
+# snapshot is refused like an unreadable one (the last good snapshot stays, marked stale,
+# exit 65), whether it was cut at a line end (every row good: 6 of 13 questionnaires) or
+# inside a row (that row rejected too).  --allow-shrink takes it for one run.
+head -n 7 served/fia.csv.bak >served/fia.csv
+expect_status 65 sh -c "sh '$ROOT/pipelines/nightly' --config sources.json --targets '$FIXTURES/targets.json' --store store --year 2022 2>short.err"
+contains short.err "nightly: source fia: FAILED: its export has 24 records, the last snapshot 52: cut short? (if rows were really removed at the source, run once with --allow-shrink fia)"
+[ "$(fia_records)" = 52 ] || fail "an export cut short replaced the last good snapshot"
+grep -q "^stale	its export has 24 records" store/current/snapshots/fia.prov || fail "no stale mark after an export cut short"
+contains store/current/tables/NOTES "fia: data från"
+head -c "$(($(head -n 9 served/fia.csv.bak | wc -c) - 20))" served/fia.csv.bak >served/fia.csv
+expect_status 65 sh -c "sh '$ROOT/pipelines/nightly' --config sources.json --targets '$FIXTURES/targets.json' --store store --year 2022 2>cut.err"
+contains cut.err "nightly: source fia: FAILED: its export has 28 records, the last snapshot 52"
+[ "$(fia_records)" = 52 ] || fail "an export cut inside a row replaced the last good snapshot"
+head -n 7 served/fia.csv.bak >served/fia.csv
+nightly --allow-shrink fia 2>allowed.err || { cat allowed.err; fail "--allow-shrink did not take the smaller export"; }
+contains allowed.err "nightly: source fia: 24 records, 52 before: taken, as --allow-shrink fia says"
+[ "$(fia_records)" = 24 ] || fail "--allow-shrink: $(fia_records) records, expected 24"
+cp served/fia.csv.bak served/fia.csv
+nightly 2>grown.err || { cat grown.err; fail "the run after --allow-shrink failed"; }
+[ "$(fia_records)" = 52 ] || fail "the whole export back: $(fia_records) records, expected 52"
+lacks store/current/snapshots/fia.prov "stale"
 day2_version=$(readlink store/current)
 
 # A config whose field holds a newline and unit separators would have injected a
