@@ -39,3 +39,18 @@ exec 8>out/.bilaga2-2022.lock
 flock 8
 expect_status 124 timeout 2 sh "$ROOT/pipelines/bilaga2" --store store --targets "$FIXTURES/targets.json" --out out 2022
 exec 8>&-
+# A source the nightly could not read keeps its last good data, marked stale: the yearly
+# run says so on standard error, keeps NOTES beside the tables and puts the note above
+# the report's tables, as the nightly's HTML has it.
+sed 's|deltagare-2022.csv|no-such-export.csv|' sources.json >gone.json
+expect_status 66 sh -c "sh '$ROOT/pipelines/nightly' --config gone.json --targets '$FIXTURES/targets.json' --store store --year 2022 2>/dev/null"
+sh "$ROOT/pipelines/bilaga2" --store store --targets "$FIXTURES/targets.json" --out stale 2022 2>stale.err >/dev/null ||
+	{ cat stale.err; fail "bilaga2 over a store with a stale source failed"; }
+contains stale.err "bilaga2: obs: enter: data från"
+contains stale/bilaga2-2022/NOTES "enter: data från"
+if [ -s stale/bilaga2-2022/bilaga2.md ]; then
+	contains stale/bilaga2-2022/bilaga2.md "Obs: enter: data från"
+	contains stale/bilaga2-2022/bilaga2.html "Obs:</strong> enter: data från"
+fi
+lacks run.err "obs:"
+[ ! -e out/bilaga2-2022/NOTES ] || fail "NOTES in a run with every source fresh"
