@@ -795,6 +795,13 @@ static int load_source(const cJSON *source, size_t number, struct fetch_source *
 		snprintf(error, error_size, "%s: source \"%s\": no \"url\"", path, s->name);
 		return -1;
 	}
+	if (strncasecmp(s->url, "https://", 8) != 0 && strncasecmp(s->url, "http://", 7) != 0 &&
+	    strncasecmp(s->url, "file://", 7) != 0) {
+		/* said now, not tonight at fetch time in curl's words */
+		snprintf(error, error_size, "%s: source \"%s\": \"url\" must begin with https://, http:// or file:// (a file "
+		         "on this machine: file:///srv/export.csv)", path, s->name);
+		return -1;
+	}
 	if (!s->kind || (strcmp(s->kind, "survey") != 0 && strcmp(s->kind, "health") != 0 &&
 	                 strcmp(s->kind, "participants") != 0)) {
 		snprintf(error, error_size, "%s: source \"%s\": \"kind\" must be \"survey\", \"health\" or \"participants\"",

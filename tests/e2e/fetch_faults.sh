@@ -140,6 +140,9 @@ bad_config() { # JSON, expected message
 	contains err.hostile "$2"
 }
 bad_config '{"sources":[[1]]}' 'source 1: not an object'
+# a path where a URL goes is said when the config is read (--list), not at fetch time in curl's words
+bad_config '{"dir":"d","sources":[{"name":"a","url":"/srv/x.csv","kind":"survey"}]}' \
+	'source "a": "url" must begin with https://, http:// or file:// (a file on this machine: file:///srv/export.csv)'
 bad_config '{"dir":"d","sources":[{"name":"a","url":"file:///x","kind":"survey","insats":"FIA\nb\u001fsurvey"}]}' \
 	'"insats" holds a control character'
 bad_config '{"dir":"d","sources":[{"name":"a","url":"file:///x","kind":"survey","group":"a\u001fb"}]}' \
