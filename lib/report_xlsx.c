@@ -256,10 +256,16 @@ static void write_underlag(struct workbook_writer *w, const struct report_doc *d
 		keep_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
 		return;
 	}
-	static const char *const raw_columns[] = {"period", "insats", "goal", "indicator", "group", "level", "target",
-	                                          "n", "pos", "share", "ci_low", "ci_high", "verdict", "n_women",
-	                                          "pos_women", "share_women", "n_men", "pos_men", "share_men", "flags"};
-	for (lxw_col_t c = 0; c < sizeof raw_columns / sizeof *raw_columns; c++)
+	static const char *const raw_columns[] = {"period",    "insats",      "goal",        "indicator",    "group",
+	                                          "level",     "target",      "n",           "pos",          "share",
+	                                          "ci_low",    "ci_high",     "verdict",     "n_women",      "pos_women",
+	                                          "share_women", "n_men",     "pos_men",     "share_men",    "flags",
+	                                          "ended",     "response_rate", "prev_share", "diff",         "diff_ci_low",
+	                                          "diff_ci_high"};
+	/* the change from the year before, as the TSV has it, when the years are side by side */
+	int years = cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc->root, "years"));
+	lxw_col_t columns = (lxw_col_t)(sizeof raw_columns / sizeof *raw_columns) - (years ? 0 : 4);
+	for (lxw_col_t c = 0; c < columns; c++)
 		put_text(w, raw, 0, c, raw_columns[c], w->header);
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(doc->root, "rows"), *item;
 	lxw_row_t r = 1;
@@ -294,6 +300,11 @@ static void write_underlag(struct workbook_writer *w, const struct report_doc *d
 		if (cJSON_IsString(flag))
 			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? "," : "", flag->valuestring);
 		put_text(w, raw, r, 19, list, NULL);
+		for (lxw_col_t c = 20; c < columns; c++) {
+			const cJSON *value = cJSON_GetObjectItemCaseSensitive(item, raw_columns[c]);
+			if (cJSON_IsNumber(value))
+				put_number(w, raw, r, c, value->valuedouble, NULL);
+		}
 		r++;
 	}
 }

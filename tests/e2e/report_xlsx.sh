@@ -78,6 +78,25 @@ same_file - years.txt <<'END'
 ('Mål', 2021, 2022, 2023)
 ['0.0000', '0.7273', '1.0000']
 END
+# Underlag has every column of the TSV, the change from the year before too, as numbers.
+ifs-shares -t "$FIXTURES/targets.json" --years 2021-2023 both.rec >years.tsv 2>/dev/null
+"$py" - years.xlsx years.tsv <<'PY' || fail "Underlag of the years workbook is not the TSV"
+import csv, sys
+import openpyxl
+rows = list(openpyxl.load_workbook(sys.argv[1])["Underlag"].iter_rows(values_only=True))
+tsv = list(csv.reader(open(sys.argv[2], encoding="utf-8"), delimiter="\t"))
+assert list(rows[0]) == tsv[0], (rows[0], tsv[0])
+assert len(rows) == len(tsv)
+numbers = 0
+for r, t in zip(rows[1:], tsv[1:]):
+    for c in range(20, len(t)):
+        if t[c]:
+            assert isinstance(r[c], (int, float)) and abs(r[c] - float(t[c])) < 5e-5, (tsv[0][c], r[c], t[c])
+            numbers += 1
+        else:
+            assert r[c] is None, (tsv[0][c], r[c])
+assert numbers > 0, "no change from a year before to check"
+PY
 # LibreOffice Calc opens the workbook as a user's spreadsheet program would (headless,
 # converting every sheet to CSV), and finds the same numbers as the TSV.
 if ! command -v soffice >/dev/null; then
