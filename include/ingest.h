@@ -36,6 +36,10 @@ struct ingest_converter {
 	int (*ids_personal)(const void *self);       /* a row that cannot be split is then not kept */
 	uint64_t (*day_first_dates)(const void *self);
 	uint64_t (*unkept_ids)(const void *self);
+	/* What the bound file holds among all only, having no gender column ("answers",
+	 * "courses"), or NULL when it has one: ingest says so at its first row, so that a
+	 * file with none says only that. */
+	const char *(*ungendered)(const void *self);
 };
 
 struct ingest_totals {

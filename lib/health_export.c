@@ -26,8 +26,6 @@ struct health_export {
 	size_t respondent, date, insats, occasion, gender, age, forbund; /* SIZE_MAX when absent */
 	size_t item[ITEM_COUNT], item_question[ITEM_COUNT];
 	int quiet;
-	int gender_warning_due; /* the file has no gender column, not yet said */
-	const char *file;
 	char cell_problems[ITEM_COUNT + 1][400]; /* the gender and every item */
 	size_t cell_problem_count;
 	uint64_t answers_rejected, day_first_dates;
@@ -98,9 +96,6 @@ static int bind(void *self, const struct row_source *source, char *error, size_t
 		snprintf(error, error_size, "%s:%lu: %s", name, row_source_header_line(source), missing);
 		return -1;
 	}
-	/* said at the first row, so that a file with none says only that */
-	c->gender_warning_due = c->gender == SIZE_MAX && !c->quiet;
-	c->file = name;
 	return 0;
 }
 
@@ -123,10 +118,6 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 	struct health_export *c = self;
 	const struct codebook *book = c->options.codebook;
 	c->cell_problem_count = 0;
-	if (c->gender_warning_due) {
-		c->gender_warning_due = 0;
-		diag_warn("%s: no gender column (Kön): its answers count among all, not among women or men", c->file);
-	}
 	if (row->problem) {
 		snprintf(reason, reason_size, "%s", row->problem);
 		return 1;
@@ -285,8 +276,14 @@ static int ids_personal(const void *self) { return 1; }
 static uint64_t day_first(const void *self) { return ((const struct health_export *)self)->day_first_dates; }
 static uint64_t unkept(const void *self) { return 0; }
 
+static const char *ungendered(const void *self)
+{
+	return ((const struct health_export *)self)->gender == SIZE_MAX ? "answers" : NULL;
+}
+
 void health_export_ingest(struct health_export *converter, struct ingest_converter *out)
 {
 	*out = (struct ingest_converter){converter,         bind,        quiet,        convert,   cell_problems,
-	                                 cell_problem_text, personal_id, ids_personal, day_first, unkept};
+	                                 cell_problem_text, personal_id, ids_personal, day_first, unkept,
+	                                 ungendered};
 }

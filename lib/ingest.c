@@ -103,6 +103,7 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 	uint64_t day_first_before = converter->day_first_dates(converter->self);
 	struct row row;
 	int got;
+	const char *ungendered = converter->ungendered ? converter->ungendered(converter->self) : NULL;
 	struct ingest_split *split = twin && strcmp(path, "-") != 0 ? ingest_split_start(path, source, twin) : NULL;
 	if (!split)
 		row_source_read_ahead(source);
@@ -143,6 +144,11 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 		if (row_is_blank(&row)) {
 			totals->blank++;
 			continue;
+		}
+		if (ungendered) {
+			diag_warn("%s: no gender column (Kön): its %s count among all, not among women or men",
+			          row_source_name(source), ungendered);
+			ungendered = NULL;
 		}
 		int result = converter->row(converter->self, &row, reason, sizeof reason);
 		if (result < 0) {

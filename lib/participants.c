@@ -347,8 +347,6 @@ struct participants_converter {
 	struct participants_options options;
 	size_t column[FIELD_COUNT]; /* SIZE_MAX when absent */
 	int quiet;
-	int gender_warning_due; /* the file has no gender column, not yet said */
-	const char *file;
 	uint32_t insats_option, forbund_option;
 	char cell_problems[8][300];
 	size_t cell_problem_count;
@@ -408,9 +406,6 @@ static int bind(void *self, const struct row_source *source, char *error, size_t
 		snprintf(error, error_size, "%s:%lu: %s", name, row_source_header_line(source), missing);
 		return -1;
 	}
-	/* said at the first row, so that a file with none says only that */
-	c->gender_warning_due = c->column[FIELD_GENDER] == SIZE_MAX && !c->quiet;
-	c->file = name;
 	return 0;
 }
 
@@ -451,10 +446,6 @@ static int convert(void *self, const struct row *row, char *reason, size_t reaso
 {
 	struct participants_converter *c = self;
 	c->cell_problem_count = 0;
-	if (c->gender_warning_due) {
-		c->gender_warning_due = 0;
-		diag_warn("%s: no gender column (Kön): its courses count among all, not among women or men", c->file);
-	}
 	if (row->problem) {
 		snprintf(reason, reason_size, "%s", row->problem);
 		return 1;
@@ -607,8 +598,14 @@ static int ids_personal(const void *self) { return 1; }
 static uint64_t day_first(const void *self) { return ((const struct participants_converter *)self)->day_first_dates; }
 static uint64_t unkept(const void *self) { return 0; }
 
+static const char *ungendered(const void *self)
+{
+	return ((const struct participants_converter *)self)->column[FIELD_GENDER] == SIZE_MAX ? "courses" : NULL;
+}
+
 void participants_converter_ingest(struct participants_converter *converter, struct ingest_converter *out)
 {
-	*out = (struct ingest_converter){converter,    bind,        quiet,     convert, cell_problems,
-	                                 cell_problem_text, personal_id, ids_personal, day_first, unkept};
+	*out = (struct ingest_converter){converter,         bind,        quiet,        convert,   cell_problems,
+	                                 cell_problem_text, personal_id, ids_personal, day_first, unkept,
+	                                 ungendered};
 }

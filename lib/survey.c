@@ -69,7 +69,6 @@ struct survey_converter {
 	uint64_t genders_unread; /* gender cells that could not be read: the row kept, its gender unstated */
 	uint64_t day_first_dates; /* read from D/M/YYYY */
 	int quiet; /* bind only tries a header: no warnings, no -v lines */
-	int gender_warning_due; /* the file has no gender column, not yet said */
 	/* Insats and förbund names as first spelt: "fia " after "FIA" is written FIA, one
 	 * insats as goals match it, so a repeat is one whatever the spelling (a folded name's
 	 * slot holds the writer's id of its first spelling). */
@@ -315,8 +314,6 @@ int survey_converter_bind(struct survey_converter *converter, const struct row_s
 		snprintf(error, error_size, "%s:1: no respondent-group column (Enkät, Respondentgrupp); give it with --group", name);
 		return -1;
 	}
-	/* said at the first row, so that a file with none says only that */
-	converter->gender_warning_due = converter->gender == SIZE_MAX && !converter->quiet;
 	return 0;
 }
 
@@ -972,11 +969,6 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	const struct codebook *book = converter->codebook;
 	struct answer_record answer = {0};
 	converter->row_ordinal++;
-	if (converter->gender_warning_due) {
-		converter->gender_warning_due = 0;
-		diag_warn("%s: no gender column (Kön): its answers count among all, not among women or men",
-		          converter->file ? converter->file : "-");
-	}
 	if (row->problem) {
 		snprintf(reason, reason_size, "%s", row->problem);
 		return 1;
@@ -1138,12 +1130,17 @@ static int ingest_ids_personal(const void *self) { return survey_converter_ids_p
 static uint64_t ingest_day_first(const void *self) { return survey_converter_day_first_dates(self); }
 static uint64_t ingest_unkept(const void *self) { return survey_converter_unkept_ids(self); }
 
+static const char *ingest_ungendered(const void *self)
+{
+	return ((const struct survey_converter *)self)->gender == SIZE_MAX ? "answers" : NULL;
+}
+
 void survey_converter_ingest(struct survey_converter *converter, struct ingest_converter *out)
 {
 	*out = (struct ingest_converter){converter,           ingest_bind,         ingest_quiet,
 	                                 ingest_row,          ingest_cell_problems, ingest_cell_problem,
 	                                 ingest_personal_id,  ingest_ids_personal, ingest_day_first,
-	                                 ingest_unkept};
+	                                 ingest_unkept,       ingest_ungendered};
 }
 
 /* ---- a twin for the second half of a large export (ingest_split.h) ------------ */
