@@ -27,7 +27,8 @@ static const char usage_text[] =
 	"                  [--min-n N] [--suppress] [--format tsv|json|csv-sv] [-c CODEBOOK]\n"
 	"                  [--vas-min-delta N] [--jobs N] [--key-file KEY] [FILE...]\n"
 	"Reads record streams (files, or several streams concatenated on stdin), or IFS\n"
-	"exports named as files (read as ifs-survey reads them), and prints\n"
+	"exports named as files (read as ifs-survey reads them; rows answered before the\n"
+	"period, which cannot change it, only to their date), and prints\n"
 	"one row per goal of TARGETS: n, positives, share, 95 % Wilson interval, verdict,\n"
 	"and the same for women and men.\n"
 	"  -t, --targets FILE     the goals (JSON; see man ifs-shares)\n"
@@ -265,6 +266,13 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 	/* Each answer is counted once by shares itself: the converter need not check too. */
 	struct survey_options options = {.group = -1, .repeats_downstream = 1, .run_key = &run_key,
 	                                 .response_key = response_key_made ? &response_key : NULL};
+	/* No answer the periods count can depend on a row answered before the first of
+	 * them (the later answer date is kept): such rows are not read past their date. */
+	for (size_t i = 0; i < shares->count; i++) {
+		uint32_t first_day = shares_ifs_first_day(shares->shares[i]);
+		if (i == 0 || first_day < options.read_from)
+			options.read_from = first_day;
+	}
 	struct row_source_options source_options = {0};
 	char error[512] = "";
 	exports_read++;
@@ -305,6 +313,15 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 		diag_error("%s: ifs-shares reads IFS exports itself, as ifs-survey does with its defaults; an export that "
 		           "needs ifs-survey's options (--insats, --group), or a health export (ifs-health --key-file KEY), "
 		           "is made a stream by that tool first, and ifs-shares given the stream", path);
+	if (totals.skipped) {
+		for (size_t i = 0; i < shares->count; i++)
+			shares_read_from(shares->shares[i], options.read_from);
+		int one = totals.skipped == 1;
+		diag_error("%s: %lu %s answered before %04u-%02u-%02u not read past their date: no answer of the period "
+		           "depends on %s (ifs-survey reads %s whole)", path, totals.skipped, one ? "row" : "rows",
+		           options.read_from / 10000, options.read_from / 100 % 100, options.read_from % 100,
+		           one ? "it" : "them", one ? "it" : "them");
+	}
 	uint64_t answers_rejected = survey_converter_answers_rejected(converter);
 	uint64_t genders_unread = survey_converter_genders_unread(converter);
 	survey_converter_free(converter);

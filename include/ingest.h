@@ -6,7 +6,7 @@
  * it are skipped and named with -v), skips empty rows (counted), hands every other
  * row to the converter, and logs what the converter rejects (reject.h: scrubbed of
  * personal data) and every cell it could not read; rows read = written + repeated
- * + empty + rejected.  A problem with the whole file is an exit status, never a
+ * + empty + rejected + skipped (dated before what the reader counts).  A problem with the whole file is an exit status, never a
  * silently short result.
  */
 #ifndef IFS_INGEST_H
@@ -22,6 +22,7 @@
 #define INGEST_REPEAT 2         /* the same record again: dropped, not an error */
 #define INGEST_REPEAT_KEPT 3    /* the same respondent with other, later answers: written, reason says so */
 #define INGEST_REPEAT_DROPPED 4 /* the same respondent with other, earlier answers: dropped, reason says so */
+#define INGEST_SKIPPED 5        /* dated before the first day the reader counts: not read past its date */
 
 /* A converter: what the rows of one kind of export become.  self is passed back. */
 struct ingest_converter {
@@ -43,7 +44,7 @@ struct ingest_converter {
 };
 
 struct ingest_totals {
-	unsigned long rows, written, repeats, blank, rejected, files_failed;
+	unsigned long rows, written, repeats, blank, rejected, skipped, files_failed;
 };
 struct reject_log;
 

@@ -107,6 +107,13 @@ int shares_twin_done(struct shares *twin);
  * free it.  0, or -1 with errno set (memory, the temporary files, or EINVAL). */
 int shares_adopt(struct shares *s, struct shares *twin, const struct string_pool *twin_pool,
                  struct string_pool *pool);
+/* The first day (YYYYMMDD) whose IFS answers the period counts, 0 when it has no
+ * first day (the whole data): an export's rows answered before it can be left unread
+ * (survey_options.read_from). */
+uint32_t shares_ifs_first_day(const struct shares *s);
+/* Rows of IFS data answered before day were left unread: the warnings of goals
+ * without data say "from that day on" where they speak of the whole data. */
+void shares_read_from(struct shares *s, uint32_t day);
 /* pool: the pool the record's string ids refer to. */
 /* 0, or -1 when out of memory: the run must end, as the record was not counted. */
 int shares_add(struct shares *shares, const struct string_pool *pool, const struct record *record);

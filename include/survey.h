@@ -46,6 +46,12 @@ struct survey_options {
 	int verbose;         /* bind says on stderr what every column became */
 	int repeats_downstream; /* the records go straight to a reader that counts each answer
 	                         * once itself (ifs-shares): the converter skips its own check */
+	/* YYYYMMDD, 0 for none: a row answered before this day is not read past its date
+	 * (SURVEY_SKIPPED), for a reader that counts no answer before it (ifs-shares for a
+	 * period).  Only with repeats_downstream: an earlier answer is never kept over a
+	 * later one of the same question, so no answer counted from this day on can depend
+	 * on it, but a stream's reader may count other periods. */
+	uint32_t read_from;
 };
 
 struct survey_converter;
@@ -69,6 +75,7 @@ void survey_converter_quiet(struct survey_converter *converter, int quiet);
 #define SURVEY_REPEAT INGEST_REPEAT
 #define SURVEY_REPEAT_KEPT INGEST_REPEAT_KEPT
 #define SURVEY_REPEAT_DROPPED INGEST_REPEAT_DROPPED
+#define SURVEY_SKIPPED INGEST_SKIPPED
 int survey_converter_row(struct survey_converter *converter, const struct row *row,
                          char *reason, size_t reason_size);
 /*

@@ -184,6 +184,8 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 			break;
 		if (result == 0 || result == INGEST_REPEAT_KEPT) {
 			totals->written++;
+		} else if (result == INGEST_SKIPPED) {
+			totals->skipped++;
 		} else if (result == INGEST_REPEAT || result == INGEST_REPEAT_DROPPED) {
 			totals->repeats++;
 		} else {

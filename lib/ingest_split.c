@@ -257,8 +257,12 @@ static void *twin_read(void *context)
 		int clean = got == 1 && !row.problem && row.line < UINT32_MAX;
 		int blank = clean && row_is_blank(&row);
 		run->row_line = clean ? row.line : 0;
-		if (clean && !blank)
-			clean = c->row(c->self, &row, reason, sizeof reason) == 0 && c->cell_problems(c->self) == 0;
+		int skipped = 0;
+		if (clean && !blank) {
+			int result = c->row(c->self, &row, reason, sizeof reason);
+			skipped = result == INGEST_SKIPPED;
+			clean = (result == 0 || skipped) && c->cell_problems(c->self) == 0;
+		}
 		if (!clean || run->buffer_failed || keep_pending(run) < 0) {
 			/* the first thread reads this row itself, and says what there is to say
 			 * (a record the spill could not keep, too: it reads on alone);
@@ -269,6 +273,7 @@ static void *twin_read(void *context)
 		}
 		run->totals.rows++;
 		run->totals.blank += blank; /* the others are counted as they are replayed */
+		run->totals.skipped += skipped;
 		run->ops->counts(c->self, &run->counts);
 	}
 	if (run->sink && !run->sink_failed && run->ops->sink_finish && run->ops->sink_finish(run->sink_context) < 0) {
@@ -456,6 +461,7 @@ static int take_twin_counts(struct ingest_split *split, struct row_source *sourc
 	run->ops->add_counts(self, &run->counts);
 	totals->rows += run->totals.rows;
 	totals->blank += run->totals.blank;
+	totals->skipped += run->totals.skipped;
 	unsigned long line = row_source_line(source);
 	/* At the twin's own end, not at the size the file had when the split began: rows
 	 * written to a growing file meanwhile were read by the twin, and are not read

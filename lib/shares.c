@@ -84,6 +84,7 @@ struct shares {
 	uint32_t known_ids;
 	struct goal_tally *tally;
 	uint32_t ifs_first, ifs_last, health_first, health_last;
+	uint32_t ifs_read_from; /* shares_read_from(): IFS rows before this day were not read */
 	struct share_result *results;
 	/* Answers of identified respondents, counted once at the end (answer_set.h). */
 	struct answer_set *answers;
@@ -231,6 +232,23 @@ static int in_period_ifs(const struct period *p, const struct answer_record *a)
 	case PERIOD_ALL: break;
 	}
 	return 1;
+}
+
+uint32_t shares_ifs_first_day(const struct shares *s)
+{
+	switch (s->period.kind) {
+	case PERIOD_YEAR:
+	case PERIOD_SINCE: return (uint32_t)(s->period.year - 1) * 10000 + 1101;
+	case PERIOD_RANGE: return s->period.from;
+	case PERIOD_ALL: break;
+	}
+	return 0;
+}
+
+void shares_read_from(struct shares *s, uint32_t day)
+{
+	if (day > s->ifs_read_from)
+		s->ifs_read_from = day;
 }
 
 static int in_period_health(const struct period *p, uint32_t date)
@@ -1033,6 +1051,11 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		char *warning = r->warning;
 		size_t warning_size = sizeof r->warning;
 		warning[0] = '\0';
+		/* "the data" is what was read: not an export's rows before the period (shares_read_from) */
+		char read_from[40] = "";
+		if (!health && s->ifs_read_from)
+			snprintf(read_from, sizeof read_from, " from %04u-%02u-%02u on", s->ifs_read_from / 10000,
+			         s->ifs_read_from / 100 % 100, s->ifs_read_from % 100);
 		if (outcome && !t->seen_insats)
 			snprintf(warning, warning_size, "goal \"%s\": no ended course of insats \"%s\" in the register data "
 			         "(ifs-participants)", goal->id, goal->insats);
@@ -1045,12 +1068,12 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		else if (outcome)
 			;
 		else if (!t->seen_insats)
-			snprintf(warning, warning_size, "goal \"%s\": insats \"%s\" does not occur in the %s data", goal->id,
-			         goal->insats, health ? "health" : "IFS");
+			snprintf(warning, warning_size, "goal \"%s\": insats \"%s\" does not occur in the %s data%s", goal->id,
+			         goal->insats, health ? "health" : "IFS", read_from);
 		else if (!t->seen_indicator)
 			snprintf(warning, warning_size, health ? "goal \"%s\": no health pairs for insats \"%s\" in the data"
-			                                         : "goal \"%s\": no answers to question \"%s\" for insats \"%s\" in the data",
-			         goal->id, health ? goal->insats : goal->indicator, goal->insats);
+			                                         : "goal \"%s\": no answers to question \"%s\" for insats \"%s\" in the data%s",
+			         goal->id, health ? goal->insats : goal->indicator, goal->insats, read_from);
 		else if (r->cell[CELL_ALL].n == 0 && r->cell[CELL_ALL].unknown == 0)
 			snprintf(warning, warning_size, health ? "goal \"%s\": no health pairs for insats \"%s\" in the period %s"
 			                                         : "goal \"%s\": no answers from group \"%s\" in the period %s",

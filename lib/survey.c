@@ -994,6 +994,8 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	if (parsed == DATE_DAY_FIRST)
 		converter->day_first_dates++;
 	answer.matar = (uint16_t)date_matar(answer.date);
+	if (answer.date < converter->options.read_from && converter->options.repeats_downstream)
+		return SURVEY_SKIPPED;
 
 	int has_insats = converter->insats != SIZE_MAX, has_forbund = converter->forbund != SIZE_MAX;
 	int named = name_id(converter, &converter->insats_ids, has_insats ? fields[converter->insats] : NULL,

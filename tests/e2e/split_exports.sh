@@ -94,6 +94,7 @@ done
 # passes its records on, and reported on their own lines.
 grep -q "the same respondent answered again with other answers" one.err ||
 	fail "the clean exports hold no conflicting repeat for ifs-survey to report"
+
 # The numbers are the ones read by one thread, which other tests prove by hand: here, that
 # the halves are all there (n for FIA nytta counts every FIA row with an answer once).
 awk -F'\t' '$3 == "fia-nytta" && $1 ~ /2022-10-31$/ {print $8}' one.out >/dev/null
@@ -101,6 +102,27 @@ ifs-shares --jobs 2 -t targets.json --year 2022 clean-3000.csv 2>/dev/null | awk
 ifs-shares --jobs 1 -t targets.json --year 2022 clean-3000.csv 2>/dev/null | awk -F'\t' '$3 == "fia-nytta" {print $8}' >n1.txt
 same_file n1.txt n2.txt
 [ "$(cat n2.txt)" -gt 1500 ] || fail "FIA nytta has n $(cat n2.txt): half the rows are missing"
+
+# Rows answered before the period, on both sides of the cut, are left unread by either
+# thread of ifs-shares: an unknown answer among them stops nothing, and the table is the
+# staged pipe's; where the period takes them in, it stops the table on both.  Every third
+# line moves to May 2020, and so does the row with the bad cell (so some repeats of the
+# second half are now later answers to a question first answered in 2020).
+export_file 3000 "unknown=2400" | awk -F';' 'BEGIN {OFS = ";"}
+	NR > 1 && NF == 8 && $2 != "" && (NR % 3 == 0 || $8 ~ /^Kanske/) {$2 = "2020-05-" substr($2, 9)} {print}' >early.csv
+grep -q '2020-05-[0-9]*;.*Kanske' early.csv || fail "early.csv: the bad cell is not in a row of 2020"
+for years in "--year 2022" "--years 2021-2023"; do
+	# shellcheck disable=SC2086
+	one_and_two early.trace ifs-shares -t targets.json $years early.csv
+	contains early.trace "rows to the end"
+	contains one.err "rows answered before 20"
+	lacks one.err "so no table"
+	# shellcheck disable=SC2086
+	ifs-survey early.csv 2>/dev/null | ifs-shares -t targets.json $years 2>/dev/null | same_file - one.out
+done
+one_and_two early-2020.trace ifs-shares -t targets.json --year 2020 early.csv
+contains one.err "early.csv: 1 answers rejected (above), so no table"
+[ ! -s one.out ] || fail "a table from early.csv with a bad cell in mätår 2020"
 
 # The insats typed otherwise ("fia ", "enter ") from a little before the cut on: an insats
 # is one however typed, as goals match it, so the repeats across the halves are still

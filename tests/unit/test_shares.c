@@ -490,6 +490,67 @@ static void test_settled_on_two_threads_as_on_one(void **state)
 
 /* Newcombe (1998), method 10, his worked example: 56/70 - 48/80 = 0.2000, 95 % interval
  * 0.0524 to 0.3339 (Statistics in Medicine 17:873-890, table II). */
+/*
+ * An export's rows answered before a period's first day can be left unread
+ * (survey_options.read_from): the later answer date is kept, so none of them changes
+ * what the period counts.  By hand, mätår 2022: respondent 1 answered 6 in 2021 and 2
+ * in 2022 (2 counts), 2 answered 6 on 2021-10-15 (mätår 2021) and 5 in December (5
+ * counts), 3 only in 2020, 4 answered 6 in 2022 and again in 2023 (the 2023 answer
+ * is kept, in mätår 2023): n 2, klart positive 1, with or without the rows before
+ * 2021-11-01.
+ */
+static void test_rows_before_the_first_day_change_nothing(void **state)
+{
+	(void)state;
+	struct period year = {PERIOD_YEAR, 2022, 0, 0}, since = {PERIOD_SINCE, 2021, 0, 0},
+	              range = {PERIOD_RANGE, 0, 20200301, 20200331}, all = {PERIOD_ALL, 0, 0, 0};
+	struct codebook *book = load_ifs_codebook();
+	struct targets targets;
+	load_fia_nytta(book, &targets);
+	struct shares *first_days[4] = {shares_new(&targets, &year, 0, -1, 0), shares_new(&targets, &since, 0, -1, 0),
+	                                shares_new(&targets, &range, 0, -1, 0), shares_new(&targets, &all, 0, -1, 0)};
+	assert_int_equal(shares_ifs_first_day(first_days[0]), 20211101);
+	assert_int_equal(shares_ifs_first_day(first_days[1]), 20201101);
+	assert_int_equal(shares_ifs_first_day(first_days[2]), 20200301);
+	assert_int_equal(shares_ifs_first_day(first_days[3]), 0);
+	for (size_t i = 0; i < 4; i++)
+		shares_free(first_days[i]);
+
+	const struct { uint64_t respondent; uint32_t date; uint8_t level; } rows[] = {
+		{1, 20210301, 6}, {2, 20211015, 6}, {3, 20200101, 6}, {1, 20220301, 2},
+		{4, 20220301, 6}, {2, 20211201, 5}, {4, 20230301, 6},
+	};
+	struct shares *both[2] = {shares_new(&targets, &year, 0, -1, 0), shares_new(&targets, &year, 0, -1, 0)};
+	struct string_pool *pool = string_pool_new();
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		add_fia_answer(both, 1, pool, rows[i].respondent, rows[i].date, rows[i].level);
+		if (rows[i].date >= 20211101)
+			add_fia_answer(both + 1, 1, pool, rows[i].respondent, rows[i].date, rows[i].level);
+	}
+	shares_read_from(both[1], 20211101);
+	for (size_t i = 0; i < 2; i++) {
+		size_t count;
+		const struct share_result *r = shares_finish(both[i], &count);
+		assert_non_null(r);
+		assert_int_equal(r[0].cell[CELL_ALL].n, 2);
+		assert_int_equal(r[0].cell[CELL_ALL].pos, 1);
+		assert_string_equal(r[0].warning, "");
+		shares_free(both[i]);
+	}
+
+	/* "the data" of a goal without any is what was read */
+	struct shares *none = shares_new(&targets, &year, 0, -1, 0);
+	shares_read_from(none, 20211101);
+	size_t count;
+	const struct share_result *r = shares_finish(none, &count);
+	assert_non_null(r);
+	assert_string_equal(r[0].warning, "goal \"fia-nytta\": insats \"FIA\" does not occur in the IFS data from 2021-11-01 on");
+	shares_free(none);
+	string_pool_free(pool);
+	targets_free(&targets);
+	codebook_free(book);
+}
+
 static void test_newcombe_published_example(void **state)
 {
 	(void)state;
@@ -516,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_years_share_one_dedup_set),
 		cmocka_unit_test(test_twin_adopted_as_if_given_in_order),
 		cmocka_unit_test(test_settled_on_two_threads_as_on_one),
+		cmocka_unit_test(test_rows_before_the_first_day_change_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
