@@ -7,7 +7,7 @@
  * because every byte CSV cares about is ASCII in both), rows (one csv_scan pass
  * finds a row's end, its separators and whether its text needs more than that
  * pass checked; a non-ASCII Windows-1252 row is converted, by a table iconv
- * fills once per file, and scanned again when it is handed over), and for JSON
+ * fills once per file, its separators moved with the text), and for JSON
  * the whole text parsed with cJSON.
  *
  * The second reader of a large gzip export (row_source_open_gzip_part) starts
@@ -30,6 +30,10 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "csv_scan.h"
 #include "personal_data.h"
@@ -817,43 +821,66 @@ static int windows_1252_table(struct row_source *source, const char **problem)
 	return 0;
 }
 
-/* Windows-1252 text in UTF-8 (in source->converted, with scan padding after it),
- * or NULL with *problem set. */
+/* The first byte at or past from (below length) that is 0x80 or more, else length.
+ * The bytes passed are copied to out + (their offset - from) as they are, and up
+ * to 16 more beyond them (out must have room). */
+static size_t copy_to_high_byte(const unsigned char *in, size_t from, size_t length, unsigned char *out)
+{
+	size_t h = from;
+#if defined(__SSE2__)
+	for (; h + 16 <= length; h += 16) {
+		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(in + h));
+		_mm_storeu_si128((__m128i *)(void *)(out + (h - from)), bytes);
+		unsigned high = (unsigned)_mm_movemask_epi8(bytes);
+		if (high)
+			return h + (size_t)__builtin_ctz(high);
+	}
+#endif
+	for (; h < length && in[h] < 0x80; h++)
+		out[h - from] = in[h];
+	return h;
+}
+
+/*
+ * text[0 .. length) from Windows-1252 to UTF-8, in source->converted (with scan
+ * padding after it), or NULL with *problem set.  The separator_count offsets in separators (ascending, each an ASCII byte of text)
+ * are moved to where those bytes land, so that a row scanned before it was
+ * converted need not be scanned again.
+ */
 static const char *convert_windows_1252(struct row_source *source, const char *text, size_t length,
-                                        size_t *out_length, const char **problem)
+                                        uint32_t *separators, size_t separator_count, size_t *out_length,
+                                        const char **problem)
 {
 	if (!source->windows_1252_ready && windows_1252_table(source, problem) < 0)
 		return NULL;
 	source->converted.length = 0;
-	if (growable_reserve(&source->converted, length * 3 + 1 + CSV_SCAN_PADDING) < 0) {
+	/* three bytes per byte at most, and the 16 copy_to_high_byte() may write past */
+	if (growable_reserve(&source->converted, length * 3 + 16 + 1 + CSV_SCAN_PADDING) < 0) {
 		*problem = out_of_memory_problem;
 		return NULL;
 	}
 	const unsigned char *in = (const unsigned char *)text;
-	unsigned char *out = (unsigned char *)source->converted.data;
-	const uint64_t highs = UINT64_C(0x8080808080808080);
-	size_t i = 0;
-	while (i < length) {
-		uint64_t word;
-		if (i + 8 <= length && (memcpy(&word, in + i, 8), !(word & highs))) {
-			memcpy(out, &word, 8); /* eight ASCII bytes, as they are */
-			out += 8, i += 8;
-			continue;
-		}
-		unsigned char c = in[i++];
-		if (c < 0x80) {
-			*out++ = c;
-			continue;
-		}
-		const unsigned char *entry = source->windows_1252[c - 0x80];
+	unsigned char *start = (unsigned char *)source->converted.data, *out = start;
+	size_t i = 0, k = 0;
+	uint32_t moved = 0; /* how far the text from i on has moved: what the letters before it grew by */
+	for (;;) {
+		size_t high = copy_to_high_byte(in, i, length, out);
+		out += high - i;
+		for (; k < separator_count && separators[k] < high; k++)
+			separators[k] += moved;
+		if (high >= length)
+			break;
+		const unsigned char *entry = source->windows_1252[in[high] - 0x80];
 		if (!entry[0]) {
 			*problem = "byte not defined in Windows-1252";
 			return NULL;
 		}
 		memcpy(out, entry + 1, 3); /* room for three per byte is reserved */
 		out += entry[0];
+		moved += (uint32_t)entry[0] - 1;
+		i = high + 1;
 	}
-	*out_length = (size_t)(out - (unsigned char *)source->converted.data);
+	*out_length = (size_t)(out - start);
 	memset(out, 0, CSV_SCAN_PADDING);
 	return source->converted.data;
 }
@@ -898,7 +925,7 @@ static const char *json_text_utf8(struct row_source *source, const char *text, s
 		*problem = "invalid UTF-8 text";
 		return NULL;
 	}
-	return settled ? convert_windows_1252(source, text, length, out_length, problem) : text;
+	return settled ? convert_windows_1252(source, text, length, NULL, 0, out_length, problem) : text;
 }
 
 /* ---- CSV ----------------------------------------------------------------- */
@@ -1007,8 +1034,8 @@ static int next_csv_line(struct row_source *source, const char **raw, size_t *ra
 /*
  * The scanned row's text in UTF-8, with source->scan describing that text, or
  * NULL with *problem set.  Only rows the scan could not vouch for are checked
- * again, and only non-ASCII Windows-1252 rows are converted (and re-scanned,
- * since conversion moves the separators).
+ * again, and only non-ASCII Windows-1252 rows are converted (their separators
+ * moved with the text).
  */
 static const char *csv_row_utf8(struct row_source *source, const char *raw, size_t raw_length, size_t *length,
                                 const char **problem)
@@ -1032,16 +1059,10 @@ static const char *csv_row_utf8(struct row_source *source, const char *raw, size
 	}
 	if (!settled)
 		return raw;
-	const char *text = convert_windows_1252(source, raw, raw_length, length, problem);
-	if (!text)
-		return NULL;
-	size_t end;
-	csv_row_scan_reset(&source->scan);
-	if (csv_row_scan(&source->scan, text, *length, 1, source->separator, &end) < 0) {
-		*problem = out_of_memory_problem;
-		return NULL;
-	}
-	return text;
+	/* the separators are ASCII, as are quotes and line ends: the scan of the raw row
+	 * holds for the converted one once its separators are moved */
+	return convert_windows_1252(source, raw, raw_length, source->scan.separators, source->scan.separator_count, length,
+	                            problem);
 }
 
 static char guess_separator(const char *header, size_t length)

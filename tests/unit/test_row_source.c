@@ -212,6 +212,81 @@ static void test_windows_1252_every_byte(void **state)
 	iconv_close(reference);
 }
 
+/* cp1252 bytes to UTF-8 by iconv, for the reference. */
+static void windows_1252_reference(iconv_t reference, const char *field, size_t length, char *want, size_t want_size)
+{
+	char *in = (char *)field, *out = want;
+	size_t in_left = length, out_left = want_size - 1;
+	iconv(reference, NULL, NULL, NULL, NULL);
+	assert_true(iconv(reference, &in, &in_left, &out, &out_left) != (size_t)-1);
+	*out = '\0';
+}
+
+/*
+ * A Windows-1252 row's separators are found before it is converted, and moved with
+ * the text as it grows (two bytes for å, three for €): every field of rows with
+ * letters in several fields, before and after runs of 16 ASCII bytes and more, in
+ * quoted fields that hold separators and quotes, equals iconv's conversion of it.
+ */
+static void test_windows_1252_fields_after_letters(void **state)
+{
+	(void)state;
+	iconv_t reference = iconv_open("UTF-8", "WINDOWS-1252");
+	assert_true(reference != (iconv_t)-1);
+	enum { ROWS = 120, FIELDS = 5 };
+	static char text[ROWS * 400];
+	static char expected[ROWS][FIELDS][120];
+	static size_t expected_length[ROWS][FIELDS];
+	size_t length = (size_t)snprintf(text, sizeof text, "K\xF6n;b;c;d;e\n");
+	for (int r = 0; r < ROWS; r++) {
+		char fields[FIELDS][120];
+		int n = 0;
+		for (int i = 0; i < r % 5; i++)
+			fields[0][n++] = (char)0xE5; /* å */
+		n += snprintf(fields[0] + n, sizeof fields[0] - (size_t)n, "%.*s", r % 23, "abcdefghijklmnopqrstuvw");
+		fields[0][n] = '\0';
+		snprintf(fields[1], sizeof fields[1], "a;b\"%s%.*s", r % 2 ? "\x80" : "\xF6", r % 17, "0123456789abcdefg");
+		snprintf(fields[2], sizeof fields[2], "%.*s\xD6", 16 + r % 7, "Till mycket stor del");
+		n = 0;
+		for (int i = 0; i < r % 4; i++)
+			fields[3][n++] = (char)0x80; /* € */
+		fields[3][n] = '\0';
+		fields[4][0] = '\0';
+		for (int f = 0; f < FIELDS; f++) {
+			windows_1252_reference(reference, fields[f], strlen(fields[f]), expected[r][f], sizeof expected[r][f]);
+			expected_length[r][f] = strlen(expected[r][f]);
+		}
+		/* field 1 quoted, its quote doubled */
+		char quoted[260];
+		size_t q = 0;
+		quoted[q++] = '"';
+		for (const char *c = fields[1]; *c; c++) {
+			if (*c == '"')
+				quoted[q++] = '"';
+			quoted[q++] = *c;
+		}
+		quoted[q++] = '"';
+		quoted[q] = '\0';
+		length += (size_t)snprintf(text + length, sizeof text - length, "%s;%s;%s;%s;%s\n", fields[0], quoted,
+		                           fields[2], fields[3], fields[4]);
+	}
+	write_file(text, length);
+	struct row_source *source = open_ok(NULL);
+	struct row row;
+	for (int r = 0; r < ROWS; r++) {
+		assert_int_equal(row_source_next(source, &row), 1);
+		assert_null(row.problem);
+		assert_int_equal(row.count, FIELDS);
+		for (int f = 0; f < FIELDS; f++) {
+			assert_int_equal(row.lengths[f], expected_length[r][f]);
+			assert_memory_equal(row.fields[f], expected[r][f], expected_length[r][f]);
+		}
+	}
+	assert_int_equal(row_source_next(source, &row), 0);
+	row_source_close(source);
+	iconv_close(reference);
+}
+
 static void test_invalid_utf8_after_utf8_is_a_row_problem(void **state)
 {
 	(void)state;
@@ -1011,6 +1086,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_field_count_is_a_row_problem),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_windows_1252_every_byte),
+		cmocka_unit_test(test_windows_1252_fields_after_letters),
 		cmocka_unit_test(test_invalid_utf8_after_utf8_is_a_row_problem),
 		cmocka_unit_test(test_nul_byte_after_the_start_is_a_row_problem),
 		cmocka_unit_test(test_gzip_detected_from_content),
