@@ -287,6 +287,21 @@ static void test_windows_1252_fields_after_letters(void **state)
 	iconv_close(reference);
 }
 
+/* A row of separators, quotes, spaces, tabs and CRs only is blank; anything else,
+ * a NUL byte too, is not. */
+static void test_blank_rows(void **state)
+{
+	(void)state;
+	static const struct { const char *raw; size_t length; int blank; } cases[] = {
+		{";;;;", 4, 1}, {" ;,\"\t\r", 6, 1}, {"", 0, 1}, {";;a;", 4, 0}, {";\0;", 3, 0}, {"\"\"x", 3, 0},
+		{"\xC3\xA5", 2, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct row row = {.raw = cases[i].raw, .raw_length = cases[i].length};
+		assert_int_equal(row_is_blank(&row), cases[i].blank);
+	}
+}
+
 static void test_invalid_utf8_after_utf8_is_a_row_problem(void **state)
 {
 	(void)state;
@@ -1087,6 +1102,7 @@ int main(void)
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_windows_1252_every_byte),
 		cmocka_unit_test(test_windows_1252_fields_after_letters),
+		cmocka_unit_test(test_blank_rows),
 		cmocka_unit_test(test_invalid_utf8_after_utf8_is_a_row_problem),
 		cmocka_unit_test(test_nul_byte_after_the_start_is_a_row_problem),
 		cmocka_unit_test(test_gzip_detected_from_content),
