@@ -41,7 +41,14 @@ struct ingest_converter {
 	 * "courses"), or NULL when it has one: ingest says so at its first row, so that a
 	 * file with none says only that. */
 	const char *(*ungendered)(const void *self);
+	/* Optional (NULL: none): the column a bound converter would look at before a row is
+	 * split, and how (row_source_peek_at), or SIZE_MAX; a row it declines comes to row()
+	 * with unsplit set.  Asked after each bind. */
+	size_t (*peek)(void *self, row_source_peek *peek);
 };
+
+/* After converter bound source: its peek, if it has one, set on source. */
+void ingest_converter_peek(const struct ingest_converter *converter, struct row_source *source);
 
 struct ingest_totals {
 	unsigned long rows, written, repeats, blank, rejected, skipped, files_failed;

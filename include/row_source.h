@@ -48,6 +48,7 @@ struct row {
 	const char *raw;            /* the row as it stood in the file, in UTF-8, no line end */
 	size_t raw_length;
 	const char *problem;        /* NULL, or why this row cannot be used */
+	int unsplit;                /* declined by the peek (row_source_peek_at): no fields */
 };
 
 struct row_source;
@@ -72,6 +73,17 @@ const char *row_source_sheet(const struct row_source *source, size_t *sheet_coun
 int row_source_gzipped(const struct row_source *source);
 /* 1: a row in *row; 0: end of input; -1: fatal, see row_source_error(). */
 int row_source_next(struct row_source *source, struct row *row);
+/*
+ * A look at one column of each CSV row before the row is converted and split, for a
+ * reader that needs nothing of some rows but that cell (ifs-shares: a row answered
+ * before the period).  peek gets the cell (not NUL-terminated) of each row of the
+ * header's shape whose text needs no conversion or check beyond the scan's (ASCII, or
+ * two-byte UTF-8 in a file known to be UTF-8) and whose cell is unquoted, and returns 0
+ * to decline the row: it then comes with unsplit set and no fields.  1, or any other
+ * row: split as always.
+ */
+typedef int (*row_source_peek)(void *context, const char *cell, size_t length);
+void row_source_peek_at(struct row_source *source, size_t column, row_source_peek peek, void *context);
 const char *row_source_error(const struct row_source *source); /* "FILE:LINE: reason" */
 /*
  * The header was not the header (a title line, an empty ";;;;" line above the

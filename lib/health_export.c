@@ -285,5 +285,5 @@ void health_export_ingest(struct health_export *converter, struct ingest_convert
 {
 	*out = (struct ingest_converter){converter,         bind,        quiet,        convert,   cell_problems,
 	                                 cell_problem_text, personal_id, ids_personal, day_first, unkept,
-	                                 ungendered};
+	                                 ungendered,        NULL};
 }

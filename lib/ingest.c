@@ -91,6 +91,7 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 		row_source_close(source);
 		return out_of_memory ? EX_OSERR : EX_DATAERR;
 	}
+	ingest_converter_peek(converter, source);
 	char description[512];
 	if (verbose) {
 		row_source_describe(source, description, sizeof description);
@@ -224,6 +225,14 @@ int ingest_file_split(const char *path, const struct row_source_options *source_
 	return status;
 }
 
+
+void ingest_converter_peek(const struct ingest_converter *converter, struct row_source *source)
+{
+	row_source_peek peek = NULL;
+	size_t column = converter->peek ? converter->peek(converter->self, &peek) : SIZE_MAX;
+	if (column != SIZE_MAX && peek)
+		row_source_peek_at(source, column, peek, converter->self);
+}
 
 int ingest_files(char *const *paths, int path_count, const struct row_source_options *source_options,
                  const struct ingest_converter *converter, struct reject_log *rejects, struct ingest_totals *totals,

@@ -402,8 +402,10 @@ struct ingest_split *ingest_split_start(const char *path, struct row_source *sou
 		return NULL; /* one thread, then */
 	}
 	run->converter.quiet(run->converter.self, 1);
-	if (run->converter.bind(run->converter.self, run->source, error, sizeof error) < 0 ||
-	    pthread_create(&split->thread, NULL, twin_read, run) != 0) {
+	int bound = run->converter.bind(run->converter.self, run->source, error, sizeof error);
+	if (bound == 0)
+		ingest_converter_peek(&run->converter, run->source);
+	if (bound < 0 || pthread_create(&split->thread, NULL, twin_read, run) != 0) {
 		twin_run_free(run);
 		free(split);
 		return NULL;

@@ -607,5 +607,5 @@ void participants_converter_ingest(struct participants_converter *converter, str
 {
 	*out = (struct ingest_converter){converter,         bind,        quiet,        convert,   cell_problems,
 	                                 cell_problem_text, personal_id, ids_personal, day_first, unkept,
-	                                 ungendered};
+	                                 ungendered,        NULL};
 }

@@ -86,6 +86,9 @@ struct row_source {
 	 * byte Windows-1252 does not define), then the bytes */
 	unsigned char windows_1252[128][4];
 	int windows_1252_ready;
+	row_source_peek peek; /* row_source_peek_at() */
+	void *peek_context;
+	size_t peek_column;
 	char *pending;          /* raw UTF-16 bytes not yet converted */
 	size_t pending_length;
 	uint64_t raw_offset;    /* bytes read from the (decompressed) input */
@@ -1859,6 +1862,34 @@ int row_source_gzip_skip(struct row_source *source, uint64_t compressed, uint64_
 	return 1;
 }
 
+void row_source_peek_at(struct row_source *source, size_t column, row_source_peek peek, void *context)
+{
+	source->peek = peek;
+	source->peek_column = column;
+	source->peek_context = context;
+}
+
+/* Whether the peek declines the scanned row raw: only a row of the header's shape whose
+ * text the scan has vouched for as it stands (no NUL; ASCII, or two-byte UTF-8 in a file
+ * known to be UTF-8), so that a row of bytes that are no text is said to be so wherever
+ * it stands in the file, and the cell unquoted. */
+static int peek_declines(struct row_source *source, const char *raw, size_t length)
+{
+	const struct csv_row_scan *scan = &source->scan;
+	if (scan->has_nul || scan->separator_count + 1 != source->columns || source->peek_column >= source->columns)
+		return 0;
+	if (scan->has_high && (source->encoding == TEXT_UNDECIDED || source->encoding == TEXT_WINDOWS_1252 ||
+	                       scan->needs_utf8_check))
+		return 0;
+	size_t column = source->peek_column;
+	size_t from = column ? scan->separators[column - 1] + 1 : 0;
+	size_t to = column < scan->separator_count ? scan->separators[column] : length;
+	for (size_t i = from; i < to; i++)
+		if ((unsigned char)raw[i] >= 0x80 || raw[i] == '"')
+			return 0;
+	return !source->peek(source->peek_context, raw + from, to - from);
+}
+
 int row_source_next(struct row_source *source, struct row *row)
 {
 	if (source->failed)
@@ -1873,6 +1904,13 @@ int row_source_next(struct row_source *source, struct row *row)
 	int got = next_csv_line(source, &raw, &raw_length, &row->line);
 	if (got <= 0)
 		return got;
+	if (source->peek && peek_declines(source, raw, raw_length)) {
+		row->raw = raw;
+		row->raw_length = raw_length;
+		row->count = source->columns;
+		row->unsplit = 1;
+		return 1;
+	}
 	size_t length;
 	const char *problem = NULL;
 	const char *text = csv_row_utf8(source, raw, raw_length, &length, &problem);

@@ -973,6 +973,8 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		snprintf(reason, reason_size, "%s", row->problem);
 		return 1;
 	}
+	if (row->unsplit)
+		return SURVEY_SKIPPED; /* answered before read_from, as peek_date found */
 	const char *const *fields = row->fields;
 	const size_t *lengths = row->lengths;
 
@@ -1137,12 +1139,34 @@ static const char *ingest_ungendered(const void *self)
 	return ((const struct survey_converter *)self)->gender == SIZE_MAX ? "answers" : NULL;
 }
 
+/* A row answered before read_from, told by its date cell alone, is not split. */
+static int peek_date(void *self, const char *cell, size_t length)
+{
+	struct survey_converter *converter = self;
+	uint32_t date;
+	int parsed = date_parse(cell, length, &date);
+	if (parsed < 0 || date >= converter->options.read_from)
+		return 1;
+	if (parsed == DATE_DAY_FIRST)
+		converter->day_first_dates++; /* as survey_converter_row() counts it */
+	return 0;
+}
+
+static size_t ingest_peek(void *self, row_source_peek *peek)
+{
+	const struct survey_converter *converter = self;
+	if (!converter->options.read_from || !converter->options.repeats_downstream)
+		return SIZE_MAX;
+	*peek = peek_date;
+	return converter->date;
+}
+
 void survey_converter_ingest(struct survey_converter *converter, struct ingest_converter *out)
 {
 	*out = (struct ingest_converter){converter,           ingest_bind,         ingest_quiet,
 	                                 ingest_row,          ingest_cell_problems, ingest_cell_problem,
 	                                 ingest_personal_id,  ingest_ids_personal, ingest_day_first,
-	                                 ingest_unkept,       ingest_ungendered};
+	                                 ingest_unkept,       ingest_ungendered,   ingest_peek};
 }
 
 /* ---- a twin for the second half of a large export (ingest_split.h) ------------ */
@@ -1154,6 +1178,8 @@ static int twin_make(void *context, struct record_writer *writer, struct ingest_
 	 * The first converter checks its records as they are replayed, in order. */
 	struct survey_options options = first->options;
 	options.verbose = 0;
+	if (!options.repeats_downstream)
+		options.read_from = 0; /* the first converter reads every row (survey.h) */
 	options.repeats_downstream = 1;
 	struct pseudonym_key *key = NULL;
 	const struct pseudonym_key *shared = first->options.key ? first->options.key : first->options.run_key;

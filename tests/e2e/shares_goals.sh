@@ -225,10 +225,10 @@ contains direct-bad.err "with-errors.csv: 3 rows rejected, 1 answers rejected, 1
 # An export's rows answered before the period are not read past their date: no answer
 # the period counts can depend on one (a later answer date is kept over an earlier), so
 # a bad cell among them stops no table, and the period's numbers are the staged pipe's.
-# R-1 answered in mätår 2021 and again in 2022, R-2 in 2020 with an unknown answer and
-# gender, R-4 under Enter in 2019 only.
+# R-1 answered in mätår 2021 and again in 2022, R-2 in 2020 (a date written day first)
+# with an unknown answer and gender, R-4 under Enter in 2019 only.
 printf 'Respondent-ID;Svarsdatum;Insats;Enkät;Kön;F1\r\n%s\r\n%s\r\n%s\r\n%s\r\n%s\r\n' \
-	"R-1;2021-10-15;FIA;Avslutad;Kvinna;Inte alls" "R-2;2020-05-05;FIA;Avslutad;X;Kanske" \
+	"R-1;2021-10-15;FIA;Avslutad;Kvinna;Inte alls" "R-2;5/5/2020;FIA;Avslutad;X;Kanske" \
 	"R-1;2022-03-01;FIA;Avslutad;Kvinna;Helt och hållet" "R-3;2022-05-01;FIA;Avslutad;Man;Till stor del" \
 	"R-4;2019-01-01;Enter;Avslutad;Man;Helt och hållet" >early.csv
 printf '{"goals": [%s, %s]}\n' \
@@ -241,11 +241,12 @@ ifs-shares -t early.json --year 2022 early.csv >early-2022.tsv 2>early-2022.err 
 	fail "rows before the period stopped the table: $(cat early-2022.err)"
 [ "$(grep fia-nytta early-2022.tsv | cut -f8,9,14,15,17,18)" = "$(printf '2\t1\t1\t1\t1\t0')" ] ||
 	fail "rows before the period: $(cat early-2022.tsv)"
-grep fia-nytta early-2022.tsv >early-direct.row
-ifs-shares -t early.json --year 2022 early.rec 2>/dev/null | grep fia-nytta | same_file - early-direct.row
+grep fia-nytta early-2022.tsv >early-direct-2022.row
+ifs-shares -t early.json --year 2022 early.rec 2>/dev/null | grep fia-nytta | same_file - early-direct-2022.row
 contains early-2022.err "early.csv: 3 rows answered before 2021-11-01 not read past their date: no answer of the period depends on them"
 contains early-2022.err 'goal "enter-nytta": insats "Enter" does not occur in the IFS data from 2021-11-01 on'
 lacks early-2022.err "Kanske"
+contains early-2022.err "early.csv: 1 dates written D/M/YYYY were read day first" # as ifs-survey counts them
 # mätår 2021: R-1's answer of 2021-10-15 was given again later, and counts there: n 0, as
 # the staged pipe has it; R-2 and R-4 unread
 ifs-shares -t early.json --year 2021 early.csv >early-2021.tsv 2>early-2021.err
@@ -258,3 +259,15 @@ expect_status 65 sh -c "ifs-shares -t early.json --year 2020 early.csv >early-20
 [ ! -s early-2020.tsv ] || fail "a table was printed with R-2's cells unread"
 contains early-2020.err 'unknown answer "Kanske"'
 contains early-2020.err "early.csv: 1 answers rejected, 1 genders unreadable (above), so no table"
+# Only the date is looked at: a row of another shape, or one whose date cannot be read,
+# is rejected whenever it was answered
+{ cat early.csv; printf 'R-5;2019-02-02;FIA;Avslutad;Man\r\nR-6;2019-02-31;FIA;Avslutad;Man;Inte alls\r\n'; } >early-bad.csv
+expect_status 65 sh -c "ifs-shares -t early.json --year 2022 early-bad.csv >/dev/null 2>early-bad.err"
+contains early-bad.err "early-bad.csv:7: expected 6 fields, found 5"
+contains early-bad.err "early-bad.csv:8: bad answer date \"2019-02-31\": no such day in the calendar"
+contains early-bad.err "early-bad.csv: 2 rows rejected (above), so no table"
+# Bytes that are no text are found wherever they stand: a byte Windows-1252 does not
+# define (81) in a row before the period stops the table as in one of the period
+iconv -f UTF-8 -t WINDOWS-1252 early.csv | sed 's/Kanske/Kansk\x81/' >early-1252.csv
+expect_status 65 sh -c "ifs-shares -t early.json --year 2022 early-1252.csv >/dev/null 2>early-1252.err"
+contains early-1252.err "early-1252.csv:3: byte not defined in Windows-1252"

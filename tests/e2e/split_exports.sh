@@ -94,7 +94,6 @@ done
 # passes its records on, and reported on their own lines.
 grep -q "the same respondent answered again with other answers" one.err ||
 	fail "the clean exports hold no conflicting repeat for ifs-survey to report"
-
 # The numbers are the ones read by one thread, which other tests prove by hand: here, that
 # the halves are all there (n for FIA nytta counts every FIA row with an answer once).
 awk -F'\t' '$3 == "fia-nytta" && $1 ~ /2022-10-31$/ {print $8}' one.out >/dev/null

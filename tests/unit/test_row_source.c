@@ -302,6 +302,82 @@ static void test_blank_rows(void **state)
 	}
 }
 
+/* The peek of test_peek_declines_only_what_it_may: declines cells starting with "old",
+ * and notes what it was shown. */
+static char peeked[16][16];
+static int peeks;
+static int decline_old(void *context, const char *cell, size_t length)
+{
+	(void)context;
+	if (peeks < 16)
+		snprintf(peeked[peeks++], sizeof peeked[0], "%.*s", (int)length, cell);
+	return !(length >= 3 && memcmp(cell, "old", 3) == 0);
+}
+
+/*
+ * A row the peek declines comes unsplit (raw, no fields); the peek is shown only
+ * the cells of rows of the header's shape whose text the scan vouched for (ASCII,
+ * or two-byte UTF-8 in a UTF-8 file), the cell unquoted: any other row is split,
+ * whatever its cell says, so that bytes that are no text are found wherever they
+ * stand.  A Windows-1252 file's rows with letters are converted and split.
+ */
+static void test_peek_declines_only_what_it_may(void **state)
+{
+	(void)state;
+	write_text("K\xC3\xB6n;datum;svar\n"
+	           "a;old-1;x\n"              /* declined */
+	           "b;new-1;x\n"              /* shown, kept */
+	           "c;old-2;x;extra\n"        /* another shape: split, and its problem said */
+	           "d;\"old-3\";x\n"          /* quoted: split */
+	           "e;old-\xC3\xA5;x\n"       /* not ASCII: split */
+	           "f;old-4;\xC3\xA5\n"       /* two-byte UTF-8 elsewhere: declined */
+	           "g;old-5;\xE5\n"           /* invalid UTF-8: split, and said */
+	           "h;old-6;\xE2\x82\xAC\n"); /* three-byte UTF-8, checked after the scan: split */
+	struct row_source *source = open_ok(NULL);
+	row_source_peek_at(source, 1, decline_old, NULL);
+	peeks = 0;
+	struct row row;
+	static const struct { int unsplit; const char *first; int problem; } want[] = {
+		{1, NULL, 0}, {0, "b", 0}, {0, NULL, 1}, {0, "d", 0}, {0, "e", 0}, {1, NULL, 0}, {0, NULL, 1}, {0, "h", 0},
+	};
+	for (size_t r = 0; r < sizeof want / sizeof *want; r++) {
+		assert_int_equal(row_source_next(source, &row), 1);
+		assert_int_equal(row.unsplit, want[r].unsplit);
+		assert_int_equal(row.problem != NULL, want[r].problem);
+		if (want[r].unsplit) {
+			assert_null(row.fields);
+			assert_int_equal(row.count, 3);
+			assert_int_equal(row.raw[0], "af"[r == 5]);
+		}
+		if (want[r].first)
+			assert_string_equal(row.fields[0], want[r].first);
+	}
+	assert_int_equal(row_source_next(source, &row), 0);
+	assert_int_equal(peeks, 3);
+	assert_string_equal(peeked[0], "old-1");
+	assert_string_equal(peeked[1], "new-1");
+	assert_string_equal(peeked[2], "old-4");
+	row_source_close(source);
+
+	write_text("K\xF6n;datum;svar\n"
+	           "a;old-1;\xE5\n"  /* letters: converted and split */
+	           "b;old-2;x\n"     /* ASCII: declined */
+	           "c;old-3;\x81\n"); /* an undefined byte: split, and said */
+	source = open_ok(NULL);
+	row_source_peek_at(source, 1, decline_old, NULL);
+	peeks = 0;
+	assert_int_equal(row_source_next(source, &row), 1);
+	assert_int_equal(row.unsplit, 0);
+	assert_string_equal(row.fields[2], "\xC3\xA5");
+	assert_int_equal(row_source_next(source, &row), 1);
+	assert_int_equal(row.unsplit, 1);
+	assert_int_equal(row_source_next(source, &row), 1);
+	assert_int_equal(row.unsplit, 0);
+	assert_string_equal(row.problem, "byte not defined in Windows-1252");
+	assert_int_equal(peeks, 1);
+	row_source_close(source);
+}
+
 static void test_invalid_utf8_after_utf8_is_a_row_problem(void **state)
 {
 	(void)state;
@@ -1103,6 +1179,7 @@ int main(void)
 		cmocka_unit_test(test_windows_1252_every_byte),
 		cmocka_unit_test(test_windows_1252_fields_after_letters),
 		cmocka_unit_test(test_blank_rows),
+		cmocka_unit_test(test_peek_declines_only_what_it_may),
 		cmocka_unit_test(test_invalid_utf8_after_utf8_is_a_row_problem),
 		cmocka_unit_test(test_nul_byte_after_the_start_is_a_row_problem),
 		cmocka_unit_test(test_gzip_detected_from_content),

@@ -488,8 +488,6 @@ static void test_settled_on_two_threads_as_on_one(void **state)
 	codebook_free(book);
 }
 
-/* Newcombe (1998), method 10, his worked example: 56/70 - 48/80 = 0.2000, 95 % interval
- * 0.0524 to 0.3339 (Statistics in Medicine 17:873-890, table II). */
 /*
  * An export's rows answered before a period's first day can be left unread
  * (survey_options.read_from): the later answer date is kept, so none of them changes
@@ -551,6 +549,8 @@ static void test_rows_before_the_first_day_change_nothing(void **state)
 	codebook_free(book);
 }
 
+/* Newcombe (1998), method 10, his worked example: 56/70 - 48/80 = 0.2000, 95 % interval
+ * 0.0524 to 0.3339 (Statistics in Medicine 17:873-890, table II). */
 static void test_newcombe_published_example(void **state)
 {
 	(void)state;
