@@ -85,7 +85,10 @@ int pseudonym_key_random(struct pseudonym_key *key, char *error, size_t error_si
 	memset(key, 0, sizeof *key);
 	key->length = 32;
 	if (RAND_bytes(key->bytes, (int)key->length) != 1) {
-		snprintf(error, error_size, "no random bytes for a key from this system's OpenSSL");
+		/* OpenSSL's generator allocates as it starts, and does not say when memory is
+		 * what it lacked: that is far likelier than a system without an entropy source */
+		snprintf(error, error_size, "no random bytes for a key from this system's OpenSSL (out of memory, or no "
+		         "entropy source)");
 		pseudonym_key_wipe(key);
 		return EX_OSERR;
 	}
