@@ -43,6 +43,15 @@ struct survey_options {
 	 * (pseudonym.h) instead of with the SHA-256 a stream carries, for records that
 	 * never meet a stream's.  NULL: SHA-256. */
 	const struct response_key *response_key;
+	/* Without key and run_key: a personnummer or participant code, not kept (the row
+	 * number stands in), is told apart under this key of the run's own, in memory, for
+	 * the repeat check alone: the same questionnaire again is dropped, one with earlier
+	 * answers too, and one with the same answers under a later date (the earlier date
+	 * kept); one with later, other answers is written beside the first, and both count
+	 * (survey_converter_unkept_conflicts).  NULL: no check for them.  Past the check's
+	 * memory their rows wait for its end.  A second reader (a twin) stops at such a
+	 * row: the first reads it. */
+	const struct pseudonym_key *check_key;
 	int verbose;         /* bind says on stderr what every column became */
 	int repeats_downstream; /* the records go straight to a reader that counts each answer
 	                         * once itself (ifs-shares): the converter skips its own check */
@@ -108,8 +117,12 @@ const char *survey_converter_personal_id(const struct survey_converter *converte
 /* Personal ids (participant ids, ids shaped like a personnummer) not kept for want of a key. */
 uint64_t survey_converter_unkept_ids(const struct survey_converter *converter);
 /* Questionnaires written without an identifier (no id column, a blank id, an id not
- * kept): nothing tells a repeat of them from a new respondent. */
+ * kept and not told apart by check_key): nothing tells a repeat of them from a new
+ * respondent. */
 uint64_t survey_converter_anonymous_rows(const struct survey_converter *converter);
+/* Questionnaires of respondents told apart only by check_key, written beside an earlier
+ * one of theirs with other answers: nothing downstream can tell they are one person's. */
+uint64_t survey_converter_unkept_conflicts(const struct survey_converter *converter);
 
 /* What the repeat check holds in memory before it waits for the end (IFS_SPILL_AFTER
  * says otherwise): past it, the keys of identified respondents' questionnaires go

@@ -32,6 +32,7 @@ static const char usage_text[] =
 	"      --key-file FILE   keep respondent ids as keyed pseudonyms, as ifs-health does\n"
 	"                        (key file mode 0600).  Without it, personnummer and\n"
 	"                        participant codes are not kept: the row's number stands in\n"
+	"                        (their repeats within the run are found in memory all the same)\n"
 	"      --rejects FILE    also write rejected rows with reasons (TSV; identifiers and anything\n"
 	"                        shaped like a personnummer replaced by [id removed])\n"
 	"      --sep C           field separator: ',' ';' or 'tab' (default: detected)\n"
@@ -41,7 +42,8 @@ static const char usage_text[] =
 	"                        check past its memory is finished on both if it fits); the same stream\n"
 	"  -v, --verbose         say what was detected in each file\n"
 	"  -h, --help            this text;  --version  the version\n"
-	"Exit: 0 ok; 65 rows rejected (the stream holds the other rows) or a file unusable\n"
+	"Exit: 0 ok; 65 rows rejected (the stream holds the other rows), without a key a personal\n"
+	"id answered again with other answers (both written), or a file unusable\n"
 	"(the stream is then left unfinished, so later stages fail rather than count short);\n"
 	"66 no input or no key file; 77 key file readable by others; 73/74 output errors (74 also:\n"
 	"a temporary file of the repeat check under TMPDIR; IFS_SPILL_AFTER, see man ifs).\n";
@@ -108,7 +110,19 @@ int main(int argc, char **argv)
 		return start_status;
 	if (key_path)
 		options.key = &key;
+	/* Without a key, a personnummer or participant code is not kept, but told apart in
+	 * memory under a key that dies with the run, so that the same questionnaire again (a
+	 * cumulative download) is still counted once (survey.h, check_key). */
 	char error[1024] = "";
+	static struct pseudonym_key check_key;
+	if (!key_path) {
+		int key_status = pseudonym_key_random(&check_key, error, sizeof error);
+		if (key_status) {
+			diag_error("%s", key_status == EX_OSERR && !error[0] ? "out of memory" : error);
+			return key_status;
+		}
+		options.check_key = &check_key;
+	}
 	struct codebook *codebook = codebook_path ? codebook_load(codebook_path, error, sizeof error)
 	                                          : codebook_load_default("ifs", error, sizeof error);
 	if (!codebook) {
@@ -146,6 +160,14 @@ int main(int argc, char **argv)
 	uint64_t genders_unread = survey_converter_genders_unread(converter);
 	if (status == 0 && (totals.rejected || answers_rejected || genders_unread))
 		status = EX_DATAERR;
+	uint64_t unkept_conflicts = survey_converter_unkept_conflicts(converter);
+	if (unkept_conflicts) {
+		diag_warn("%llu questionnaires answered again with other answers by a respondent whose personnummer or "
+		          "participant code is not kept without --key-file (above) are written beside the earlier, and "
+		          "count as well; give --key-file KEY to count only the later", (unsigned long long)unkept_conflicts);
+		if (status == 0)
+			status = EX_DATAERR;
+	}
 	uint64_t records = survey_converter_records(converter);
 	uint64_t anonymous = survey_converter_anonymous_rows(converter);
 	if (anonymous && argc - optind > 1)
@@ -156,6 +178,7 @@ int main(int argc, char **argv)
 	status = ingest_finish(status, &totals, writer, rejects, rejects_path);
 	codebook_free(codebook);
 	pseudonym_key_wipe(&key);
+	pseudonym_key_wipe(&check_key);
 	char repeats[160] = "", cells[160] = "";
 	if (totals.repeats)
 		snprintf(repeats, sizeof repeats, " + %lu repeated (the same questionnaire again: counted once)",

@@ -56,6 +56,7 @@ struct survey_converter {
 	uint64_t records;
 	uint64_t unkept_ids;
 	uint64_t anonymous_rows; /* written without an identifier: the row number stands in */
+	uint64_t unkept_conflicts; /* survey_converter_unkept_conflicts() */
 	struct answer_set *seen; /* questionnaires of identified respondents, to count each once */
 	size_t spill_limit;      /* SURVEY_REPEAT_MEMORY, or IFS_SPILL_AFTER */
 	size_t seen_most;        /* past this many, the check is deferred to the end (struct deferred) */
@@ -130,6 +131,11 @@ void survey_converter_free(struct survey_converter *converter)
 uint64_t survey_converter_records(const struct survey_converter *converter) { return converter->records; }
 void survey_converter_quiet(struct survey_converter *converter, int quiet) { converter->quiet = quiet; }
 uint64_t survey_converter_unkept_ids(const struct survey_converter *converter) { return converter->unkept_ids; }
+uint64_t survey_converter_unkept_conflicts(const struct survey_converter *converter)
+{
+	return converter->unkept_conflicts;
+}
+
 uint64_t survey_converter_anonymous_rows(const struct survey_converter *converter)
 {
 	return converter->anonymous_rows;
@@ -353,10 +359,12 @@ static int respondent_hash(struct survey_converter *converter, const char *id, s
  * when the id is a malformed personnummer, or -1 when it cannot be computed.
  */
 static int respondent_value(struct survey_converter *converter, const struct row *row, uint32_t date,
-                            uint64_t *value, int *identified, char *reason, size_t reason_size)
+                            uint64_t *value, int *identified, uint64_t *told_apart, int *is_told_apart, char *reason,
+                            size_t reason_size)
 {
 	*value = converter->row_ordinal;
 	*identified = 0;
+	*is_told_apart = 0;
 	int personal = 1;
 	size_t column = converter->participant;
 	/* "-" or "N/A" names nobody: as an id it would make one respondent of all who have it */
@@ -385,6 +393,15 @@ static int respondent_value(struct survey_converter *converter, const struct row
 				return 0;
 			}
 			*value = converter->row_ordinal; /* a damaged personnummer: the row stands alone */
+		} else if (!keep && converter->options.check_key && converter->options.repeats_downstream) {
+			*is_told_apart = 1; /* a twin, which leaves the row to the first thread (and the key to it) */
+		} else if (!keep && converter->options.check_key) {
+			/* not kept, but told apart for the repeat check (survey.h, check_key) */
+			enum personnummer_result shape =
+				pseudonym_of_participant(converter->options.check_key, id, length, date, told_apart);
+			if (shape == PERSONNUMMER_UNCOMPUTED)
+				return -1;
+			*is_told_apart = shape == PERSONNUMMER_VALID || shape == PERSONNUMMER_NOT;
 		}
 		if (!keep)
 			converter->unkept_ids++;
@@ -471,6 +488,10 @@ static int background_value(const struct codebook *book, struct text_memo *memo,
 	return value;
 }
 
+/* In a repeat key's flags: the respondent is told apart for the check alone (survey.h,
+ * check_key).  Never written: keys stay in the check. */
+#define KEY_TOLD_APART 0x80
+
 /* The repeat check's key of a questionnaire: its respondent, insats and group, with a
  * 32-bit fingerprint of the answers in the forbund field. */
 static struct answer_record repeat_key(const struct survey_converter *converter, const struct answer_record *answer,
@@ -492,6 +513,7 @@ static struct answer_record repeat_key(const struct survey_converter *converter,
 	key.question = UINT32_MAX;
 	key.group = answer->group;
 	key.gender = answer->gender;
+	key.flags = answer->flags & KEY_TOLD_APART;
 	return key;
 }
 
@@ -531,14 +553,13 @@ static int repeat_status(int offered, int same, uint32_t date, char *reason, siz
  * answers, the later date is kept and the repeat reported.
  */
 static int questionnaire_once(struct survey_converter *converter, const struct answer_record *answer,
-                              const uint8_t *level, char *reason, size_t reason_size)
+                              const uint8_t *level, int *same, char *reason, size_t reason_size)
 {
 	if (!converter->seen && !(converter->seen = answer_set_new()))
 		return -1;
 	struct answer_record key = repeat_key(converter, answer, level);
-	int same;
-	int offered = offer_repeat_key(converter->seen, &key, &same);
-	return repeat_status(offered, same, answer->date, reason, reason_size);
+	int offered = offer_repeat_key(converter->seen, &key, same);
+	return repeat_status(offered, *same, answer->date, reason, reason_size);
 }
 
 /* The bound file's form, registered with the writer at its first row.  -1: out of memory. */
@@ -567,7 +588,7 @@ static int register_form(struct survey_converter *converter)
 
 /* The row as one questionnaire record of form (count questions). */
 static int write_form_questionnaire(struct survey_converter *converter, uint32_t form, size_t count,
-                                    const struct answer_record *answer, const uint8_t *level)
+                                    const struct answer_record *answer, const uint8_t *level, int told_apart)
 {
 	/* Not zeroed whole: only the levels of the form's questions are read. */
 	struct questionnaire_record q;
@@ -588,17 +609,17 @@ static int write_form_questionnaire(struct survey_converter *converter, uint32_t
 	if (record_writer_questionnaire(converter->writer, &q) < 0)
 		return -1;
 	converter->records += written;
-	converter->anonymous_rows += !(answer->flags & ANSWER_IDENTIFIED);
+	converter->anonymous_rows += !(answer->flags & ANSWER_IDENTIFIED) && !told_apart;
 	return 0;
 }
 
 /* The row as one questionnaire record of the file's form. */
 static int write_questionnaire(struct survey_converter *converter, const struct answer_record *answer,
-                               const uint8_t *level)
+                               const uint8_t *level, int told_apart)
 {
 	if (register_form(converter) < 0)
 		return -1;
-	return write_form_questionnaire(converter, converter->form, converter->question_count, answer, level);
+	return write_form_questionnaire(converter, converter->form, converter->question_count, answer, level, told_apart);
 }
 
 /*
@@ -634,6 +655,7 @@ struct deferred_record {
 	uint32_t date, insats, forbund, form, file;
 	uint16_t matar, count, answers_rejected;
 	uint8_t group, gender, age, flags, checked, gender_unread;
+	uint8_t told_apart; /* checked as told_apart (survey.h, check_key), written as the row */
 };
 
 struct deferred {
@@ -723,7 +745,8 @@ static int start_deferring(struct survey_converter *converter)
 		const struct answer_record *entry = answer_set_slot(converter->seen, slot);
 		if (!entry)
 			continue;
-		filter_add(deferred, key_hash(entry));
+		if (!(entry->flags & KEY_TOLD_APART))
+			filter_add(deferred, key_hash(entry)); /* (those wait whatever it says: defer_questionnaire) */
 		if (defer_key(deferred, entry, NOT_NUMBERED, converter->spill_limit) < 0)
 			return -1;
 	}
@@ -735,18 +758,22 @@ static int start_deferring(struct survey_converter *converter)
 /* The questionnaire, checked: written at once when its key is surely new, else to
  * the waiting ones, numbered.  Unchecked (no id): written at once. */
 static int defer_questionnaire(struct survey_converter *converter, const struct answer_record *answer,
-                               const uint8_t *level, int checked, unsigned long line, uint64_t answers_rejected,
-                               int gender_unread)
+                               const struct answer_record *checked_as, const uint8_t *level, int checked,
+                               unsigned long line, uint64_t answers_rejected, int gender_unread)
 {
 	struct deferred *deferred = converter->deferred;
+	int told_apart = checked_as != answer;
 	if (register_form(converter) < 0)
 		return -1;
 	if (!checked)
-		return write_questionnaire(converter, answer, level);
-	struct answer_record key = repeat_key(converter, answer, level);
-	if (!filter_add(deferred, key_hash(&key)))
+		return write_questionnaire(converter, answer, level, told_apart);
+	struct answer_record key = repeat_key(converter, checked_as, level);
+	/* One told apart waits whatever the filter would say, and stays out of it: its key is
+	 * the run's random key's, so what the filter would mistake for seen (this one, or
+	 * another's) would follow that key, and the stream's order must not. */
+	if (!told_apart && !filter_add(deferred, key_hash(&key)))
 		return defer_key(deferred, &key, NOT_NUMBERED, converter->spill_limit) < 0 ? -1
-		     : write_questionnaire(converter, answer, level);
+		     : write_questionnaire(converter, answer, level, told_apart);
 	const char *file = converter->file ? converter->file : "-";
 	if (!deferred->file_count || strcmp(deferred->files[deferred->file_count - 1], file) != 0) {
 		char **files = realloc(deferred->files, (deferred->file_count + 1) * sizeof *files);
@@ -775,6 +802,7 @@ static int defer_questionnaire(struct survey_converter *converter, const struct 
 	record.age = answer->age;
 	record.flags = answer->flags;
 	record.checked = 1;
+	record.told_apart = (uint8_t)told_apart;
 	if (defer_key(deferred, &key, deferred->numbered++, converter->spill_limit) < 0)
 		return -1;
 	if (spill_append(deferred->records, &record, sizeof record) < 0 ||
@@ -783,25 +811,51 @@ static int defer_questionnaire(struct survey_converter *converter, const struct 
 	return 0;
 }
 
+/* A later repeat (SURVEY_REPEAT_KEPT) of a respondent told apart for the check alone
+ * (survey.h, check_key), whose earlier questionnaire is written already under the row's
+ * number: with the same answers it is dropped (SURVEY_REPEAT_DROPPED: counted once,
+ * under the earlier date); with other answers written beside it (SURVEY_REPEAT_KEPT),
+ * counted, and said so. */
+static int told_apart_repeat(struct survey_converter *converter, int same, uint32_t date, char *reason,
+                             size_t reason_size)
+{
+	char text[11];
+	date_format(date, text);
+	if (same) {
+		snprintf(reason, reason_size, "the same respondent's same answers came again under another, later date "
+		         "(%s), and the id is not kept without --key-file: the earlier date is kept", text);
+		return SURVEY_REPEAT_DROPPED;
+	}
+	converter->unkept_conflicts++;
+	snprintf(reason, reason_size, "the same respondent answered again with other answers (%s), but the id is not "
+	         "kept without --key-file: both questionnaires are written, and count twice", text);
+	return SURVEY_REPEAT_KEPT;
+}
+
 /* The row's questionnaire checked for repeats (when check) and written, or left to
- * wait for the end: what row() returns. */
+ * wait for the end: what row() returns.  checked_as: answer itself, or the same with
+ * the respondent told apart for the check alone (survey.h, check_key). */
 static int check_and_write(struct survey_converter *converter, const struct answer_record *answer,
-                           const uint8_t *level, int check, unsigned long line, uint64_t answers_rejected,
-                           int gender_unread, char *reason, size_t reason_size)
+                           const struct answer_record *checked_as, const uint8_t *level, int check, unsigned long line,
+                           uint64_t answers_rejected, int gender_unread, char *reason, size_t reason_size)
 {
 	if (check && !converter->deferred && converter->seen && answer_set_count(converter->seen) >= converter->seen_most &&
 	    start_deferring(converter) < 0)
 		return -1;
 	if (converter->deferred)
-		return defer_questionnaire(converter, answer, level, check, line, answers_rejected, gender_unread);
+		return defer_questionnaire(converter, answer, checked_as, level, check, line, answers_rejected,
+		                           gender_unread);
 	int status = 0, written_status = 0;
 	if (check) {
-		status = written_status = questionnaire_once(converter, answer, level, reason, reason_size);
+		int same = 0;
+		status = written_status = questionnaire_once(converter, checked_as, level, &same, reason, reason_size);
+		if (status == SURVEY_REPEAT_KEPT && checked_as != answer)
+			status = written_status = told_apart_repeat(converter, same, answer->date, reason, reason_size);
 		if (status == SURVEY_REPEAT_KEPT)
 			status = 0;
 	}
 	if (status == 0)
-		status = write_questionnaire(converter, answer, level);
+		status = write_questionnaire(converter, answer, level, checked_as != answer);
 	return status == 0 ? written_status : status;
 }
 
@@ -920,17 +974,20 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 		                               .forbund = record.forbund, .matar = record.matar, .group = record.group,
 		                               .gender = record.gender, .age = record.age, .flags = record.flags};
 		char reason[256];
-		int result = 0;
+		int result = 0, verdict_same = 0;
 		if (record.checked && number < deferred->numbered) {
 			uint8_t verdict = verdicts[number++];
-			result = repeat_status(verdict & 3, verdict & VERDICT_SAME_ANSWERS, record.date, reason, sizeof reason);
+			verdict_same = (verdict & VERDICT_SAME_ANSWERS) != 0;
+			result = repeat_status(verdict & 3, verdict_same, record.date, reason, sizeof reason);
 		} else if (record.checked) {
 			errno = EIO; /* more waited than were numbered */
 			status = -1;
 			break;
 		}
+		if (result == SURVEY_REPEAT_KEPT && record.told_apart)
+			result = told_apart_repeat(converter, verdict_same, record.date, reason, sizeof reason);
 		if (result == 0 || result == SURVEY_REPEAT_KEPT) {
-			if (write_form_questionnaire(converter, record.form, record.count, &answer, level) < 0)
+			if (write_form_questionnaire(converter, record.form, record.count, &answer, level, record.told_apart) < 0)
 				status = -1;
 		} else {
 			totals->written--, totals->repeats++; /* counted as written when it was deferred */
@@ -1059,16 +1116,29 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 	/* The respondent before the answers: a repeat check's slot in the set of those seen
 	 * (a cache miss in a large set) is asked for now and has come by the time the
 	 * answers are read.  A row rejected here has no answers to read. */
-	int identified = 0;
-	int status = respondent_value(converter, row, answer.date, &answer.respondent, &identified, reason, reason_size);
+	int identified = 0, is_told_apart = 0;
+	uint64_t told_apart = 0;
+	int status = respondent_value(converter, row, answer.date, &answer.respondent, &identified, &told_apart,
+	                              &is_told_apart, reason, reason_size);
 	if (status != 0)
 		return status;
 	answer.flags = identified ? ANSWER_IDENTIFIED : 0;
-	int check_repeats = identified && !converter->options.repeats_downstream;
+	if (is_told_apart && converter->options.repeats_downstream) {
+		/* a twin: its records are checked as the first converter replays them, by
+		 * their respondent, which here is the row's number */
+		snprintf(reason, reason_size, "a respondent told apart for the repeat check alone: read by the first thread");
+		return 1;
+	}
+	struct answer_record checked_as = answer;
+	if (is_told_apart) {
+		checked_as.respondent = told_apart;
+		checked_as.flags = ANSWER_IDENTIFIED | KEY_TOLD_APART;
+	}
+	int check_repeats = (identified || is_told_apart) && !converter->options.repeats_downstream;
 	if (check_repeats && converter->deferred)
-		__builtin_prefetch(filter_word(converter->deferred, key_hash(&answer)));
+		__builtin_prefetch(filter_word(converter->deferred, key_hash(&checked_as)));
 	else if (check_repeats && converter->seen)
-		answer_set_prefetch(converter->seen, &(struct answer_record){.respondent = answer.respondent,
+		answer_set_prefetch(converter->seen, &(struct answer_record){.respondent = checked_as.respondent,
 		                                                             .insats = answer.insats,
 		                                                             .question = UINT32_MAX,
 		                                                             .group = answer.group});
@@ -1102,8 +1172,8 @@ int survey_converter_row(struct survey_converter *converter, const struct row *r
 		level[q] = value == ANSWER_DONT_KNOW ? LEVEL_DONT_KNOW
 		         : value == ANSWER_MISSING ? LEVEL_MISSING : (uint8_t)value;
 	}
-	status = check_and_write(converter, &answer, level, check_repeats, row->line, row_answers_rejected,
-	                         row_gender_unread, reason, reason_size);
+	status = check_and_write(converter, &answer, is_told_apart ? &checked_as : &answer, level, check_repeats,
+	                         row->line, row_answers_rejected, row_gender_unread, reason, reason_size);
 	if (level != levels)
 		free(level);
 	if (status == 0 || status == SURVEY_REPEAT_KEPT) {
@@ -1230,7 +1300,7 @@ static int twin_replay(void *self, const struct questionnaire_record *q, unsigne
 	                               .forbund = q->forbund, .matar = q->matar, .group = q->group,
 	                               .gender = q->gender, .age = q->age, .flags = q->flags};
 	int check = (q->flags & ANSWER_IDENTIFIED) && !converter->options.repeats_downstream;
-	return check_and_write(converter, &answer, q->levels, check, line, 0, 0, reason, reason_size);
+	return check_and_write(converter, &answer, &answer, q->levels, check, line, 0, 0, reason, reason_size);
 }
 
 static uint32_t twin_place(void *self, const char *name) { return survey_converter_place(self, name); }

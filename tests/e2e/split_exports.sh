@@ -290,6 +290,28 @@ lacks default.err "split: cut"
 expect_status 64 sh -c "ifs-shares --jobs 3 -t targets.json clean-3000.csv 2>jobs.err"
 contains jobs.err "--jobs: expected 1 or 2"
 
+# A participant code column without a key: the codes are not kept, but told apart in
+# memory for the repeat check by the first thread alone (the second stops at its first
+# row and leaves the rest to it): one thread's stream, and the repeats of the second
+# half found: of the 41 repeats (every 37th row past 1500), the 27 the same are dropped,
+# the 14 with other, later answers (every 111th) written and said to count twice.
+export_file 3000 "" | sed '1s/^Respondent-ID/Deltagare/' >codes.csv
+one_and_two codes.trace ifs-survey codes.csv
+contains codes.trace "the second thread read 0 rows"
+contains one.err "3030 rows read = 2973 written (5946 answer records) + 27 repeated (the same questionnaire again: counted once) + 30 empty + 0 rejected"
+contains one.err "warning: 14 questionnaires answered again with other answers by a respondent whose personnummer"
+# Participant codes beside plain respondent ids, all past the repeat check's memory: the
+# stream is the same run after run, though the codes are told apart under a key each run
+# makes anew (they wait for the end, and stay out of the filter that decides for the
+# others whether they wait).
+export_file 600 "" | awk -F';' 'BEGIN {OFS = ";"} NR == 1 {print "Deltagare", $0; next}
+	NR % 2 {print "D-" $1, "", substr($0, index($0, ";") + 1); next} {print "", $0}' >mixed.csv
+for run in 1 2 3; do
+	IFS_SPILL_AFTER=0 ifs-survey mixed.csv >mixed-$run.rec 2>/dev/null || true
+done
+same_file mixed-1.rec mixed-2.rec
+same_file mixed-1.rec mixed-3.rec
+
 # ifs-survey's own cut, at 47 %: one thread's stream all the same, and the cut where it says.
 unset IFS_SPLIT_PERCENT
 one_and_two default-cut.trace ifs-survey reject.csv

@@ -7,15 +7,21 @@ head -c 32 /dev/urandom >key && chmod 600 key
 
 # Without a key the row number stands in for every personal id.  The one rejected
 # row keeps its place with the id removed; the row whose fields cannot be read, and
-# so whose id cannot be found, is not kept at all.
+# so whose id cannot be found, is not kept at all.  The same person twice (rows 2 and
+# 3, in two written forms), told apart in memory, is said to count twice.
 expect_status 65 sh -c "ifs-survey --rejects plain-rejects.tsv '$export_file' >plain.rec 2>plain.err"
-same_file - plain.err <<END
+# (said as the row is read, or, past the repeat check's memory, at the end)
+contains plain.err "ifs-survey: warning: $export_file:3: the same respondent answered again with other answers (2022-03-15), but the id is not kept without --key-file: both questionnaires are written, and count twice"
+grep -v ":3: the same respondent answered again" plain.err >plain.err.rest
+same_file - plain.err.rest <<END
 ifs-survey: $export_file:6: column 8 (question tillvara): unknown answer "Jättebra"; expected one of Inte alls, Till liten del, Till viss del, Till stor del, Till mycket stor del, Helt och hållet, Vet ej / Ej aktuellt, Vet ej/Ej aktuellt, Vet ej, Ej aktuellt, Vet inte
 ifs-survey: $export_file:8: expected 8 fields, found 7
 ifs-survey: $export_file: 6 respondents identified by personnummer or participant code: not kept without --key-file (the row number stands in)
+ifs-survey: warning: 1 questionnaires answered again with other answers by a respondent whose personnummer or participant code is not kept without --key-file (above) are written beside the earlier, and count as well; give --key-file KEY to count only the later
 ifs-survey: 7 rows read = 6 written (11 answer records) + 1 rejected; 1 answers rejected (their rows kept)
 END
-ifs-dump plain.rec | awk -F'\t' 'NR > 1 {print $1}' | uniq >plain-respondents.txt
+# (past the repeat check's memory, those told apart are written at the end)
+ifs-dump plain.rec | awk -F'\t' 'NR > 1 {print $1}' | sort -u >plain-respondents.txt
 printf '%s\n' 0000000000000001 0000000000000002 0000000000000003 0000000000000004 0000000000000005 0000000000000006 |
 	same_file - plain-respondents.txt
 cut -f2- plain-rejects.tsv >plain-rejects.cut
@@ -24,6 +30,35 @@ line	reason	row
 6	column 8 (question tillvara): unknown answer "Jättebra"; expected one of Inte alls, Till liten del, Till viss del, Till stor del, Till mycket stor del, Helt och hållet, Vet ej / Ej aktuellt, Vet ej/Ej aktuellt, Vet ej, Ej aktuellt, Vet inte	[id removed];2022-06-01;Enter;Avslutad;Kvinna;29;Till viss del;Jättebra
 8	expected 8 fields, found 7	[row not kept: it may hold an identifier that could not be located]
 END
+
+# A cumulative download without a key: the export, and a later one holding it and one
+# more row.  The same questionnaires again are found by the ids told apart in memory
+# (never written), and counted once: of later.csv's rows only 19770921-7893 (a damaged
+# personnummer, not told apart: the row stands alone) and 9207044562 again in September
+# (other answers) are written.  Enter nytta: the six of the export, those two: n 8,
+# where writing every row gave 13.
+cp "$export_file" first.csv
+{ cat "$export_file"; printf '19920704-4562;2022-09-01;Enter;Avslutad;Man;30;Till stor del;Till stor del\n'; } >later.csv
+expect_status 65 sh -c "ifs-survey first.csv later.csv >cumulative.rec 2>cumulative.err"
+contains cumulative.err "15 rows read = 8 written (15 answer records) + 5 repeated (the same questionnaire again: counted once) + 2 rejected"
+printf '{"goals": [{"id": "e", "insats": "Enter", "indicator": "nytta", "group": "avslut", "level": "klart_positivt", "target": 0.75}]}\n' >enter.json
+ifs-shares -t enter.json --year 2022 cumulative.rec 2>/dev/null | awk -F'\t' 'NR == 2 {print $8}' >cumulative-n.txt
+echo 8 | same_file - cumulative-n.txt
+contains cumulative.err "later.csv:9: the same respondent answered again with other answers (2022-09-01), but the id is not kept without --key-file: both questionnaires are written, and count twice"
+contains cumulative.err "warning: 2 questionnaires answered again with other answers by a respondent whose personnummer or participant code is not kept"
+ifs-dump cumulative.rec | awk -F'\t' 'NR > 1 && $1 !~ /^0000000000/' | grep . && fail "a respondent written as anything but its row number"
+
+# The same answers again under a later date: the earlier questionnaire is written
+# already under its row's number, so the later is dropped (counted once, under the
+# earlier date), not written beside it.
+printf 'Deltagare;Svarsdatum;Insats;Enkät;Kön;Ålder;nytta;tillvara\n%s\n%s\n' \
+	"ENT-0100;2022-03-01;Enter;Avslutad;Kvinna;37;Helt och hållet;Till stor del" \
+	"ENT-0100;2022-04-01;Enter;Avslutad;Kvinna;37;Helt och hållet;Till stor del" >same.csv
+ifs-survey same.csv >same.rec 2>same.err || fail "same answers under a later date: $(cat same.err)"
+contains same.err "same.csv:3: the same respondent's same answers came again under another, later date (2022-04-01), and the id is not kept without --key-file: the earlier date is kept"
+contains same.err "2 rows read = 1 written (2 answer records) + 1 repeated"
+ifs-dump same.rec | awk -F'\t' 'NR > 1 {print $2}' | sort -u >same-dates.txt
+echo 2022-03-01 | same_file - same-dates.txt
 
 # With a key: one pseudonym per person whichever form the number was written in, a
 # malformed personnummer rejected, and the ids gone from the reject file.
@@ -55,7 +90,7 @@ contains open.err "open.key is readable by group or others (mode 0644); run chmo
 expect_status 66 sh -c "ifs-survey --key-file missing.key '$export_file' >/dev/null 2>missing.err"
 
 # Not one identifier, in any written form, in anything written.
-for out in plain.rec plain.err plain-rejects.tsv keyed.rec keyed.err keyed-rejects.tsv; do
+for out in plain.rec plain.err plain-rejects.tsv keyed.rec keyed.err keyed-rejects.tsv cumulative.rec cumulative.err; do
 	while read -r id; do
 		if grep -qF -- "$id" "$out"; then fail "$out holds the identifier $id"; fi
 	done <"$FIXTURES/ifs/personnummer-ids.identifiers"
