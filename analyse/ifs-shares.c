@@ -571,7 +571,8 @@ int main(int argc, char **argv)
 			count *= year_count;
 		}
 		for (size_t g = 0; g < count; g++) {
-			if (results[g].warning[0])
+			/* (--years: a goal's rows are together, and one warning said for each year once) */
+			if (results[g].warning[0] && (g == 0 || strcmp(results[g].warning, results[g - 1].warning) != 0))
 				diag_warn("%s", results[g].warning);
 			if (results[g].note[0] && (g == 0 || results[g - 1].goal != results[g].goal))
 				diag_warn("%s", results[g].note);

@@ -7,6 +7,10 @@ contains empty.err "bilaga2: store holds no store version yet"
 sh "$ROOT/pipelines/nightly" --config sources.json --targets "$FIXTURES/targets.json" --store store --year 2022 2>/dev/null
 sh "$ROOT/pipelines/bilaga2" --store store --targets "$FIXTURES/targets.json" --out out 2022 2>run.err >run.out
 contains run.err "bilaga2: report year 2022 from v"
+# The earlier years' warnings too (why a goal has no comparison), each said once.
+contains run.err 'ifs-shares: warning: goal "fia-nytta": no answers from group "avslut" in the period 2017-11-01..2018-10-31'
+[ "$(grep -c 'goal "enter-halsa": insats "Enter" does not occur in the health data' run.err)" = 1 ] ||
+	fail "a warning said more than once: $(cat run.err)"
 for f in shares.tsv shares.csv shares.json; do [ -s "out/bilaga2-2022/$f" ] || fail "no $f"; done
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 store/current/snapshots/*.rec 2>/dev/null | same_file - out/bilaga2-2022/shares.tsv
 awk -F'\t' '$3=="fia-nytta" {print $8, $9, $13}' out/bilaga2-2022/shares.tsv >fia.txt
