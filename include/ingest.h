@@ -6,8 +6,8 @@
  * it are skipped and named with -v), skips empty rows (counted), hands every other
  * row to the converter, and logs what the converter rejects (reject.h: scrubbed of
  * personal data) and every cell it could not read; rows read = written + repeated
- * + empty + rejected + skipped (dated before what the reader counts).  A problem with the whole file is an exit status, never a
- * silently short result.
+ * + empty + rejected + skipped (dated before what the reader counts).  A problem
+ * with the whole file is an exit status, never a silently short result.
  */
 #ifndef IFS_INGEST_H
 #define IFS_INGEST_H

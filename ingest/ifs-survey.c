@@ -32,7 +32,7 @@ static const char usage_text[] =
 	"      --key-file FILE   keep respondent ids as keyed pseudonyms, as ifs-health does\n"
 	"                        (key file mode 0600).  Without it, personnummer and\n"
 	"                        participant codes are not kept: the row's number stands in\n"
-	"                        (their repeats within the run are found in memory all the same)\n"
+	"                        (their repeats within the run are found all the same)\n"
 	"      --rejects FILE    also write rejected rows with reasons (TSV; identifiers and anything\n"
 	"                        shaped like a personnummer replaced by [id removed])\n"
 	"      --sep C           field separator: ',' ';' or 'tab' (default: detected)\n"
@@ -110,8 +110,8 @@ int main(int argc, char **argv)
 		return start_status;
 	if (key_path)
 		options.key = &key;
-	/* Without a key, a personnummer or participant code is not kept, but told apart in
-	 * memory under a key that dies with the run, so that the same questionnaire again (a
+	/* Without a key, a personnummer or participant code is not kept, but told apart
+	 * under a key that dies with the run, so that the same questionnaire again (a
 	 * cumulative download) is still counted once (survey.h, check_key). */
 	char error[1024] = "";
 	static struct pseudonym_key check_key;

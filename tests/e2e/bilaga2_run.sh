@@ -11,6 +11,11 @@ contains run.err "bilaga2: report year 2022 from v"
 contains run.err 'ifs-shares: warning: goal "fia-nytta": no answers from group "avslut" in the period 2017-11-01..2018-10-31'
 [ "$(grep -c 'goal "enter-halsa": insats "Enter" does not occur in the health data' run.err)" = 1 ] ||
 	fail "a warning said more than once: $(cat run.err)"
+# ... also when the report year itself has nothing to warn of
+printf '{"goals": [{"id": "fia-nytta", "insats": "FIA", "indicator": "nytta", "group": "avslut", "level": "klart_positivt", "target": 0.75}]}\n' >fia.json
+sh "$ROOT/pipelines/bilaga2" --store store --targets fia.json --out out2 --history 5 2022 2>fia.err >/dev/null ||
+	fail "bilaga2 with one goal: $(cat fia.err)"
+contains fia.err 'ifs-shares: warning: goal "fia-nytta": no answers from group "avslut" in the period 2017-11-01..2018-10-31'
 for f in shares.tsv shares.csv shares.json; do [ -s "out/bilaga2-2022/$f" ] || fail "no $f"; done
 ifs-shares -t "$FIXTURES/targets.json" --year 2022 store/current/snapshots/*.rec 2>/dev/null | same_file - out/bilaga2-2022/shares.tsv
 awk -F'\t' '$3=="fia-nytta" {print $8, $9, $13}' out/bilaga2-2022/shares.tsv >fia.txt
