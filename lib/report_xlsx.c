@@ -220,28 +220,38 @@ static lxw_row_t write_goal_table(struct workbook_writer *w, lxw_worksheet *shee
 	return row;
 }
 
-/* The years side by side from row on, when the section has them.  The next free row. */
+/* The years side by side from row on, when the section has them: each year's share,
+ * and its n beside it (a share of 3 answers is not one of 300).  The next free row. */
 static lxw_row_t write_years(struct workbook_writer *w, lxw_worksheet *sheet, lxw_row_t row,
                              const struct report_section *section)
 {
 	if (!report_has_years(section))
 		return row;
 	row++;
-	put_text(w, sheet, row++, 0, "År för år (andel)", w->header);
+	put_text(w, sheet, row++, 0, "År för år (andel och n)", w->header);
 	const struct goal_view *first = section->goals[0];
 	put_text(w, sheet, row, 0, "Mål", w->header);
-	for (size_t y = 0; y < first->history_count; y++)
-		put_number(w, sheet, row, (lxw_col_t)(1 + y), report_period_year(&first->history[y]), w->header);
+	for (size_t y = 0; y < first->history_count; y++) {
+		put_number(w, sheet, row, (lxw_col_t)(1 + 2 * y), report_period_year(&first->history[y]), w->header);
+		put_text(w, sheet, row, (lxw_col_t)(2 + 2 * y), "n", w->header);
+	}
 	row++;
 	for (size_t i = 0; i < section->count; i++) {
 		const struct goal_view *g = section->goals[i];
 		put_text(w, sheet, row, 0, report_goal_title(g), w->wrap);
 		for (size_t y = 0; y < g->history_count; y++) {
 			const struct goal_cell *cell = &g->history[y].cell[0];
-			if (cell->masked || cell->n == 0)
-				put_text(w, sheet, row, (lxw_col_t)(1 + y), "–", NULL);
+			lxw_col_t share = (lxw_col_t)(1 + 2 * y), n = (lxw_col_t)(2 + 2 * y);
+			if (cell->masked) {
+				put_text(w, sheet, row, share, "–", NULL);
+				put_text(w, sheet, row, n, "–", NULL);
+				continue;
+			}
+			if (cell->n == 0)
+				put_text(w, sheet, row, share, "–", NULL);
 			else
-				put_number(w, sheet, row, (lxw_col_t)(1 + y), cell->share, w->percent);
+				put_number(w, sheet, row, share, cell->share, w->percent);
+			put_number(w, sheet, row, n, (double)cell->n, NULL);
 		}
 		row++;
 	}

@@ -67,16 +67,17 @@ import openpyxl
 sheet = openpyxl.load_workbook(sys.argv[1])["FIA"]
 years = False
 for row in sheet.iter_rows(values_only=True):
-    if row[0] == "År för år (andel)":
+    if row[0] == "År för år (andel och n)":
         years = True
     elif years and row[0] == "Mål":
-        print(row[:4])
+        print(row[:7])
     elif years and isinstance(row[0], str) and row[0].startswith("75 % av avslutade deltagare ur FIA ska ange klart positiva svar på frågan om stöd"):
-        print(["%.4f" % c if isinstance(c, (int, float)) else c for c in row[1:4]])
+        # each year's share (a number, as a percent), then its n
+        print(["%.4f" % c if i % 2 == 0 and isinstance(c, (int, float)) else c for i, c in enumerate(row[1:7])])
 PY
 same_file - years.txt <<'END'
-('Mål', 2021, 2022, 2023)
-['0.0000', '0.7273', '1.0000']
+('Mål', 2021, 'n', 2022, 'n', 2023, 'n')
+['0.0000', 1, '0.7273', 11, '1.0000', 1]
 END
 # Underlag has every column of the TSV, the change from the year before too, as numbers.
 ifs-shares -t "$FIXTURES/targets.json" --years 2021-2023 both.rec >years.tsv 2>/dev/null
