@@ -317,10 +317,11 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 		for (size_t i = 0; i < shares->count; i++)
 			shares_read_from(shares->shares[i], options.read_from);
 		int one = totals.skipped == 1;
-		diag_error("%s: %lu %s answered before %04u-%02u-%02u not read past their date: no answer of the period "
-		           "depends on %s (ifs-survey reads %s whole)", path, totals.skipped, one ? "row" : "rows",
-		           options.read_from / 10000, options.read_from / 100 % 100, options.read_from % 100,
-		           one ? "it" : "them", one ? "it" : "them");
+		char day[11];
+		date_format(options.read_from, day);
+		diag_error("%s: %lu %s answered before %s not read past their date: no answer of the period depends on %s "
+		           "(ifs-survey reads %s whole)", path, totals.skipped, one ? "row" : "rows", day, one ? "it" : "them",
+		           one ? "it" : "them");
 	}
 	uint64_t answers_rejected = survey_converter_answers_rejected(converter);
 	uint64_t genders_unread = survey_converter_genders_unread(converter);

@@ -45,9 +45,10 @@ struct survey_options {
 	const struct response_key *response_key;
 	/* Without key and run_key: a personnummer or participant code, not kept (the row
 	 * number stands in), is told apart under this key of the run's own (never written,
-	 * but in the check's temporary files past its memory), for the repeat check alone: the same questionnaire again is dropped, one with earlier
-	 * answers too, and one with the same answers under a later date (the earlier date
-	 * kept); one with later, other answers is written beside the first, and both count
+	 * but in the check's temporary files past its memory), for the repeat check alone:
+	 * the same questionnaire again is dropped, one with earlier answers too, and one
+	 * with the same answers under a later date (the earlier date kept); one with later,
+	 * other answers is written beside the first, and both count
 	 * (survey_converter_unkept_conflicts).  NULL: no check for them.  Past the check's
 	 * memory their rows wait for its end.  A second reader (a twin) stops at such a
 	 * row: the first reads it. */

@@ -846,9 +846,9 @@ static size_t copy_to_high_byte(const unsigned char *in, size_t from, size_t len
 
 /*
  * text[0 .. length) from Windows-1252 to UTF-8, in source->converted (with scan
- * padding after it), or NULL with *problem set.  The separator_count offsets in separators (ascending, each an ASCII byte of text)
- * are moved to where those bytes land, so that a row scanned before it was
- * converted need not be scanned again.
+ * padding after it), or NULL with *problem set.  The separator_count offsets in
+ * separators (ascending, each an ASCII byte of text) are moved to where those bytes
+ * land, so that a row scanned before it was converted need not be scanned again.
  */
 static const char *convert_windows_1252(struct row_source *source, const char *text, size_t length,
                                         uint32_t *separators, size_t separator_count, size_t *out_length,

@@ -1052,10 +1052,11 @@ const struct share_result *shares_finish(struct shares *s, size_t *count)
 		size_t warning_size = sizeof r->warning;
 		warning[0] = '\0';
 		/* "the data" is what was read: not an export's rows before the period (shares_read_from) */
-		char read_from[40] = "";
-		if (!health && s->ifs_read_from)
-			snprintf(read_from, sizeof read_from, " from %04u-%02u-%02u on", s->ifs_read_from / 10000,
-			         s->ifs_read_from / 100 % 100, s->ifs_read_from % 100);
+		char read_from[40] = "", day[11];
+		if (!health && s->ifs_read_from) {
+			date_format(s->ifs_read_from, day);
+			snprintf(read_from, sizeof read_from, " from %s on", day);
+		}
 		if (outcome && !t->seen_insats)
 			snprintf(warning, warning_size, "goal \"%s\": no ended course of insats \"%s\" in the register data "
 			         "(ifs-participants)", goal->id, goal->insats);
