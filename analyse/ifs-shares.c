@@ -280,7 +280,9 @@ static int read_export(const char *path, const struct codebook *codebook, struct
 		options.key = &user_key;
 		options.run_key = NULL;
 	} else if (!run_key_made) {
-		int key_status = crypto_start() < 0 ? EX_OSERR : pseudonym_key_random(&run_key, error, sizeof error);
+		/* SHA-256 of response ids, where a stream's ids may meet these (no response key) */
+		int key_status = !response_key_made && crypto_start() < 0 ? EX_OSERR
+		               : pseudonym_key_random(&run_key, error, sizeof error);
 		if (key_status) {
 			diag_error("%s", key_status == EX_OSERR && !error[0] ? "out of memory" : error);
 			return key_status;

@@ -1,5 +1,6 @@
 /*
- * pseudonym.h — keyed pseudonyms for participants (HMAC-SHA256, OpenSSL libcrypto).
+ * pseudonym.h — keyed pseudonyms for participants (HMAC-SHA256, OpenSSL libcrypto;
+ * a run's own key: SipHash-2-4, libsodium).
  *
  * Promise: the same identifier under the same key always gives the same 64-bit
  * pseudonym, and without the key nobody can go back from it — not even by
@@ -28,7 +29,8 @@ int crypto_start(void);
 struct pseudonym_key {
 	unsigned char bytes[PSEUDONYM_KEY_MAX];
 	size_t length;
-	void *mac; /* OpenSSL's HMAC-SHA256 context, keyed once when the key is loaded */
+	void *mac; /* OpenSSL's HMAC-SHA256 context, keyed once when the key is loaded; NULL in
+	            * a run's own key (pseudonym_key_random), hashed with SipHash */
 };
 
 /* 0, or a sysexits status (66 missing, 77 readable by others, 65 too short, 70
@@ -36,10 +38,13 @@ struct pseudonym_key {
  * holds OpenSSL state: pseudonym_key_wipe() it when done. */
 int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error, size_t error_size);
 void pseudonym_key_wipe(struct pseudonym_key *key);
-/* A key of 32 random bytes that lives only as long as this process, for telling
- * the same person again within one run where no pseudonym is written (ifs-shares
- * reading exports): never the same twice, so nothing made with it can be joined to
- * anything later.  0, or EX_OSERR / EX_SOFTWARE with the reason in error. */
+/* A key of 16 random bytes (the kernel's getrandom) that lives only as long as this
+ * process, for telling the same person again within one run where no pseudonym is
+ * written (ifs-shares reading exports, ifs-survey's repeat check without a key):
+ * never the same twice, so nothing made with it can be joined to anything later.
+ * pseudonym_of() hashes under it with SipHash-2-4 (libsodium), not HMAC-SHA256:
+ * nothing it makes leaves the process, and it needs no OpenSSL.  0, or EX_OSERR
+ * with the reason in error. */
 int pseudonym_key_random(struct pseudonym_key *key, char *error, size_t error_size);
 /* A second key like key, with its own HMAC context: pseudonym_of() re-initialises the
  * context it is given, so a key is used by one thread at a time, and a second thread

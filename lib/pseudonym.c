@@ -6,10 +6,10 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
-#include <openssl/rand.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -80,29 +80,40 @@ int pseudonym_key_load(const char *path, struct pseudonym_key *key, char *error,
 	return status;
 }
 
+/* length bytes from the kernel's generator: 0, or -1 with errno set.  Not OpenSSL's
+ * RAND_bytes: starting OpenSSL's generator took a tool's whole start-up time again
+ * (a third of a run on a 1 MB export), for keys that live a few milliseconds. */
+static int random_bytes(unsigned char *into, size_t length)
+{
+	while (length > 0) {
+		ssize_t got = getrandom(into, length, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		into += got;
+		length -= (size_t)got;
+	}
+	return 0;
+}
+
 int pseudonym_key_random(struct pseudonym_key *key, char *error, size_t error_size)
 {
+	_Static_assert(sizeof key->bytes >= crypto_shorthash_KEYBYTES, "a SipHash key fits a pseudonym key");
 	memset(key, 0, sizeof *key);
-	key->length = 32;
-	if (RAND_bytes(key->bytes, (int)key->length) != 1) {
-		/* OpenSSL's generator allocates as it starts, and does not say when memory is
-		 * what it lacked: that is far likelier than a system without an entropy source */
-		snprintf(error, error_size, "no random bytes for a key from this system's OpenSSL (out of memory, or no "
-		         "entropy source)");
+	key->length = crypto_shorthash_KEYBYTES;
+	if (sodium_init() < 0 || random_bytes(key->bytes, key->length) < 0) {
+		snprintf(error, error_size, "no random bytes for a key from this system (%s)", strerror(errno));
 		pseudonym_key_wipe(key);
 		return EX_OSERR;
 	}
-	int status = key_mac(key);
-	if (status)
-		snprintf(error, error_size, "%s", status == EX_OSERR ? "out of memory"
-		                                                     : "this system's OpenSSL cannot compute HMAC-SHA256");
-	return status;
+	return 0; /* no mac: pseudonym_of() hashes with SipHash-2-4 */
 }
 
 int response_key_random(struct response_key *key)
 {
 	_Static_assert(sizeof key->bytes == crypto_shorthash_KEYBYTES, "SipHash-2-4 takes a 16-byte key");
-	if (sodium_init() < 0 || RAND_bytes(key->bytes, (int)sizeof key->bytes) != 1) {
+	if (sodium_init() < 0 || random_bytes(key->bytes, sizeof key->bytes) < 0) {
 		OPENSSL_cleanse(key, sizeof *key);
 		return -1;
 	}
@@ -130,6 +141,8 @@ void response_key_wipe(struct response_key *key) { OPENSSL_cleanse(key, sizeof *
 int pseudonym_key_copy(struct pseudonym_key *copy, const struct pseudonym_key *key)
 {
 	*copy = *key;
+	if (!key->mac)
+		return 0; /* a run's key: its bytes are all there is */
 	copy->mac = EVP_MAC_CTX_dup(key->mac);
 	if (!copy->mac) {
 		OPENSSL_cleanse(copy, sizeof *copy);
@@ -154,6 +167,15 @@ int pseudonym_of(const struct pseudonym_key *key, const char *kind, const char *
 	memcpy(message, kind, kind_length);
 	message[kind_length] = ':';
 	memcpy(message + kind_length + 1, identifier, length);
+	if (!key->mac) {
+		/* a run's key (pseudonym_key_random): SipHash-2-4, as response_key_hash */
+		unsigned char hash[crypto_shorthash_BYTES];
+		crypto_shorthash(hash, message, kind_length + 1 + length, key->bytes);
+		OPENSSL_cleanse(message, kind_length + 1 + length);
+		*pseudonym = digest_value(hash);
+		OPENSSL_cleanse(hash, sizeof hash);
+		return 0;
+	}
 	size_t digest_length = 0;
 	/* A NULL key re-initialises the context with the key it already holds. */
 	int ok = EVP_MAC_init(key->mac, NULL, 0, NULL) && EVP_MAC_update(key->mac, message, kind_length + 1 + length) &&

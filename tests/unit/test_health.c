@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "codebook.h"
 #include "health.h"
@@ -105,6 +106,47 @@ static void test_key_file_rules_and_pseudonyms(void **state)
 	pseudonym_key_wipe(&other);
 }
 
+/* A run's own key: random, SipHash-2-4 over "kind:identifier", the forms of one
+ * personnummer still agreeing, and a copy (a second thread's) hashing alike. */
+static void test_random_run_keys(void **state)
+{
+	(void)state;
+	char error[512] = "";
+	struct pseudonym_key key, other, copy;
+	assert_int_equal(pseudonym_key_random(&key, error, sizeof error), 0);
+	assert_int_equal(pseudonym_key_random(&other, error, sizeof error), 0);
+	assert_int_equal(key.length, crypto_shorthash_KEYBYTES);
+	assert_null(key.mac);
+	assert_memory_not_equal(key.bytes, other.bytes, key.length);
+	uint64_t a = 0, b = 0;
+	assert_int_equal(pseudonym_of(&key, "pnr", "198112189876", 12, &a), 0);
+	unsigned char expected[crypto_shorthash_BYTES];
+	crypto_shorthash(expected, (const unsigned char *)"pnr:198112189876", 16, key.bytes);
+	assert_true(a == digest_value(expected));
+	assert_int_equal(pseudonym_of(&other, "pnr", "198112189876", 12, &b), 0);
+	assert_true(a != b);
+	assert_int_equal(pseudonym_of(&key, "code", "198112189876", 12, &b), 0);
+	assert_true(a != b);
+	uint64_t short_form = 0, code = 0, code_again = 0;
+	assert_int_equal(pseudonym_of_participant(&key, "811218-9876", 11, 20220301, &short_form), PERSONNUMMER_VALID);
+	assert_true(short_form == a);
+	assert_int_equal(pseudonym_key_copy(&copy, &key), 0);
+	assert_int_equal(pseudonym_of_participant(&copy, " ENT-0042 ", 10, 20220301, &code), PERSONNUMMER_NOT);
+	assert_int_equal(pseudonym_of_participant(&key, "ent 0042", 8, 20220301, &code_again), PERSONNUMMER_NOT);
+	assert_true(code == code_again);
+	pseudonym_key_wipe(&copy);
+	pseudonym_key_wipe(&key);
+	pseudonym_key_wipe(&other);
+	struct response_key response, response_other;
+	assert_int_equal(response_key_random(&response), 0);
+	assert_int_equal(response_key_random(&response_other), 0);
+	assert_memory_not_equal(response.bytes, response_other.bytes, sizeof response.bytes);
+	assert_true(response_key_hash(&response, "R1", 2) == response_key_hash(&response, "R1", 2));
+	assert_true(response_key_hash(&response, "R1", 2) != response_key_hash(&response_other, "R1", 2));
+	response_key_wipe(&response);
+	response_key_wipe(&response_other);
+}
+
 static struct questionnaire make(uint64_t who, const char *insats, uint32_t date, int occasion)
 {
 	struct questionnaire q;
@@ -187,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_personnummer_forms),
 		cmocka_unit_test(test_key_file_rules_and_pseudonyms),
+		cmocka_unit_test(test_random_run_keys),
 		cmocka_unit_test(test_pairing),
 		cmocka_unit_test(test_vas_at_minimum_and_blanks),
 	};
