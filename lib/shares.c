@@ -85,6 +85,11 @@ struct shares {
 	struct goal_tally *tally;
 	uint32_t ifs_first, ifs_last, health_first, health_last;
 	uint32_t ifs_read_from; /* shares_read_from(): IFS rows before this day were not read */
+	/* Identified questionnaires dated before this day are counted as they come, never
+	 * checked for repeats: the later answer date is kept, so none of them can displace
+	 * or outweigh one of a period (the earliest first day of the periods whose answers
+	 * this one keeps: shares_count_with). */
+	uint32_t repeats_from;
 	struct share_result *results;
 	/* Answers of identified respondents, counted once at the end (answer_set.h). */
 	struct answer_set *answers;
@@ -126,6 +131,7 @@ struct shares *shares_new(const struct targets *targets, const struct period *pe
 	s->min_n = min_n;
 	s->vas_min_delta = vas_min_delta >= 0 ? vas_min_delta : targets->vas_min_delta;
 	s->suppress = suppress;
+	s->repeats_from = shares_ifs_first_day(s);
 	s->words = (targets->count + 63) / 64;
 	s->health_goals = calloc(s->words ? s->words : 1, sizeof *s->health_goals);
 	s->tally = calloc(targets->count ? targets->count : 1, sizeof *s->tally);
@@ -595,8 +601,11 @@ static int queue_questionnaire(struct shares *s, const struct string_pool *pool,
 void shares_count_with(struct shares *s, struct shares *keeper)
 {
 	s->kept_by = keeper != s ? keeper : NULL;
-	if (s->kept_by)
+	if (s->kept_by) {
 		keeper->keeps_for_others = 1;
+		if (s->repeats_from < keeper->repeats_from)
+			keeper->repeats_from = s->repeats_from;
+	}
 }
 
 static void add_cell(struct share_cell *into, const struct share_cell *from)
@@ -840,10 +849,13 @@ int shares_add(struct shares *s, const struct string_pool *pool, const struct re
 		return -1;
 	int identified = (record->type == RECORD_QUESTIONNAIRE && (record->u.questionnaire.flags & ANSWER_IDENTIFIED)) ||
 	                 (record->type == RECORD_ANSWER && (record->u.answer.flags & ANSWER_IDENTIFIED));
-	if (identified && record->type == RECORD_QUESTIONNAIRE && !counted_by_a_goal(s, &record->u.questionnaire)) {
+	const struct shares *keeper = s->kept_by ? s->kept_by : s;
+	if (identified && record->type == RECORD_QUESTIONNAIRE &&
+	    (!counted_by_a_goal(s, &record->u.questionnaire) || record->u.questionnaire.date < keeper->repeats_from)) {
 		/* No goal counts its insats and group, and a repeat is one only in the same insats
-		 * and group: nothing to keep once.  Its date and indicators are noted all the same
-		 * (the period of the data, "no answers to question ..."), by every year's shares. */
+		 * and group, or it was answered before every period (repeats_from): nothing to
+		 * keep once.  Its date and indicators are noted all the same (the period of the
+		 * data, "no answers to question ..."), by every year's shares. */
 		add_questionnaire(s, &record->u.questionnaire);
 		return 0;
 	}

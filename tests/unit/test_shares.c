@@ -318,6 +318,46 @@ static void test_years_share_one_dedup_set(void **state)
 }
 
 /*
+ * The same with the later year keeping for the earlier (--years 2022,2021): the keeper
+ * checks repeats from the earlier year's first day on (2020-11-01), so respondent 8's two
+ * questionnaires of mätår 2021, before the keeper's own period, still count once there.
+ */
+static void test_later_year_keeps_for_earlier(void **state)
+{
+	(void)state;
+	struct codebook *book = load_ifs_codebook();
+	struct targets targets;
+	load_fia_nytta(book, &targets);
+	struct period y2021 = {PERIOD_YEAR, 2021, 0, 0}, y2022 = {PERIOD_YEAR, 2022, 0, 0};
+	struct shares *years[2] = {shares_new(&targets, &y2022, 0, -1, 0), shares_new(&targets, &y2021, 0, -1, 0)};
+	shares_count_with(years[1], years[0]);
+	struct string_pool *pool = string_pool_new();
+	const struct { uint64_t respondent; uint32_t date; uint8_t level; } rows[] = {
+		{1, 20220110, 6}, {7, 20210301, 1}, {8, 20210401, 3}, {8, 20210501, 5}, {9, 20200301, 6}, {9, 20200301, 6},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+		add_fia_answer(years, 2, pool, rows[i].respondent, rows[i].date, rows[i].level);
+	size_t count;
+	const struct share_result *r2022 = shares_finish(years[0], &count), *r2021 = shares_finish(years[1], &count);
+	assert_non_null(r2022);
+	assert_non_null(r2021);
+	assert_int_equal(r2022[0].cell[CELL_ALL].n, 1);
+	assert_int_equal(r2022[0].cell[CELL_ALL].pos, 1);
+	assert_int_equal(r2021[0].cell[CELL_ALL].n, 2);
+	assert_int_equal(r2021[0].cell[CELL_ALL].pos, 1);
+	/* 8 again (a conflict); 9's repeat, before 2020-11-01, is not looked for */
+	uint64_t repeats, conflicts;
+	shares_repeats(years[0], &repeats, &conflicts);
+	assert_int_equal(repeats, 1);
+	assert_int_equal(conflicts, 1);
+	shares_free(years[0]);
+	shares_free(years[1]);
+	string_pool_free(pool);
+	targets_free(&targets);
+	codebook_free(book);
+}
+
+/*
  * A second thread's half, counted by twins (shares_new_twin) in a pool of its own and
  * adopted (shares_adopt), counts as if every record had been given to one shares in
  * order.  Three shares as ifs-shares --years makes them: a keeper (mätår 2021), one
@@ -533,6 +573,12 @@ static void test_rows_before_the_first_day_change_nothing(void **state)
 		assert_int_equal(r[0].cell[CELL_ALL].n, 2);
 		assert_int_equal(r[0].cell[CELL_ALL].pos, 1);
 		assert_string_equal(r[0].warning, "");
+		/* given the rows before the period (as a stream gives them), those are not
+		 * checked for repeats either: r1 and r2 again in the period are new, r4
+		 * again (2023-03-01, kept: out of the period) the one repeat */
+		uint64_t repeats, conflicts;
+		shares_repeats(both[i], &repeats, &conflicts);
+		assert_int_equal(repeats, 1);
 		shares_free(both[i]);
 	}
 
@@ -575,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_targets_errors_name_goal_and_field),
 		cmocka_unit_test(test_newcombe_published_example),
 		cmocka_unit_test(test_years_share_one_dedup_set),
+		cmocka_unit_test(test_later_year_keeps_for_earlier),
 		cmocka_unit_test(test_twin_adopted_as_if_given_in_order),
 		cmocka_unit_test(test_settled_on_two_threads_as_on_one),
 		cmocka_unit_test(test_rows_before_the_first_day_change_nothing),
