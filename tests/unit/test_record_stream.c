@@ -305,6 +305,125 @@ static void test_every_flipped_byte_is_an_error(void **state)
 	free(stream.bytes);
 }
 
+/* A stream of one questionnaire of form (scale_max of count questions), levels as given. */
+static struct buffer write_questionnaire_stream(const uint8_t *scale_max, const uint8_t *levels, uint32_t count)
+{
+	struct buffer buffer = {0};
+	FILE *out = open_memstream(&buffer.bytes, &buffer.length);
+	struct record_writer *writer = record_writer_open(out, "test 1");
+	assert_non_null(writer);
+	uint32_t questions[4];
+	for (uint32_t i = 0; i < count; i++) {
+		char name[2] = {(char)('a' + i), 0};
+		questions[i] = record_writer_string(writer, name);
+	}
+	struct questionnaire_record q = {0};
+	q.respondent = 7;
+	q.date = 20220315;
+	q.insats = record_writer_string(writer, "FIA");
+	q.group = GROUP_AVSLUT;
+	q.flags = ANSWER_IDENTIFIED;
+	q.form = record_writer_form(writer, questions, scale_max, count);
+	q.count = count;
+	memcpy(q.levels, levels, count);
+	assert_int_equal(record_writer_questionnaire(writer, &q), 0);
+	assert_int_equal(record_writer_close(writer), 0);
+	fclose(out);
+	return buffer;
+}
+
+/* The payload of the stream's questionnaire chunk (type 6), its header's CRCs made
+ * good again after the caller changed it. */
+static unsigned char *questionnaire_payload(struct buffer *stream)
+{
+	size_t at = 0;
+	while (at + 24 <= stream->length) {
+		unsigned char *header = (unsigned char *)stream->bytes + at;
+		uint32_t length = (uint32_t)header[12] | (uint32_t)header[13] << 8 | (uint32_t)header[14] << 16 |
+		                  (uint32_t)header[15] << 24;
+		if (header[6] == 6)
+			return header + 24;
+		at += 24 + length;
+	}
+	fail_msg("no questionnaire chunk");
+	return NULL;
+}
+
+static void reseal(unsigned char *payload)
+{
+	unsigned char *header = payload - 24;
+	uint32_t length = (uint32_t)header[12] | (uint32_t)header[13] << 8 | (uint32_t)header[14] << 16 |
+	                  (uint32_t)header[15] << 24;
+	uint32_t sums[2];
+	sums[0] = (uint32_t)crc32(crc32(0L, Z_NULL, 0), payload, length);
+	for (int i = 0; i < 4; i++)
+		header[16 + i] = (unsigned char)(sums[0] >> (8 * i));
+	sums[1] = (uint32_t)crc32(crc32(0L, Z_NULL, 0), header, 20);
+	for (int i = 0; i < 4; i++)
+		header[20 + i] = (unsigned char)(sums[1] >> (8 * i));
+}
+
+/* A level past its question's scale, under good CRCs (a writer's bug, not damage in
+ * transit), is refused, in a form of four-bit answers and in one of a byte each; the
+ * codes for no answer and absent are not levels. */
+static void test_level_past_the_scale_is_corrupt(void **state)
+{
+	(void)state;
+	struct string_pool *pool = string_pool_new();
+	struct record records[8];
+	char error[512];
+	/* four bits: questions of 6, 4 and 13 levels; answers 2, missing, absent */
+	const uint8_t narrow_scale[3] = {6, 4, 13}, narrow_levels[3] = {2, LEVEL_MISSING, LEVEL_ABSENT};
+	struct buffer stream = write_questionnaire_stream(narrow_scale, narrow_levels, 3);
+	assert_int_equal(read_all(stream.bytes, stream.length, pool, records, 8, error, sizeof error), 2);
+	assert_int_equal(records[0].u.answer.level, 2);
+	assert_int_equal(records[1].u.answer.level, LEVEL_MISSING);
+	unsigned char *answers = questionnaire_payload(&stream) + 28;
+	assert_int_equal(answers[0], 2 | 15 << 4);
+	assert_int_equal(answers[1], 14);
+	/* (the first byte: the first question low, the second high; then the third's) */
+	const struct { unsigned char first, third; long got; } narrow_cases[] = {
+		{7 | 15 << 4, 14, -1},  /* 7 of 6 levels */
+		{13 | 15 << 4, 14, -1}, /* 13 of 6 */
+		{2 | 5 << 4, 14, -1},   /* 5 of 4 */
+		{2 | 4 << 4, 14, 2},    /* 4 of 4 */
+		{2 | 15 << 4, 13, 3},   /* 13 of 13 */
+		{14 | 15 << 4, 15, 2},  /* absent and no answer, wherever they stand */
+	};
+	for (size_t c = 0; c < sizeof narrow_cases / sizeof *narrow_cases; c++) {
+		answers[0] = narrow_cases[c].first;
+		answers[1] = narrow_cases[c].third;
+		reseal(answers - 28);
+		long got = read_all(stream.bytes, stream.length, pool, records, 8, error, sizeof error);
+		if (got != narrow_cases[c].got)
+			fail_msg("case %zu: %ld records, expected %ld (%s)", c, got, narrow_cases[c].got, error);
+		if (got < 0)
+			assert_non_null(strstr(error, "corrupt record: field out of range"));
+	}
+	assert_int_equal(records[1].u.answer.level, LEVEL_MISSING);
+	free(stream.bytes);
+	/* a byte each: a question of 20 levels beside one of 6 */
+	const uint8_t wide_scale[2] = {20, 6}, wide_levels[2] = {20, 6};
+	stream = write_questionnaire_stream(wide_scale, wide_levels, 2);
+	assert_int_equal(read_all(stream.bytes, stream.length, pool, records, 8, error, sizeof error), 2);
+	assert_int_equal(records[0].u.answer.level, 20);
+	answers = questionnaire_payload(&stream) + 28;
+	assert_int_equal(answers[0], 20);
+	const unsigned char wide_cases[][2] = {{21, 6}, {20, 7}, {LEVEL_MISSING, LEVEL_ABSENT}, {253, 0}};
+	const long wide_got[] = {-1, -1, 1, -1};
+	for (size_t c = 0; c < sizeof wide_cases / sizeof *wide_cases; c++) {
+		answers[0] = wide_cases[c][0];
+		answers[1] = wide_cases[c][1];
+		reseal(answers - 28);
+		long got = read_all(stream.bytes, stream.length, pool, records, 8, error, sizeof error);
+		assert_int_equal(got, wide_got[c]);
+		if (got < 0)
+			assert_non_null(strstr(error, "corrupt record: field out of range"));
+	}
+	free(stream.bytes);
+	string_pool_free(pool);
+}
+
 static void test_wrong_magic(void **state)
 {
 	(void)state;
@@ -374,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_every_truncation_is_an_error),
 		cmocka_unit_test(test_truncation_at_chunk_boundary),
 		cmocka_unit_test(test_every_flipped_byte_is_an_error),
+		cmocka_unit_test(test_level_past_the_scale_is_corrupt),
 		cmocka_unit_test(test_wrong_magic),
 		cmocka_unit_test(test_newer_version_is_named),
 		cmocka_unit_test(test_trailing_garbage_is_an_error),
