@@ -398,9 +398,22 @@ static void comparison_sentence(const struct goal_view *g, struct report_text *t
 	const cJSON *diff = cJSON_GetObjectItemCaseSensitive(g->row, "diff");
 	const cJSON *low = cJSON_GetObjectItemCaseSensitive(g->row, "diff_ci_low");
 	const cJSON *high = cJSON_GetObjectItemCaseSensitive(g->row, "diff_ci_high");
-	if (!cJSON_IsNumber(prev) || !cJSON_IsNumber(diff) || !cJSON_IsNumber(low) || !cJSON_IsNumber(high) ||
-	    g->history_count < 2)
+	if (g->history_count < 2)
 		return;
+	if (!cJSON_IsNumber(prev) || !cJSON_IsNumber(diff) || !cJSON_IsNumber(low) || !cJSON_IsNumber(high)) {
+		/* A share this year and none the year before: the reader hears why there is no
+		 * comparison, as a hand-written Bilaga 2 would say (no share this year: the
+		 * paragraph has said so already). */
+		const struct goal_view *earlier = &g->history[g->history_count - 2];
+		if (g->cell[0].n == 0 || g->cell[0].masked)
+			return;
+		if (earlier->cell[0].masked)
+			report_add(t, " Andelen %d redovisas inte (färre än %d svar), så någon jämförelse med det året görs inte.",
+			    report_period_year(earlier), earlier->min_n);
+		else if (earlier->cell[0].n == 0)
+			report_add(t, " För %d finns inga svar att jämföra med.", report_period_year(earlier));
+		return;
+	}
 	char now[32], before[32];
 	report_percent(g->cell[0].share, 0, now, sizeof now);
 	report_percent(prev->valuedouble, 0, before, sizeof before);

@@ -77,6 +77,15 @@ contains years.md "| 75 % av avslutade deltagare ur FIA ska ange klart positiva 
 contains years.md "Andelen var 67 % 2023 mot 75 % 2022; skillnaden ryms inom felmarginalen (95 % intervall för skillnaden −40 till +26 procentenheter)."
 ifs-shares -t "$FIXTURES/targets.json" --years 2019-2020 --format json years.rec 2>/dev/null | ifs-report >fall.md
 contains fall.md "Andelen var 30 % 2020 mot 90 % 2019, en minskning som är större än felmarginalen (95 % intervall för skillnaden −81 till −17 procentenheter)."
+# No share the year before: the text says why there is no comparison (2021 has no
+# answers; with --min-n 11 --suppress, 2020's 10 answers are masked, 2022's 12 are not).
+ifs-shares -t "$FIXTURES/targets.json" --years 2021-2022 --format json years.rec 2>/dev/null | ifs-report >gap.md
+contains gap.md "Målet på 75 % är uppfyllt. För 2021 finns inga svar att jämföra med."
+ifs-shares -t "$FIXTURES/targets.json" --years 2020,2022 --min-n 11 --suppress --format json years.rec 2>/dev/null |
+	ifs-report >masked.md
+contains masked.md "Målet på 75 % är uppfyllt. Andelen 2020 redovisas inte (färre än 11 svar), så någon jämförelse med det året görs inte."
+[ "$(grep -c "att jämföra med\|jämförelse med det året" masked.md gap.md | awk -F: '{ s += $2 } END { print s }')" = 2 ] ||
+	fail "a no-comparison sentence for a goal without a share this year"
 ifs-report --format html years.json >years.html
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
