@@ -256,6 +256,26 @@ same_both_ways inside.csv.gz
 contains inside.csv.gz.trace "and left line $(awk '$1 == 44000 {print $2}' lines.txt) to the first"
 contains one.err "inside.csv.gz:$(awk '$1 == 44000 {print $2}' lines.txt): bad answer date"
 contains one.err "inside.csv.gz: corrupt gzip data: invalid compressed data"
+# Damage in the first thread's part, in the text the second hands it as it passes over
+# it: the second finds no cut, the first takes what was handed and reads on alone to
+# the damage, failing after the same rows as one thread; likewise a row rejected there.
+export_file 60000 "reject=9000" >early-damage.csv
+python3 - early-damage.csv <<'PY'
+import sys, zlib
+text = open(sys.argv[1], "rb").read()
+at = text.index(b"2022-13-45")
+for _ in range(2000):
+    at = text.index(b"\n", at) + 1
+deflate = zlib.compressobj(6, zlib.DEFLATED, 31)
+head = deflate.compress(text[:at]) + deflate.flush(zlib.Z_SYNC_FLUSH)
+data = bytearray(head + deflate.compress(text[at:]) + deflate.flush())
+data[len(head)] |= 0x06
+open("early-damage.csv.gz", "wb").write(data)
+PY
+same_both_ways early-damage.csv.gz
+contains early-damage.csv.gz.trace "found no cut"
+contains one.err "early-damage.csv.gz:$(awk '$1 == 9000 {print $2}' lines.txt): bad answer date"
+contains one.err "early-damage.csv.gz: corrupt gzip data: invalid compressed data"
 # Two members (cat a.gz b.gz), the second thread passing from one to the next as it looks
 # for the cut (600), or as it reads its rows (2400): one text, read to the end.
 ifs-shares --jobs 2 -t targets.json --year 2022 clean-3000.csv >plain.tsv
