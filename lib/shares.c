@@ -932,10 +932,18 @@ static void period_text(const struct shares *s, int health, char *out, size_t si
 			format_period(out, size, (uint32_t)(p->year - 1) * 10000 + 1101, (uint32_t)p->year * 10000 + 1031);
 		return;
 	case PERIOD_RANGE: format_period(out, size, p->from, p->to); return;
-	case PERIOD_SINCE:
-		format_period(out, size, health ? (uint32_t)p->year * 10000 + 101 : (uint32_t)(p->year - 1) * 10000 + 1101,
-		              last);
+	case PERIOD_SINCE: {
+		uint32_t from = health ? (uint32_t)p->year * 10000 + 101 : (uint32_t)(p->year - 1) * 10000 + 1101;
+		char day[11];
+		if (last >= from) {
+			format_period(out, size, from, last);
+			return;
+		}
+		/* no answer on or after its first day: open, never a range that ends before it starts */
+		date_format(from, day);
+		snprintf(out, size, "%s..", day);
 		return;
+	}
 	case PERIOD_ALL: format_period(out, size, first, last); return;
 	}
 }

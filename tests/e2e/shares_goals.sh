@@ -83,6 +83,13 @@ printf '2021-11-01..2021-12-31 fia-nytta 2 2\n2021-11-01..2021-12-31 enter-nytta
 # --since 2022: from 2021-11-01 to the newest answer (2022-11-01, R-1101 level 6).
 ifs-shares -t "$FIXTURES/targets.json" --since 2022 ifs.rec 2>/dev/null | awk -F'\t' '$3=="fia-nytta" {print $1, $8, $9}' >since.txt
 echo "2021-11-01..2022-11-01 12 9" | same_file - since.txt
+# --since a year with no answer on or after its first day: open from that day, in a stream
+# (whose older answers are read) as in an export (whose older rows are not), never a range
+# that ends before it starts (it was 2029-11-01..2022-11-01 from the stream).
+ifs-shares -t "$FIXTURES/targets.json" --since 2030 ifs.rec 2>/dev/null | awk -F'\t' '$3=="fia-nytta" {print $1, $8}' >late.txt
+ifs-shares -t "$FIXTURES/targets.json" --since 2030 "$FIXTURES/ifs/variants/cp1252-semicolon-crlf.csv" 2>/dev/null |
+	awk -F'\t' '$3=="fia-nytta" {print $1, $8}' >>late.txt
+printf '2029-11-01.. 0\n2029-11-01.. 0\n' | same_file - late.txt
 # mätår 2021 holds R-0990 (2021-10-31, level 1) only.
 ifs-shares -t "$FIXTURES/targets.json" --year 2021 ifs.rec 2>/dev/null | awk -F'\t' '$3=="fia-nytta" {print $1, $8, $9, $13}' >y2021.txt
 echo "2020-11-01..2021-10-31 1 0 too_few" | same_file - y2021.txt
