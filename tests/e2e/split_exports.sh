@@ -239,39 +239,33 @@ contains trailing.err "trailing.csv.gz: corrupt gzip data: bytes after the end o
 # Damage inside the deflate data (a block of no known type after a flush), 20 lines after a
 # row rejected past the cut: the second thread leaves that row to the first, which reads on
 # to the damage and fails after the same rows as one thread.
-export_file 60000 "reject=44000" >inside.csv
-python3 - inside.csv <<'PY'
+# gzip_damaged_after NAME LINES: NAME.csv as NAME.csv.gz, its deflate data made invalid
+# (a block of no known type after a flush) LINES lines after the rejected row's start
+gzip_damaged_after() {
+	python3 - "$1.csv" "$2" <<'PY'
 import sys, zlib
 text = open(sys.argv[1], "rb").read()
 at = text.index(b"2022-13-45")
-for _ in range(21):
+for _ in range(int(sys.argv[2])):
     at = text.index(b"\n", at) + 1
 deflate = zlib.compressobj(6, zlib.DEFLATED, 31)
 head = deflate.compress(text[:at]) + deflate.flush(zlib.Z_SYNC_FLUSH)
 data = bytearray(head + deflate.compress(text[at:]) + deflate.flush())
 data[len(head)] |= 0x06
-open("inside.csv.gz", "wb").write(data)
+open(sys.argv[1] + ".gz", "wb").write(data)
 PY
+}
+export_file 60000 "reject=44000" >inside.csv
+gzip_damaged_after inside 21
 same_both_ways inside.csv.gz
 contains inside.csv.gz.trace "and left line $(awk '$1 == 44000 {print $2}' lines.txt) to the first"
 contains one.err "inside.csv.gz:$(awk '$1 == 44000 {print $2}' lines.txt): bad answer date"
 contains one.err "inside.csv.gz: corrupt gzip data: invalid compressed data"
-# Damage in the first thread's part, in the text the second hands it as it passes over
-# it: the second finds no cut, the first takes what was handed and reads on alone to
-# the damage, failing after the same rows as one thread; likewise a row rejected there.
+# Damage in the first thread's part, which the second passes over to find the cut: the
+# second finds none, and the first reads alone to the damage, failing after the same
+# rows as one thread, a row rejected before it too.
 export_file 60000 "reject=9000" >early-damage.csv
-python3 - early-damage.csv <<'PY'
-import sys, zlib
-text = open(sys.argv[1], "rb").read()
-at = text.index(b"2022-13-45")
-for _ in range(2000):
-    at = text.index(b"\n", at) + 1
-deflate = zlib.compressobj(6, zlib.DEFLATED, 31)
-head = deflate.compress(text[:at]) + deflate.flush(zlib.Z_SYNC_FLUSH)
-data = bytearray(head + deflate.compress(text[at:]) + deflate.flush())
-data[len(head)] |= 0x06
-open("early-damage.csv.gz", "wb").write(data)
-PY
+gzip_damaged_after early-damage 2000
 same_both_ways early-damage.csv.gz
 contains early-damage.csv.gz.trace "found no cut"
 contains one.err "early-damage.csv.gz:$(awk '$1 == 9000 {print $2}' lines.txt): bad answer date"

@@ -240,6 +240,14 @@ static void add_fia_questionnaire(struct shares *const *shares, size_t count, st
 		assert_int_equal(shares_add(shares[s], pool, &record), 0);
 }
 
+/* n and klart positive among all, in a goal's result. */
+static void expect_all(const struct share_result *result, uint64_t n, uint64_t pos)
+{
+	assert_non_null(result);
+	assert_int_equal(result[0].cell[CELL_ALL].n, n);
+	assert_int_equal(result[0].cell[CELL_ALL].pos, pos);
+}
+
 /* An identified woman's. */
 static void add_fia_answer(struct shares *const *shares, size_t count, struct string_pool *pool, uint64_t respondent,
                            uint32_t date, uint8_t level)
@@ -293,13 +301,9 @@ static void test_years_share_one_dedup_set(void **state)
 		if (!finish_keeper_first)
 			keeper = shares_finish(all[0], &count);
 		const struct share_result *alone = shares_finish(all[2], &count);
-		assert_non_null(keeper);
-		assert_non_null(follower);
 		assert_non_null(alone);
-		assert_int_equal(keeper[0].cell[CELL_ALL].n, 2);
-		assert_int_equal(keeper[0].cell[CELL_ALL].pos, 1);
-		assert_int_equal(follower[0].cell[CELL_ALL].n, 6);
-		assert_int_equal(follower[0].cell[CELL_ALL].pos, 5);
+		expect_all(keeper, 2, 1);
+		expect_all(follower, 6, 5);
 		assert_int_equal(follower[0].cell[CELL_WOMEN].n, alone[0].cell[CELL_WOMEN].n);
 		assert_int_equal(follower[0].cell[CELL_ALL].n, alone[0].cell[CELL_ALL].n);
 		assert_int_equal(follower[0].cell[CELL_ALL].pos, alone[0].cell[CELL_ALL].pos);
@@ -339,12 +343,8 @@ static void test_later_year_keeps_for_earlier(void **state)
 		add_fia_answer(years, 2, pool, rows[i].respondent, rows[i].date, rows[i].level);
 	size_t count;
 	const struct share_result *r2022 = shares_finish(years[0], &count), *r2021 = shares_finish(years[1], &count);
-	assert_non_null(r2022);
-	assert_non_null(r2021);
-	assert_int_equal(r2022[0].cell[CELL_ALL].n, 1);
-	assert_int_equal(r2022[0].cell[CELL_ALL].pos, 1);
-	assert_int_equal(r2021[0].cell[CELL_ALL].n, 2);
-	assert_int_equal(r2021[0].cell[CELL_ALL].pos, 1);
+	expect_all(r2022, 1, 1);
+	expect_all(r2021, 2, 1);
 	/* 8 again (a conflict); 9's repeat, before 2020-11-01, is not looked for */
 	uint64_t repeats, conflicts;
 	shares_repeats(years[0], &repeats, &conflicts);
