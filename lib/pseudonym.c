@@ -102,8 +102,13 @@ int pseudonym_key_random(struct pseudonym_key *key, char *error, size_t error_si
 	_Static_assert(sizeof key->bytes >= crypto_shorthash_KEYBYTES, "a SipHash key fits a pseudonym key");
 	memset(key, 0, sizeof *key);
 	key->length = crypto_shorthash_KEYBYTES;
-	if (sodium_init() < 0 || random_bytes(key->bytes, key->length) < 0) {
-		snprintf(error, error_size, "no random bytes for a key from this system (%s)", strerror(errno));
+	if (sodium_init() < 0) {
+		snprintf(error, error_size, "libsodium could not start (no random bytes for a key)");
+		pseudonym_key_wipe(key);
+		return EX_OSERR;
+	}
+	if (random_bytes(key->bytes, key->length) < 0) {
+		snprintf(error, error_size, "no random bytes for a key from this system: %s", strerror(errno));
 		pseudonym_key_wipe(key);
 		return EX_OSERR;
 	}

@@ -1028,7 +1028,11 @@ static int decode_questionnaire(struct record_reader *reader, struct questionnai
 	q->matar = (uint16_t)date_matar(q->date);
 	if (map_string(reader, &q->insats, at) < 0 || map_string(reader, &q->forbund, at) < 0)
 		return -1;
-	if (q->group >= GROUP_COUNT || q->gender > GENDER_OTHER || (q->flags & ~ANSWER_IDENTIFIED))
+	/* a month and day a calendar has: the period is told by date and by mätår (taken from
+	 * the month), and the two must agree on which side of a first day a date lies */
+	unsigned month = q->date / 100 % 100, day = q->date % 100;
+	if (q->group >= GROUP_COUNT || q->gender > GENDER_OTHER || (q->flags & ~ANSWER_IDENTIFIED) || month < 1 ||
+	    month > 12 || day < 1 || day > 31)
 		return fail_at(reader, at, "corrupt record: field out of range");
 	const unsigned char *levels = p + QUESTIONNAIRE_HEADER_SIZE;
 	/* Every answer of every questionnaire passes here: no branch per answer, one test

@@ -405,13 +405,16 @@ static void comparison_sentence(const struct goal_view *g, struct report_text *t
 		 * comparison, as a hand-written Bilaga 2 would say (no share this year: the
 		 * paragraph has said so already). */
 		const struct goal_view *earlier = &g->history[g->history_count - 2];
+		/* what the goal's n counts: answers, health pairs, or people who ended */
+		const char *counted = strcmp(g->kind, "health") == 0 ? "par" : strcmp(g->kind, "outcome") == 0 ? "avslutade"
+		                                                                                                 : "svar";
 		if (g->cell[0].n == 0 || g->cell[0].masked)
 			return;
 		if (earlier->cell[0].masked)
-			report_add(t, " Andelen %d redovisas inte (färre än %d svar), så någon jämförelse med det året görs inte.",
-			    report_period_year(earlier), earlier->min_n);
+			report_add(t, " Andelen %d redovisas inte (färre än %d %s), så någon jämförelse med det året görs inte.",
+			    report_period_year(earlier), earlier->min_n, counted);
 		else if (earlier->cell[0].n == 0)
-			report_add(t, " För %d finns inga svar att jämföra med.", report_period_year(earlier));
+			report_add(t, " För %d finns inga %s att jämföra med.", report_period_year(earlier), counted);
 		return;
 	}
 	char now[32], before[32];

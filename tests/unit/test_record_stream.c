@@ -401,6 +401,21 @@ static void test_level_past_the_scale_is_corrupt(void **state)
 			assert_non_null(strstr(error, "corrupt record: field out of range"));
 	}
 	assert_int_equal(records[1].u.answer.level, LEVEL_MISSING);
+	/* a month or day no calendar has (20211100 would be mätår 2022 yet before its first
+	 * day); the ranges only: 20211131 passes, on the same side of the first day both ways */
+	answers[0] = 2 | 15 << 4;
+	answers[1] = 14;
+	unsigned char *date = answers - 28 + 8;
+	const uint32_t dates[] = {20211100, 20211232, 20210015, 20211301, 20211131};
+	const long dated_got[] = {-1, -1, -1, -1, 2};
+	for (size_t c = 0; c < sizeof dates / sizeof *dates; c++) {
+		for (int i = 0; i < 4; i++)
+			date[i] = (unsigned char)(dates[c] >> (8 * i));
+		reseal(answers - 28);
+		long got = read_all(stream.bytes, stream.length, pool, records, 8, error, sizeof error);
+		if (got != dated_got[c])
+			fail_msg("date %u: %ld records, expected %ld (%s)", dates[c], got, dated_got[c], error);
+	}
 	free(stream.bytes);
 	/* a byte each: a question of 20 levels beside one of 6 */
 	const uint8_t wide_scale[2] = {20, 6}, wide_levels[2] = {20, 6};
