@@ -404,12 +404,13 @@ static void comparison_sentence(const struct goal_view *g, struct report_text *t
 		/* A share this year and none the year before: the reader hears why there is no
 		 * comparison, as a hand-written Bilaga 2 would say (no share this year: the
 		 * paragraph has said so already). */
-		const struct goal_view *earlier = &g->history[g->history_count - 2];
-		/* what the goal's n counts: answers, health pairs, or people who ended */
-		const char *counted = strcmp(g->kind, "health") == 0 ? "par" : strcmp(g->kind, "outcome") == 0 ? "avslutade"
-		                                                                                                 : "svar";
 		if (g->cell[0].n == 0 || g->cell[0].masked)
 			return;
+		const struct goal_view *earlier = &g->history[g->history_count - 2];
+		/* what the goal's n counts: answers, health pairs, or people who ended */
+		const char *counted = strcmp(g->kind, "health") == 0    ? "par"
+		                    : strcmp(g->kind, "outcome") == 0 ? "avslutade"
+		                                                      : "svar";
 		if (earlier->cell[0].masked)
 			report_add(t, " Andelen %d redovisas inte (färre än %d %s), så någon jämförelse med det året görs inte.",
 			    report_period_year(earlier), earlier->min_n, counted);

@@ -933,7 +933,7 @@ static void period_text(const struct shares *s, int health, char *out, size_t si
 		return;
 	case PERIOD_RANGE: format_period(out, size, p->from, p->to); return;
 	case PERIOD_SINCE: {
-		uint32_t from = health ? (uint32_t)p->year * 10000 + 101 : (uint32_t)(p->year - 1) * 10000 + 1101;
+		uint32_t from = health ? (uint32_t)p->year * 10000 + 101 : shares_ifs_first_day(s);
 		char day[11];
 		if (last >= from) {
 			format_period(out, size, from, last);
