@@ -55,7 +55,7 @@ UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_TESTS = $(sort $(wildcard tests/e2e/*.sh))
 FUZZ_SRC  = $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all tools check check-once check-portable check-threads unit e2e e2e-spilled demo deps install uninstall clean fuzz bench tags \
+.PHONY: all tools build-tests check check-once check-portable check-threads unit e2e e2e-spilled demo deps install uninstall clean fuzz bench tags \
         torture torture-sample
 .DELETE_ON_ERROR:
 
@@ -109,7 +109,7 @@ check-once: unit e2e e2e-spilled
 # its tests again with the SSE2 code compiled out.
 PORTABLE_TESTS = test_csv_scan test_row_source test_codebook
 check-portable:
-	@$(MAKE) --no-print-directory BUILD=build-portable CFLAGS='$(CFLAGS) -U__SSE2__' \
+	@$(MAKE) --no-print-directory $(PARALLEL) BUILD=build-portable CFLAGS='$(CFLAGS) -U__SSE2__' \
 		$(PORTABLE_TESTS:%=build-portable/tests/%)
 	@set -e; for t in $(PORTABLE_TESTS); do echo "== build-portable/tests/$$t"; build-portable/tests/$$t; done
 
@@ -117,7 +117,7 @@ check-portable:
 # ThreadSanitizer: their tests again, any data race failing them.
 THREAD_TESTS = test_row_source
 check-threads:
-	@$(MAKE) --no-print-directory TSAN=1 tools $(THREAD_TESTS:%=build-tsan/tests/%)
+	@$(MAKE) --no-print-directory $(PARALLEL) TSAN=1 tools $(THREAD_TESTS:%=build-tsan/tests/%)
 	@set -e; for t in $(THREAD_TESTS); do echo "== build-tsan/tests/$$t"; TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/$$t; done
 	@TSAN_OPTIONS=halt_on_error=1 IFS_BIN=$(CURDIR)/build-tsan/bin IFS_SAN=tsan sh tests/run-e2e.sh tests/e2e/split_exports.sh \
 		tests/e2e/spill.sh
@@ -137,12 +137,20 @@ torture-sample: $(FAILMALLOC)
 	@$(MAKE) --no-print-directory BUILD=build tools
 	python3 tests/torture/torture.py --bin build/bin --shim $(FAILMALLOC) --max-points 300
 
+# Each build that make check needs is compiled on all the cores first (its tests then
+# run in order): unless make was given -j itself, which its sub-makes then share.
+NPROC    := $(shell nproc 2>/dev/null || echo 1)
+PARALLEL  = $(if $(findstring j,$(filter-out --%,$(MAKEFLAGS))),,-j$(NPROC))
+build-tests: tools $(UNIT_BINS)
+
 # make check: everything once normally, then again under ASan+UBSan.
 check:
 	@sh scripts/ensure-deps --check-only || { sh scripts/ensure-deps && true; }
+	$(MAKE) $(PARALLEL) build-tests
 	$(MAKE) check-once
 	$(MAKE) torture-sample
 	$(MAKE) check-portable
+	$(MAKE) $(PARALLEL) SAN=1 build-tests
 	$(MAKE) SAN=1 check-once
 	$(MAKE) check-threads
 	@if command -v clang >/dev/null; then FUZZ_SECONDS=0 sh fuzz/build.sh; \
