@@ -29,8 +29,9 @@
 #define INGEST_SPLIT_GZIP_SHARE 111
 /* ingest_split_at() of a gzip file whose cut the twin has not yet found. */
 #define INGEST_SPLIT_PENDING UINT64_MAX
-/* What the twin holds of its records in memory before the rest go to a temporary
- * file (spill.h), unless IFS_SPILL_AFTER says otherwise. */
+/* What the twin's blocks passed on to the first thread and not yet taken may hold
+ * in memory before the others go through a temporary file (spill.h), unless
+ * IFS_SPILL_AFTER says otherwise. */
 #define INGEST_SPLIT_MEMORY ((size_t)1 << 20)
 
 /* A converter's counters, carried from the twin to the first at the join. */

@@ -96,10 +96,8 @@ static int grow(struct spill *spill, size_t want)
 	return 0;
 }
 
-static int open_file(struct spill *spill)
+int spill_temporary_file(void)
 {
-	if (spill->fd >= 0)
-		return 0;
 	const char *dir = spill_directory();
 	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0) { /* a file system without O_TMPFILE: a named file, unlinked at once */
@@ -117,6 +115,18 @@ static int open_file(struct spill *spill)
 		unlink(path);
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	}
+	return fd;
+}
+
+void spill_note_file_failure(void) { file_failed = 1; }
+
+static int open_file(struct spill *spill)
+{
+	if (spill->fd >= 0)
+		return 0;
+	int fd = spill_temporary_file();
+	if (fd < 0)
+		return -1;
 	spill->fd = fd;
 	return 0;
 }

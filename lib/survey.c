@@ -635,10 +635,21 @@ static int write_questionnaire(struct survey_converter *converter, const struct 
  * order of the records is kept (its first is written at once, the rest wait), so a
  * reader that counts each answer once counts the same; only records of different
  * keys change places.
+ *
+ * A verdict depends on the earlier entries of its own key alone, and only the
+ * numbered keys need one: the hashes of their keys are kept in memory, by partition
+ * (up to DEFERRED_HASHES_MEMORY), and a partition's check passes over the entries
+ * of every other key.  A partition with no numbered key is not read at all.  (Most
+ * entries of a large export are of respondents seen once: building a set of them
+ * all cost more than the rest of the check.)
  */
 #define DEFERRED_PARTITIONS 64
 #define DEFERRED_BUFFER 8192
 #define NOT_NUMBERED UINT64_MAX
+/* The numbered keys' hashes kept in memory, at most: past it, every entry of every
+ * partition is checked.  Not less than 64 KiB whatever IFS_SPILL_AFTER says, so that
+ * the tests that spill everything check the kept hashes too. */
+#define DEFERRED_HASHES_MEMORY(limit) ((limit) / 8 > 65536 ? (limit) / 8 : 65536)
 
 /* What of a key the check compares (repeat_key() sets no more). */
 struct deferred_key {
@@ -658,8 +669,17 @@ struct deferred_record {
 	uint8_t told_apart; /* checked as told_apart (survey.h, check_key), written as the row */
 };
 
+/* The hashes of a partition's numbered keys (sorted when it is checked). */
+struct numbered_hashes {
+	uint64_t *hashes;
+	size_t count, capacity;
+};
+
 struct deferred {
 	struct spill *keys[DEFERRED_PARTITIONS];
+	struct numbered_hashes numbered_keys[DEFERRED_PARTITIONS];
+	size_t numbered_hash_bytes, numbered_hash_most;
+	int every_entry; /* past numbered_hash_most: every entry is checked, the hashes dropped */
 	struct spill *records;
 	uint64_t numbered;
 	uint64_t *filter; /* filter_bits bits, a power of two */
@@ -672,8 +692,10 @@ static void deferred_free(struct deferred *deferred)
 {
 	if (!deferred)
 		return;
-	for (size_t p = 0; p < DEFERRED_PARTITIONS; p++)
+	for (size_t p = 0; p < DEFERRED_PARTITIONS; p++) {
 		spill_free(deferred->keys[p]);
+		free(deferred->numbered_keys[p].hashes);
+	}
 	spill_free(deferred->records);
 	free(deferred->filter);
 	for (size_t f = 0; f < deferred->file_count; f++)
@@ -706,12 +728,50 @@ static int filter_add(struct deferred *deferred, uint64_t hash)
 	return all_set;
 }
 
+/* From now on every entry of every partition is checked: the numbered keys' hashes
+ * only spared the check work, and are dropped (too many of them, or no memory). */
+static void check_every_entry(struct deferred *deferred)
+{
+	for (size_t q = 0; q < DEFERRED_PARTITIONS; q++) {
+		free(deferred->numbered_keys[q].hashes);
+		deferred->numbered_keys[q] = (struct numbered_hashes){0};
+	}
+	deferred->numbered_hash_bytes = 0;
+	deferred->every_entry = 1;
+}
+
+/* A numbered key's hash kept for its partition's check, unless every entry is to be
+ * checked (past the memory the hashes may take, or when there is none for them). */
+static void keep_numbered_hash(struct deferred *deferred, size_t p, uint64_t hash)
+{
+	if (deferred->every_entry)
+		return;
+	struct numbered_hashes *kept = &deferred->numbered_keys[p];
+	if (kept->count == kept->capacity) {
+		size_t capacity = kept->capacity ? kept->capacity * 2 : 16;
+		uint64_t *hashes = deferred->numbered_hash_bytes + (capacity - kept->capacity) * sizeof *hashes >
+		                           deferred->numbered_hash_most
+		                     ? NULL
+		                     : realloc(kept->hashes, capacity * sizeof *hashes);
+		if (!hashes) {
+			check_every_entry(deferred);
+			return;
+		}
+		deferred->numbered_hash_bytes += (capacity - kept->capacity) * sizeof *hashes;
+		kept->hashes = hashes;
+		kept->capacity = capacity;
+	}
+	kept->hashes[kept->count++] = hash;
+}
+
 static int defer_key(struct deferred *deferred, const struct answer_record *key, uint64_t number, size_t limit)
 {
 	uint64_t hash = key_hash(key);
 	size_t p = (size_t)(hash >> 58) % DEFERRED_PARTITIONS;
 	if (!deferred->keys[p] && !(deferred->keys[p] = spill_new(smaller(DEFERRED_BUFFER, limit))))
 		return -1;
+	if (number != NOT_NUMBERED)
+		keep_numbered_hash(deferred, p, hash);
 	struct deferred_key record;
 	memset(&record, 0, sizeof record); /* its padding too */
 	record.respondent = key->respondent;
@@ -734,6 +794,7 @@ static int start_deferring(struct survey_converter *converter)
 		return -1;
 	}
 	converter->deferred = deferred;
+	deferred->numbered_hash_most = DEFERRED_HASHES_MEMORY(converter->spill_limit);
 	deferred->filter_bits = 64; /* at most half the memory, in bits: at least one word */
 	while (deferred->filter_bits * 2 <= (uint64_t)converter->spill_limit * 4 && deferred->filter_bits < (UINT64_C(1) << 40))
 		deferred->filter_bits *= 2;
@@ -875,6 +936,32 @@ struct key_check {
 	int status, error, file_failed;
 };
 
+static int hash_order(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* A partition's numbered keys' hashes as a bitmap of 4096 bits, which tells most other
+ * keys apart with one test before the search. */
+#define NUMBERED_BIT(hash) ((hash) >> 20 & 4095)
+
+/* Whether hash is among the sorted hashes. */
+static int numbered_hash_kept(const struct numbered_hashes *kept, const uint64_t *bits, uint64_t hash)
+{
+	if (!(bits[NUMBERED_BIT(hash) / 64] >> (NUMBERED_BIT(hash) % 64) & 1))
+		return 0;
+	size_t low = 0, high = kept->count;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (kept->hashes[middle] < hash)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return low < kept->count && kept->hashes[low] == hash;
+}
+
 static void *check_keys(void *context)
 {
 	struct key_check *check = context;
@@ -883,6 +970,18 @@ static void *check_keys(void *context)
 	for (size_t p = check->from; p < check->to && !status; p++) {
 		if (!deferred->keys[p])
 			continue;
+		const struct numbered_hashes *kept = &deferred->numbered_keys[p];
+		if (!deferred->every_entry && kept->count == 0) {
+			spill_free(deferred->keys[p]); /* no verdict is asked of it */
+			deferred->keys[p] = NULL;
+			continue;
+		}
+		uint64_t bits[4096 / 64] = {0};
+		if (!deferred->every_entry) {
+			qsort(kept->hashes, kept->count, sizeof *kept->hashes, hash_order);
+			for (size_t h = 0; h < kept->count; h++)
+				bits[NUMBERED_BIT(kept->hashes[h]) / 64] |= UINT64_C(1) << (NUMBERED_BIT(kept->hashes[h]) % 64);
+		}
 		struct answer_set *set = answer_set_new();
 		if (!set) {
 			errno = ENOMEM;
@@ -893,6 +992,9 @@ static void *check_keys(void *context)
 		while (!status && (read = spill_read(deferred->keys[p], sizeof *read))) {
 			struct deferred_key key;
 			memcpy(&key, read, sizeof key);
+			if (!deferred->every_entry &&
+			    !numbered_hash_kept(kept, bits, answer_set_questionnaire_hash(key.respondent, key.insats, key.group)))
+				continue; /* a key no verdict depends on */
 			struct answer_record entry = {.respondent = key.respondent, .date = key.date, .insats = key.insats,
 			                              .forbund = key.forbund, .question = UINT32_MAX, .group = key.group,
 			                              .gender = key.gender};
@@ -929,11 +1031,14 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 	if (!status) {
 		/* With two threads, the second half of the partitions on the second, when the
 		 * partition it checks fits in the check's memory (SURVEY_REPEAT_MEMORY): two are
-		 * in memory at once, and each grows with the export (the 2,000,000-row bench
-		 * export's are past it, and checked on one thread: 12.5 MiB at the peak, not 15.6) */
+		 * in memory at once.  A set holds a slot per key: with the numbered keys' hashes
+		 * kept, no more keys than those; else every key of the partition, which grows
+		 * with the export. */
 		size_t largest = 0;
 		for (size_t p = 0; p < DEFERRED_PARTITIONS; p++) {
-			size_t keys = deferred->keys[p] ? (size_t)(spill_length(deferred->keys[p]) / sizeof(struct deferred_key)) : 0;
+			size_t keys = !deferred->every_entry ? deferred->numbered_keys[p].count
+			            : deferred->keys[p] ? (size_t)(spill_length(deferred->keys[p]) / sizeof(struct deferred_key))
+			                                : 0;
 			if (keys > largest)
 				largest = keys;
 		}
@@ -950,6 +1055,10 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 			check_keys(&second); /* no second thread: this one does it all */
 		if (started && getenv("IFS_SPLIT_TRACE"))
 			diag_error("split: the repeat check finished on two threads");
+		if (getenv("IFS_SPLIT_TRACE"))
+			diag_error("split: the repeat check's %llu waiting questionnaires were checked against %s",
+			           (unsigned long long)deferred->numbered,
+			           deferred->every_entry ? "every key (too many to keep their hashes)" : "their own keys");
 		const struct key_check *failed = first.status ? &first : second.status ? &second : NULL;
 		if (failed) {
 			status = -1;
@@ -1330,16 +1439,19 @@ static void twin_prefetch(void *self, const struct questionnaire_record *q)
 void survey_converter_twin(struct survey_converter *converter, int jobs, int always, struct ingest_twin *out)
 {
 	/* ifs-survey checks the twin's records for repeats and writes them as it replays
-	 * them: its first thread reads 47 % of the file itself, which evened the two out on
-	 * the bench export (bench/peers.sh: 0.38 s against 0.41 s at 40 % and 0.39 s at
-	 * half, once hashing an id got cheap).  ifs-shares' twin counts its half itself
+	 * them, while the twin reads on (ingest_split.c): its first thread reads 30 % of
+	 * the file itself and then replays, which evened the two out on the bench export
+	 * (medians of alternating runs, ifs-survey alone: 0.341 s at 30 %, 0.346 s at 34 %,
+	 * 0.362 s at 26 %, and in another run 0.351 s at 34 %, 0.370 s at 40 %, 0.392 s at
+	 * 47 %; piped into ifs-shares: 0.445 s at 26 %, 0.453 s at 30 %, 0.459 s at 34 %).
+	 * ifs-shares' twin counts its half itself
 	 * (ingest_twin.sink_make), a little slower a row than the first thread, whose
 	 * share of the work at the join is small: 52 % evens them out. */
 	*out = (struct ingest_twin){.make = twin_make, .free = twin_free, .counts = twin_counts,
 	                            .add_counts = twin_add_counts, .replay = twin_replay, .prefetch = twin_prefetch,
 	                            .place = twin_place, .context = converter,
 	                            .writer = converter->writer, .jobs = jobs, .always = always,
-	                            .first_percent = converter->options.repeats_downstream ? 52 : 47,
+	                            .first_percent = converter->options.repeats_downstream ? 52 : 30,
 	                            /* ifs-shares' second thread keeps its questionnaires in 64 temporary
 	                             * files; the first chained export's stay open to the end beside the
 	                             * first thread's 64 closed at the cut and its new ones: up to 193

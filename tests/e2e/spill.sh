@@ -60,6 +60,36 @@ IFS_SPILL_AFTER=120K "$IFS_BIN/ifs-survey" A.csv B.csv >spilled.ifs 2>spilled.er
 same_records memory.ifs spilled.ifs
 same_file memory.err spilled.err
 
+# More repeats than the check keeps the hashes of in memory (every entry of every
+# partition checked then), and fewer: R-1..R-12000, then every 3rd again later with
+# other answers (4000 kept, said) and every 5th again as it was (2400 dropped).
+awk 'BEGIN {
+	printf "Respondent-ID;Svarsdatum;Insats;Enkät;Kön;F1;F2\n"
+	for (i = 1; i <= 12000; i++) printf "R-%d;2022-03-01;FIA;Avslutad;Kvinna;Helt och hållet;Inte alls\n", i
+	for (i = 1; i <= 12000; i++) {
+		if (i % 3 == 0) printf "R-%d;2022-04-01;FIA;Avslutad;Kvinna;Inte alls;Inte alls\n", i
+		if (i % 5 == 0) printf "R-%d;2022-03-01;FIA;Avslutad;Kvinna;Helt och hållet;Inte alls\n", i
+	}
+}' >many.csv
+{ head -4001 many.csv; awk 'NR > 12001' many.csv | head -300; } >fewer.csv # R-1..R-4000, the first 300 repeat rows
+for file in many fewer; do
+	"$IFS_BIN/ifs-survey" $file.csv >$file-memory.ifs 2>$file-memory.err || fail "ifs-survey $file.csv: $?"
+	for jobs in 1 2; do
+		IFS_SPILL_AFTER=0 IFS_SPLIT_TRACE=1 "$IFS_BIN/ifs-survey" --jobs $jobs $file.csv >$file-spilled.ifs \
+			2>$file-spilled.trace || fail "ifs-survey --jobs $jobs $file.csv spilled: $?"
+		grep -v 'split: ' $file-spilled.trace >$file-spilled.err
+		same_records $file-memory.ifs $file-spilled.ifs
+		same_file $file-memory.err $file-spilled.err
+	done
+done
+contains many-spilled.trace "were checked against every key (too many to keep their hashes)"
+contains fewer-spilled.trace "were checked against their own keys"
+contains many-memory.err "18400 rows read = 16000 written (32000 answer records) + 2400 repeated"
+[ "$(grep -c 'answered again with other answers (2022-04-01)' many-memory.err)" = 4000 ] || fail "4000 later answers kept"
+contains many-memory.err "many.csv:12004: the same respondent answered again with other answers (2022-04-01)"
+# the first 300 repeat rows are of R-3..R-564: 188 3rd (kept) and 112 5th (dropped)
+contains fewer-memory.err "4300 rows read = 4188 written (8376 answer records) + 112 repeated"
+
 # An unreadable cell is reported in every row it stands in, a repeat's too, whatever the
 # limit (spilled, whether a row repeats is known only at the end); the summary counts those
 # of the rows written: R-1's first row, its identical repeat, then an earlier one.
@@ -123,6 +153,25 @@ same_file years.err spilled.err
 
 # nothing left behind
 [ -z "$(ls -A tmp)" ] || fail "files left in TMPDIR: $(ls -A tmp)"
+
+# The second thread's records, past their memory, go to the first through a temporary
+# file: where it cannot be made, the second thread stops at its first row and the first
+# reads on alone, to the same stream (no ids here, so the first thread needs no file).
+awk 'BEGIN { printf "Svarsdatum;Insats;Enkät;Kön;F1;F2\n"
+	for (i = 1; i <= 3000; i++) printf "2022-03-%02d;FIA;Avslutad;%s;Helt och hållet;Inte alls\n", 1 + i % 28, i % 2 ? "Kvinna" : "Man" }' >anonymous.csv
+"$IFS_BIN/ifs-survey" --jobs 1 anonymous.csv >anonymous-one.ifs 2>anonymous-one.err || fail "anonymous.csv: $?"
+TMPDIR=$T/no-such-folder IFS_SPILL_AFTER=0 IFS_SPLIT_TRACE=1 "$IFS_BIN/ifs-survey" --jobs 2 anonymous.csv \
+	>anonymous-two.ifs 2>anonymous-two.trace || fail "anonymous.csv, two threads without a temporary folder: $?"
+cut_line=$(sed -n 's/.*cut at byte [0-9]* (line \([0-9]*\)).*/\1/p' anonymous-two.trace)
+contains anonymous-two.trace "the second thread read 0 rows, and left line $cut_line to the first"
+grep -v 'split: ' anonymous-two.trace >anonymous-two.err
+same_file anonymous-one.ifs anonymous-two.ifs
+same_file anonymous-one.err anonymous-two.err
+# and where it can, the same stream through the file
+IFS_SPILL_AFTER=0 IFS_SPLIT_TRACE=1 "$IFS_BIN/ifs-survey" --jobs 2 anonymous.csv >anonymous-two.ifs 2>anonymous-two.trace ||
+	fail "anonymous.csv, two threads through a file: $?"
+contains anonymous-two.trace "(line $cut_line): the second thread read $((3002 - cut_line)) rows to the end"
+same_file anonymous-one.ifs anonymous-two.ifs
 
 # a folder that cannot take them: status 74, the folder named, no table, no stream end
 TMPDIR=$T/no-such-folder

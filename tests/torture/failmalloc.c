@@ -57,7 +57,7 @@ __attribute__((destructor)) static void failmalloc_report(void)
 	if (fd < 0)
 		return;
 	char text[32];
-	int length = snprintf(text, sizeof text, "%lu\n", calls);
+	int length = snprintf(text, sizeof text, "%lu\n", __atomic_load_n(&calls, __ATOMIC_RELAXED));
 	if (write(fd, text, (size_t)length) < 0) {
 		/* nothing to do: the driver sees no count and fails the case */
 	}
@@ -68,8 +68,9 @@ static int fails_now(void)
 {
 	if (!armed)
 		return 0;
-	calls++;
-	if (fail_at && calls == fail_at) {
+	/* atomic: a tool's two threads allocate at once (ifs-survey --jobs 2) */
+	unsigned long call = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+	if (fail_at && call == fail_at) {
 		if (trace) {
 			void *frames[32];
 			int depth = backtrace(frames, 32);

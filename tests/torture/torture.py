@@ -139,6 +139,12 @@ def main():
         ("ifs-flow", [b("ifs-flow"), "--year", "2022", courses_rec], "text", None),
         ("ifs-shares-outcomes", [b("ifs-shares"), "-t", register_targets, "--year", "2022", "--format", "json",
                                  courses_rec], "text", None),
+        # two threads (--jobs 2 splits any file): a failure on the second thread's side
+        # leaves its rows to the first, which gives the same stream; the second thread's
+        # blocks through a temporary file too
+        ("ifs-survey-split", [b("ifs-survey"), "--jobs", "2", survey_csv], "stream", None),
+        ("ifs-survey-split-spilled", [b("ifs-survey"), "--jobs", "2", survey_csv], "stream", None, [],
+         {"IFS_SPILL_AFTER": "0"}),
         # everything the repeat check and the dedup hold spilled to temporary files
         ("ifs-survey-spilled", [b("ifs-survey"), survey_csv], "stream", None, [], {"IFS_SPILL_AFTER": "0"}),
         ("ifs-shares-spilled", [b("ifs-shares"), "-t", targets, "--year", "2022", both_rec], "text", None, [],
