@@ -36,13 +36,14 @@ const void *spill_read(struct spill *spill, size_t length);
 /* Whether a temporary file failed (on this thread) since the last call: for telling
  * a full disk under TMPDIR from other failures in a message. */
 int spill_file_failed(void);
-/* For a caller that writes and reads a temporary file at offsets itself (pwrite,
- * pread: one thread writing while another reads): an unlinked file in
- * spill_directory(), mode 0600; its descriptor, or -1 with errno set (and
- * spill_file_failed()).  spill_note_file_failure(): a read or write of it failed on
- * this thread. */
+/* For a caller that writes and reads a temporary file at offsets itself (one thread
+ * writing while another reads): an unlinked file in spill_directory(), mode 0600;
+ * its descriptor, or -1 with errno set.  spill_file_write() and spill_file_read()
+ * write or read all length bytes at offset: 0, or -1 with errno set (EIO for a
+ * short read).  A failure of any of the three is also spill_file_failed()'s. */
 int spill_temporary_file(void);
-void spill_note_file_failure(void);
+int spill_file_write(int fd, const void *bytes, size_t length, uint64_t offset);
+int spill_file_read(int fd, void *into, size_t length, uint64_t offset);
 /* Where the temporary files go: $TMPDIR, else /tmp. */
 const char *spill_directory(void);
 

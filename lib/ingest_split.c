@@ -121,7 +121,6 @@ struct twin_run {
 	struct string_pool *pool;
 	struct record_writer *writer;
 	atomic_int cancel;
-	/* what the twin kept, and the record of the row being read (kept when the row is clean) */
 	/* the queue of blocks: first..last, memory (bytes of those in memory) and done
 	 * (the twin has passed on its last block) under lock; fd and file_length are the
 	 * twin's (fd is set before the first block in the file is passed on) */
@@ -140,6 +139,7 @@ struct twin_run {
 	uint8_t *strings_passed_on; /* by twin pool id: its 'S' entry is in a block */
 	size_t strings_passed_on_size;
 	size_t held_count;
+	/* the record of the row being read (kept when the row is clean) */
 	struct held pending;
 	uint8_t pending_levels[QUESTIONNAIRE_MAX_QUESTIONS];
 	int has_pending;
@@ -257,23 +257,6 @@ static void questionnaire_of_held(const struct held *h, const struct held_form *
 	memcpy(q->levels, levels, form->count);
 }
 
-/* pwrite() of all length bytes at offset: 0, or -1 with errno set. */
-static int write_at(int fd, const uint8_t *bytes, size_t length, uint64_t offset)
-{
-	while (length) {
-		ssize_t wrote = pwrite(fd, bytes, length, (off_t)offset);
-		if (wrote < 0 && errno == EINTR)
-			continue;
-		if (wrote <= 0) {
-			if (wrote == 0)
-				errno = ENOSPC;
-			return -1;
-		}
-		bytes += wrote, length -= (size_t)wrote, offset += (uint64_t)wrote;
-	}
-	return 0;
-}
-
 /* The twin's block passed on to the first thread: into the queue in memory while
  * what is there is under the limit, else through the file.  0, or -1 with errno set
  * (the block is not passed on). */
@@ -296,8 +279,7 @@ static int pass_block_on(struct twin_run *run)
 			free(block);
 			return -1;
 		}
-		if (write_at(run->fd, run->filling, run->filled, run->file_length) < 0) {
-			spill_note_file_failure();
+		if (spill_file_write(run->fd, run->filling, run->filled, run->file_length) < 0) {
 			free(block);
 			return -1;
 		}
@@ -734,23 +716,6 @@ static void replay_reader_free(struct replay_reader *reader)
 	held_forms_free(reader->forms, reader->form_count);
 }
 
-/* pread() of all length bytes at offset: 0, or -1 with errno set. */
-static int read_at(int fd, uint8_t *into, size_t length, uint64_t offset)
-{
-	while (length) {
-		ssize_t got = pread(fd, into, length, (off_t)offset);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			if (got == 0)
-				errno = EIO; /* shorter than the twin wrote */
-			return -1;
-		}
-		into += got, length -= (size_t)got, offset += (uint64_t)got;
-	}
-	return 0;
-}
-
 /* The next block of the twin's: 1, 0 when there is none (the end, or, unless wait,
  * none passed on yet), or -1 with errno set. */
 static int next_block(struct replay_reader *reader, int wait)
@@ -779,10 +744,8 @@ static int next_block(struct replay_reader *reader, int wait)
 	} else {
 		if (!reader->file_buffer && !(reader->file_buffer = malloc(HELD_BLOCK)))
 			return -1;
-		if (read_at(run->fd, reader->file_buffer, block->length, block->offset) < 0) {
-			spill_note_file_failure();
+		if (spill_file_read(run->fd, reader->file_buffer, block->length, block->offset) < 0)
 			return -1;
-		}
 		reader->data = reader->file_buffer;
 	}
 	reader->length = block->length;

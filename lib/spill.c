@@ -29,6 +29,7 @@ struct spill {
 	int fd;                  /* -1 until the first spill */
 	int reading;
 	uint64_t total, file_offset;
+	uint64_t file_length;    /* bytes written to the file */
 };
 
 /* Set when a temporary file could not be made, written or read, on this thread. */
@@ -118,8 +119,6 @@ int spill_temporary_file(void)
 	return fd;
 }
 
-void spill_note_file_failure(void) { file_failed = 1; }
-
 static int open_file(struct spill *spill)
 {
 	if (spill->fd >= 0)
@@ -131,10 +130,11 @@ static int open_file(struct spill *spill)
 	return 0;
 }
 
-static int write_all(int fd, const uint8_t *bytes, size_t length)
+int spill_file_write(int fd, const void *bytes, size_t length, uint64_t offset)
 {
+	const uint8_t *from = bytes;
 	while (length) {
-		ssize_t wrote = write(fd, bytes, length);
+		ssize_t wrote = pwrite(fd, from, length, (off_t)offset);
 		if (wrote < 0 && errno == EINTR)
 			continue;
 		if (wrote <= 0) {
@@ -143,9 +143,35 @@ static int write_all(int fd, const uint8_t *bytes, size_t length)
 			file_failed = 1;
 			return -1;
 		}
-		bytes += wrote;
-		length -= (size_t)wrote;
+		from += wrote, length -= (size_t)wrote, offset += (uint64_t)wrote;
 	}
+	return 0;
+}
+
+int spill_file_read(int fd, void *into, size_t length, uint64_t offset)
+{
+	uint8_t *to = into;
+	while (length) {
+		ssize_t got = pread(fd, to, length, (off_t)offset);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			if (got == 0)
+				errno = EIO; /* shorter than was written */
+			file_failed = 1;
+			return -1;
+		}
+		to += got, length -= (size_t)got, offset += (uint64_t)got;
+	}
+	return 0;
+}
+
+/* The bytes at the file's end. */
+static int write_all(struct spill *spill, const uint8_t *bytes, size_t length)
+{
+	if (spill_file_write(spill->fd, bytes, length, spill->file_length) < 0)
+		return -1;
+	spill->file_length += length;
 	return 0;
 }
 
@@ -153,7 +179,7 @@ static int flush(struct spill *spill)
 {
 	if (!spill->length)
 		return 0;
-	if (open_file(spill) < 0 || write_all(spill->fd, spill->buffer, spill->length) < 0)
+	if (open_file(spill) < 0 || write_all(spill, spill->buffer, spill->length) < 0)
 		return -1;
 	spill->length = 0;
 	return 0;
@@ -176,7 +202,7 @@ int spill_append(struct spill *spill, const void *bytes, size_t length)
 		if (flush(spill) < 0)
 			return -1;
 		if (length > spill->limit) { /* larger than the limit on its own */
-			if (open_file(spill) < 0 || write_all(spill->fd, bytes, length) < 0)
+			if (open_file(spill) < 0 || write_all(spill, bytes, length) < 0)
 				return -1;
 			spill->total += length;
 			return 0;
