@@ -10,7 +10,7 @@
 # The export's answers span 2018-2023 evenly, as a cumulative download does: ifs-shares
 # reads the rows before mätår 2022 (63 %) only as far as their date.  "--since 2018",
 # whose period holds every row, shows the speed where no row can be left unread.
-# Median of 5 runs, the commands alternating; peak memory from /usr/bin/time.
+# Median of 5 runs, the commands alternating; peak memory from wait4 (bench/timed.c).
 # A benchmark, not a test: not part of make check.
 # usage: bench/peers.sh [RESPONDENTS]   (default 1000000: about 218 MB)
 set -eu
@@ -22,6 +22,7 @@ mkdir -p "$peers"
 make -C "$root" -s tools
 bin="$root/build/bin"
 cc -O2 -o "$work/gen-export" "$root/bench/gen-export.c"
+cc -O2 -o "$work/timed" "$root/bench/timed.c"
 for size in "$n" 5000 $((n / 4)) $((n * 2)); do
 	[ -s "$work/export-$size.csv" ] || "$work/gen-export" "$size" >"$work/export-$size.csv"
 done
@@ -71,16 +72,14 @@ for other in pipe duckdb mawk; do
 done
 echo "tables checked equal: $(wc -l <"$peers/one.tsv") rows (insats x question), ifs-shares = pipe = DuckDB = mawk"
 
-# run LABEL COMMAND: one timed run (wall clock in ms, as /usr/bin/time rounds to 10 ms);
-# seconds and peak KiB appended to $peers/LABEL.times
+# run LABEL COMMAND [ARG...]: one timed run of COMMAND (bench/timed.c: the clock read
+# around one fork and exec, not around sh and /usr/bin/time; a pipe is run as
+# sh -c '...'); its seconds and peak KiB appended to $peers/LABEL.times
 run() {
 	label=$1; shift
-	start=$(date +%s%N)
-	/usr/bin/time -f "%M" -o "$peers/time.out" sh -c "$*" >/dev/null 2>"$peers/err.out" || {
+	"$work/timed" "$peers/time.out" "$@" >/dev/null 2>"$peers/err.out" || {
 		cat "$peers/err.out" >&2; echo "peers: $label failed" >&2; exit 1; }
-	end=$(date +%s%N)
-	printf '%s %s\n' "$(echo "scale=3; ($end - $start) / 1000000000" | bc)" "$(tail -n 1 "$peers/time.out")" \
-		>>"$peers/$label.times"
+	cat "$peers/time.out" >>"$peers/$label.times"
 }
 median() { sort -n "$peers/$1.times" | awk '{ s[NR] = $1 } END { print s[int((NR + 1) / 2)] }'; }
 peak() { sort -n -k2 "$peers/$1.times" | tail -n 1 | awk '{ printf "%d", $2 / 1024 }'; }
@@ -90,25 +89,27 @@ S="$bin/ifs-shares -t $targets --year 2022"
 # first read from disk would be timed instead of the tool
 for size in "$n" 5000 $((n / 4)) $((n * 2)); do cat "$work/export-$size.csv" >/dev/null; done
 cat "$work/export-$n-cp1252.csv" "$work/export-$n.csv.gz" >/dev/null
+# the tool's arguments, for running it without sh
+set -- -t "$targets" --year 2022
 for i in 1 2 3 4 5; do
-	run harness "true"
-	run wc "wc -l '$export_file'"
-	run one "$S '$export_file'"
-	run one_jobs1 "$S --jobs 1 '$export_file'"
-	run one_all "$bin/ifs-shares -t $targets --since 2018 '$export_file'"
-	run pipe "$bin/ifs-survey '$export_file' | $S"
-	run survey "$bin/ifs-survey '$export_file'"
-	run duckdb "cd '$peers' && node peers-duckdb.mjs '$export_file'"
-	run mawk "LC_ALL=C mawk '$mawk_program' '$export_file'"
-	run one_cp1252 "$S '$work/export-$n-cp1252.csv'"
-	run one_gzip "$S '$work/export-$n.csv.gz'"
-	run small_one "$S '$small'"
-	run small_duckdb "cd '$peers' && node peers-duckdb.mjs '$small'"
+	run harness true
+	run wc wc -l "$export_file"
+	run one "$bin/ifs-shares" "$@" "$export_file"
+	run one_jobs1 "$bin/ifs-shares" "$@" --jobs 1 "$export_file"
+	run one_all "$bin/ifs-shares" -t "$targets" --since 2018 "$export_file"
+	run pipe sh -c "$bin/ifs-survey '$export_file' | $S"
+	run survey "$bin/ifs-survey" "$export_file"
+	run duckdb node "$peers/peers-duckdb.mjs" "$export_file"
+	run mawk env LC_ALL=C mawk "$mawk_program" "$export_file"
+	run one_cp1252 "$bin/ifs-shares" "$@" "$work/export-$n-cp1252.csv"
+	run one_gzip "$bin/ifs-shares" "$@" "$work/export-$n.csv.gz"
+	run small_one "$bin/ifs-shares" "$@" "$small"
+	run small_duckdb node "$peers/peers-duckdb.mjs" "$small"
 done
 for size in $((n / 4)) $((n * 2)); do
-	run "one_$size" "$S '$work/export-$size.csv'"
-	run "one_jobs1_$size" "$S --jobs 1 '$work/export-$size.csv'"
-	run "pipe_$size" "$bin/ifs-survey '$work/export-$size.csv' | $S"
+	run "one_$size" "$bin/ifs-shares" "$@" "$work/export-$size.csv"
+	run "one_jobs1_$size" "$bin/ifs-shares" "$@" --jobs 1 "$work/export-$size.csv"
+	run "pipe_$size" sh -c "$bin/ifs-survey '$work/export-$size.csv' | $S"
 done
 duck=$(median duckdb) small_duck=$(median small_duckdb)
 ratio() { echo "scale=2; $2 / $1" | bc | sed 's/^\./0./'; }
@@ -129,7 +130,7 @@ line "ifs-shares, Windows-1252 export" one_cp1252
 line "ifs-shares, gzip export" one_gzip
 line "ifs-shares, 1 MB export (5000 questionnaires)" small_one "$(ratio "$(median small_one)" "$small_duck")"
 line "DuckDB, 1 MB export" small_duckdb "1"
-line "the harness itself (sh -c true under /usr/bin/time)" harness "—"
+line "the harness itself (timed true)" harness "—"
 line "ifs-shares, 0.25x export (peak memory)" "one_$((n / 4))" "—"
 line "ifs-shares, 2x export (peak memory)" "one_$((n * 2))" "—"
 line "ifs-shares --jobs 1, 0.25x export (peak memory)" "one_jobs1_$((n / 4))" "—"
@@ -145,7 +146,7 @@ done
 echo "highest peak of the project's paths: $most MiB ($worst)"
 echo "ifs-survey alone vs wc -l: $(ratio "$(median wc)" "$(median survey)")x the time"
 echo "Windows-1252 vs UTF-8: $(ratio "$(median one)" "$(median one_cp1252)")x the time; gzip vs UTF-8: $(ratio "$(median one)" "$(median one_gzip)")x"
-# A 1 MB run takes a few milliseconds, about what starting sh and /usr/bin/time takes:
+# A 1 MB run takes a few milliseconds, not far from what starting any process takes here:
 # the ratio is given again with the harness's own median taken off both.
 net() { echo "x = $1 - $(median harness); if (x < 0.001) x = 0.001; x" | bc | sed 's/^\./0./'; }
 echo "1 MB export, the harness's own time taken off both: ifs-shares $(net "$(median small_one)") s, DuckDB $(net "$small_duck") s: $(ratio "$(net "$(median small_one)")" "$(net "$small_duck")")x"
