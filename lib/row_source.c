@@ -331,8 +331,11 @@ static int byte_reader_next_member(struct byte_reader *reader)
 }
 
 /* Stages the next BYTES_STAGING_SIZE bytes of text, fewer at the end or at damage
- * (then reader->failure is set, after the text before it). */
-static void byte_reader_fill(struct byte_reader *reader)
+ * (then reader->failure is set, after the text before it), at into: the staging
+ * buffer, or a caller's room of that size, which then takes them all at once and
+ * saves copying them out (the output spaces ISA-L is given are the same either way,
+ * so is the text). */
+static void byte_reader_fill(struct byte_reader *reader, unsigned char *into)
 {
 	struct inflate_state *state = &reader->state;
 	reader->staged_offset += reader->staged_length;
@@ -376,7 +379,7 @@ static void byte_reader_fill(struct byte_reader *reader)
 			}
 			continue;
 		}
-		state->next_out = reader->staged + reader->staged_length;
+		state->next_out = into + reader->staged_length;
 		state->avail_out = (uint32_t)(BYTES_STAGING_SIZE - reader->staged_length);
 		int status = isal_inflate(state);
 		size_t made = BYTES_STAGING_SIZE - reader->staged_length - state->avail_out;
@@ -430,7 +433,14 @@ static ssize_t byte_reader_read(struct byte_reader *reader, char *into, size_t s
 			return -1;
 		if (reader->at_end)
 			return 0;
-		byte_reader_fill(reader);
+		if (size >= BYTES_STAGING_SIZE) {
+			byte_reader_fill(reader, (unsigned char *)into);
+			reader->staged_taken = reader->staged_length;
+			if (reader->staged_length > 0)
+				return (ssize_t)reader->staged_length;
+			continue;
+		}
+		byte_reader_fill(reader, reader->staged);
 	}
 }
 
@@ -1847,6 +1857,18 @@ int row_source_gzip_skip(struct row_source *source, uint64_t compressed, uint64_
 		return -1;
 	/* a small piece: where the compressed share is passed, to within one of them */
 	uint64_t piece_offset = source->raw_offset;
+	/* A piece still short of it is passed over where it was inflated, not copied out:
+	 * the same pieces as read_bytes() would hand out, so the cut is the same. */
+	struct byte_reader *reader = source->bytes;
+	if (reader->gzip == 1 && !source->eof && reader->staged_taken < reader->staged_length) {
+		size_t left = reader->staged_length - reader->staged_taken;
+		size_t piece = left < GZIP_SKIP_PIECE ? left : GZIP_SKIP_PIECE;
+		if (byte_reader_compressed_at(reader, piece_offset + piece) < compressed) {
+			reader->staged_taken += piece;
+			source->raw_offset += piece;
+			return 0;
+		}
+	}
 	ssize_t got = read_bytes(source, source->buffer, GZIP_SKIP_PIECE);
 	if (got <= 0)
 		return -1; /* no line end after that point: not split */
