@@ -31,6 +31,9 @@ static inline uint64_t answer_set_questionnaire_hash(uint64_t respondent, uint32
 
 struct answer_set *answer_set_new(void);
 void answer_set_free(struct answer_set *set);
+/* Empty again, its room kept: for sets filled one after another, whose tables would
+ * otherwise be allocated (and their pages faulted in) anew each time. */
+void answer_set_clear(struct answer_set *set);
 
 enum answer_offer {
 	ANSWER_NEW = 0,       /* kept */

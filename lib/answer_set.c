@@ -21,6 +21,13 @@ void answer_set_free(struct answer_set *set)
 	free(set);
 }
 
+void answer_set_clear(struct answer_set *set)
+{
+	if (set->used)
+		memset(set->used, 0, set->capacity);
+	set->count = 0;
+}
+
 uint64_t answer_set_mix(uint64_t x)
 {
 	x ^= x >> 30;

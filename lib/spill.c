@@ -28,6 +28,7 @@ struct spill {
 	size_t limit;
 	int fd;                  /* -1 until the first spill */
 	int reading;
+	int borrowed;            /* buffer is the caller's (spill_rewind_into) */
 	uint64_t total, file_offset;
 	uint64_t file_length;    /* bytes written to the file */
 };
@@ -64,7 +65,8 @@ void spill_free(struct spill *spill)
 		return;
 	if (spill->fd >= 0)
 		close(spill->fd);
-	free(spill->buffer);
+	if (!spill->borrowed)
+		free(spill->buffer);
 	free(spill);
 }
 
@@ -87,11 +89,15 @@ static int grow(struct spill *spill, size_t want)
 	}
 	if (capacity > spill->limit && want <= spill->limit)
 		capacity = spill->limit;
-	uint8_t *buffer = realloc(spill->buffer, capacity);
+	/* a piece larger than a borrowed buffer: a buffer of its own again, what is in it kept */
+	uint8_t *buffer = spill->borrowed ? malloc(capacity) : realloc(spill->buffer, capacity);
 	if (!buffer) {
 		errno = ENOMEM;
 		return -1;
 	}
+	if (spill->borrowed)
+		memcpy(buffer, spill->buffer, spill->length);
+	spill->borrowed = 0;
 	spill->buffer = buffer;
 	spill->capacity = capacity;
 	return 0;
@@ -229,6 +235,19 @@ int spill_rewind(struct spill *spill)
 		spill->length = 0;
 		spill->file_offset = 0;
 	}
+	return 0;
+}
+
+int spill_rewind_into(struct spill *spill, void *buffer, size_t size)
+{
+	if (spill_rewind(spill) < 0)
+		return -1;
+	if (spill->fd < 0 || size <= spill->capacity || spill->borrowed)
+		return 0;
+	free(spill->buffer);
+	spill->buffer = buffer;
+	spill->capacity = size;
+	spill->borrowed = 1;
 	return 0;
 }
 

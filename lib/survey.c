@@ -645,6 +645,7 @@ static int write_questionnaire(struct survey_converter *converter, const struct 
  */
 #define DEFERRED_PARTITIONS 64
 #define DEFERRED_BUFFER 8192
+#define DEFERRED_READ (256u << 10)
 #define NOT_NUMBERED UINT64_MAX
 /* The numbered keys' hashes kept in memory, at most: past it, every entry of every
  * partition is checked.  Not less than 64 KiB whatever IFS_SPILL_AFTER says, so that
@@ -764,9 +765,10 @@ static void keep_numbered_hash(struct deferred *deferred, size_t p, uint64_t has
 	kept->hashes[kept->count++] = hash;
 }
 
-static int defer_key(struct deferred *deferred, const struct answer_record *key, uint64_t number, size_t limit)
+/* hash: key_hash(key), which the caller has computed for the filter already */
+static int defer_key(struct deferred *deferred, const struct answer_record *key, uint64_t hash, uint64_t number,
+                     size_t limit)
 {
-	uint64_t hash = key_hash(key);
 	size_t p = (size_t)(hash >> 58) % DEFERRED_PARTITIONS;
 	if (!deferred->keys[p] && !(deferred->keys[p] = spill_new(smaller(DEFERRED_BUFFER, limit))))
 		return -1;
@@ -806,9 +808,10 @@ static int start_deferring(struct survey_converter *converter)
 		const struct answer_record *entry = answer_set_slot(converter->seen, slot);
 		if (!entry)
 			continue;
+		uint64_t hash = key_hash(entry);
 		if (!(entry->flags & KEY_TOLD_APART))
-			filter_add(deferred, key_hash(entry)); /* (those wait whatever it says: defer_questionnaire) */
-		if (defer_key(deferred, entry, NOT_NUMBERED, converter->spill_limit) < 0)
+			filter_add(deferred, hash); /* (those wait whatever it says: defer_questionnaire) */
+		if (defer_key(deferred, entry, hash, NOT_NUMBERED, converter->spill_limit) < 0)
 			return -1;
 	}
 	answer_set_free(converter->seen);
@@ -832,8 +835,9 @@ static int defer_questionnaire(struct survey_converter *converter, const struct 
 	/* One told apart waits whatever the filter would say, and stays out of it: its key is
 	 * the run's random key's, so what the filter would mistake for seen (this one, or
 	 * another's) would follow that key, and the stream's order must not. */
-	if (!told_apart && !filter_add(deferred, key_hash(&key)))
-		return defer_key(deferred, &key, NOT_NUMBERED, converter->spill_limit) < 0 ? -1
+	uint64_t hash = key_hash(&key);
+	if (!told_apart && !filter_add(deferred, hash))
+		return defer_key(deferred, &key, hash, NOT_NUMBERED, converter->spill_limit) < 0 ? -1
 		     : write_questionnaire(converter, answer, level, told_apart);
 	const char *file = converter->file ? converter->file : "-";
 	if (!deferred->file_count || strcmp(deferred->files[deferred->file_count - 1], file) != 0) {
@@ -864,7 +868,7 @@ static int defer_questionnaire(struct survey_converter *converter, const struct 
 	record.flags = answer->flags;
 	record.checked = 1;
 	record.told_apart = (uint8_t)told_apart;
-	if (defer_key(deferred, &key, deferred->numbered++, converter->spill_limit) < 0)
+	if (defer_key(deferred, &key, hash, deferred->numbered++, converter->spill_limit) < 0)
 		return -1;
 	if (spill_append(deferred->records, &record, sizeof record) < 0 ||
 	    spill_append(deferred->records, level, converter->question_count) < 0)
@@ -933,6 +937,7 @@ struct key_check {
 	struct deferred *deferred;
 	uint8_t *verdicts;
 	size_t from, to;
+	size_t read_size; /* a partition's file read so much at a time */
 	int status, error, file_failed;
 };
 
@@ -967,6 +972,17 @@ static void *check_keys(void *context)
 	struct key_check *check = context;
 	struct deferred *deferred = check->deferred;
 	int status = 0;
+	/* One set and one read buffer for all the partitions, one after another: a set's
+	 * table made anew for each would have its pages faulted in anew (or not, as
+	 * malloc's threshold for mapping memory happens to stand), and each partition's
+	 * file, written DEFERRED_BUFFER bytes at a time as 64 filled at once, is read in
+	 * larger pieces here.  Without the buffer, each is read in its own. */
+	struct answer_set *set = answer_set_new();
+	void *read_buffer = check->read_size ? malloc(check->read_size) : NULL;
+	if (!set) {
+		errno = ENOMEM;
+		status = -1;
+	}
 	for (size_t p = check->from; p < check->to && !status; p++) {
 		if (!deferred->keys[p])
 			continue;
@@ -982,11 +998,9 @@ static void *check_keys(void *context)
 			for (size_t h = 0; h < kept->count; h++)
 				bits[NUMBERED_BIT(kept->hashes[h]) / 64] |= UINT64_C(1) << (NUMBERED_BIT(kept->hashes[h]) % 64);
 		}
-		struct answer_set *set = answer_set_new();
-		if (!set) {
-			errno = ENOMEM;
-			status = -1;
-		} else if (spill_rewind(deferred->keys[p]) < 0)
+		answer_set_clear(set);
+		if ((read_buffer ? spill_rewind_into(deferred->keys[p], read_buffer, check->read_size)
+		                 : spill_rewind(deferred->keys[p])) < 0)
 			status = -1;
 		const struct deferred_key *read;
 		while (!status && (read = spill_read(deferred->keys[p], sizeof *read))) {
@@ -1007,12 +1021,13 @@ static void *check_keys(void *context)
 		}
 		if (!status && errno)
 			status = -1;
-		answer_set_free(set);
 		spill_free(deferred->keys[p]);
 		deferred->keys[p] = NULL;
 	}
 	check->status = status;
 	check->error = status ? (errno ? errno : ENOMEM) : 0;
+	answer_set_free(set);
+	free(read_buffer);
 	check->file_failed = spill_file_failed(); /* this thread's own */
 	return NULL;
 }
@@ -1044,8 +1059,12 @@ int survey_converter_finish(struct survey_converter *converter, struct ingest_to
 		}
 		size_t half = converter->threads > 1 && answer_set_memory_for(largest) <= converter->spill_limit
 		            ? DEFERRED_PARTITIONS / 2 : DEFERRED_PARTITIONS;
-		struct key_check first = {deferred, verdicts, 0, half, 0, 0, 0},
-		                 second = {deferred, verdicts, half, DEFERRED_PARTITIONS, 0, 0, 0};
+		/* A partition's keys were written DEFERRED_BUFFER bytes at a time, as 64 were
+		 * filled at once; read back one at a time, they come in larger pieces, within
+		 * a quarter of the check's memory. */
+		size_t read_size = smaller(DEFERRED_READ, converter->spill_limit / 4);
+		struct key_check first = {deferred, verdicts, 0, half, read_size, 0, 0, 0},
+		                 second = {deferred, verdicts, half, DEFERRED_PARTITIONS, read_size, 0, 0, 0};
 		pthread_t thread;
 		int started = half < DEFERRED_PARTITIONS && pthread_create(&thread, NULL, check_keys, &second) == 0;
 		check_keys(&first);

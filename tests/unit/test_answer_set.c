@@ -53,6 +53,16 @@ static void test_each_answer_once(void **state)
 		assert_int_equal(answer_set_offer(set, &many), ANSWER_IDENTICAL);
 	}
 	assert_int_equal(answer_set_count(set), 20003);
+	/* Cleared, it holds nothing, and takes the same answers as new again. */
+	size_t room = answer_set_slots(set);
+	answer_set_clear(set);
+	assert_int_equal(answer_set_count(set), 0);
+	assert_int_equal(answer_set_slots(set), room);
+	for (size_t i = 0; i < answer_set_slots(set); i++)
+		assert_null(answer_set_slot(set, i));
+	assert_int_equal(answer_set_offer(set, &a), ANSWER_NEW);
+	assert_int_equal(answer_set_offer(set, &later), ANSWER_REPLACED);
+	assert_int_equal(answer_set_count(set), 1);
 	answer_set_free(set);
 }
 

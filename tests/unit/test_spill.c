@@ -64,6 +64,44 @@ static void test_back_as_written(void **state)
 	}
 }
 
+/* Read through a caller's buffer: larger than the limit, the same bytes; a piece
+ * larger than the buffer gets a buffer of the spill's own, what was read kept. */
+static void test_back_through_a_borrowed_buffer(void **state)
+{
+	static const size_t sizes[] = {300, 700, 4096, 1 << 16}; /* 300: pieces of up to 700 outgrow it */
+	for (size_t b = 0; b < sizeof sizes / sizeof *sizes; b++) {
+		uint8_t *buffer = malloc(sizes[b]);
+		assert_non_null(buffer);
+		struct spill *spill = spill_new(100);
+		assert_non_null(spill);
+		write_pieces(spill, 3000);
+		assert_true(spill_on_disk(spill));
+		assert_int_equal(spill_rewind_into(spill, buffer, sizes[b]), 0);
+		for (unsigned i = 0; i < 3000; i++) {
+			const uint8_t *piece = spill_read(spill, piece_length(i));
+			if (!piece)
+				fail_msg("buffer %zu, piece %u: none (errno %d)", sizes[b], i, errno);
+			for (size_t k = 0; k < piece_length(i); k++)
+				if (piece[k] != piece_byte(i, k))
+					fail_msg("buffer %zu, piece %u, byte %zu differs", sizes[b], i, k);
+		}
+		assert_null(spill_read(spill, 1));
+		assert_int_equal(errno, 0);
+		spill_free(spill); /* not the buffer: it is the caller's */
+		memset(buffer, 0, sizes[b]);
+		free(buffer);
+	}
+	/* one held in memory reads as before, the buffer unused */
+	uint8_t buffer[4096];
+	struct spill *spill = spill_new(1 << 24);
+	write_pieces(spill, 100);
+	assert_false(spill_on_disk(spill));
+	assert_int_equal(spill_rewind_into(spill, buffer, sizeof buffer), 0);
+	for (unsigned i = 0; i < 100; i++)
+		assert_non_null(spill_read(spill, piece_length(i)));
+	spill_free(spill);
+}
+
 static void test_nothing_written(void **state)
 {
 	struct spill *spill = spill_new(100);
@@ -179,7 +217,8 @@ static void test_limit_from_environment(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_back_as_written),        cmocka_unit_test(test_nothing_written),
+	    cmocka_unit_test(test_back_as_written),        cmocka_unit_test(test_back_through_a_borrowed_buffer),
+	    cmocka_unit_test(test_nothing_written),
 	    cmocka_unit_test(test_short_piece_is_an_error), cmocka_unit_test(test_no_append_after_reading),
 	    cmocka_unit_test(test_leaves_no_file),         cmocka_unit_test(test_full_disk),
 	    cmocka_unit_test(test_limit_from_environment),
