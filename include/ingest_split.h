@@ -26,7 +26,7 @@
 #define INGEST_SPLIT_MIN_BYTES (8u << 20)
 /* A gzip file's cut: percent of the compressed file for the first thread, of the
  * percent it would have of a plain file (ingest_split.c says why). */
-#define INGEST_SPLIT_GZIP_SHARE 111
+#define INGEST_SPLIT_GZIP_SHARE 118
 /* ingest_split_at() of a gzip file whose cut the twin has not yet found. */
 #define INGEST_SPLIT_PENDING UINT64_MAX
 /* What the twin's blocks passed on to the first thread and not yet taken may hold
