@@ -29,9 +29,10 @@ int spill_on_disk(const struct spill *spill);
 /* Ends the writing (at the first call) and goes back to the first byte.  0, or -1. */
 int spill_rewind(struct spill *spill);
 /* The same, and a file read into the caller's buffer of size bytes (the spill's own
- * freed), which must outlive the reading: for a caller that reads many spills one at
- * a time, whose limits add up, with one larger buffer (a syscall per few kilobytes
- * costs more than the copy).  0, or -1. */
+ * freed, when smaller), which must outlive the reading (to spill_free(), or the next
+ * spill_rewind_into()): for a caller that reads many spills one at a time, whose
+ * limits add up, with one larger buffer (a syscall per few kilobytes costs more than
+ * the copy).  0, or -1. */
 int spill_rewind_into(struct spill *spill, void *buffer, size_t size);
 /* The next length bytes, valid until the next call: NULL with errno 0 at the end
  * (when no byte is left), NULL with errno set on failure, or when fewer than

@@ -242,9 +242,13 @@ int spill_rewind_into(struct spill *spill, void *buffer, size_t size)
 {
 	if (spill_rewind(spill) < 0)
 		return -1;
-	if (spill->fd < 0 || size <= spill->capacity || spill->borrowed)
-		return 0;
-	free(spill->buffer);
+	if (spill->fd < 0)
+		return 0; /* all in memory, read where it is */
+	if (!spill->borrowed) {
+		if (size <= spill->capacity)
+			return 0; /* its own is as large */
+		free(spill->buffer);
+	}
 	spill->buffer = buffer;
 	spill->capacity = size;
 	spill->borrowed = 1;

@@ -87,7 +87,20 @@ static void test_back_through_a_borrowed_buffer(void **state)
 		}
 		assert_null(spill_read(spill, 1));
 		assert_int_equal(errno, 0);
-		spill_free(spill); /* not the buffer: it is the caller's */
+		/* and again, through another buffer, the first one wiped */
+		uint8_t *other = malloc(sizes[b]);
+		assert_non_null(other);
+		assert_int_equal(spill_rewind_into(spill, other, sizes[b]), 0);
+		memset(buffer, 0, sizes[b]);
+		for (unsigned i = 0; i < 3000; i++) {
+			const uint8_t *piece = spill_read(spill, piece_length(i));
+			assert_non_null(piece);
+			for (size_t k = 0; k < piece_length(i); k++)
+				if (piece[k] != piece_byte(i, k))
+					fail_msg("again, buffer %zu, piece %u, byte %zu differs", sizes[b], i, k);
+		}
+		spill_free(spill); /* not the buffers: they are the caller's */
+		free(other);
 		memset(buffer, 0, sizes[b]);
 		free(buffer);
 	}
