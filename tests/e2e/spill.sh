@@ -81,6 +81,12 @@ for file in many fewer; do
 		same_records $file-memory.ifs $file-spilled.ifs
 		same_file $file-memory.err $file-spilled.err
 	done
+	# a limit under which many.csv's check partitions go to their files (8 KiB in memory
+	# each) and are read back through one larger buffer per thread (16 KiB: a quarter of it)
+	IFS_SPILL_AFTER=64K "$IFS_BIN/ifs-survey" $file.csv >$file-64k.ifs 2>$file-64k.err ||
+		fail "ifs-survey $file.csv at 64K: $?"
+	same_records $file-memory.ifs $file-64k.ifs
+	same_file $file-memory.err $file-64k.err
 done
 contains many-spilled.trace "were checked against every key (too many to keep their hashes)"
 contains fewer-spilled.trace "were checked against their own keys"
