@@ -16,8 +16,10 @@ A case may name further files it writes (a reject file): "identical" covers them
 usage: torture.py --bin DIR --shim FILE [--max-points N] [--only NAME] [--failures FILE]
   --max-points N  try at most N failure points per case, spread evenly over the
                   run (the first 20 always); 0 = every point (make torture)
+TORTURE_JOBS (default: the cores) runs of a case at once, where they share no file.
 """
 import argparse
+import concurrent.futures
 import os
 import shutil
 import subprocess
@@ -158,6 +160,7 @@ def main():
     if args.only:
         cases = [c for c in cases if c[0] == args.only]
     count_file = os.path.join(work, "count")
+    jobs = int(os.environ.get("TORTURE_JOBS") or os.cpu_count() or 1)
     failures = []
     print("%-16s %8s %8s %10s %11s %7s" % ("case", "points", "tried", "identical", "clean error", "failed"))
     def read_files(files):
@@ -189,8 +192,8 @@ def main():
             tried = sorted(set(list(range(1, 21)) + list(range(21, points + 1, step))))
         else:
             tried = list(range(1, points + 1))
-        identical = clean = 0
-        for point in tried:
+        def judge(point):
+            """'identical', 'clean', or the problem with the run failing at point."""
             if before:
                 before()
             remove_files(files)
@@ -201,7 +204,7 @@ def main():
             if status < 0:
                 problem = "killed by signal %d" % -status
             elif status == ref_status and out == ref_out and read_files(files) == ref_files:
-                identical += 1
+                return "identical"
             elif status == 0 or status == ref_status:
                 problem = "exit %d (as without a failure) with a different output" % status
             elif not err.strip():
@@ -209,21 +212,30 @@ def main():
             elif b"out of memory" not in err.lower() and b"cannot allocate memory" not in err.lower():
                 problem = "exit %d without saying memory ran out" % status
             elif kind == "stream" and out:
-                streamed = os.path.join(work, "failed.rec")
+                streamed = os.path.join(work, "failed-%s-%d.rec" % (name, point))
                 with open(streamed, "wb") as f:
                     f.write(out)
                 dump_status, _, _ = run([b("ifs-dump"), streamed], {})
+                os.unlink(streamed)
                 if dump_status == 0:
                     problem = "exit %d, but the record stream was finished" % status
-                else:
-                    clean += 1
             elif kind == "file" and out is not None and out != ref_out:
                 problem = "exit %d, and the target holds a different file" % status
-            else:
-                clean += 1
-            if problem:
-                failures.append("%s: allocation %d of %d: %s; stderr: %s" % (
-                    name, point, points, problem, err.decode(errors="replace").strip().replace("\n", " | ")[:300]))
+            if not problem:
+                return "clean"
+            return "%s: allocation %d of %d: %s; stderr: %s" % (
+                name, point, points, problem, err.decode(errors="replace").strip().replace("\n", " | ")[:300])
+
+        # Runs that share nothing (no file they write, no hook before them) go side by
+        # side, TORTURE_JOBS at a time (default: the cores); the others one by one.
+        if files or before or jobs == 1:
+            verdicts = [judge(point) for point in tried]
+        else:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+                verdicts = list(pool.map(judge, tried))
+        identical = verdicts.count("identical")
+        clean = verdicts.count("clean")
+        failures.extend(v for v in verdicts if v not in ("identical", "clean"))
         print("%-16s %8d %8d %10d %11d %7d" % (name, points, len(tried), identical, clean,
                                                len(tried) - identical - clean))
         sys.stdout.flush()
